@@ -1,0 +1,35 @@
+//! PSS baseline "Privileged Containers" (PSA check `privileged`).
+
+use kit::control::CREATE_UPDATE;
+use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+
+pub static CONTROL: Control = Control {
+    id: "pss-privileged",
+    title: "Privileged containers are disallowed",
+    rationale: "A privileged container has every capability and access to all host devices; it can take over the node and every workload on it.",
+    remediation: "remove securityContext.privileged or set it to false",
+    severity: Severity::Critical,
+    tags: super::BASELINE,
+    criteria: Criteria {
+        soc2: super::SOC2,
+        iso27001: super::ISO,
+        pss: &["Privileged Containers"],
+        cis: &["5.2.2"],
+    },
+    kinds: KindSet::PodBearing,
+    operations: CREATE_UPDATE,
+    subresources: &[],
+    params: &[],
+    validate_params: None,
+    check,
+};
+
+fn check(ctx: &Ctx) -> Vec<Finding> {
+    ctx.pod()
+        .containers()
+        .filter(|c| {
+            c.get(&["securityContext", "privileged"]) == Some(&serde_json::Value::Bool(true))
+        })
+        .map(|c| Finding::container(&c, "securityContext.privileged", "privileged is true"))
+        .collect()
+}

@@ -1,0 +1,16 @@
+//! kube-soc2 access-control family (one Kubewarden policy module).
+
+pub mod controls;
+
+use kit::Family;
+
+pub static FAMILY: Family = Family {
+    name: "access-control",
+    title: "Access control (SOC 2 CC6.1, CC6.2, CC6.3, CC6.6, CC6.8)",
+    version: env!("CARGO_PKG_VERSION"),
+    groups: controls::GROUPS,
+    options: controls::pss::OPTIONS,
+    validate_options: Some(controls::pss::validate_options),
+};
+
+kit::export_family!(FAMILY);

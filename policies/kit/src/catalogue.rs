@@ -1,0 +1,98 @@
+//! The control catalogue as JSON, served by each module (`catalogue` waPC
+//! function) so tools read it from the module itself rather than a copy.
+
+use crate::control::{Control, Family, Param, ParamKind};
+use serde_json::{Value, json};
+
+fn param_json(p: &Param) -> Value {
+    let mut v = json!({
+        "name": p.name,
+        "type": p.kind.name(),
+        "default": p.default_value(),
+        "description": p.description,
+    });
+    if let ParamKind::Integer { min, max } = p.kind {
+        v["minimum"] = json!(min);
+        v["maximum"] = json!(max);
+    }
+    v
+}
+
+pub fn control_json(family: &Family, c: &Control) -> Value {
+    json!({
+        "id": c.id,
+        "family": family.name,
+        "title": c.title,
+        "rationale": c.rationale,
+        "remediation": c.remediation,
+        "severity": c.severity.as_str(),
+        "tags": c.tags,
+        "criteria": {
+            "soc2": c.criteria.soc2,
+            "iso27001": c.criteria.iso27001,
+            "pss": c.criteria.pss,
+            "cis": c.criteria.cis,
+        },
+        "kinds": c.kinds.kinds(),
+        "operations": c.operations.iter().map(|o| o.as_str()).collect::<Vec<_>>(),
+        "subresources": c.subresources,
+        "parameters": c.params.iter().map(param_json).collect::<Vec<_>>(),
+    })
+}
+
+pub fn to_value(family: &Family) -> Value {
+    json!({
+        "family": family.name,
+        "title": family.title,
+        "version": family.version,
+        "options": family.options.iter().map(param_json).collect::<Vec<_>>(),
+        "controls": family.controls().map(|c| control_json(family, c)).collect::<Vec<_>>(),
+    })
+}
+
+pub fn to_json(family: &Family) -> Vec<u8> {
+    serde_json::to_vec(&to_value(family)).unwrap_or_default()
+}
+
+/// Invariants every family must keep; family crates call this from a test.
+pub fn check_family(family: &Family) -> Result<(), String> {
+    let mut seen = std::collections::HashSet::new();
+    for c in family.controls() {
+        let kebab = !c.id.is_empty()
+            && c.id
+                .chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-')
+            && !c.id.starts_with('-')
+            && !c.id.ends_with('-')
+            && !c.id.contains("--");
+        if !kebab {
+            return Err(format!("control id \"{}\" is not kebab-case", c.id));
+        }
+        if !seen.insert(c.id) {
+            return Err(format!("control id \"{}\" is used twice", c.id));
+        }
+        if c.title.is_empty() || c.rationale.is_empty() || c.remediation.is_empty() {
+            return Err(format!(
+                "control {} lacks title, rationale or remediation",
+                c.id
+            ));
+        }
+        if c.criteria.soc2.is_empty() || c.criteria.iso27001.is_empty() {
+            return Err(format!(
+                "control {} maps to no SOC 2 or ISO 27001 criterion",
+                c.id
+            ));
+        }
+        if c.operations.is_empty() || c.kinds.kinds().is_empty() {
+            return Err(format!("control {} applies to no kind or operation", c.id));
+        }
+        for p in c.params.iter().chain(family.options) {
+            let d: Value = serde_json::from_str(p.default)
+                .map_err(|e| format!("{}: default of {} is not JSON: {e}", c.id, p.name))?;
+            p.kind
+                .check(&d)
+                .map_err(|e| format!("{}: default of {} {e}", c.id, p.name))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,357 @@
+//! What a control is: catalogue data plus a pure check.
+
+use crate::cluster::Cluster;
+use crate::pod::{Container, PodTemplate};
+use crate::request::Request;
+use serde_json::{Map, Value};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operation {
+    Create,
+    Update,
+    Delete,
+    Connect,
+}
+
+impl Operation {
+    pub fn parse(s: &str) -> Option<Operation> {
+        match s {
+            "CREATE" => Some(Operation::Create),
+            "UPDATE" => Some(Operation::Update),
+            "DELETE" => Some(Operation::Delete),
+            "CONNECT" => Some(Operation::Connect),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::Create => "CREATE",
+            Operation::Update => "UPDATE",
+            Operation::Delete => "DELETE",
+            Operation::Connect => "CONNECT",
+        }
+    }
+}
+
+pub const CREATE_UPDATE: &[Operation] = &[Operation::Create, Operation::Update];
+
+/// The kinds whose objects carry a pod template, in the order the catalogue lists them.
+pub const POD_KINDS: &[&str] = &[
+    "Pod",
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+];
+
+/// Which kinds a control looks at.
+#[derive(Clone, Copy, Debug)]
+pub enum KindSet {
+    /// Every Pod-bearing kind; the check gets the pod template through `Ctx::pod`.
+    PodBearing,
+    /// Exactly these kinds (by `kind`, group-agnostic).
+    Only(&'static [&'static str]),
+}
+
+impl KindSet {
+    pub fn contains(&self, kind: &str) -> bool {
+        match self {
+            KindSet::PodBearing => POD_KINDS.contains(&kind),
+            KindSet::Only(kinds) => kinds.contains(&kind),
+        }
+    }
+
+    pub fn kinds(&self) -> &'static [&'static str] {
+        match self {
+            KindSet::PodBearing => POD_KINDS,
+            KindSet::Only(kinds) => kinds,
+        }
+    }
+}
+
+/// Compliance criteria a control gives evidence for.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Criteria {
+    /// AICPA Trust Services Criteria (2017, revised points of focus 2022), e.g. `CC6.1`.
+    pub soc2: &'static [&'static str],
+    /// ISO/IEC 27001:2022 Annex A controls, e.g. `A.8.2`.
+    pub iso27001: &'static [&'static str],
+    /// Pod Security Standards control names, e.g. `Privileged Containers`.
+    pub pss: &'static [&'static str],
+    /// CIS Kubernetes Benchmark recommendations, e.g. `5.2.2`.
+    pub cis: &'static [&'static str],
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamKind {
+    Bool,
+    Integer {
+        min: i64,
+        max: i64,
+    },
+    String,
+    StringList,
+    /// A map of string to string (e.g. required labels).
+    StringMap,
+}
+
+impl ParamKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            ParamKind::Bool => "boolean",
+            ParamKind::Integer { .. } => "integer",
+            ParamKind::String => "string",
+            ParamKind::StringList => "list of strings",
+            ParamKind::StringMap => "map of string to string",
+        }
+    }
+
+    /// Checks a user-supplied value; the error says what was expected.
+    pub fn check(&self, v: &Value) -> Result<(), String> {
+        let ok = match self {
+            ParamKind::Bool => v.is_boolean(),
+            ParamKind::Integer { min, max } => match v.as_i64() {
+                Some(n) if n < *min || n > *max => {
+                    return Err(format!("must be between {min} and {max}, got {n}"));
+                }
+                Some(_) => true,
+                None => false,
+            },
+            ParamKind::String => v.is_string(),
+            ParamKind::StringList => v.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
+            ParamKind::StringMap => v
+                .as_object()
+                .is_some_and(|m| m.values().all(Value::is_string)),
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(format!(
+                "must be a {}, got {}",
+                self.name(),
+                crate::json::brief(v, 60)
+            ))
+        }
+    }
+}
+
+/// A typed, documented parameter of a control (or a family-wide option).
+#[derive(Clone, Copy, Debug)]
+pub struct Param {
+    pub name: &'static str,
+    pub kind: ParamKind,
+    /// Default as JSON text; parsed on use (and verified by the catalogue tests).
+    pub default: &'static str,
+    pub description: &'static str,
+}
+
+impl Param {
+    pub fn default_value(&self) -> Value {
+        serde_json::from_str(self.default).unwrap_or(Value::Null)
+    }
+}
+
+/// One violation found by a check.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    /// Full field path from the object root, e.g.
+    /// `spec.jobTemplate.spec.template.spec.initContainers[0].securityContext.privileged`.
+    pub path: String,
+    /// The container the finding is about, if any (name, image) — used by
+    /// image/container exemptions and named in the message.
+    pub container: Option<(String, String)>,
+    pub message: String,
+}
+
+impl Finding {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Finding {
+        Finding {
+            path: path.into(),
+            container: None,
+            message: message.into(),
+        }
+    }
+
+    /// A finding about `field` (relative path) of a container.
+    pub fn container(c: &Container, field: &str, message: impl Into<String>) -> Finding {
+        Finding {
+            path: c.field_path(field),
+            container: Some((c.name.to_string(), c.image.to_string())),
+            message: message.into(),
+        }
+    }
+}
+
+/// A control of the suite.
+#[derive(Debug)]
+pub struct Control {
+    /// Stable kebab-case id, unique across every family.
+    pub id: &'static str,
+    pub title: &'static str,
+    pub rationale: &'static str,
+    pub remediation: &'static str,
+    pub severity: Severity,
+    /// `default` marks the recommended set; other tags group controls (`pss-baseline`, ...).
+    pub tags: &'static [&'static str],
+    pub criteria: Criteria,
+    pub kinds: KindSet,
+    pub operations: &'static [Operation],
+    /// Subresources the control evaluates (e.g. `exec`); the main resource and a
+    /// Pod's `ephemeralcontainers` are always evaluated when the list is empty.
+    pub subresources: &'static [&'static str],
+    pub params: &'static [Param],
+    /// Cross-field checks of this control's parameters, beyond their types.
+    pub validate_params: Option<fn(&Params) -> Result<(), String>>,
+    pub check: fn(&Ctx) -> Vec<Finding>,
+}
+
+impl Control {
+    pub fn param(&self, name: &str) -> Option<&'static Param> {
+        self.params.iter().find(|p| p.name == name)
+    }
+}
+
+/// Resolved parameters of one control: user values over catalogue defaults.
+#[derive(Clone, Copy)]
+pub struct Params<'a> {
+    pub spec: &'static [Param],
+    pub user: Option<&'a Map<String, Value>>,
+}
+
+impl<'a> Params<'a> {
+    pub fn value(&self, name: &str) -> Value {
+        if let Some(v) = self.user.and_then(|u| u.get(name)) {
+            return v.clone();
+        }
+        self.spec
+            .iter()
+            .find(|p| p.name == name)
+            .map(Param::default_value)
+            .unwrap_or(Value::Null)
+    }
+
+    pub fn bool(&self, name: &str) -> bool {
+        self.value(name).as_bool().unwrap_or(false)
+    }
+
+    pub fn int(&self, name: &str) -> i64 {
+        self.value(name).as_i64().unwrap_or(0)
+    }
+
+    pub fn string(&self, name: &str) -> String {
+        match self.value(name) {
+            Value::String(s) => s,
+            _ => String::new(),
+        }
+    }
+
+    pub fn strings(&self, name: &str) -> Vec<String> {
+        match self.value(name) {
+            Value::Array(a) => a
+                .into_iter()
+                .filter_map(|v| match v {
+                    Value::String(s) => Some(s),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn string_map(&self, name: &str) -> Vec<(String, String)> {
+        match self.value(name) {
+            Value::Object(m) => m
+                .into_iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Everything a check may look at. Checks are pure functions of this.
+pub struct Ctx<'a> {
+    pub request: &'a Request,
+    /// The pod template, present for Pod-bearing kinds.
+    pub pod: Option<&'a PodTemplate<'a>>,
+    pub params: Params<'a>,
+    /// Family-wide options (e.g. `pssVersion`), already validated.
+    pub options: &'a Map<String, Value>,
+    pub cluster: &'a dyn Cluster,
+}
+
+impl<'a> Ctx<'a> {
+    /// The object under review (`oldObject` for DELETE).
+    pub fn object(&self) -> &'a Value {
+        self.request.subject()
+    }
+
+    /// The pod template; checks of `KindSet::PodBearing` controls always have one.
+    pub fn pod(&self) -> &'a PodTemplate<'a> {
+        self.pod
+            .expect("engine runs PodBearing controls only with a pod template")
+    }
+
+    pub fn option_str(&self, name: &str) -> Option<&'a str> {
+        self.options.get(name).and_then(Value::as_str)
+    }
+}
+
+/// A family: one wasm module, a set of controls and family-wide options.
+pub struct Family {
+    /// Module name, e.g. `access-control`.
+    pub name: &'static str,
+    pub title: &'static str,
+    pub version: &'static str,
+    /// Controls in catalogue order, in groups (one per source file of the
+    /// family) so each concern declares its own list.
+    pub groups: &'static [&'static [&'static Control]],
+    /// Top-level settings keys particular to this family (e.g. `pssVersion`).
+    pub options: &'static [Param],
+    pub validate_options: Option<fn(&Map<String, Value>) -> Result<(), String>>,
+}
+
+impl Family {
+    /// Every control of the family, in catalogue order.
+    pub fn controls(&self) -> impl Iterator<Item = &'static Control> + '_ {
+        self.groups.iter().flat_map(|g| g.iter().copied())
+    }
+
+    pub fn control(&self, id: &str) -> Option<&'static Control> {
+        self.controls().find(|c| c.id == id)
+    }
+
+    /// Every tag used by at least one control, sorted.
+    pub fn tags(&self) -> Vec<&'static str> {
+        let mut tags: Vec<&'static str> = self
+            .controls()
+            .flat_map(|c| c.tags.iter().copied())
+            .collect();
+        tags.sort_unstable();
+        tags.dedup();
+        tags
+    }
+}

@@ -1,0 +1,160 @@
+//! One evaluation: payload in, `ValidationResponse` out. Never panics on input.
+
+use crate::cluster::Cluster;
+use crate::control::{Control, Ctx, Family, KindSet, Operation};
+use crate::pod::PodTemplate;
+use crate::request::Request;
+use crate::response::{Report, refuse, to_bytes};
+use crate::settings::Settings;
+use kubewarden_policy_sdk::response::ValidationResponse;
+use kubewarden_policy_sdk::settings::SettingsValidationResponse;
+use serde_json::Value;
+
+/// waPC `validate_settings`: `{"valid": bool, "message": string|null}`.
+pub fn validate_settings(family: &Family, payload: &[u8]) -> Vec<u8> {
+    let result = serde_json::from_slice::<Value>(payload)
+        .map_err(|e| format!("settings are not valid JSON: {e}"))
+        .and_then(|v| Settings::parse(family, &v).map(|_| ()));
+    let response = SettingsValidationResponse {
+        valid: result.is_ok(),
+        message: result.err(),
+    };
+    serde_json::to_vec(&response).unwrap_or_default()
+}
+
+/// waPC `validate`.
+pub fn validate(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> Vec<u8> {
+    to_bytes(&evaluate(family, payload, cluster))
+}
+
+/// Whether `control` looks at this request at all.
+fn applies(control: &Control, request: &Request, op: Operation) -> bool {
+    if !control.kinds.contains(&request.kind) || !control.operations.contains(&op) {
+        return false;
+    }
+    let sub = request.sub_resource.as_str();
+    // Adding ephemeral containers is an update of the Pod itself.
+    if sub.is_empty() || (sub == "ephemeralcontainers" && request.kind == "Pod") {
+        control.subresources.is_empty() || control.subresources.contains(&"")
+    } else {
+        control.subresources.contains(&sub)
+    }
+}
+
+pub fn evaluate(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> ValidationResponse {
+    if payload.len() > crate::MAX_PAYLOAD_BYTES {
+        return refuse(
+            family.name,
+            413,
+            format!(
+                "the request is {} bytes, above the {} bytes this policy evaluates; the API server never sends admission requests this large",
+                payload.len(),
+                crate::MAX_PAYLOAD_BYTES
+            ),
+        );
+    }
+    let mut top = match serde_json::from_slice::<Value>(payload) {
+        Ok(Value::Object(m)) => m,
+        Ok(_) => {
+            return refuse(
+                family.name,
+                400,
+                "the validate payload must be an object {\"request\": ..., \"settings\": ...}",
+            );
+        }
+        Err(e) => {
+            return refuse(
+                family.name,
+                400,
+                format!("the validate payload is not valid JSON: {e}"),
+            );
+        }
+    };
+    let settings = match Settings::parse(family, top.get("settings").unwrap_or(&Value::Null)) {
+        Ok(s) => s,
+        Err(e) => return refuse(family.name, 400, format!("invalid settings: {e}")),
+    };
+    let request = match top.remove("request") {
+        None | Some(Value::Null) => {
+            return refuse(family.name, 400, "the validate payload has no \"request\"");
+        }
+        Some(r) => match Request::from_value(r) {
+            Ok(r) => r,
+            Err(e) => return refuse(family.name, 400, e),
+        },
+    };
+    let Some(op) = request.operation else {
+        return refuse(
+            family.name,
+            400,
+            format!(
+                "unknown operation \"{}\"; expected CREATE, UPDATE, DELETE or CONNECT",
+                request.operation_raw
+            ),
+        );
+    };
+    if request.subject().is_null() {
+        // DELETE without oldObject (or a bare CONNECT): nothing to look at.
+        return Report::default().into_response(&request);
+    }
+    let controls: Vec<&'static Control> = settings
+        .enabled(family)
+        .filter(|c| applies(c, &request, op))
+        .collect();
+    if controls.is_empty() {
+        return Report::default().into_response(&request);
+    }
+    let pod = if controls
+        .iter()
+        .any(|c| matches!(c.kinds, KindSet::PodBearing))
+    {
+        match PodTemplate::extract(&request.kind, request.subject()) {
+            Ok(p) => p,
+            Err(e) => {
+                return refuse(
+                    family.name,
+                    400,
+                    format!("{} is malformed: {e}", request.describe()),
+                );
+            }
+        }
+    } else {
+        None
+    };
+    let mut report = Report::default();
+    for control in controls {
+        if matches!(control.kinds, KindSet::PodBearing) && pod.is_none() {
+            continue;
+        }
+        let ctx = Ctx {
+            request: &request,
+            pod: pod.as_ref(),
+            params: settings.params(control),
+            options: &settings.options,
+            cluster,
+        };
+        let mut findings = (control.check)(&ctx);
+        findings.retain(|f| {
+            match settings
+                .exemptions
+                .iter()
+                .find(|e| e.covers(&request, control, f))
+            {
+                Some(e) => {
+                    report.exempted.push((control, e.reason.clone()));
+                    false
+                }
+                None => true,
+            }
+        });
+        if findings.is_empty() {
+            continue;
+        }
+        if settings.warn_only(control) {
+            report.warned.push((control, findings));
+        } else {
+            report.denied.push((control, findings));
+        }
+    }
+    report.into_response(&request)
+}

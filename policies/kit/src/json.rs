@@ -1,0 +1,78 @@
+//! Borrowing accessors over `serde_json::Value`.
+//!
+//! Admission objects are read as untyped JSON rather than k8s-openapi structs:
+//! deserialising a whole Pod into typed structs is what makes most Kubewarden
+//! policies weigh megabytes and take hundreds of microseconds. A wrong type in a
+//! field simply reads as "absent" here, and the engine's shape checks report the
+//! fields a control depends on.
+
+use serde_json::{Map, Value};
+
+pub fn get<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
+    let mut cur = v;
+    for key in path {
+        cur = cur.as_object()?.get(*key)?;
+    }
+    Some(cur)
+}
+
+pub fn get_str<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+    get(v, path)?.as_str()
+}
+
+pub fn get_bool(v: &Value, path: &[&str]) -> Option<bool> {
+    get(v, path)?.as_bool()
+}
+
+pub fn get_i64(v: &Value, path: &[&str]) -> Option<i64> {
+    get(v, path)?.as_i64()
+}
+
+pub fn get_obj<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Map<String, Value>> {
+    get(v, path)?.as_object()
+}
+
+/// The array at `path`, or an empty slice when absent or not an array.
+pub fn get_array<'a>(v: &'a Value, path: &[&str]) -> &'a [Value] {
+    get(v, path)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+}
+
+/// The strings of the array at `path`, skipping non-string items.
+pub fn get_strs<'a>(v: &'a Value, path: &[&str]) -> impl Iterator<Item = &'a str> {
+    get_array(v, path).iter().filter_map(Value::as_str)
+}
+
+/// A short JSON rendering of a value for messages, cut at `max` characters.
+pub fn brief(v: &Value, max: usize) -> String {
+    let s = v.to_string();
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn accessors_follow_paths_and_tolerate_wrong_types() {
+        let v = json!({"a": {"b": [1, "x", 2], "c": "s", "d": true, "e": 5}});
+        assert_eq!(get_str(&v, &["a", "c"]), Some("s"));
+        assert_eq!(get_bool(&v, &["a", "d"]), Some(true));
+        assert_eq!(get_i64(&v, &["a", "e"]), Some(5));
+        assert_eq!(get_array(&v, &["a", "b"]).len(), 3);
+        assert_eq!(get_strs(&v, &["a", "b"]).collect::<Vec<_>>(), vec!["x"]);
+        assert!(get(&v, &["a", "c", "deeper"]).is_none());
+        assert!(get_array(&v, &["a", "c"]).is_empty());
+        assert_eq!(brief(&json!("ééééé"), 3), "\"é…");
+    }
+}

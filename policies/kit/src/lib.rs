@@ -1,0 +1,90 @@
+//! The shared kit of every kube-soc2 policy family.
+//!
+//! A family crate declares its controls as data ([`Control`]) with a pure check
+//! function each, bundles them in a [`Family`], and calls [`export_family!`].
+//! Everything else — parsing the admission request, locating the pod template of
+//! any Pod-bearing kind, the per-control opt-in settings, exemptions, turning
+//! findings into one `ValidationResponse`, host capabilities — lives here, so a
+//! control never repeats it.
+
+pub mod catalogue;
+pub mod cluster;
+pub mod control;
+pub mod engine;
+pub mod exemptions;
+pub mod glob;
+pub mod json;
+pub mod labels;
+pub mod pod;
+pub mod rbac;
+pub mod request;
+pub mod response;
+pub mod settings;
+
+pub use cluster::{Cluster, NoCluster, Snapshot};
+pub use control::{
+    Control, Criteria, Ctx, Family, Finding, KindSet, Operation, Param, ParamKind, Severity,
+};
+pub use pod::{Container, ContainerList, PodTemplate};
+pub use request::Request;
+
+/// Re-exported so family crates need no direct waPC dependency.
+pub use kubewarden_policy_sdk::wapc_guest;
+
+/// Largest `validate` payload a module evaluates. The API server refuses bodies
+/// above 3 MiB and etcd objects above 1.5 MiB, so anything bigger is not a real
+/// admission request; refusing it early keeps a hostile payload from costing
+/// seconds of parsing inside the webhook's deadline.
+pub const MAX_PAYLOAD_BYTES: usize = 8 * 1024 * 1024;
+
+/// Generates the waPC entry points Kubewarden's policy-server calls:
+/// `validate`, `validate_settings`, `protocol_version`, plus `catalogue`
+/// (the family's control catalogue as JSON, read by `kube-soc2 controls`).
+#[macro_export]
+macro_rules! export_family {
+    ($family:expr) => {
+        /// Native entry point with the same contract as the waPC `validate`.
+        pub fn validate(payload: &[u8]) -> Vec<u8> {
+            $crate::engine::validate(&$family, payload, &$crate::cluster::HostCluster::default())
+        }
+
+        /// Native entry point with the same contract as the waPC `validate_settings`.
+        pub fn validate_settings(payload: &[u8]) -> Vec<u8> {
+            $crate::engine::validate_settings(&$family, payload)
+        }
+
+        /// The family's control catalogue as JSON.
+        pub fn catalogue() -> Vec<u8> {
+            $crate::catalogue::to_json(&$family)
+        }
+
+        #[cfg(target_arch = "wasm32")]
+        mod wapc_exports {
+            use $crate::wapc_guest as guest;
+
+            fn validate(payload: &[u8]) -> guest::CallResult {
+                Ok(super::validate(payload))
+            }
+
+            fn validate_settings(payload: &[u8]) -> guest::CallResult {
+                Ok(super::validate_settings(payload))
+            }
+
+            fn protocol_version(_payload: &[u8]) -> guest::CallResult {
+                Ok(b"\"v1\"".to_vec())
+            }
+
+            fn catalogue(_payload: &[u8]) -> guest::CallResult {
+                Ok(super::catalogue())
+            }
+
+            #[unsafe(no_mangle)]
+            pub extern "C" fn wapc_init() {
+                guest::register_function("validate", validate);
+                guest::register_function("validate_settings", validate_settings);
+                guest::register_function("protocol_version", protocol_version);
+                guest::register_function("catalogue", catalogue);
+            }
+        }
+    };
+}

@@ -1,0 +1,167 @@
+//! The AdmissionRequest as the policy-server sends it (camelCase), read leniently.
+
+use crate::control::Operation;
+use crate::json;
+use serde_json::Value;
+
+#[derive(Debug, Default)]
+pub struct Request {
+    pub uid: String,
+    pub group: String,
+    pub version: String,
+    pub kind: String,
+    /// `resource.resource`, e.g. `pods` (empty when the host did not send it).
+    pub resource: String,
+    pub sub_resource: String,
+    pub name: String,
+    pub namespace: String,
+    pub operation: Option<Operation>,
+    pub operation_raw: String,
+    pub username: String,
+    pub groups: Vec<String>,
+    pub object: Value,
+    pub old_object: Value,
+    /// `options` of the request (e.g. `PodExecOptions` for CONNECT).
+    pub options: Value,
+}
+
+impl Request {
+    /// Reads the `request` member of a `validate` payload. Missing optional fields
+    /// are defaulted; only a non-object request or a missing kind/operation is an error.
+    pub fn from_value(v: Value) -> Result<Request, String> {
+        let Value::Object(mut m) = v else {
+            return Err(format!(
+                "\"request\" must be an AdmissionRequest object, got {}",
+                json::brief(&v, 80)
+            ));
+        };
+        let text = |m: &serde_json::Map<String, Value>, path: &[&str]| -> String {
+            let mut cur = m.get(path[0]);
+            for k in &path[1..] {
+                cur = cur.and_then(|c| c.get(*k));
+            }
+            cur.and_then(Value::as_str).unwrap_or_default().to_string()
+        };
+        let operation_raw = text(&m, &["operation"]);
+        let kind = text(&m, &["kind", "kind"]);
+        let object = m.remove("object").unwrap_or(Value::Null);
+        let old_object = m.remove("oldObject").unwrap_or(Value::Null);
+        let kind = if kind.is_empty() {
+            // kwctl and audit-scanner always send kind; a bare test request may not.
+            json::get_str(&object, &["kind"])
+                .or_else(|| json::get_str(&old_object, &["kind"]))
+                .unwrap_or_default()
+                .to_string()
+        } else {
+            kind
+        };
+        if kind.is_empty() {
+            return Err("request.kind.kind is missing and the object names no kind".into());
+        }
+        if operation_raw.is_empty() {
+            return Err("request.operation is missing".into());
+        }
+        let groups = m
+            .get("userInfo")
+            .map(|u| json::get_strs(u, &["groups"]).map(str::to_string).collect())
+            .unwrap_or_default();
+        Ok(Request {
+            uid: text(&m, &["uid"]),
+            group: text(&m, &["kind", "group"]),
+            version: text(&m, &["kind", "version"]),
+            resource: text(&m, &["resource", "resource"]),
+            sub_resource: text(&m, &["subResource"]),
+            name: text(&m, &["name"]),
+            namespace: text(&m, &["namespace"]),
+            operation: Operation::parse(&operation_raw),
+            username: text(&m, &["userInfo", "username"]),
+            groups,
+            options: m.remove("options").unwrap_or(Value::Null),
+            kind,
+            operation_raw,
+            object,
+            old_object,
+        })
+    }
+
+    /// The object the request is about: `object`, or `oldObject` for DELETE.
+    pub fn subject(&self) -> &Value {
+        if self.object.is_null() {
+            &self.old_object
+        } else {
+            &self.object
+        }
+    }
+
+    /// Namespace of the request, falling back to the object's own.
+    pub fn namespace(&self) -> &str {
+        if !self.namespace.is_empty() {
+            return &self.namespace;
+        }
+        json::get_str(self.subject(), &["metadata", "namespace"]).unwrap_or_default()
+    }
+
+    /// Name of the object, falling back to `generateName*` for objects not yet named.
+    pub fn name(&self) -> String {
+        if !self.name.is_empty() {
+            return self.name.clone();
+        }
+        let meta = self.subject();
+        if let Some(n) = json::get_str(meta, &["metadata", "name"]) {
+            return n.to_string();
+        }
+        if let Some(g) = json::get_str(meta, &["metadata", "generateName"]) {
+            return format!("{g}*");
+        }
+        "<unnamed>".to_string()
+    }
+
+    /// `Kind namespace/name` (or `Kind name` for cluster-scoped objects), for messages.
+    pub fn describe(&self) -> String {
+        let ns = self.namespace();
+        if ns.is_empty() {
+            format!("{} {}", self.kind, self.name())
+        } else {
+            format!("{} {}/{}", self.kind, ns, self.name())
+        }
+    }
+
+    pub fn labels(&self) -> Option<&serde_json::Map<String, Value>> {
+        json::get_obj(self.subject(), &["metadata", "labels"])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reads_a_policy_server_request() {
+        let r = Request::from_value(json!({
+            "uid": "u1", "kind": {"group": "apps", "version": "v1", "kind": "Deployment"},
+            "resource": {"group": "apps", "version": "v1", "resource": "deployments"},
+            "operation": "CREATE", "namespace": "prod",
+            "userInfo": {"username": "alice", "groups": ["dev", 5]},
+            "object": {"metadata": {"name": "web"}}
+        }))
+        .unwrap();
+        assert_eq!(r.kind, "Deployment");
+        assert_eq!(r.operation, Some(Operation::Create));
+        assert_eq!(r.groups, vec!["dev"]);
+        assert_eq!(r.describe(), "Deployment prod/web");
+    }
+
+    #[test]
+    fn delete_uses_old_object_and_bad_shapes_are_errors() {
+        let r = Request::from_value(json!({
+            "kind": {"kind": "Pod"}, "operation": "DELETE",
+            "oldObject": {"metadata": {"generateName": "job-", "namespace": "ns"}}
+        }))
+        .unwrap();
+        assert_eq!(r.describe(), "Pod ns/job-*");
+        assert!(Request::from_value(json!([1])).is_err());
+        assert!(Request::from_value(json!({"operation": "CREATE"})).is_err());
+        assert!(Request::from_value(json!({"kind": {"kind": "Pod"}})).is_err());
+    }
+}

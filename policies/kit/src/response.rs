@@ -1,0 +1,127 @@
+//! Turning the findings of one evaluation into one `ValidationResponse`.
+
+use crate::control::{Control, Finding};
+use crate::request::Request;
+use kubewarden_policy_sdk::response::ValidationResponse;
+use std::collections::{BTreeSet, HashMap};
+
+/// Audit annotation keys; the API server prefixes them with the webhook name.
+pub const ANNOTATION_VIOLATIONS: &str = "kube-soc2/violations";
+pub const ANNOTATION_CRITERIA: &str = "kube-soc2/criteria";
+pub const ANNOTATION_WARNINGS: &str = "kube-soc2/warnings";
+pub const ANNOTATION_EXEMPTED: &str = "kube-soc2/exempted";
+
+/// The findings of one evaluation, sorted by how they are reported.
+#[derive(Default)]
+pub struct Report {
+    pub denied: Vec<(&'static Control, Vec<Finding>)>,
+    pub warned: Vec<(&'static Control, Vec<Finding>)>,
+    /// Exempted controls with the reason of the exemption that covered them.
+    pub exempted: Vec<(&'static Control, String)>,
+}
+
+fn describe_finding(f: &Finding) -> String {
+    match &f.container {
+        Some((name, _)) if !f.path.is_empty() => {
+            format!("container \"{name}\" at {}: {}", f.path, f.message)
+        }
+        _ if f.path.is_empty() => f.message.clone(),
+        _ => format!("{}: {}", f.path, f.message),
+    }
+}
+
+fn control_line(control: &Control, findings: &[Finding]) -> String {
+    let what: Vec<String> = findings.iter().map(describe_finding).collect();
+    format!(
+        "[{}] {}: {}. Fix: {}",
+        control.id,
+        control.title,
+        what.join("; "),
+        control.remediation
+    )
+}
+
+fn ids(list: &[(&'static Control, Vec<Finding>)]) -> String {
+    list.iter().map(|(c, _)| c.id).collect::<Vec<_>>().join(",")
+}
+
+impl Report {
+    pub fn into_response(self, request: &Request) -> ValidationResponse {
+        let mut annotations = HashMap::new();
+        if !self.denied.is_empty() {
+            annotations.insert(ANNOTATION_VIOLATIONS.to_string(), ids(&self.denied));
+            let criteria: BTreeSet<&str> = self
+                .denied
+                .iter()
+                .flat_map(|(c, _)| c.criteria.soc2.iter().chain(c.criteria.iso27001))
+                .copied()
+                .collect();
+            annotations.insert(
+                ANNOTATION_CRITERIA.to_string(),
+                criteria.into_iter().collect::<Vec<_>>().join(","),
+            );
+        }
+        if !self.warned.is_empty() {
+            annotations.insert(ANNOTATION_WARNINGS.to_string(), ids(&self.warned));
+        }
+        if !self.exempted.is_empty() {
+            let mut list: Vec<String> = self
+                .exempted
+                .iter()
+                .map(|(c, reason)| {
+                    if reason.is_empty() {
+                        c.id.to_string()
+                    } else {
+                        format!("{} ({reason})", c.id)
+                    }
+                })
+                .collect();
+            list.dedup();
+            annotations.insert(ANNOTATION_EXEMPTED.to_string(), list.join(","));
+        }
+        let warnings: Vec<String> = self
+            .warned
+            .iter()
+            .map(|(c, fs)| format!("{}: {}", request.describe(), control_line(c, fs)))
+            .collect();
+        let message = (!self.denied.is_empty()).then(|| {
+            let n = self.denied.len();
+            let mut lines = vec![format!(
+                "{} violates {n} kube-soc2 control{}:",
+                request.describe(),
+                if n == 1 { "" } else { "s" }
+            )];
+            lines.extend(self.denied.iter().map(|(c, fs)| control_line(c, fs)));
+            lines.join("\n")
+        });
+        ValidationResponse {
+            accepted: message.is_none(),
+            message,
+            code: None,
+            mutated_object: None,
+            audit_annotations: (!annotations.is_empty()).then_some(annotations),
+            warnings: (!warnings.is_empty()).then_some(warnings),
+        }
+    }
+}
+
+/// A refusal that is not about compliance: unreadable payload, bad settings,
+/// a malformed object. `code` follows HTTP (400 bad request, 413 too large).
+pub fn refuse(family: &str, code: u16, message: impl std::fmt::Display) -> ValidationResponse {
+    ValidationResponse {
+        accepted: false,
+        message: Some(format!("kube-soc2/{family}: {message}")),
+        code: Some(code),
+        mutated_object: None,
+        audit_annotations: None,
+        warnings: None,
+    }
+}
+
+pub fn to_bytes(r: &ValidationResponse) -> Vec<u8> {
+    // Serialising plain strings/maps cannot fail.
+    serde_json::to_vec(r).unwrap_or_else(|_| {
+        br#"{"accepted":false,"message":"kube-soc2: response serialisation failed","code":500}"#
+            .to_vec()
+    })
+}

@@ -1,0 +1,186 @@
+//! The one settings model every family shares: per-control opt-in, skip,
+//! warn-only, exemptions and parameters, plus family-specific options.
+
+use crate::control::{Control, Family, Params};
+use crate::exemptions::Exemption;
+use serde_json::{Map, Value};
+
+/// The selector that enables the recommended set.
+pub const DEFAULT_TAG: &str = "default";
+/// A selector matching every control of the module.
+pub const ALL: &str = "all";
+
+const KEYS: &[&str] = &["controls", "skip", "warnOnly", "exemptions", "parameters"];
+
+#[derive(Debug, Default)]
+pub struct Settings {
+    pub controls: Vec<String>,
+    pub skip: Vec<String>,
+    pub warn_only: Vec<String>,
+    pub exemptions: Vec<Exemption>,
+    pub parameters: Map<String, Value>,
+    pub options: Map<String, Value>,
+}
+
+/// True if `selector` (an id, a tag or `all`) names `control`.
+pub fn selects(selector: &str, control: &Control) -> bool {
+    selector == ALL || selector == control.id || control.tags.contains(&selector)
+}
+
+impl Settings {
+    /// Parses and validates settings; errors name the offending key.
+    pub fn parse(family: &Family, v: &Value) -> Result<Settings, String> {
+        let empty = Map::new();
+        let m = match v {
+            Value::Object(m) => m,
+            Value::Null => &empty,
+            other => {
+                return Err(format!(
+                    "settings must be an object, got {}",
+                    crate::json::brief(other, 60)
+                ));
+            }
+        };
+        let mut s = Settings {
+            controls: vec![DEFAULT_TAG.to_string()],
+            ..Settings::default()
+        };
+        for (key, value) in m {
+            match key.as_str() {
+                "controls" => s.controls = selectors(family, key, value)?,
+                "skip" => s.skip = selectors(family, key, value)?,
+                "warnOnly" => s.warn_only = selectors(family, key, value)?,
+                "exemptions" => s.exemptions = Exemption::parse_list(family, value)?,
+                "parameters" => s.parameters = parameters(family, value)?,
+                _ => match family.options.iter().find(|o| o.name == key) {
+                    Some(opt) => {
+                        opt.kind.check(value).map_err(|e| format!("{key}: {e}"))?;
+                        s.options.insert(key.clone(), value.clone());
+                    }
+                    None => {
+                        let mut valid: Vec<&str> = KEYS.to_vec();
+                        valid.extend(family.options.iter().map(|o| o.name));
+                        return Err(format!(
+                            "unknown settings key \"{key}\"; valid keys: {}",
+                            valid.join(", ")
+                        ));
+                    }
+                },
+            }
+        }
+        for opt in family.options {
+            if !s.options.contains_key(opt.name) {
+                s.options.insert(opt.name.to_string(), opt.default_value());
+            }
+        }
+        if let Some(check) = family.validate_options {
+            check(&s.options)?;
+        }
+        Ok(s)
+    }
+
+    /// The enabled controls, in catalogue order.
+    pub fn enabled<'a>(
+        &'a self,
+        family: &'a Family,
+    ) -> impl Iterator<Item = &'static Control> + 'a {
+        family.controls().filter(move |c| {
+            self.controls.iter().any(|sel| selects(sel, c))
+                && !self.skip.iter().any(|sel| selects(sel, c))
+        })
+    }
+
+    pub fn warn_only(&self, control: &Control) -> bool {
+        self.warn_only.iter().any(|sel| selects(sel, control))
+    }
+
+    pub fn params(&self, control: &Control) -> Params<'_> {
+        Params {
+            spec: control.params,
+            user: self.parameters.get(control.id).and_then(Value::as_object),
+        }
+    }
+}
+
+/// Reads a list of selectors (control ids or tags), refusing unknown ones.
+pub fn selectors(family: &Family, key: &str, v: &Value) -> Result<Vec<String>, String> {
+    let items = match v {
+        Value::Array(items) => items,
+        Value::String(s) => {
+            return selectors(family, key, &Value::Array(vec![Value::String(s.clone())]));
+        }
+        other => {
+            return Err(format!(
+                "{key} must be a list of control ids or tags, got {}",
+                crate::json::brief(other, 60)
+            ));
+        }
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let Some(sel) = item.as_str() else {
+            return Err(format!("{key}[{i}] must be a string, got {item}"));
+        };
+        if !family.controls().any(|c| selects(sel, c)) {
+            return Err(format!(
+                "{key}[{i}]: \"{sel}\" is neither a control id nor a tag of module {}; tags: {}; controls: {}",
+                family.name,
+                family.tags().join(", "),
+                family
+                    .controls()
+                    .map(|c| c.id)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        out.push(sel.to_string());
+    }
+    Ok(out)
+}
+
+fn parameters(family: &Family, v: &Value) -> Result<Map<String, Value>, String> {
+    let Value::Object(m) = v else {
+        return Err("parameters must be an object keyed by control id".into());
+    };
+    for (id, params) in m {
+        let Some(control) = family.control(id) else {
+            let with_params: Vec<&str> = family
+                .controls()
+                .filter(|c| !c.params.is_empty())
+                .map(|c| c.id)
+                .collect();
+            return Err(format!(
+                "parameters.{id}: no such control in module {}; controls with parameters: {}",
+                family.name,
+                with_params.join(", ")
+            ));
+        };
+        let Value::Object(pm) = params else {
+            return Err(format!("parameters.{id} must be an object"));
+        };
+        for (name, value) in pm {
+            let Some(spec) = control.param(name) else {
+                let valid: Vec<&str> = control.params.iter().map(|p| p.name).collect();
+                return Err(format!(
+                    "parameters.{id}.{name}: unknown parameter; valid: {}",
+                    if valid.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        valid.join(", ")
+                    }
+                ));
+            };
+            spec.kind
+                .check(value)
+                .map_err(|e| format!("parameters.{id}.{name}: {e}"))?;
+        }
+        if let Some(check) = control.validate_params {
+            check(&Params {
+                spec: control.params,
+                user: Some(pm),
+            })
+            .map_err(|e| format!("parameters.{id}: {e}"))?;
+        }
+    }
+    Ok(m.clone())
+}
