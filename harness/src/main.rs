@@ -1,1 +1,219 @@
-fn main() {}
+//! The `kube-soc2` command line.
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+use kube_soc2::commands;
+use kube_soc2::{Host, HostOptions, PolicyMode};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "kube-soc2",
+    version,
+    about = "Evaluate kube-soc2's Kubewarden policy modules the way policy-server does"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Host settings shared by every command that evaluates.
+#[derive(Args, Clone)]
+struct HostArgs {
+    /// Evaluation deadline in seconds (epoch ticks, like policy-server's
+    /// --policy-timeout); 0 disables it.
+    #[arg(long, default_value_t = kube_soc2::engine::DEFAULT_TIMEOUT_SECONDS)]
+    timeout: u64,
+    /// Largest memory of one policy instance, in MiB.
+    #[arg(long, default_value_t = 512)]
+    memory_limit: usize,
+    /// Print the policies' log events to stderr.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+impl HostArgs {
+    fn host(&self) -> Result<Host> {
+        Host::new(HostOptions {
+            timeout_seconds: (self.timeout > 0).then_some(self.timeout),
+            memory_limit: self.memory_limit.saturating_mul(1024 * 1024),
+            verbose: self.verbose,
+            inherit_stdio: true,
+        })
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate one request and print the AdmissionResponse as one JSON line.
+    Run {
+        /// The policy module (.wasm).
+        #[arg(long, short)]
+        policy: PathBuf,
+        /// AdmissionReview, AdmissionRequest or bare object (JSON or YAML); - for stdin.
+        #[arg(long, short)]
+        request: String,
+        /// Policy settings: inline JSON or a JSON/YAML file.
+        #[arg(long, short)]
+        settings: Option<String>,
+        /// Cluster snapshot for context-aware controls: a folder or a multi-document file.
+        #[arg(long)]
+        cluster: Option<PathBuf>,
+        /// protect (default) or monitor.
+        #[arg(long, default_value = "protect")]
+        mode: PolicyMode,
+        /// Whether the policy may mutate (policies.yml allowedToMutate; kwctl run allows it).
+        #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+        allowed_to_mutate: bool,
+        /// Grant the Kubernetes resources listed in the module's metadata.
+        #[arg(long)]
+        allow_context_aware: bool,
+        /// Custom rejection message (policies.yml message).
+        #[arg(long)]
+        message: Option<String>,
+        #[command(flatten)]
+        host: HostArgs,
+    },
+    /// Embed metadata.yml into a module (like kwctl annotate).
+    Annotate {
+        #[arg(long, short)]
+        metadata: PathBuf,
+        /// README to store as io.kubewarden.policy.usage.
+        #[arg(long, short)]
+        usage: Option<PathBuf>,
+        #[arg(long, short)]
+        output: PathBuf,
+        /// The raw module.
+        input: PathBuf,
+    },
+    /// Run every fixture against every module of the dist folder.
+    Replay {
+        #[arg(long, default_value = "dist")]
+        dist: PathBuf,
+        #[arg(long, default_value = "tests/fixtures")]
+        fixtures: PathBuf,
+        /// Only fixtures whose file name or description contains this.
+        #[arg(long)]
+        filter: Option<String>,
+        #[command(flatten)]
+        host: HostArgs,
+    },
+    /// Check the Pod Security Admission conformance cases.
+    Conformance {
+        #[arg(long, default_value = "tests/conformance/pss-cases.jsonl")]
+        cases: PathBuf,
+        #[arg(long, default_value = "dist/access-control.wasm")]
+        module: PathBuf,
+        /// Only cases whose id contains this.
+        #[arg(long)]
+        filter: Option<String>,
+        #[command(flatten)]
+        host: HostArgs,
+    },
+    /// List the controls of every module.
+    Controls {
+        #[arg(long, default_value = "dist")]
+        dist: PathBuf,
+        #[arg(long, default_value = "table")]
+        format: commands::controls::Format,
+    },
+    /// Measure module size, compile time and evaluation latency.
+    Bench {
+        #[arg(long, default_value = "dist")]
+        dist: PathBuf,
+        /// AdmissionRequest to evaluate (default: tests/bench/pod-5kb.json).
+        #[arg(long)]
+        request: Option<PathBuf>,
+        /// Policy settings: inline JSON or a file (default {}).
+        #[arg(long)]
+        settings: Option<String>,
+        #[arg(long, default_value_t = 1000)]
+        iterations: usize,
+        #[arg(long, default_value = "table")]
+        format: commands::controls::Format,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<bool> {
+    match cli.command {
+        Command::Run {
+            policy,
+            request,
+            settings,
+            cluster,
+            mode,
+            allowed_to_mutate,
+            allow_context_aware,
+            message,
+            host,
+        } => {
+            let host = host.host()?;
+            let response = commands::run::run(
+                &host,
+                &commands::run::RunArgs {
+                    policy,
+                    request,
+                    settings,
+                    cluster,
+                    mode,
+                    allowed_to_mutate,
+                    allow_context_aware,
+                    message,
+                },
+            )?;
+            println!("{}", response.to_json_line());
+            Ok(true)
+        }
+        Command::Annotate {
+            metadata,
+            usage,
+            output,
+            input,
+        } => {
+            let host = Host::new(HostOptions::default())?;
+            commands::annotate::annotate(&host, &metadata, usage.as_deref(), &input, &output)?;
+            Ok(true)
+        }
+        Command::Replay {
+            dist,
+            fixtures,
+            filter,
+            host,
+        } => commands::replay::replay(&host.host()?, &dist, &fixtures, filter.as_deref()),
+        Command::Conformance {
+            cases,
+            module,
+            filter,
+            host,
+        } => commands::conformance::conformance(&host.host()?, &cases, &module, filter.as_deref()),
+        Command::Controls { dist, format } => {
+            let host = Host::new(HostOptions::default())?;
+            commands::controls::controls(&host, &dist, format)
+        }
+        Command::Bench {
+            dist,
+            request,
+            settings,
+            iterations,
+            format,
+        } => commands::bench::bench(
+            &dist,
+            request.as_deref(),
+            settings.as_deref(),
+            iterations,
+            format,
+        ),
+    }
+}

@@ -42,6 +42,15 @@ fn applies(control: &Control, request: &Request, op: Operation) -> bool {
 }
 
 pub fn evaluate(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> ValidationResponse {
+    // Evidence recorded by the checks (e.g. break-glass access) is returned as
+    // audit annotations whatever the verdict; see `evidence`.
+    crate::evidence::begin();
+    let mut response = evaluate_request(family, payload, cluster);
+    crate::evidence::attach(&mut response);
+    response
+}
+
+fn evaluate_request(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> ValidationResponse {
     if payload.len() > crate::MAX_PAYLOAD_BYTES {
         return refuse(
             family.name,

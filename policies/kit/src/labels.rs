@@ -109,6 +109,25 @@ impl Selector {
     }
 }
 
+/// The string form understood by `list` calls (`Cluster::list`'s
+/// `label_selector`), e.g. `app in (web),!canary`; the empty selector is `""`.
+impl std::fmt::Display for Selector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, r) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            match r {
+                Req::In(k, vs) => write!(f, "{k} in ({})", vs.join(","))?,
+                Req::NotIn(k, vs) => write!(f, "{k} notin ({})", vs.join(","))?,
+                Req::Exists(k) => f.write_str(k)?,
+                Req::DoesNotExist(k) => write!(f, "!{k}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Splits on commas that are not inside parentheses.
 fn split_terms(s: &str) -> Vec<&str> {
     let mut out = Vec::new();
@@ -156,5 +175,15 @@ mod tests {
             Selector::from_object(&json!({"matchExpressions": [{"key": "a", "operator": "Bad"}]}))
                 .is_err()
         );
+        // The string form round-trips through `parse`, as `list` calls need.
+        let text = sel.to_string();
+        assert_eq!(text, "app in (web),tier");
+        assert_eq!(Selector::parse(&text).unwrap(), sel);
+        let sel = Selector::from_object(&json!({"matchExpressions": [
+            {"key": "a", "operator": "NotIn", "values": ["x", "y"]},
+            {"key": "b", "operator": "DoesNotExist"}]}))
+        .unwrap();
+        assert_eq!(Selector::parse(&sel.to_string()).unwrap(), sel);
+        assert_eq!(Selector::default().to_string(), "");
     }
 }

@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod cluster;
 pub mod control;
 pub mod engine;
+pub mod evidence;
 pub mod exemptions;
 pub mod glob;
 pub mod json;

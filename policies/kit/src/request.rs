@@ -19,6 +19,9 @@ pub struct Request {
     pub operation_raw: String,
     pub username: String,
     pub groups: Vec<String>,
+    /// `userInfo.extra`: attributes the authenticator (OIDC claim mappings, an
+    /// authenticating proxy, impersonation headers) attached to the identity.
+    pub user_extra: Vec<(String, Vec<String>)>,
     pub object: Value,
     pub old_object: Value,
     /// `options` of the request (e.g. `PodExecOptions` for CONNECT).
@@ -65,6 +68,22 @@ impl Request {
             .get("userInfo")
             .map(|u| json::get_strs(u, &["groups"]).map(str::to_string).collect())
             .unwrap_or_default();
+        let user_extra = m
+            .get("userInfo")
+            .and_then(|u| json::get_obj(u, &["extra"]))
+            .map(|extra| {
+                extra
+                    .iter()
+                    .map(|(k, v)| {
+                        let values = match v {
+                            Value::String(s) => vec![s.clone()],
+                            _ => json::get_strs(v, &[]).map(str::to_string).collect(),
+                        };
+                        (k.clone(), values)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(Request {
             uid: text(&m, &["uid"]),
             group: text(&m, &["kind", "group"]),
@@ -76,12 +95,22 @@ impl Request {
             operation: Operation::parse(&operation_raw),
             username: text(&m, &["userInfo", "username"]),
             groups,
+            user_extra,
             options: m.remove("options").unwrap_or(Value::Null),
             kind,
             operation_raw,
             object,
             old_object,
         })
+    }
+
+    /// The values of `userInfo.extra[key]` (keys are lower-case in Kubernetes).
+    pub fn extra(&self, key: &str) -> &[String] {
+        self.user_extra
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_slice())
+            .unwrap_or(&[])
     }
 
     /// The object the request is about: `object`, or `oldObject` for DELETE.
@@ -149,7 +178,22 @@ mod tests {
         assert_eq!(r.kind, "Deployment");
         assert_eq!(r.operation, Some(Operation::Create));
         assert_eq!(r.groups, vec!["dev"]);
+        assert!(r.extra("reason").is_empty());
         assert_eq!(r.describe(), "Deployment prod/web");
+    }
+
+    #[test]
+    fn reads_user_extra() {
+        let r = Request::from_value(json!({
+            "kind": {"kind": "PodExecOptions"}, "operation": "CONNECT",
+            "userInfo": {"username": "alice", "extra": {
+                "example.com/ticket": ["INC-1", 7, "INC-2"], "scope": "one", "bad": 3}}
+        }))
+        .unwrap();
+        assert_eq!(r.extra("example.com/ticket"), ["INC-1", "INC-2"]);
+        assert_eq!(r.extra("scope"), ["one"]);
+        assert!(r.extra("bad").is_empty());
+        assert!(r.extra("missing").is_empty());
     }
 
     #[test]

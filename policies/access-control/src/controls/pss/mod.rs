@@ -1,10 +1,34 @@
 //! The Pod Security Standards, checked as Kubernetes' `pod-security-admission`
 //! checks them, one control per PSA check. Version-dependent rules follow the
 //! `pssVersion` option, like a namespace's `enforce-version` label.
+//!
+//! PSA reads typed Go structs; these checks read untyped JSON. The helpers
+//! below reproduce Go's reading: an absent or `null` pointer/struct is nil, an
+//! absent string is `""`. A value of the wrong type (which the API server never
+//! admits) reads as a bad value wherever PSA restricts the field, so a malformed
+//! object is refused rather than waved through.
 
+pub mod allow_privilege_escalation;
+pub mod app_armor_profile;
+pub mod capabilities_baseline;
+pub mod capabilities_restricted;
+pub mod host_namespaces;
+pub mod host_path_volumes;
+pub mod host_ports;
+pub mod host_probes_and_host_lifecycle;
 pub mod privileged;
+pub mod proc_mount;
+pub mod proc_mount_restricted;
+pub mod restricted_volumes;
+pub mod run_as_non_root;
+pub mod run_as_user;
+pub mod se_linux_options;
+pub mod seccomp_profile_baseline;
+pub mod seccomp_profile_restricted;
+pub mod sysctls;
+pub mod windows_host_process;
 
-use kit::{Ctx, Param, ParamKind};
+use kit::{Container, Ctx, Finding, Param, ParamKind, PodTemplate};
 use serde_json::{Map, Value};
 
 pub const OPTIONS: &[Param] = &[Param {
@@ -48,9 +72,101 @@ pub fn minor(ctx: &Ctx) -> u32 {
 /// privilege (CC6.8), secure configuration (A.8.9) and privileged access (A.8.2).
 pub const SOC2: &[&str] = &["CC6.1", "CC6.8"];
 pub const ISO: &[&str] = &["A.8.2", "A.8.9"];
+/// For controls that also keep a pod off the node's network: boundary
+/// protection (CC6.6), network security and segregation (A.8.20, A.8.22).
+pub const SOC2_NETWORK: &[&str] = &["CC6.1", "CC6.6", "CC6.8"];
+pub const ISO_NETWORK: &[&str] = &["A.8.2", "A.8.9", "A.8.20", "A.8.22"];
+
+// CIS Kubernetes Benchmark ids are those of v1.10.0 (section 5.2, "Pod Security
+// Standards"; 5.7.2 for seccomp), numbered as kube-bench's cfg/cis-1.10.
 
 pub const BASELINE: &[&str] = &["default", "pss-baseline", "pss-restricted"];
 pub const RESTRICTED: &[&str] = &["pss-restricted"];
 
-/// The 19 PSS checks: 12 baseline, then 7 restricted.
-pub static CONTROLS: &[&kit::Control] = &[&privileged::CONTROL];
+/// The 19 PSS checks of pod-security-admission: 12 baseline, then 7 restricted.
+pub static CONTROLS: &[&kit::Control] = &[
+    &host_namespaces::CONTROL,
+    &privileged::CONTROL,
+    &capabilities_baseline::CONTROL,
+    &host_path_volumes::CONTROL,
+    &host_ports::CONTROL,
+    &app_armor_profile::CONTROL,
+    &se_linux_options::CONTROL,
+    &proc_mount::CONTROL,
+    &seccomp_profile_baseline::CONTROL,
+    &sysctls::CONTROL,
+    &windows_host_process::CONTROL,
+    &host_probes_and_host_lifecycle::CONTROL,
+    &restricted_volumes::CONTROL,
+    &allow_privilege_escalation::CONTROL,
+    &run_as_non_root::CONTROL,
+    &run_as_user::CONTROL,
+    &seccomp_profile_restricted::CONTROL,
+    &capabilities_restricted::CONTROL,
+    &proc_mount_restricted::CONTROL,
+];
+
+/// A pointer or struct field as Go decodes it: `None` when absent or `null`.
+pub(crate) fn set(v: Option<&Value>) -> Option<&Value> {
+    v.filter(|v| !v.is_null())
+}
+
+/// A string field as Go decodes it: absent or `null` is `""`. `None` for any
+/// other type, which callers treat as a bad value.
+pub(crate) fn text(v: Option<&Value>) -> Option<&str> {
+    match v {
+        None | Some(Value::Null) => Some(""),
+        Some(Value::String(s)) => Some(s),
+        Some(_) => None,
+    }
+}
+
+/// A `*bool` that is set to true.
+pub(crate) fn is_true(v: Option<&Value>) -> bool {
+    matches!(v, Some(Value::Bool(true)))
+}
+
+/// A value quoted for a message: strings in quotes, anything else as JSON.
+pub(crate) fn shown(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => "\"\"".to_string(),
+        Some(v) => kit::json::brief(v, 60),
+    }
+}
+
+/// `spec.os.name: windows`: PSA exempts these pods from the restricted checks
+/// that cannot apply to Windows (from v1.25).
+pub(crate) fn is_windows(pod: &PodTemplate) -> bool {
+    pod.get(&["os", "name"]).and_then(Value::as_str) == Some("windows")
+}
+
+/// `spec.hostUsers: false`: the pod runs in its own user namespace, where root
+/// and an unmasked /proc are not the node's (PSA relaxes for these from v1.35).
+pub(crate) fn in_user_namespace(pod: &PodTemplate) -> bool {
+    pod.get(&["hostUsers"]) == Some(&Value::Bool(false))
+}
+
+/// Path of an annotation of the pod template, e.g.
+/// `spec.template.metadata.annotations['seccomp.security.alpha.kubernetes.io/pod']`.
+pub(crate) fn annotation_path(pod: &PodTemplate, key: &str) -> String {
+    format!("{}.annotations['{key}']", pod.metadata_path)
+}
+
+/// The first container (of any list) called `name`.
+pub(crate) fn container_named<'a>(pod: &PodTemplate<'a>, name: &str) -> Option<Container<'a>> {
+    pod.containers().find(|c| c.name == name)
+}
+
+/// A finding at `path` (outside the container) that is about container `c`,
+/// so container and image exemptions still apply to it.
+pub(crate) fn about_container(
+    c: Option<&Container>,
+    path: String,
+    message: impl Into<String>,
+) -> Finding {
+    Finding {
+        path,
+        container: c.map(|c| (c.name.to_string(), c.image.to_string())),
+        message: message.into(),
+    }
+}

@@ -1,5 +1,6 @@
-//! PSS baseline "Privileged Containers" (PSA check `privileged`).
+//! PSS baseline "Privileged Containers" (PSA check `privileged`, all versions).
 
+use super::is_true;
 use kit::control::CREATE_UPDATE;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
 
@@ -27,9 +28,13 @@ pub static CONTROL: Control = Control {
 fn check(ctx: &Ctx) -> Vec<Finding> {
     ctx.pod()
         .containers()
-        .filter(|c| {
-            c.get(&["securityContext", "privileged"]) == Some(&serde_json::Value::Bool(true))
+        .filter(|c| is_true(c.get(&["securityContext", "privileged"])))
+        .map(|c| {
+            Finding::container(
+                &c,
+                "securityContext.privileged",
+                "privileged is true: the container runs with all capabilities and host devices",
+            )
         })
-        .map(|c| Finding::container(&c, "securityContext.privileged", "privileged is true"))
         .collect()
 }

@@ -1,0 +1,133 @@
+//! The input and report side of `kube-soc2 scan`.
+//!
+//! The harness evaluates; this crate does everything around it and never runs
+//! a module (no wasmtime here, so it builds and tests in seconds):
+//!
+//! 1. [`inputs`] loads manifests from files, folders and stdin (multi-document
+//!    YAML, JSON, `List` kinds, `kubectl get -o yaml`, `helm template`,
+//!    `kustomize build`), keeping each object's origin and reporting bad
+//!    documents without stopping.
+//! 2. The harness turns each module's answer into an [`Evaluation`]
+//!    ([`Evaluation::from_response`] parses the kit's rejection message back
+//!    into per-control findings) and collects them in a [`Scan`] together with
+//!    each module's catalogue and settings.
+//! 3. [`results::analyse`] derives the object × control verdicts once;
+//!    [`render`] writes one of the [`Format`]s and [`exit::exit_code`] says
+//!    how the process should end.
+
+pub mod catalogue;
+pub mod criteria;
+pub mod escape;
+pub mod exit;
+pub mod generate;
+pub mod html;
+pub mod inputs;
+pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod message;
+pub mod model;
+pub mod policyreport;
+pub mod results;
+pub mod terminal;
+pub mod time;
+
+pub use catalogue::{ControlInfo, Criteria, FamilyCatalogue, ModuleSettings, Severity};
+pub use exit::{ExitCode, FailOn, exit_code};
+pub use inputs::{InputError, Loaded, Object, Origin};
+pub use model::{ControlFinding, Evaluation, Exemption, Finding, Module, ObjectRef, Scan};
+pub use results::{Results, Status, analyse};
+
+/// Output formats of `kube-soc2 scan --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Terminal,
+    Json,
+    PolicyReport,
+    Junit,
+    Markdown,
+    Html,
+}
+
+impl Format {
+    pub const ALL: &'static [Format] = &[
+        Format::Terminal,
+        Format::Json,
+        Format::PolicyReport,
+        Format::Junit,
+        Format::Markdown,
+        Format::Html,
+    ];
+
+    /// Parses a `--format` value; the error lists the valid ones.
+    pub fn parse(s: &str) -> Result<Format, String> {
+        Format::ALL
+            .iter()
+            .copied()
+            .find(|f| f.name() == s || (s == "text" && *f == Format::Terminal))
+            .ok_or_else(|| {
+                let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                format!(
+                    "unknown format \"{s}\"; valid formats: {}",
+                    names.join(", ")
+                )
+            })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Terminal => "terminal",
+            Format::Json => "json",
+            Format::PolicyReport => "policyreport",
+            Format::Junit => "junit",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// What every renderer may need besides the scan itself.
+#[derive(Clone, Debug)]
+pub struct RenderOptions {
+    /// ANSI colour in the terminal summary; the harness passes isatty(stdout).
+    pub color: bool,
+    /// The `--fail-on` threshold, shown in summaries and used for the verdict.
+    pub fail_on: FailOn,
+    /// PolicyReport layout and naming.
+    pub policy_report: policyreport::Options,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            color: false,
+            fail_on: FailOn::default(),
+            policy_report: policyreport::Options::default(),
+        }
+    }
+}
+
+/// Renders `scan` in `format`. Output is deterministic for a given scan
+/// (timestamps come from `scan.generated_at`).
+pub fn render(format: Format, scan: &Scan, options: &RenderOptions) -> String {
+    let results = analyse(scan);
+    render_results(format, scan, &results, options)
+}
+
+/// Like [`render`] with verdicts already derived (to write several formats
+/// from one analysis).
+pub fn render_results(
+    format: Format,
+    scan: &Scan,
+    results: &Results,
+    options: &RenderOptions,
+) -> String {
+    match format {
+        Format::Terminal => terminal::render(scan, results, options),
+        Format::Json => json::render(scan, results, options),
+        Format::PolicyReport => policyreport::render(scan, results, &options.policy_report),
+        Format::Junit => junit::render(scan, results),
+        Format::Markdown => markdown::render(scan, results, options),
+        Format::Html => html::render(scan, results, options),
+    }
+}

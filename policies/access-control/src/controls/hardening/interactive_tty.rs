@@ -1,0 +1,38 @@
+//! Interactive TTY and stdin (Gatekeeper `K8sDisallowInteractiveTTY`).
+
+use kit::control::CREATE_UPDATE;
+use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use serde_json::Value;
+
+pub static CONTROL: Control = Control {
+    id: "no-interactive-tty",
+    title: "Containers do not keep an interactive TTY or stdin open",
+    rationale: "A container with stdin and a TTY is a shell waiting for `kubectl attach`: interactive access to a workload that should only run its process, and a sign the pod is used as a jump host.",
+    remediation: "remove tty: true and stdin: true from the container; use a Job for one-off tasks",
+    severity: Severity::Low,
+    tags: super::OPTIONAL,
+    criteria: Criteria {
+        soc2: &["CC6.1"],
+        iso27001: &["A.8.2", "A.8.9"],
+        pss: &[],
+        cis: &[],
+    },
+    kinds: KindSet::PodBearing,
+    operations: CREATE_UPDATE,
+    subresources: &[],
+    params: &[],
+    validate_params: None,
+    check,
+};
+
+fn check(ctx: &Ctx) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for c in ctx.pod().containers() {
+        for field in ["tty", "stdin"] {
+            if c.value.get(field) == Some(&Value::Bool(true)) {
+                findings.push(Finding::container(&c, field, format!("{field} is true")));
+            }
+        }
+    }
+    findings
+}

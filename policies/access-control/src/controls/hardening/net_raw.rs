@@ -1,0 +1,65 @@
+//! NET_RAW dropped (CIS 5.2.8). PSS baseline lets containers keep the
+//! runtime's default capabilities, NET_RAW among them.
+
+use crate::controls::common::is_windows;
+use kit::control::CREATE_UPDATE;
+use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use serde_json::Value;
+
+pub static CONTROL: Control = Control {
+    id: "drop-net-raw",
+    title: "Containers drop the NET_RAW capability",
+    rationale: "NET_RAW, granted by default by most runtimes, lets a process craft raw packets: ARP and DNS spoofing of its neighbours on the node and several container-escape CVEs start there.",
+    remediation: "add NET_RAW (or ALL) to securityContext.capabilities.drop of every container and do not add it back in capabilities.add",
+    severity: Severity::Medium,
+    tags: super::OPTIONAL,
+    criteria: Criteria {
+        soc2: super::SOC2,
+        iso27001: super::ISO,
+        pss: &[],
+        cis: &["5.2.8"],
+    },
+    kinds: KindSet::PodBearing,
+    operations: CREATE_UPDATE,
+    subresources: &[],
+    params: &[],
+    validate_params: None,
+    check,
+};
+
+/// Names a runtime reads as NET_RAW (CRI passes them through; containerd and
+/// CRI-O accept the `CAP_` prefix).
+fn is_net_raw(cap: &str) -> bool {
+    matches!(cap, "NET_RAW" | "CAP_NET_RAW" | "ALL")
+}
+
+fn check(ctx: &Ctx) -> Vec<Finding> {
+    let pod = ctx.pod();
+    // Capabilities do not exist on Windows; the API server forbids the field there.
+    if is_windows(pod) {
+        return Vec::new();
+    }
+    let mut findings = Vec::new();
+    for c in pod.containers() {
+        let caps = c.get(&["securityContext", "capabilities"]);
+        let drop = caps.map(|v| kit::json::get_array(v, &["drop"])).unwrap_or(&[]);
+        if !drop.iter().filter_map(Value::as_str).any(is_net_raw) {
+            findings.push(Finding::container(
+                &c,
+                "securityContext.capabilities.drop",
+                "NET_RAW is not dropped (neither NET_RAW nor ALL is in capabilities.drop)",
+            ));
+        }
+        let add = caps.map(|v| kit::json::get_array(v, &["add"])).unwrap_or(&[]);
+        for (k, cap) in add.iter().enumerate() {
+            if let Some(cap) = cap.as_str().filter(|c| is_net_raw(c)) {
+                findings.push(Finding::container(
+                    &c,
+                    &format!("securityContext.capabilities.add[{k}]"),
+                    format!("capabilities.add grants {cap}, which includes NET_RAW"),
+                ));
+            }
+        }
+    }
+    findings
+}

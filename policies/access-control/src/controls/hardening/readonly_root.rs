@@ -1,0 +1,52 @@
+//! Read-only root filesystem (not part of PSS; Kubescape C-0017, Pulumi's one
+//! ISO 27001-tagged Kubernetes check).
+
+use crate::controls::common::is_windows;
+use kit::control::CREATE_UPDATE;
+use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use serde_json::Value;
+
+pub static CONTROL: Control = Control {
+    id: "readonly-root-filesystem",
+    title: "Containers run with a read-only root filesystem",
+    rationale: "A writable root filesystem lets an intruder drop tools, replace binaries or persist inside the container; a read-only one confines writes to declared volumes.",
+    remediation: "set securityContext.readOnlyRootFilesystem: true on every container and mount an emptyDir where the application must write (e.g. /tmp)",
+    severity: Severity::Medium,
+    tags: super::OPTIONAL,
+    criteria: Criteria {
+        soc2: super::SOC2,
+        // A.8.19: no software can be installed on the running system.
+        iso27001: &["A.8.9", "A.8.19"],
+        pss: &[],
+        cis: &[],
+    },
+    kinds: KindSet::PodBearing,
+    operations: CREATE_UPDATE,
+    subresources: &[],
+    params: &[],
+    validate_params: None,
+    check,
+};
+
+fn check(ctx: &Ctx) -> Vec<Finding> {
+    let pod = ctx.pod();
+    // Windows has no read-only root filesystem; the API server forbids the field there.
+    if is_windows(pod) {
+        return Vec::new();
+    }
+    pod.containers()
+        .filter_map(|c| {
+            let message = match c.get(&["securityContext", "readOnlyRootFilesystem"]) {
+                Some(Value::Bool(true)) => return None,
+                Some(Value::Bool(false)) => "readOnlyRootFilesystem is false",
+                None | Some(Value::Null) => "readOnlyRootFilesystem is not set (the root filesystem is writable)",
+                Some(_) => "readOnlyRootFilesystem must be a boolean",
+            };
+            Some(Finding::container(
+                &c,
+                "securityContext.readOnlyRootFilesystem",
+                message,
+            ))
+        })
+        .collect()
+}

@@ -1,0 +1,140 @@
+//! Namespaces as security boundaries: workloads stay out of `default` (and
+//! other configured namespaces), and every namespace carries Pod Security
+//! Admission labels at or above a configured level.
+
+use crate::controls::common::{allowed, quoted};
+use kit::control::{CREATE_UPDATE, Params};
+use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
+use serde_json::Value;
+
+pub static WORKLOAD_NAMESPACE: Control = Control {
+    id: "workloads-not-in-default-namespace",
+    title: "Workloads are not deployed in the default namespace",
+    rationale: "The default namespace is where everything lands that nobody placed: it has no owner, no tailored RBAC, quotas or network policies, so workloads there share one undifferentiated trust zone.",
+    remediation: "deploy the workload in a namespace of its own team or application (metadata.namespace)",
+    severity: Severity::Low,
+    tags: &["default", "namespaces"],
+    criteria: Criteria {
+        soc2: &["CC6.1"],
+        iso27001: &["A.5.15", "A.8.3"],
+        pss: &[],
+        cis: &["5.7.1", "5.7.4"],
+    },
+    kinds: KindSet::PodBearing,
+    operations: CREATE_UPDATE,
+    subresources: &[],
+    params: &[Param {
+        name: "forbiddenNamespaces",
+        kind: ParamKind::StringList,
+        default: r#"["default"]"#,
+        description: "Namespaces (globs) where no workload may run",
+    }],
+    validate_params: None,
+    check: check_workload_namespace,
+};
+
+pub static PSA_LABELS: Control = Control {
+    id: "namespace-psa-labels",
+    title: "Namespaces enforce a Pod Security Standards level",
+    rationale: "Pod Security Admission only protects namespaces that carry its labels; an unlabelled namespace falls back to the cluster default (privileged unless configured), so one kubectl create namespace can open a hole in the pod-hardening controls.",
+    remediation: "label the namespace pod-security.kubernetes.io/enforce: baseline (or restricted), plus audit and warn labels",
+    severity: Severity::High,
+    tags: &["default", "namespaces"],
+    criteria: Criteria {
+        soc2: &["CC6.1", "CC6.8"],
+        iso27001: &["A.8.2", "A.8.9"],
+        pss: &[],
+        cis: &["5.2.1"],
+    },
+    kinds: KindSet::Only(&["Namespace"]),
+    operations: CREATE_UPDATE,
+    subresources: &[],
+    params: &[
+        Param {
+            name: "minimumLevel",
+            kind: ParamKind::String,
+            default: r#""baseline""#,
+            description: "Lowest acceptable level: privileged, baseline or restricted",
+        },
+        Param {
+            name: "requireAuditAndWarn",
+            kind: ParamKind::Bool,
+            default: "false",
+            description: "Also require the audit and warn labels at or above the minimum level",
+        },
+        Param {
+            name: "allowedNamespaces",
+            kind: ParamKind::StringList,
+            default: r#"["kube-system", "kube-public", "kube-node-lease"]"#,
+            description: "Namespaces (globs) exempt from this control; exemptions by namespace do not apply to Namespace objects themselves",
+        },
+    ],
+    validate_params: Some(validate_psa),
+    check: check_psa_labels,
+};
+
+const LEVELS: [&str; 3] = ["privileged", "baseline", "restricted"];
+
+fn level_rank(level: &str) -> Option<usize> {
+    LEVELS.iter().position(|l| *l == level)
+}
+
+fn validate_psa(p: &Params) -> Result<(), String> {
+    let level = p.string("minimumLevel");
+    level_rank(&level).map(|_| ()).ok_or_else(|| {
+        format!("minimumLevel: \"{level}\" is not privileged, baseline or restricted")
+    })
+}
+
+fn check_workload_namespace(ctx: &Ctx) -> Vec<Finding> {
+    let ns = ctx.request.namespace();
+    // An object without a namespace (a manifest outside the cluster) lands in
+    // the client's current namespace; that is not known here.
+    if ns.is_empty() || !allowed(&ctx.params.strings("forbiddenNamespaces"), ns) {
+        return Vec::new();
+    }
+    vec![Finding::new(
+        "metadata.namespace",
+        format!("namespace \"{ns}\" is not allowed for workloads"),
+    )]
+}
+
+fn check_psa_labels(ctx: &Ctx) -> Vec<Finding> {
+    let name = ctx.request.name();
+    if allowed(&ctx.params.strings("allowedNamespaces"), &name) {
+        return Vec::new();
+    }
+    let minimum = ctx.params.string("minimumLevel");
+    let min_rank = level_rank(&minimum).unwrap_or(1);
+    let labels = ctx.request.labels();
+    let mut modes = vec!["enforce"];
+    if ctx.params.bool("requireAuditAndWarn") {
+        modes.extend(["audit", "warn"]);
+    }
+    let mut findings = Vec::new();
+    for mode in modes {
+        let key = format!("pod-security.kubernetes.io/{mode}");
+        let path = format!("metadata.labels['{key}']");
+        match labels.and_then(|l| l.get(&key)) {
+            None | Some(Value::Null) => findings.push(Finding::new(
+                path,
+                format!("label {key} is missing (required at level {minimum} or stricter)"),
+            )),
+            Some(Value::String(level)) => match level_rank(level) {
+                Some(rank) if rank >= min_rank => {}
+                Some(_) => findings.push(Finding::new(
+                    path,
+                    format!("{key} is \"{level}\", below the minimum level \"{minimum}\""),
+                )),
+                None => findings.push(Finding::new(
+                    path,
+                    format!("{key} is \"{level}\", not one of {}", quoted(&LEVELS)),
+                )),
+            },
+            Some(_) => findings.push(Finding::new(path, format!("{key} must be a string"))),
+        }
+    }
+    findings
+}
+
+pub static CONTROLS: &[&Control] = &[&WORKLOAD_NAMESPACE, &PSA_LABELS];

@@ -1,0 +1,52 @@
+//! PSS restricted "Privilege Escalation" (PSA check `allowPrivilegeEscalation`,
+//! from v1.8): every container sets allowPrivilegeEscalation to false. From
+//! v1.25 Windows pods (`spec.os.name: windows`) are exempt.
+
+use kit::control::CREATE_UPDATE;
+use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use serde_json::Value;
+
+pub static CONTROL: Control = Control {
+    id: "pss-allow-privilege-escalation",
+    title: "Containers disallow privilege escalation",
+    rationale: "Unless allowPrivilegeEscalation is false, a process can gain more privileges than its parent (setuid binaries, file capabilities), turning a foothold in a container into root within it.",
+    remediation: "set securityContext.allowPrivilegeEscalation: false on every container, init container and ephemeral container",
+    severity: Severity::Medium,
+    tags: super::RESTRICTED,
+    criteria: Criteria {
+        soc2: super::SOC2,
+        iso27001: super::ISO,
+        pss: &["Privilege Escalation"],
+        cis: &["5.2.6"],
+    },
+    kinds: KindSet::PodBearing,
+    operations: CREATE_UPDATE,
+    subresources: &[],
+    params: &[],
+    validate_params: None,
+    check,
+};
+
+const FIELD: &str = "securityContext.allowPrivilegeEscalation";
+
+fn check(ctx: &Ctx) -> Vec<Finding> {
+    let minor = super::minor(ctx);
+    let pod = ctx.pod();
+    if minor < 8 || (minor >= 25 && super::is_windows(pod)) {
+        return Vec::new();
+    }
+    pod.containers()
+        .filter_map(|c| {
+            let message = match super::set(c.get(&["securityContext", "allowPrivilegeEscalation"]))
+            {
+                Some(Value::Bool(false)) => return None,
+                None => "allowPrivilegeEscalation is not set, which allows escalation".to_string(),
+                Some(v) => format!(
+                    "allowPrivilegeEscalation is {}, not false",
+                    super::shown(Some(v))
+                ),
+            };
+            Some(Finding::container(&c, FIELD, message))
+        })
+        .collect()
+}

@@ -1,0 +1,90 @@
+//! PSS baseline "AppArmor" (PSA check `appArmorProfile`). PSA has a single
+//! version of this check (from v1.0) that looks at both the beta annotations
+//! and the `appArmorProfile` field (API field since Kubernetes 1.30), so both
+//! are checked at every `pssVersion`.
+
+use super::{about_container, annotation_path, container_named, set, shown, text};
+use kit::control::CREATE_UPDATE;
+use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use serde_json::Value;
+
+pub static CONTROL: Control = Control {
+    id: "pss-app-armor-profile",
+    title: "AppArmor is not disabled or overridden",
+    rationale: "The runtime's default AppArmor profile confines what a container may do on the host; running Unconfined removes that layer of isolation.",
+    remediation: "set securityContext.appArmorProfile.type to RuntimeDefault or Localhost (or leave it unset), and give container.apparmor.security.beta.kubernetes.io/* annotations only runtime/default or localhost/<profile>",
+    severity: Severity::Medium,
+    tags: super::BASELINE,
+    criteria: Criteria {
+        soc2: super::SOC2,
+        iso27001: super::ISO,
+        pss: &["AppArmor"],
+        cis: &[],
+    },
+    kinds: KindSet::PodBearing,
+    operations: CREATE_UPDATE,
+    subresources: &[],
+    params: &[],
+    validate_params: None,
+    check,
+};
+
+const ANNOTATION_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
+const FIELD: &str = "securityContext.appArmorProfile.type";
+
+fn allowed_type(profile: &Value) -> bool {
+    matches!(
+        text(profile.get("type")),
+        Some("RuntimeDefault" | "Localhost")
+    )
+}
+
+fn allowed_annotation(v: &Value) -> bool {
+    match v.as_str() {
+        Some(s) => s.is_empty() || s == "runtime/default" || s.starts_with("localhost/"),
+        None => false,
+    }
+}
+
+fn bad_type(profile: &Value) -> String {
+    format!(
+        "AppArmor profile type {} is not RuntimeDefault or Localhost",
+        shown(profile.get("type"))
+    )
+}
+
+fn check(ctx: &Ctx) -> Vec<Finding> {
+    let pod = ctx.pod();
+    let mut findings = Vec::new();
+    if let Some(p) = set(pod.get(&["securityContext", "appArmorProfile"]))
+        && !allowed_type(p)
+    {
+        findings.push(Finding::new(pod.field_path(FIELD), bad_type(p)));
+    }
+    for c in pod.containers() {
+        if let Some(p) = set(c.get(&["securityContext", "appArmorProfile"]))
+            && !allowed_type(p)
+        {
+            findings.push(Finding::container(&c, FIELD, bad_type(p)));
+        }
+    }
+    // PSA checks every annotation with the prefix, whether or not a container
+    // of that name exists.
+    for (key, v) in pod.annotations().into_iter().flatten() {
+        let Some(name) = key.strip_prefix(ANNOTATION_PREFIX) else {
+            continue;
+        };
+        if allowed_annotation(v) {
+            continue;
+        }
+        findings.push(about_container(
+            container_named(pod, name).as_ref(),
+            annotation_path(pod, key),
+            format!(
+                "AppArmor profile {} is not runtime/default or localhost/<profile>",
+                shown(Some(v))
+            ),
+        ));
+    }
+    findings
+}

@@ -1,0 +1,45 @@
+//! PSS baseline "HostPath Volumes" (PSA check `hostPathVolumes`, all versions).
+
+use kit::control::CREATE_UPDATE;
+use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use serde_json::Value;
+
+pub static CONTROL: Control = Control {
+    id: "pss-host-path-volumes",
+    title: "HostPath volumes are disallowed",
+    rationale: "A hostPath volume mounts a directory of the node into the container: the container runtime socket, kubelet credentials or /etc are one mount away from a node takeover.",
+    remediation: "replace hostPath volumes with emptyDir, configMap, secret, projected or persistentVolumeClaim volumes",
+    severity: Severity::High,
+    tags: super::BASELINE,
+    criteria: Criteria {
+        soc2: super::SOC2,
+        iso27001: super::ISO,
+        pss: &["HostPath Volumes"],
+        cis: &["5.2.12"],
+    },
+    kinds: KindSet::PodBearing,
+    operations: CREATE_UPDATE,
+    subresources: &[],
+    params: &[],
+    validate_params: None,
+    check,
+};
+
+fn check(ctx: &Ctx) -> Vec<Finding> {
+    let pod = ctx.pod();
+    pod.volumes()
+        .filter(|(_, v)| super::set(v.get("hostPath")).is_some())
+        .map(|(i, v)| {
+            let name = v.get("name").and_then(Value::as_str).unwrap_or("");
+            let path = v
+                .get("hostPath")
+                .and_then(|h| h.get("path"))
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            Finding::new(
+                pod.field_path(&format!("volumes[{i}].hostPath")),
+                format!("volume \"{name}\" mounts host path \"{path}\""),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,48 @@
+//! PSS baseline "Host Ports" (PSA check `hostPorts`, all versions).
+
+use kit::control::CREATE_UPDATE;
+use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use serde_json::Value;
+
+pub static CONTROL: Control = Control {
+    id: "pss-host-ports",
+    title: "Containers bind no host ports",
+    rationale: "A hostPort exposes the container on the node's own address, outside Services and network policies, and pins the pod to nodes where the port is free.",
+    remediation: "remove ports[].hostPort (or set it to 0) and expose the container through a Service",
+    severity: Severity::Medium,
+    tags: super::BASELINE,
+    criteria: Criteria {
+        soc2: super::SOC2_NETWORK,
+        iso27001: super::ISO_NETWORK,
+        pss: &["Host Ports"],
+        cis: &["5.2.13"],
+    },
+    kinds: KindSet::PodBearing,
+    operations: CREATE_UPDATE,
+    subresources: &[],
+    params: &[],
+    validate_params: None,
+    check,
+};
+
+fn check(ctx: &Ctx) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for c in ctx.pod().containers() {
+        let Some(Value::Array(ports)) = c.get(&["ports"]) else {
+            continue;
+        };
+        for (i, port) in ports.iter().enumerate() {
+            // Go reads an absent hostPort as 0, which PSA allows.
+            let host_port = super::set(port.get("hostPort"));
+            if host_port.is_none_or(|p| p.as_f64() == Some(0.0)) {
+                continue;
+            }
+            findings.push(Finding::container(
+                &c,
+                &format!("ports[{i}].hostPort"),
+                format!("uses hostPort {}", super::shown(host_port)),
+            ));
+        }
+    }
+    findings
+}

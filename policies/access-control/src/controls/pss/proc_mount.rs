@@ -1,0 +1,56 @@
+//! PSS baseline "/proc Mount Type" (PSA check `procMount`): containers keep the
+//! default masked /proc. From v1.35 a pod in its own user namespace
+//! (`hostUsers: false`) may use any procMount; `pss-proc-mount-restricted`
+//! keeps the unconditional rule for the restricted level.
+
+use super::{set, shown};
+use kit::control::CREATE_UPDATE;
+use kit::{Control, Criteria, Ctx, Finding, KindSet, PodTemplate, Severity};
+
+pub static CONTROL: Control = Control {
+    id: "pss-proc-mount",
+    title: "Containers keep the default masked /proc",
+    rationale: "An Unmasked /proc exposes kernel interfaces the runtime normally hides (sysrq-trigger, kcore, ...), from which a container can disrupt or escape to the node.",
+    remediation: "remove securityContext.procMount or set it to Default (or run the pod with hostUsers: false)",
+    severity: Severity::High,
+    tags: super::BASELINE,
+    criteria: Criteria {
+        soc2: super::SOC2,
+        iso27001: super::ISO,
+        pss: &["/proc Mount Type"],
+        cis: &[],
+    },
+    kinds: KindSet::PodBearing,
+    operations: CREATE_UPDATE,
+    subresources: &[],
+    params: &[],
+    validate_params: None,
+    check,
+};
+
+const FIELD: &str = "securityContext.procMount";
+
+fn check(ctx: &Ctx) -> Vec<Finding> {
+    let pod = ctx.pod();
+    if super::minor(ctx) >= 35 && super::in_user_namespace(pod) {
+        return Vec::new();
+    }
+    unmasked(pod)
+}
+
+/// PSA `procMount_1_0`: every container whose procMount is set to anything
+/// but `Default`.
+pub(crate) fn unmasked(pod: &PodTemplate) -> Vec<Finding> {
+    pod.containers()
+        .filter_map(|c| {
+            let v = set(c.get(&["securityContext", "procMount"]))?;
+            (v.as_str() != Some("Default")).then(|| {
+                Finding::container(
+                    &c,
+                    FIELD,
+                    format!("procMount is {}, not Default", shown(Some(v))),
+                )
+            })
+        })
+        .collect()
+}

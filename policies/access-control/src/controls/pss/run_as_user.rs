@@ -1,0 +1,53 @@
+//! PSS restricted "Running as Non-root user" (PSA check `runAsUser`, from
+//! v1.23): neither the pod nor a container sets runAsUser: 0. From v1.35 a pod
+//! in its own user namespace (`hostUsers: false`) is exempt.
+
+use kit::control::CREATE_UPDATE;
+use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use serde_json::Value;
+
+pub static CONTROL: Control = Control {
+    id: "pss-run-as-user",
+    title: "Containers do not run as UID 0",
+    rationale: "runAsUser: 0 runs the container as root whatever its image declares, with root's power over anything the container can reach on the node.",
+    remediation: "remove runAsUser: 0 from spec.securityContext and every container, or set a non-zero UID",
+    severity: Severity::Medium,
+    tags: super::RESTRICTED,
+    criteria: Criteria {
+        soc2: super::SOC2,
+        iso27001: super::ISO,
+        pss: &["Running as Non-root user"],
+        cis: &["5.2.7"],
+    },
+    kinds: KindSet::PodBearing,
+    operations: CREATE_UPDATE,
+    subresources: &[],
+    params: &[],
+    validate_params: None,
+    check,
+};
+
+const FIELD: &str = "securityContext.runAsUser";
+const MESSAGE: &str = "runAsUser is 0 (root)";
+
+fn is_root(v: Option<&Value>) -> bool {
+    v.and_then(Value::as_f64) == Some(0.0)
+}
+
+fn check(ctx: &Ctx) -> Vec<Finding> {
+    let minor = super::minor(ctx);
+    let pod = ctx.pod();
+    if minor < 23 || (minor >= 35 && super::in_user_namespace(pod)) {
+        return Vec::new();
+    }
+    let mut findings = Vec::new();
+    if is_root(pod.get(&["securityContext", "runAsUser"])) {
+        findings.push(Finding::new(pod.field_path(FIELD), MESSAGE));
+    }
+    findings.extend(
+        pod.containers()
+            .filter(|c| is_root(c.get(&["securityContext", "runAsUser"])))
+            .map(|c| Finding::container(&c, FIELD, MESSAGE)),
+    );
+    findings
+}

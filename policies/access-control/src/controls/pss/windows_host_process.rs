@@ -1,0 +1,44 @@
+//! PSS baseline "HostProcess" (PSA check `windowsHostProcess`, all versions).
+
+use super::is_true;
+use kit::control::CREATE_UPDATE;
+use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+
+pub static CONTROL: Control = Control {
+    id: "pss-windows-host-process",
+    title: "Windows HostProcess containers are disallowed",
+    rationale: "A Windows HostProcess container runs directly on the node as a host process, with privileged access to the Windows node.",
+    remediation: "remove securityContext.windowsOptions.hostProcess (pod and containers) or set it to false",
+    severity: Severity::Critical,
+    tags: super::BASELINE,
+    criteria: Criteria {
+        soc2: super::SOC2,
+        iso27001: super::ISO,
+        pss: &["HostProcess"],
+        cis: &["5.2.11"],
+    },
+    kinds: KindSet::PodBearing,
+    operations: CREATE_UPDATE,
+    subresources: &[],
+    params: &[],
+    validate_params: None,
+    check,
+};
+
+const PATH: [&str; 3] = ["securityContext", "windowsOptions", "hostProcess"];
+const FIELD: &str = "securityContext.windowsOptions.hostProcess";
+const MESSAGE: &str = "hostProcess is true: the container runs as a process of the Windows node";
+
+fn check(ctx: &Ctx) -> Vec<Finding> {
+    let pod = ctx.pod();
+    let mut findings = Vec::new();
+    if is_true(pod.get(&PATH)) {
+        findings.push(Finding::new(pod.field_path(FIELD), MESSAGE));
+    }
+    findings.extend(
+        pod.containers()
+            .filter(|c| is_true(c.get(&PATH)))
+            .map(|c| Finding::container(&c, FIELD, MESSAGE)),
+    );
+    findings
+}

@@ -1,0 +1,111 @@
+//! Bounds on projected service-account tokens: short lifetime and an explicit
+//! audience. None of the peer libraries checks them.
+//!
+//! The `kube-api-access-*` volume the API server injects for automounted
+//! tokens (lifetime 3607 s, API-server audience) is left to
+//! `no-automount-service-account-token`.
+
+use crate::controls::common::{allowed, quoted, volume_findings};
+use kit::control::CREATE_UPDATE;
+use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
+use serde_json::Value;
+
+pub static CONTROL: Control = Control {
+    id: "projected-token-bounds",
+    title: "Projected service-account tokens are short-lived and audience-bound",
+    rationale: "A projected token is a bearer credential: a long lifetime keeps a stolen copy useful, and without an audience it is accepted by the API server and by every service that trusts the cluster's issuer.",
+    remediation: "set serviceAccountToken.expirationSeconds at or below the limit and serviceAccountToken.audience to the one service that consumes the token",
+    severity: Severity::Medium,
+    tags: &["default", "service-accounts"],
+    criteria: Criteria {
+        soc2: super::SOC2,
+        iso27001: super::ISO_TOKENS,
+        pss: &[],
+        cis: &[],
+    },
+    kinds: KindSet::PodBearing,
+    operations: CREATE_UPDATE,
+    subresources: &[],
+    params: &[
+        Param {
+            name: "maxExpirationSeconds",
+            // The API server refuses less than 600 s and defaults to 3600 s.
+            kind: ParamKind::Integer {
+                min: 600,
+                max: 4_294_967_296,
+            },
+            default: "3600",
+            description: "Longest allowed expirationSeconds (an unset one is the API server's default, 3600)",
+        },
+        Param {
+            name: "requireAudience",
+            kind: ParamKind::Bool,
+            default: "true",
+            description: "Refuse tokens without an explicit audience",
+        },
+        Param {
+            name: "allowedAudiences",
+            kind: ParamKind::StringList,
+            default: "[]",
+            description: "Audiences (globs) a token may carry; empty allows any explicit audience",
+        },
+    ],
+    validate_params: None,
+    check,
+};
+
+/// What Kubernetes uses when `expirationSeconds` is unset.
+const DEFAULT_EXPIRATION: i64 = 3600;
+
+fn check(ctx: &Ctx) -> Vec<Finding> {
+    let pod = ctx.pod();
+    let mut findings = Vec::new();
+    for (i, v) in pod.volumes() {
+        let name = v.get("name").and_then(Value::as_str).unwrap_or("");
+        if name.starts_with("kube-api-access-") {
+            continue;
+        }
+        for (j, src) in kit::json::get_array(v, &["projected", "sources"]).iter().enumerate() {
+            let Some(token) = src.get("serviceAccountToken").filter(|t| t.is_object()) else {
+                continue;
+            };
+            let field = format!("projected.sources[{j}].serviceAccountToken");
+            let mut problems = Vec::new();
+            let max = ctx.params.int("maxExpirationSeconds");
+            match token.get("expirationSeconds") {
+                None | Some(Value::Null) if DEFAULT_EXPIRATION > max => problems.push(format!(
+                    "expirationSeconds is not set (the default is {DEFAULT_EXPIRATION}), above the limit {max}"
+                )),
+                None | Some(Value::Null) => {}
+                Some(e) => match e.as_i64() {
+                    Some(secs) if secs <= max => {}
+                    Some(secs) => problems.push(format!(
+                        "expirationSeconds {secs} is above the limit {max}"
+                    )),
+                    None => problems.push("expirationSeconds must be an integer".to_string()),
+                },
+            }
+            match token.get("audience").and_then(Value::as_str).filter(|a| !a.is_empty()) {
+                None if ctx.params.bool("requireAudience") => problems.push(
+                    "it has no audience, so any service trusting the cluster's issuer (the API server included) accepts it"
+                        .to_string(),
+                ),
+                None => {}
+                Some(aud) => {
+                    let ok = ctx.params.strings("allowedAudiences");
+                    if !ok.is_empty() && !allowed(&ok, aud) {
+                        problems.push(format!(
+                            "audience \"{aud}\" is not allowed (allowed: {})",
+                            quoted(&ok)
+                        ));
+                    }
+                }
+            }
+            if !problems.is_empty() {
+                let message = format!("projects a service-account token: {}", problems.join("; "));
+                findings.extend(volume_findings(pod, i, v, &field, &message));
+            }
+        }
+    }
+    findings
+}

@@ -1,0 +1,98 @@
+//! Priority: under contention the scheduler preempts lower-priority pods first,
+//! so which pods carry which PriorityClass decides what keeps running (A1.1).
+
+use kit::control::CREATE_UPDATE;
+use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
+
+pub static CLASS: Control = Control {
+    id: "priority-class",
+    title: "Pods run with an allowed PriorityClass",
+    rationale: "Without a priorityClassName a pod gets the cluster's default priority (0 unless a globalDefault class exists), so under node pressure critical services are preempted as readily as batch jobs. An allow-list keeps teams from giving every workload the highest class, which would make priority meaningless. The system-* classes are reserved by Kubernetes for kube-system.",
+    remediation: "set spec.priorityClassName to one of the platform's PriorityClasses",
+    severity: Severity::Low,
+    tags: &["priority"],
+    criteria: super::CAPACITY,
+    kinds: KindSet::PodBearing,
+    operations: CREATE_UPDATE,
+    subresources: &[],
+    params: &[
+        Param {
+            name: "required",
+            kind: ParamKind::Bool,
+            default: "true",
+            description: "require spec.priorityClassName",
+        },
+        Param {
+            name: "allowed",
+            kind: ParamKind::StringList,
+            default: "[]",
+            description: "PriorityClass names (globs) pods may use ([] = any)",
+        },
+    ],
+    validate_params: None,
+    check: check_class,
+};
+
+fn check_class(ctx: &Ctx) -> Vec<Finding> {
+    let pod = ctx.pod();
+    let path = pod.field_path("priorityClassName");
+    let class = pod
+        .get(&["priorityClassName"])
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("");
+    if class.is_empty() {
+        if ctx.params.bool("required") {
+            return vec![Finding::new(path, "priorityClassName is not set")];
+        }
+        return Vec::new();
+    }
+    let allowed = ctx.params.strings("allowed");
+    if allowed.is_empty() || kit::glob::any_matches(&allowed, class) {
+        return Vec::new();
+    }
+    vec![Finding::new(
+        path,
+        format!(
+            "priorityClassName {class} is not allowed; allowed: {}",
+            allowed.join(", ")
+        ),
+    )]
+}
+
+// ---------------------------------------------------------------------------
+
+pub static GLOBAL_DEFAULT: Control = Control {
+    id: "priority-class-global-default",
+    title: "Only allow-listed PriorityClasses are the global default",
+    rationale: "A PriorityClass with globalDefault: true silently changes the priority of every new pod that names no class, across all namespaces; a high default makes every pod preempt the others and a low one makes them all preemptible. Which class is the default is a platform decision, so only allow-listed classes may claim it.",
+    remediation: "set globalDefault: false, or add the class to the allowed list of this control",
+    severity: Severity::Medium,
+    tags: &["default", "priority"],
+    criteria: super::CAPACITY,
+    kinds: KindSet::Only(&["PriorityClass"]),
+    operations: CREATE_UPDATE,
+    subresources: &[],
+    params: &[Param {
+        name: "allowed",
+        kind: ParamKind::StringList,
+        default: "[]",
+        description: "PriorityClass names (globs) that may set globalDefault: true",
+    }],
+    validate_params: None,
+    check: |ctx| {
+        let object = ctx.object();
+        if json::get_bool(object, &["globalDefault"]) != Some(true) {
+            return Vec::new();
+        }
+        let name = super::name_of(object);
+        if kit::glob::any_matches(&ctx.params.strings("allowed"), name) {
+            return Vec::new();
+        }
+        vec![Finding::new(
+            "globalDefault",
+            format!("PriorityClass {name} makes itself the global default but is not allow-listed"),
+        )]
+    },
+};
+
+pub static CONTROLS: &[&Control] = &[&CLASS, &GLOBAL_DEFAULT];

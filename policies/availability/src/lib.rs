@@ -1,0 +1,19 @@
+//! kube-soc2 availability family (one Kubewarden policy module): capacity
+//! (SOC 2 A1.1) and resilience/recovery (A1.2) of workloads at admission.
+
+pub mod controls;
+pub mod intstr;
+pub mod quantity;
+
+use kit::Family;
+
+pub static FAMILY: Family = Family {
+    name: "availability",
+    title: "Availability (SOC 2 A1.1, A1.2)",
+    version: env!("CARGO_PKG_VERSION"),
+    groups: controls::GROUPS,
+    options: &[],
+    validate_options: None,
+};
+
+kit::export_family!(FAMILY);
