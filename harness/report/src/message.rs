@@ -10,8 +10,8 @@
 //! ```
 //!
 //! warnings are the same lines prefixed by `<Kind ns/name>: `, and the audit
-//! annotations `kube-soc2/violations` (ids, comma-separated) and
-//! `kube-soc2/exempted` (`id (reason)`, comma-separated) complete the picture.
+//! annotations `kube-soc2.violations` (ids, comma-separated) and
+//! `kube-soc2.exempted` (`id (reason)`, comma-separated) complete the picture.
 //!
 //! The parser is tolerant: with the catalogue, titles and remediations are
 //! matched exactly; without it, or when a message does not match, it falls back
@@ -21,9 +21,9 @@ use crate::catalogue::FamilyCatalogue;
 use crate::model::{ControlFinding, Exemption, Finding};
 use serde_json::Value;
 
-pub const ANNOTATION_VIOLATIONS: &str = "kube-soc2/violations";
-pub const ANNOTATION_WARNINGS: &str = "kube-soc2/warnings";
-pub const ANNOTATION_EXEMPTED: &str = "kube-soc2/exempted";
+pub const ANNOTATION_VIOLATIONS: &str = "kube-soc2.violations";
+pub const ANNOTATION_WARNINGS: &str = "kube-soc2.warnings";
+pub const ANNOTATION_EXEMPTED: &str = "kube-soc2.exempted";
 
 /// A module's answer, read.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -37,7 +37,7 @@ pub struct ParsedResponse {
 }
 
 /// An audit annotation by its kit key; the API server may have prefixed it
-/// with the webhook name (`<webhook>/kube-soc2/violations`).
+/// with the webhook name (`<webhook>/kube-soc2.violations`).
 fn annotation<'a>(annotations: Option<&'a Value>, key: &str) -> Option<&'a str> {
     let map = annotations?.as_object()?;
     map.get(key)
@@ -151,7 +151,7 @@ pub fn split_ids(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// `kube-soc2/exempted`: `id (reason),id`. Reasons are free text and may hold
+/// `kube-soc2.exempted`: `id (reason),id`. Reasons are free text and may hold
 /// commas and parentheses, so the list is split only at top-level commas.
 pub fn parse_exempted(s: &str) -> Vec<Exemption> {
     let mut parts = Vec::new();
@@ -407,7 +407,7 @@ mod tests {
         assert!(r.error.is_some() && r.violations.is_empty());
         let r = parse_response(
             &json!({"accepted": false, "message": "X violates 1 kube-soc2 control:",
-                    "audit_annotations": {"policy.example/kube-soc2/violations": "a-b"}}),
+                    "audit_annotations": {"policy.example/kube-soc2.violations": "a-b"}}),
             None,
         );
         assert_eq!(r.violations[0].control, "a-b");

@@ -1,4 +1,206 @@
-use crate::engine::Host;
+//! `kube-soc2 replay`: every fixture against every module in `dist/`.
+
+use super::dist_modules;
+use crate::admission::PolicyConfig;
+use crate::engine::{Host, LoadedModule};
+use crate::fixtures::{self, Case};
 use anyhow::Result;
+use serde_json::{Value, json};
+use std::collections::HashMap;
 use std::path::Path;
-pub fn replay(_host: &Host, _dist: &Path, _fixtures: &Path, _filter: Option<&str>) -> Result<bool> { todo!() }
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// One module × case evaluation and what went wrong in it.
+struct Outcome {
+    label: String,
+    module: String,
+    description: String,
+    diffs: Vec<String>,
+}
+
+/// Settings a module is evaluated with: the fixture's own for the modules it
+/// names; for the others the fixture's if that module accepts them (they are
+/// usually another family's control ids), `{}` otherwise.
+struct SettingsCache<'h> {
+    host: &'h Host,
+    verdicts: Mutex<HashMap<(String, String), Result<(), String>>>,
+}
+
+impl SettingsCache<'_> {
+    fn validate(&self, module: &LoadedModule, settings: &Value) -> Result<(), String> {
+        let key = (module.name.clone(), settings.to_string());
+        if let Some(v) = self.verdicts.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return v;
+        }
+        let verdict = match self.host.validate_settings(module, settings) {
+            Ok(r) if r.valid => Ok(()),
+            Ok(r) => Err(r.message.unwrap_or_default()),
+            Err(e) => Err(format!("{e:#}")),
+        };
+        if let Ok(mut m) = self.verdicts.lock() {
+            m.insert(key, verdict.clone());
+        }
+        verdict
+    }
+}
+
+fn evaluate(
+    host: &Host,
+    cache: &SettingsCache,
+    module: &LoadedModule,
+    case: &Case,
+) -> Outcome {
+    let named = case.modules.contains(&module.name);
+    let mut outcome = Outcome {
+        label: case.label(),
+        module: module.name.clone(),
+        description: case.description.clone(),
+        diffs: Vec::new(),
+    };
+    let settings = match cache.validate(module, &case.settings) {
+        Ok(()) => case.settings.clone(),
+        Err(message) if named => {
+            outcome
+                .diffs
+                .push(format!("Provided settings are not valid: {message}"));
+            return outcome;
+        }
+        Err(_) => json!({}),
+    };
+    let config = PolicyConfig {
+        // Fixtures test context-aware controls: grant what the module declares.
+        allow_context_aware: true,
+        ..PolicyConfig::new(&module.name)
+    };
+    match host.evaluate(module, &case.request, &settings, &config, &case.context) {
+        Ok(response) => {
+            outcome.diffs = if named {
+                let mut d = fixtures::check(&case.expect, &response);
+                d.extend(
+                    fixtures::check_well_formed(case, &response)
+                        .into_iter()
+                        .filter(|w| !w.starts_with("internal error") || case.expect.code != Some(500)),
+                );
+                d.dedup();
+                d
+            } else {
+                fixtures::check_well_formed(case, &response)
+            }
+        }
+        Err(e) => outcome.diffs.push(format!("cannot evaluate: {e:#}")),
+    }
+    outcome
+}
+
+/// Runs `work(i)` for `0..n` on every core; results in index order.
+pub fn parallel_map<T: Send>(n: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(n.max(1));
+    let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<T>>> = (0..n).map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= n {
+                        break;
+                    }
+                    let r = work(i);
+                    if let Ok(mut slot) = results[i].lock() {
+                        *slot = Some(r);
+                    }
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .filter_map(|m| m.into_inner().ok().flatten())
+        .collect()
+}
+
+pub fn replay(host: &Host, dist: &Path, fixtures_dir: &Path, filter: Option<&str>) -> Result<bool> {
+    let modules: Vec<Arc<LoadedModule>> = dist_modules(dist)?
+        .iter()
+        .map(|p| host.load(p))
+        .collect::<Result<_>>()?;
+    let mut cases: Vec<Case> = Vec::new();
+    let mut failures: Vec<String> = Vec::new();
+    for file in fixtures::fixture_files(fixtures_dir)? {
+        let file_matches = filter.is_none_or(|f| file.to_string_lossy().contains(f));
+        for (i, doc) in fixtures::parse_file(&file)?.into_iter().enumerate() {
+            let document = i + 1;
+            let fixture = match doc {
+                Ok(f) => f,
+                Err(e) => {
+                    failures.push(format!(
+                        "{}#{document}: unparsable fixture: {e:#}",
+                        file.display()
+                    ));
+                    continue;
+                }
+            };
+            if !file_matches && !filter.is_some_and(|f| fixture.description.contains(f)) {
+                continue;
+            }
+            match fixture.cases(&file, document) {
+                Ok(c) => cases.extend(c),
+                Err(e) => failures.push(format!(
+                    "{}#{document} {}: unusable fixture: {e:#}",
+                    file.display(),
+                    fixture.description
+                )),
+            }
+        }
+    }
+    let unparsable = failures.len();
+    // Modules a fixture names but dist lacks.
+    let mut missing = 0;
+    for case in &cases {
+        for name in &case.modules {
+            if !modules.iter().any(|m| &m.name == name) {
+                missing += 1;
+                failures.push(format!(
+                    "{} [{name}] {}: module {name} is not in {} (run scripts/build first)",
+                    case.label(),
+                    case.description,
+                    dist.display()
+                ));
+            }
+        }
+    }
+    let cache = SettingsCache {
+        host,
+        verdicts: Mutex::new(HashMap::new()),
+    };
+    let pairs: Vec<(&Case, &LoadedModule)> = cases
+        .iter()
+        .flat_map(|c| modules.iter().map(move |m| (c, m.as_ref())))
+        .collect();
+    let outcomes = parallel_map(pairs.len(), |i| evaluate(host, &cache, pairs[i].1, pairs[i].0));
+    let mut passed = 0;
+    let mut failed = unparsable + missing;
+    for o in outcomes {
+        if o.diffs.is_empty() {
+            passed += 1;
+        } else {
+            failed += 1;
+            failures.push(format!(
+                "{} [{}] {}: {}",
+                o.label,
+                o.module,
+                o.description,
+                o.diffs.join("; ")
+            ));
+        }
+    }
+    for f in &failures {
+        println!("FAIL {f}");
+    }
+    println!("{passed} passed, {failed} failed");
+    Ok(failed == 0)
+}

@@ -25,31 +25,71 @@ fn iso_ok(id: &str) -> bool {
 }
 
 fn own_controls() -> impl Iterator<Item = &'static kit::Control> {
-    access_control::FAMILY.controls().filter(|c| !c.id.starts_with("pss-"))
+    access_control::FAMILY
+        .controls()
+        .filter(|c| !c.id.starts_with("pss-"))
 }
 
 #[test]
 fn catalogue_data_of_every_control() {
-    let groups = ["hardening", "rbac", "service-accounts", "namespaces", "network", "runtime-access"];
+    let groups = [
+        "hardening",
+        "rbac",
+        "service-accounts",
+        "namespaces",
+        "network",
+        "runtime-access",
+    ];
     let mut n = 0;
     for c in own_controls() {
         n += 1;
-        assert!(c.tags.iter().any(|t| groups.contains(t)), "{} has no group tag", c.id);
-        assert!(c.criteria.soc2.iter().all(|s| SOC2.contains(s)), "{}: {:?}", c.id, c.criteria.soc2);
-        assert!(c.criteria.iso27001.iter().all(|s| iso_ok(s)), "{}: {:?}", c.id, c.criteria.iso27001);
-        assert!(c.criteria.cis.iter().all(|s| CIS.contains(s)), "{}: {:?}", c.id, c.criteria.cis);
+        assert!(
+            c.tags.iter().any(|t| groups.contains(t)),
+            "{} has no group tag",
+            c.id
+        );
+        assert!(
+            c.criteria.soc2.iter().all(|s| SOC2.contains(s)),
+            "{}: {:?}",
+            c.id,
+            c.criteria.soc2
+        );
+        assert!(
+            c.criteria.iso27001.iter().all(|s| iso_ok(s)),
+            "{}: {:?}",
+            c.id,
+            c.criteria.iso27001
+        );
+        assert!(
+            c.criteria.cis.iter().all(|s| CIS.contains(s)),
+            "{}: {:?}",
+            c.id,
+            c.criteria.cis
+        );
         assert!(c.criteria.pss.is_empty(), "{} is not a PSS control", c.id);
-        assert!(!c.remediation.ends_with('.'), "{}: remediation is followed by text", c.id);
+        assert!(
+            !c.remediation.ends_with('.'),
+            "{}: remediation is followed by text",
+            c.id
+        );
         let context_aware = c.tags.contains(&"context-aware");
-        assert!(!(context_aware && c.tags.contains(&"default")),
-                "{}: context-aware controls need granted resources, so they are opt-in", c.id);
+        assert!(
+            !(context_aware && c.tags.contains(&"default")),
+            "{}: context-aware controls need granted resources, so they are opt-in",
+            c.id
+        );
         for p in c.params {
             assert!(!p.description.is_empty(), "{}.{}", c.id, p.name);
         }
     }
     assert_eq!(n, 35);
     let catalogue: Value = serde_json::from_slice(&access_control::catalogue()).unwrap();
-    let ids: Vec<&str> = catalogue["controls"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = catalogue["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
     for c in own_controls() {
         assert!(ids.contains(&c.id));
     }
@@ -66,11 +106,24 @@ fn hostile_objects() -> Vec<(&'static str, &'static str, Value)> {
         "spec": {"podSelector": [1], "policyTypes": "Ingress", "ingress": [null, {"from": {"x": 1}}], "egress": "all"},
         "command": "sh", "ports": "80", "container": 1});
     let mut out = vec![];
-    for kind in ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount", "Secret", "Namespace", "NetworkPolicy"] {
+    for kind in [
+        "Role",
+        "ClusterRole",
+        "RoleBinding",
+        "ClusterRoleBinding",
+        "ServiceAccount",
+        "Secret",
+        "Namespace",
+        "NetworkPolicy",
+    ] {
         out.push((kind, "CREATE", junk.clone()));
         out.push((kind, "UPDATE", json!({"metadata": null})));
     }
-    for kind in ["PodExecOptions", "PodAttachOptions", "PodPortForwardOptions"] {
+    for kind in [
+        "PodExecOptions",
+        "PodAttachOptions",
+        "PodPortForwardOptions",
+    ] {
         out.push((kind, "CONNECT", junk.clone()));
     }
     let pod_junk = json!({"securityContext": {"runAsGroup": "root", "supplementalGroups": "0", "fsGroup": [0]},
@@ -90,7 +143,12 @@ fn hostile_objects() -> Vec<(&'static str, &'static str, Value)> {
 fn malformed_objects_get_answers_never_panics() {
     let all = json!({"controls": ["all"], "parameters": {"runtime-access-break-glass": {"breakGlassGroups": ["dev"]}}});
     for (kind, op, object) in hostile_objects() {
-        for cluster in [&kit::Snapshot::new(vec![json!({"kind": "NetworkPolicy", "apiVersion": "networking.k8s.io/v1", "spec": 1, "metadata": {"namespace": "default"}})]) as &dyn kit::Cluster, &Failing] {
+        for cluster in [
+            &kit::Snapshot::new(vec![
+                json!({"kind": "NetworkPolicy", "apiVersion": "networking.k8s.io/v1", "spec": 1, "metadata": {"namespace": "default"}}),
+            ]) as &dyn kit::Cluster,
+            &Failing,
+        ] {
             let mut req = request(kind, op, "default", object.clone());
             if op == "CONNECT" {
                 req["subResource"] = json!("exec");
@@ -120,18 +178,49 @@ fn the_default_set_admits_a_compliant_workload_and_names_every_violation() {
         "volumes": [{"name": "tmp", "emptyDir": {}},
                     {"name": "vault", "projected": {"sources": [{"serviceAccountToken": {"path": "t", "audience": "vault", "expirationSeconds": 900}}]}}]});
     for kind in POD_KINDS {
-        assert_allowed(&eval(request(kind, "CREATE", "team-a", workload(kind, "team-a", spec.clone())), json!({})));
+        assert_allowed(&eval(
+            request(
+                kind,
+                "CREATE",
+                "team-a",
+                workload(kind, "team-a", spec.clone()),
+            ),
+            json!({}),
+        ));
         // Every opt-in pod control too, on the same workload.
         let strict = json!({"controls": ["default", "hardening", "service-accounts", "namespaces"],
             "skip": ["runtime-class-allowed", "block-ephemeral-containers"]});
-        assert_allowed(&eval(request(kind, "CREATE", "team-a", workload(kind, "team-a", spec.clone())), strict));
+        assert_allowed(&eval(
+            request(
+                kind,
+                "CREATE",
+                "team-a",
+                workload(kind, "team-a", spec.clone()),
+            ),
+            strict,
+        ));
     }
     // The same workload in `default` with a docker socket and a long-lived token.
     let mut bad = spec.clone();
     bad["volumes"][1] = json!({"name": "vault", "hostPath": {"path": "/var/run/docker.sock"}});
     bad["shareProcessNamespace"] = json!(true);
-    let r = eval(request("Deployment", "CREATE", "default", workload("Deployment", "default", bad)), json!({}));
-    assert_denied(&r, &["[no-container-runtime-socket]", "[no-share-process-namespace]", "[workloads-not-in-default-namespace]"]);
+    let r = eval(
+        request(
+            "Deployment",
+            "CREATE",
+            "default",
+            workload("Deployment", "default", bad),
+        ),
+        json!({}),
+    );
+    assert_denied(
+        &r,
+        &[
+            "[no-container-runtime-socket]",
+            "[no-share-process-namespace]",
+            "[workloads-not-in-default-namespace]",
+        ],
+    );
 }
 
 #[test]
@@ -142,12 +231,17 @@ fn the_default_set_is_fast_enough_natively() {
         "containers": (0..6).map(|i| json!({"name": format!("c{i}"), "image": "registry.example.com/app:1",
             "env": (0..20).map(|j| json!({"name": format!("E{j}"), "value": "v"})).collect::<Vec<_>>(),
             "securityContext": {"readOnlyRootFilesystem": true, "capabilities": {"drop": ["ALL"]}}})).collect::<Vec<_>>()});
-    let payload = json!({"request": request("Pod", "CREATE", "team-a", pod("team-a", spec)), "settings": {}}).to_string();
+    let payload =
+        json!({"request": request("Pod", "CREATE", "team-a", pod("team-a", spec)), "settings": {}})
+            .to_string();
     let start = std::time::Instant::now();
     let n = 200;
     for _ in 0..n {
         let _ = kit::engine::evaluate(&access_control::FAMILY, payload.as_bytes(), &kit::NoCluster);
     }
     let per = start.elapsed() / n;
-    assert!(per < std::time::Duration::from_millis(5), "{per:?} per evaluation");
+    assert!(
+        per < std::time::Duration::from_millis(5),
+        "{per:?} per evaluation"
+    );
 }

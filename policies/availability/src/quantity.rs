@@ -199,10 +199,11 @@ fn to_nanos(digits: Digits, shift: u32, exponent: i64) -> u128 {
             .unwrap_or(u128::MAX);
     } else {
         // Below the nano: round up to the next nano (inf.RoundUp).
-        scaled = match u32::try_from(-power).ok().and_then(|p| 10u128.checked_pow(p)) {
-            Some(divisor) => {
-                scaled / divisor + u128::from(scaled % divisor != 0 || sticky)
-            }
+        scaled = match u32::try_from(-power)
+            .ok()
+            .and_then(|p| 10u128.checked_pow(p))
+        {
+            Some(divisor) => scaled / divisor + u128::from(scaled % divisor != 0 || sticky),
             None => 1,
         };
     }
@@ -259,7 +260,10 @@ mod tests {
         assert_eq!(nanos("0.000000000000000000000000000000000000000001"), 1);
         assert_eq!(nanos("-0.1n"), -1);
         // 40 significant digits: exact to the nano, the rest rounds up.
-        assert_eq!(nanos("1.0000000000000000000000000000000000000001"), 1_000_000_001);
+        assert_eq!(
+            nanos("1.0000000000000000000000000000000000000001"),
+            1_000_000_001
+        );
     }
 
     #[test]
@@ -275,8 +279,26 @@ mod tests {
     #[test]
     fn refuses_what_the_api_server_refuses() {
         for s in [
-            "", "1e", "1E+", "1 ", " 1", "1KB", "1ki", "1Kib", "abc", "1.2.3", "1e3.5", "0x10",
-            "1,5", "1e99999999999999999999", "++1", "1_000", "1m1", "Ee3", "1ee3", "٣",
+            "",
+            "1e",
+            "1E+",
+            "1 ",
+            " 1",
+            "1KB",
+            "1ki",
+            "1Kib",
+            "abc",
+            "1.2.3",
+            "1e3.5",
+            "0x10",
+            "1,5",
+            "1e99999999999999999999",
+            "++1",
+            "1_000",
+            "1m1",
+            "Ee3",
+            "1ee3",
+            "٣",
         ] {
             assert_eq!(Quantity::parse(s), None, "{s:?}");
         }

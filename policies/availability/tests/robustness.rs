@@ -84,10 +84,12 @@ fn rich_pod_spec() -> Value {
 
 fn subjects() -> Vec<Value> {
     let mut out: Vec<Value> = POD_KINDS.iter().map(|k| wrap(k, rich_pod_spec())).collect();
-    out[1]["spec"]["strategy"] = json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": 1}});
+    out[1]["spec"]["strategy"] =
+        json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": 1}});
     out[1]["spec"]["minReadySeconds"] = json!(10);
     out[1]["metadata"]["ownerReferences"] = json!([{"kind": "X", "name": "y", "controller": true}]);
-    out[3]["spec"]["updateStrategy"] = json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1}});
+    out[3]["spec"]["updateStrategy"] =
+        json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1}});
     out.push(json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "web", "namespace": NS},
         "spec": {"minAvailable": "50%", "unhealthyPodEvictionPolicy": "AlwaysAllow",
                  "selector": {"matchLabels": {"app": "web"}, "matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["x"]}]}}}));
@@ -103,8 +105,10 @@ fn context() -> Vec<Value> {
     let mut objects = subjects();
     objects.push(json!({"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "q", "namespace": NS},
         "spec": {"hard": {"cpu": "1", "memory": "1Gi"}, "scopes": ["NotBestEffort"]}}));
-    objects.push(json!({"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "l", "namespace": NS},
-        "spec": {"limits": [{"type": "Container"}]}}));
+    objects.push(
+        json!({"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "l", "namespace": NS},
+        "spec": {"limits": [{"type": "Container"}]}}),
+    );
     objects
 }
 
@@ -146,7 +150,14 @@ fn every_field_of_every_type_in_the_cluster() {
     let mut evaluations = 0;
     let base = context();
     // The objects the context-aware controls read.
-    let read = ["Deployment", "StatefulSet", "PodDisruptionBudget", "HorizontalPodAutoscaler", "ResourceQuota", "LimitRange"];
+    let read = [
+        "Deployment",
+        "StatefulSet",
+        "PodDisruptionBudget",
+        "HorizontalPodAutoscaler",
+        "ResourceQuota",
+        "LimitRange",
+    ];
     for (i, object) in base.iter().enumerate() {
         if !read.iter().any(|k| object["kind"] == *k) {
             continue;
@@ -186,10 +197,17 @@ fn hostile_payloads_are_refused_cleanly() {
         assert!(r.accepted || r.code.is_some() || r.message.is_some(), "{r:?}");
     }
     // Settings are validated by validate_settings too.
-    let answer = availability::validate_settings(br#"{"parameters": {"replicas-minimum": {"minReplicas": 0}}}"#);
+    let answer = availability::validate_settings(
+        br#"{"parameters": {"replicas-minimum": {"minReplicas": 0}}}"#,
+    );
     let v: Value = serde_json::from_slice(&answer).unwrap();
     assert_eq!(v["valid"], json!(false));
-    assert!(v["message"].as_str().unwrap().contains("parameters.replicas-minimum.minReplicas"));
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("parameters.replicas-minimum.minReplicas")
+    );
 }
 
 #[test]
@@ -200,9 +218,18 @@ fn the_catalogue_lists_every_control_with_criteria() {
     for c in controls {
         assert!(!c["id"].as_str().unwrap().starts_with("pss-"));
         let soc2 = c["criteria"]["soc2"].as_array().unwrap();
-        assert!(soc2.iter().any(|s| s == "A1.1" || s == "A1.2"), "{}", c["id"]);
+        assert!(
+            soc2.iter().any(|s| s == "A1.1" || s == "A1.2"),
+            "{}",
+            c["id"]
+        );
     }
-    let tagged = |tag: &str| controls.iter().filter(|c| c["tags"].as_array().unwrap().iter().any(|t| t == tag)).count();
+    let tagged = |tag: &str| {
+        controls
+            .iter()
+            .filter(|c| c["tags"].as_array().unwrap().iter().any(|t| t == tag))
+            .count()
+    };
     assert_eq!(tagged("context-aware"), 5);
     assert_eq!(tagged("default"), 10);
     // No context-aware control is in the recommended set.

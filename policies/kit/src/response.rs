@@ -5,11 +5,12 @@ use crate::request::Request;
 use kubewarden_policy_sdk::response::ValidationResponse;
 use std::collections::{BTreeSet, HashMap};
 
-/// Audit annotation keys; the API server prefixes them with the webhook name.
-pub const ANNOTATION_VIOLATIONS: &str = "kube-soc2/violations";
-pub const ANNOTATION_CRITERIA: &str = "kube-soc2/criteria";
-pub const ANNOTATION_WARNINGS: &str = "kube-soc2/warnings";
-pub const ANNOTATION_EXEMPTED: &str = "kube-soc2/exempted";
+/// Audit annotation keys. The API server prefixes them with `<webhook name>/`,
+/// so they must be plain qualified-name parts without a `/` of their own.
+pub const ANNOTATION_VIOLATIONS: &str = "kube-soc2.violations";
+pub const ANNOTATION_CRITERIA: &str = "kube-soc2.criteria";
+pub const ANNOTATION_WARNINGS: &str = "kube-soc2.warnings";
+pub const ANNOTATION_EXEMPTED: &str = "kube-soc2.exempted";
 
 /// The findings of one evaluation, sorted by how they are reported.
 #[derive(Default)]

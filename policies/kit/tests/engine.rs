@@ -126,8 +126,8 @@ fn default_set_denies_with_ids_paths_and_fixes() {
     assert!(msg.contains("[owner-label]"), "{msg}");
     assert!(!msg.contains("max-containers"), "not in the default set: {msg}");
     let ann = &r["audit_annotations"];
-    assert_eq!(ann["kube-soc2/violations"], "image-tag-pinned,owner-label");
-    assert_eq!(ann["kube-soc2/criteria"], "A.5.9,A.8.32,CC1.3,CC8.1");
+    assert_eq!(ann["kube-soc2.violations"], "image-tag-pinned,owner-label");
+    assert_eq!(ann["kube-soc2.criteria"], "A.5.9,A.8.32,CC1.3,CC8.1");
 }
 
 #[test]
@@ -146,7 +146,7 @@ fn warn_only_turns_findings_into_warnings() {
     assert_eq!(r["accepted"], true, "{r}");
     let w = r["warnings"][0].as_str().unwrap();
     assert!(w.starts_with("Deployment prod/web: [image-tag-pinned]"), "{w}");
-    assert_eq!(r["audit_annotations"]["kube-soc2/warnings"], "image-tag-pinned");
+    assert_eq!(r["audit_annotations"]["kube-soc2.warnings"], "image-tag-pinned");
 }
 
 #[test]
@@ -155,7 +155,7 @@ fn exemptions_by_image_namespace_label_user_and_control() {
     let exempt = |e: Value| eval(json!({"skip": ["owner-label"], "exemptions": [e]}), obj.clone());
     assert_eq!(exempt(json!({"images": ["busybox:*"], "reason": "TICKET-1"}))["accepted"], true);
     let r = exempt(json!({"images": ["busybox:*"], "reason": "TICKET-1"}));
-    assert_eq!(r["audit_annotations"]["kube-soc2/exempted"], "image-tag-pinned (TICKET-1)");
+    assert_eq!(r["audit_annotations"]["kube-soc2.exempted"], "image-tag-pinned (TICKET-1)");
     assert_eq!(exempt(json!({"containers": ["c0"]}))["accepted"], false);
     assert_eq!(exempt(json!({"namespaces": ["prod"]}))["accepted"], true);
     assert_eq!(exempt(json!({"namespaces": ["dev"]}))["accepted"], false);

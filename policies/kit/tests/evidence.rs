@@ -81,9 +81,18 @@ fn evidence_on_allowed_and_denied_requests() {
     let r = run("record-and-deny");
     assert!(!r.accepted);
     assert_eq!(evidence(&r), Some("denied anyway"));
-    assert!(r.audit_annotations.as_ref().unwrap().contains_key("kube-soc2/violations"));
+    assert!(
+        r.audit_annotations
+            .as_ref()
+            .unwrap()
+            .contains_key("kube-soc2.violations")
+    );
     let r = run("nothing");
-    assert!(r.audit_annotations.is_none(), "no stale evidence: {:?}", r.audit_annotations);
+    assert!(
+        r.audit_annotations.is_none(),
+        "no stale evidence: {:?}",
+        r.audit_annotations
+    );
 }
 
 #[test]

@@ -47,7 +47,11 @@ pub static CONTROL: Control = Control {
         pss: &[],
         cis: &[],
     },
-    kinds: KindSet::Only(&["PodExecOptions", "PodAttachOptions", "PodPortForwardOptions"]),
+    kinds: KindSet::Only(&[
+        "PodExecOptions",
+        "PodAttachOptions",
+        "PodPortForwardOptions",
+    ]),
     operations: &[Operation::Connect],
     subresources: SUBRESOURCES,
     params: &[

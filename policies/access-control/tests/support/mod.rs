@@ -1,7 +1,7 @@
 //! Helpers shared by the access-control tests (not the PSS ones): admission
 //! requests, Pod-bearing wrappers, evaluation through the engine, a cluster
 //! that fails.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use kit::cluster::Access;
 use kit::{Cluster, Snapshot};
@@ -102,16 +102,29 @@ pub fn message(r: &Value) -> &str {
 
 #[track_caller]
 pub fn assert_allowed(r: &Value) {
-    assert_eq!(r["accepted"], true, "expected acceptance, got: {}", message(r));
+    assert_eq!(
+        r["accepted"],
+        true,
+        "expected acceptance, got: {}",
+        message(r)
+    );
 }
 
 /// Asserts a compliance refusal (no status code) whose message has every needle.
 #[track_caller]
 pub fn assert_denied(r: &Value, needles: &[&str]) {
     assert_eq!(r["accepted"], false, "expected a refusal, got acceptance");
-    assert!(r["code"].is_null(), "not a compliance refusal: {}", message(r));
+    assert!(
+        r["code"].is_null(),
+        "not a compliance refusal: {}",
+        message(r)
+    );
     for n in needles {
-        assert!(message(r).contains(n), "message lacks {n:?}:\n{}", message(r));
+        assert!(
+            message(r).contains(n),
+            "message lacks {n:?}:\n{}",
+            message(r)
+        );
     }
 }
 
@@ -124,11 +137,21 @@ pub fn annotation<'a>(r: &'a Value, key: &str) -> Option<&'a str> {
 pub struct Failing;
 
 impl Cluster for Failing {
-    fn list(&self, _: &str, kind: &str, _: Option<&str>, _: Option<&str>) -> Result<Vec<Value>, String> {
-        Err(format!("Policy has not been granted access to Kubernetes {kind} resources"))
+    fn list(
+        &self,
+        _: &str,
+        kind: &str,
+        _: Option<&str>,
+        _: Option<&str>,
+    ) -> Result<Vec<Value>, String> {
+        Err(format!(
+            "Policy has not been granted access to Kubernetes {kind} resources"
+        ))
     }
     fn get(&self, _: &str, kind: &str, _: Option<&str>, _: &str) -> Result<Option<Value>, String> {
-        Err(format!("Policy has not been granted access to Kubernetes {kind} resources"))
+        Err(format!(
+            "Policy has not been granted access to Kubernetes {kind} resources"
+        ))
     }
     fn can_i(&self, _: &str, _: &[String], _: &Access) -> Result<bool, String> {
         Err("can_i failed".into())
@@ -143,7 +166,13 @@ pub struct Counting {
 }
 
 impl Cluster for Counting {
-    fn list(&self, a: &str, k: &str, ns: Option<&str>, sel: Option<&str>) -> Result<Vec<Value>, String> {
+    fn list(
+        &self,
+        a: &str,
+        k: &str,
+        ns: Option<&str>,
+        sel: Option<&str>,
+    ) -> Result<Vec<Value>, String> {
         self.calls.set(self.calls.get() + 1);
         self.inner.list(a, k, ns, sel)
     }

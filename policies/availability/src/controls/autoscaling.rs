@@ -44,7 +44,9 @@ fn check_sanity(ctx: &Ctx) -> Vec<Finding> {
     if min < floor {
         out.push(Finding::new(
             "spec.minReplicas",
-            format!("minReplicas is {min}, below {floor}: the autoscaler can remove all redundancy"),
+            format!(
+                "minReplicas is {min}, below {floor}: the autoscaler can remove all redundancy"
+            ),
         ));
     }
     if let Some(max) = json::get_i64(object, &["spec", "maxReplicas"])

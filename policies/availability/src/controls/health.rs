@@ -216,9 +216,7 @@ fn check_timing(ctx: &Ctx) -> Vec<Finding> {
                 out.push(Finding::container(
                     &c,
                     &format!("{which}.periodSeconds"),
-                    format!(
-                        "{which} runs every {period}s, outside {min_period}s..{max_period}s"
-                    ),
+                    format!("{which} runs every {period}s, outside {min_period}s..{max_period}s"),
                 ));
             }
             let delay = int("initialDelaySeconds", 0);
@@ -335,9 +333,9 @@ fn check_port_declared(ctx: &Ctx) -> Vec<Finding> {
                     Value::String(name) => ports
                         .iter()
                         .any(|p| json::get_str(p, &["name"]) == Some(name.as_str())),
-                    Value::Number(n) if numeric => ports
-                        .iter()
-                        .any(|p| json::get(p, &["containerPort"]).and_then(Value::as_i64) == n.as_i64()),
+                    Value::Number(n) if numeric => ports.iter().any(|p| {
+                        json::get(p, &["containerPort"]).and_then(Value::as_i64) == n.as_i64()
+                    }),
                     _ => true,
                 };
                 if !declared {

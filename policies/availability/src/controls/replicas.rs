@@ -46,7 +46,10 @@ pub static MINIMUM: Control = Control {
 fn check_minimum(ctx: &Ctx) -> Vec<Finding> {
     let min = ctx.params.int("minReplicas");
     let Some(replicas) = super::replicas(ctx.object()) else {
-        return vec![Finding::new("spec.replicas", "spec.replicas is not an integer")];
+        return vec![Finding::new(
+            "spec.replicas",
+            "spec.replicas is not an integer",
+        )];
     };
     if replicas >= min || (replicas == 0 && ctx.params.bool("allowZero")) {
         return Vec::new();
@@ -58,7 +61,10 @@ fn check_minimum(ctx: &Ctx) -> Vec<Finding> {
     };
     vec![Finding::new(
         "spec.replicas",
-        format!("{} runs {shown}, below the minimum of {min}", ctx.request.kind),
+        format!(
+            "{} runs {shown}, below the minimum of {min}",
+            ctx.request.kind
+        ),
     )]
 }
 
@@ -230,7 +236,11 @@ pub static BARE_PODS: Control = Control {
 fn check_bare_pods(ctx: &Ctx) -> Vec<Finding> {
     let object = ctx.object();
     if super::controller_kind(object).is_some()
-        || json::get(object, &["metadata", "annotations", "kubernetes.io/config.mirror"]).is_some()
+        || json::get(
+            object,
+            &["metadata", "annotations", "kubernetes.io/config.mirror"],
+        )
+        .is_some()
     {
         return Vec::new();
     }

@@ -194,14 +194,35 @@ pub static BOUNDS_CONTROL: Control = Control {
     operations: CREATE_UPDATE,
     subresources: &[],
     params: &[
-        bound("minCpuRequest", "smallest CPU request, e.g. \"10m\" (\"\" = no minimum)"),
-        bound("maxCpuRequest", "largest CPU request, e.g. \"8\" (\"\" = no maximum)"),
+        bound(
+            "minCpuRequest",
+            "smallest CPU request, e.g. \"10m\" (\"\" = no minimum)",
+        ),
+        bound(
+            "maxCpuRequest",
+            "largest CPU request, e.g. \"8\" (\"\" = no maximum)",
+        ),
         bound("minCpuLimit", "smallest CPU limit (\"\" = no minimum)"),
-        bound("maxCpuLimit", "largest CPU limit, e.g. \"16\" (\"\" = no maximum)"),
-        bound("minMemoryRequest", "smallest memory request, e.g. \"32Mi\" (\"\" = no minimum)"),
-        bound("maxMemoryRequest", "largest memory request, e.g. \"32Gi\" (\"\" = no maximum)"),
-        bound("minMemoryLimit", "smallest memory limit (\"\" = no minimum)"),
-        bound("maxMemoryLimit", "largest memory limit, e.g. \"64Gi\" (\"\" = no maximum)"),
+        bound(
+            "maxCpuLimit",
+            "largest CPU limit, e.g. \"16\" (\"\" = no maximum)",
+        ),
+        bound(
+            "minMemoryRequest",
+            "smallest memory request, e.g. \"32Mi\" (\"\" = no minimum)",
+        ),
+        bound(
+            "maxMemoryRequest",
+            "largest memory request, e.g. \"32Gi\" (\"\" = no maximum)",
+        ),
+        bound(
+            "minMemoryLimit",
+            "smallest memory limit (\"\" = no minimum)",
+        ),
+        bound(
+            "maxMemoryLimit",
+            "largest memory limit, e.g. \"64Gi\" (\"\" = no maximum)",
+        ),
     ],
     validate_params: Some(validate_bounds),
     check: check_bounds,
@@ -254,7 +275,11 @@ fn check_bounds(ctx: &Ctx) -> Vec<Finding> {
                 out.push(Finding::container(
                     &c,
                     &field(section, name),
-                    format!("{} {} is not a valid quantity", label(section, name), shown(v)),
+                    format!(
+                        "{} {} is not a valid quantity",
+                        label(section, name),
+                        shown(v)
+                    ),
                 ));
                 continue;
             };
@@ -334,7 +359,10 @@ fn check_ratio(ctx: &Ctx) -> Vec<Finding> {
     let p = ctx.params;
     let ratios = [
         ("cpu", quantity_param(&p, "maxCpuRatio").ok().flatten()),
-        ("memory", quantity_param(&p, "maxMemoryRatio").ok().flatten()),
+        (
+            "memory",
+            quantity_param(&p, "maxMemoryRatio").ok().flatten(),
+        ),
     ];
     let mut out = Vec::new();
     for c in sized(ctx.pod(), true) {

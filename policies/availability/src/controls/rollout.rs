@@ -116,7 +116,10 @@ fn check_strategy(ctx: &Ctx) -> Vec<Finding> {
             if replicas <= 1 {
                 return Vec::new();
             }
-            (max_unavailable, max_unavailable.scaled(replicas, true).max(1))
+            (
+                max_unavailable,
+                max_unavailable.scaled(replicas, true).max(1),
+            )
         }
         _ => {
             let Some(max_unavailable) = read(IntOrPercent::Int(1)) else {
@@ -202,13 +205,16 @@ pub static PROGRESS_DEADLINE: Control = Control {
     validate_params: None,
     check: |ctx| {
         let max = ctx.params.int("maximum");
-        let value = json::get_i64(ctx.object(), &["spec", "progressDeadlineSeconds"]).unwrap_or(600);
+        let value =
+            json::get_i64(ctx.object(), &["spec", "progressDeadlineSeconds"]).unwrap_or(600);
         if value <= max {
             return Vec::new();
         }
         vec![Finding::new(
             "spec.progressDeadlineSeconds",
-            format!("progressDeadlineSeconds is {value}, above {max}: a stuck rollout goes unreported that long"),
+            format!(
+                "progressDeadlineSeconds is {value}, above {max}: a stuck rollout goes unreported that long"
+            ),
         )]
     },
 };
@@ -241,7 +247,9 @@ pub static REVISION_HISTORY: Control = Control {
         }
         vec![Finding::new(
             "spec.revisionHistoryLimit",
-            format!("revisionHistoryLimit is {value}, below {min}: too few revisions are kept to roll back"),
+            format!(
+                "revisionHistoryLimit is {value}, below {min}: too few revisions are kept to roll back"
+            ),
         )]
     },
 };

@@ -56,7 +56,9 @@ pub fn wrap(kind: &str, pod_spec: Value) -> Value {
     let template = json!({"metadata": {"labels": labels}, "spec": pod_spec});
     let spec = match kind {
         "Pod" => pod_spec,
-        "CronJob" => json!({"schedule": "*/5 * * * *", "jobTemplate": {"spec": {"template": template}}}),
+        "CronJob" => {
+            json!({"schedule": "*/5 * * * *", "jobTemplate": {"spec": {"template": template}}})
+        }
         "Job" => json!({"template": template}),
         "ReplicationController" => json!({"replicas": 2, "selector": labels, "template": template}),
         "DaemonSet" => json!({"selector": {"matchLabels": labels}, "template": template}),
@@ -151,9 +153,18 @@ pub fn allowed(r: &Answer) {
 #[track_caller]
 pub fn denied(r: &Answer, control: &str, parts: &[&str]) {
     let m = message(r);
-    assert!(!r.accepted, "expected [{control}] to deny, but it was allowed");
-    assert!(r.code.is_none(), "expected a compliance denial, got a refusal: {m}");
-    assert!(m.contains(&format!("[{control}]")), "expected [{control}] in: {m}");
+    assert!(
+        !r.accepted,
+        "expected [{control}] to deny, but it was allowed"
+    );
+    assert!(
+        r.code.is_none(),
+        "expected a compliance denial, got a refusal: {m}"
+    );
+    assert!(
+        m.contains(&format!("[{control}]")),
+        "expected [{control}] in: {m}"
+    );
     for p in parts {
         assert!(m.contains(p), "expected {p:?} in: {m}");
     }
@@ -162,10 +173,17 @@ pub fn denied(r: &Answer, control: &str, parts: &[&str]) {
 /// A cluster whose every lookup fails, like a host without context.
 pub struct Failing;
 
-pub const HOST_ERROR: &str = "host capability kubernetes/list_resources_by_namespace failed: connection refused";
+pub const HOST_ERROR: &str =
+    "host capability kubernetes/list_resources_by_namespace failed: connection refused";
 
 impl Cluster for Failing {
-    fn list(&self, _: &str, _: &str, _: Option<&str>, _: Option<&str>) -> Result<Vec<Value>, String> {
+    fn list(
+        &self,
+        _: &str,
+        _: &str,
+        _: Option<&str>,
+        _: Option<&str>,
+    ) -> Result<Vec<Value>, String> {
         Err(HOST_ERROR.into())
     }
     fn get(&self, _: &str, _: &str, _: Option<&str>, _: &str) -> Result<Option<Value>, String> {

@@ -54,7 +54,10 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             Finding::container(
                 &c,
                 "",
-                format!("ephemeral container \"{}\" (image \"{}\") is added to the pod", c.name, c.image),
+                format!(
+                    "ephemeral container \"{}\" (image \"{}\") is added to the pod",
+                    c.name, c.image
+                ),
             )
         })
         .collect()

@@ -111,7 +111,9 @@ fn validate_range(p: &Params) -> Result<(), String> {
 fn out_of_range(v: &Value, min: i64, max: i64) -> Option<String> {
     match v.as_i64() {
         Some(id) if (min..=max).contains(&id) => None,
-        Some(id) => Some(format!("group id {id} is outside the allowed range {min}-{max}")),
+        Some(id) => Some(format!(
+            "group id {id} is outside the allowed range {min}-{max}"
+        )),
         None => Some(format!(
             "must be an integer group id, got {}",
             kit::json::brief(v, 40)

@@ -42,7 +42,9 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let mut findings = Vec::new();
     for c in pod.containers() {
         let caps = c.get(&["securityContext", "capabilities"]);
-        let drop = caps.map(|v| kit::json::get_array(v, &["drop"])).unwrap_or(&[]);
+        let drop = caps
+            .map(|v| kit::json::get_array(v, &["drop"]))
+            .unwrap_or(&[]);
         if !drop.iter().filter_map(Value::as_str).any(is_net_raw) {
             findings.push(Finding::container(
                 &c,
@@ -50,7 +52,9 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 "NET_RAW is not dropped (neither NET_RAW nor ALL is in capabilities.drop)",
             ));
         }
-        let add = caps.map(|v| kit::json::get_array(v, &["add"])).unwrap_or(&[]);
+        let add = caps
+            .map(|v| kit::json::get_array(v, &["add"]))
+            .unwrap_or(&[]);
         for (k, cap) in add.iter().enumerate() {
             if let Some(cap) = cap.as_str().filter(|c| is_net_raw(c)) {
                 findings.push(Finding::container(

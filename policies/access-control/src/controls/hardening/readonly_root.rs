@@ -39,7 +39,9 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             let message = match c.get(&["securityContext", "readOnlyRootFilesystem"]) {
                 Some(Value::Bool(true)) => return None,
                 Some(Value::Bool(false)) => "readOnlyRootFilesystem is false",
-                None | Some(Value::Null) => "readOnlyRootFilesystem is not set (the root filesystem is writable)",
+                None | Some(Value::Null) => {
+                    "readOnlyRootFilesystem is not set (the root filesystem is writable)"
+                }
                 Some(_) => "readOnlyRootFilesystem must be a boolean",
             };
             Some(Finding::container(

@@ -94,7 +94,9 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             let what = if mounted == normalise(socket) {
                 format!("is the host's container-runtime socket {socket}")
             } else {
-                format!("is host path {mounted}, which contains the container-runtime socket {socket}")
+                format!(
+                    "is host path {mounted}, which contains the container-runtime socket {socket}"
+                )
             };
             findings.extend(volume_findings(pod, i, v, "hostPath.path", &what));
         }

@@ -83,7 +83,10 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             Direction::Egress => ("to", "any destination"),
         };
         let mut forbid_anywhere: Option<bool> = None;
-        for (i, rule) in kit::json::get_array(np, &["spec", rules_key]).iter().enumerate() {
+        for (i, rule) in kit::json::get_array(np, &["spec", rules_key])
+            .iter()
+            .enumerate()
+        {
             let any_port = is_empty_list(rule.get("ports"));
             let peers = rule.get(peers_key);
             let path = format!("spec.{rules_key}[{i}]");
@@ -116,7 +119,10 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                     if forbid {
                         findings.push(Finding::new(
                             format!("{peer_path}.ipBlock.cidr"),
-                            format!("{} traffic {side} {cidr} (any address) is allowed", dir.name()),
+                            format!(
+                                "{} traffic {side} {cidr} (any address) is allowed",
+                                dir.name()
+                            ),
                         ));
                     }
                 }

@@ -73,7 +73,9 @@ pub fn is_default_deny(np: &Value, dir: Direction) -> bool {
 pub fn list(cluster: &dyn Cluster, namespace: &str) -> Result<Vec<Value>, String> {
     cluster
         .list(NETWORKING_V1, "NetworkPolicy", Some(namespace), None)
-        .map_err(|e| format!("could not list the NetworkPolicies of namespace \"{namespace}\": {e}"))
+        .map_err(|e| {
+            format!("could not list the NetworkPolicies of namespace \"{namespace}\": {e}")
+        })
 }
 
 /// The namespace a workload lands in: the request's, or `default` for an
@@ -98,13 +100,17 @@ mod tests {
         let deny_both = json!({"spec": {"podSelector": {"matchLabels": {}}, "policyTypes": ["Ingress", "Egress"]}});
         assert!(is_default_deny(&deny_both, Direction::Ingress));
         assert!(is_default_deny(&deny_both, Direction::Egress));
-        let egress_only = json!({"spec": {"podSelector": {}, "policyTypes": ["Egress"], "ingress": []}});
+        let egress_only =
+            json!({"spec": {"podSelector": {}, "policyTypes": ["Egress"], "ingress": []}});
         assert!(!is_default_deny(&egress_only, Direction::Ingress));
         let allows = json!({"spec": {"podSelector": {}, "ingress": [{}]}});
         assert!(!is_default_deny(&allows, Direction::Ingress));
         let some_pods = json!({"spec": {"podSelector": {"matchLabels": {"app": "x"}}}});
         assert!(!is_default_deny(&some_pods, Direction::Ingress));
-        assert!(!is_default_deny(&json!({"spec": {"podSelector": "all"}}), Direction::Ingress));
+        assert!(!is_default_deny(
+            &json!({"spec": {"podSelector": "all"}}),
+            Direction::Ingress
+        ));
         assert!(!is_default_deny(&json!("junk"), Direction::Ingress));
     }
 }

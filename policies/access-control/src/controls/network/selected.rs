@@ -36,7 +36,9 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Err(e) => {
             return vec![Finding::new(
                 "metadata.namespace",
-                format!("{e}; the workload is refused because its network isolation cannot be verified"),
+                format!(
+                    "{e}; the workload is refused because its network isolation cannot be verified"
+                ),
             )];
         }
     };

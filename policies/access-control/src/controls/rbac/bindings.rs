@@ -176,8 +176,7 @@ fn check_cluster_admin(ctx: &Ctx) -> Vec<Finding> {
 fn everybody(s: &Subject) -> bool {
     matches!(
         (s.kind, s.name),
-        ("User", "system:anonymous")
-            | ("Group", "system:unauthenticated" | "system:authenticated")
+        ("User", "system:anonymous") | ("Group", "system:unauthenticated" | "system:authenticated")
     )
 }
 
@@ -213,11 +212,19 @@ fn check_groups_only(ctx: &Ctx) -> Vec<Finding> {
     let mut ok: Option<Vec<String>> = None;
     subjects(ctx.object())
         .filter(|s| s.kind == "User")
-        .filter(|s| !allowed(ok.get_or_insert_with(|| ctx.params.strings("allowedUsers")), s.name))
+        .filter(|s| {
+            !allowed(
+                ok.get_or_insert_with(|| ctx.params.strings("allowedUsers")),
+                s.name,
+            )
+        })
         .map(|s| {
             finding(
                 &s,
-                format!("{} is an individual user; bind a group instead", s.describe()),
+                format!(
+                    "{} is an individual user; bind a group instead",
+                    s.describe()
+                ),
             )
         })
         .collect()

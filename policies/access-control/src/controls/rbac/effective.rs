@@ -31,7 +31,9 @@ pub static CONTROL: Control = Control {
         soc2: &["CC6.1", "CC6.2", "CC6.3"],
         iso27001: &["A.5.15", "A.5.18", "A.8.2"],
         pss: &[],
-        cis: &["5.1.2", "5.1.4", "5.1.8", "5.1.9", "5.1.10", "5.1.11", "5.1.12", "5.1.13"],
+        cis: &[
+            "5.1.2", "5.1.4", "5.1.8", "5.1.9", "5.1.10", "5.1.11", "5.1.12", "5.1.13",
+        ],
     },
     kinds: KindSet::Only(&["RoleBinding", "ClusterRoleBinding"]),
     operations: CREATE_UPDATE,
@@ -94,12 +96,21 @@ fn role_risks(role: &Value, what: &str, namespaced: bool) -> Result<Risks, Strin
     Ok(risks)
 }
 
-fn resolve(ctx: &Ctx, kind: &str, name: &str, namespaced: bool) -> Result<Option<Resolved>, String> {
+fn resolve(
+    ctx: &Ctx,
+    kind: &str,
+    name: &str,
+    namespaced: bool,
+) -> Result<Option<Resolved>, String> {
     let ns = ctx.request.namespace();
     let (lookup_ns, what) = match kind {
         "Role" => (Some(ns), format!("Role \"{ns}/{name}\"")),
         "ClusterRole" => (None, format!("ClusterRole \"{name}\"")),
-        other => return Err(format!("roleRef.kind \"{other}\" is neither Role nor ClusterRole")),
+        other => {
+            return Err(format!(
+                "roleRef.kind \"{other}\" is neither Role nor ClusterRole"
+            ));
+        }
     };
     let role = match ctx.cluster.get(RBAC_V1, kind, lookup_ns, name) {
         Ok(Some(role)) => role,
@@ -129,14 +140,22 @@ fn resolve(ctx: &Ctx, kind: &str, name: &str, namespaced: bool) -> Result<Option
             let query = sel.to_string();
             let members = ctx
                 .cluster
-                .list(RBAC_V1, "ClusterRole", None, (!query.is_empty()).then_some(query.as_str()))
-                .map_err(|e| format!("could not list the ClusterRoles aggregated into {what}: {e}"))?;
+                .list(
+                    RBAC_V1,
+                    "ClusterRole",
+                    None,
+                    (!query.is_empty()).then_some(query.as_str()),
+                )
+                .map_err(|e| {
+                    format!("could not list the ClusterRoles aggregated into {what}: {e}")
+                })?;
             for member in &members {
                 let member_name = kit::json::get_str(member, &["metadata", "name"]).unwrap_or("");
                 if member_name == name {
                     continue;
                 }
-                let member_what = format!("ClusterRole \"{member_name}\" (aggregated into \"{name}\")");
+                let member_what =
+                    format!("ClusterRole \"{member_name}\" (aggregated into \"{name}\")");
                 let risks = role_risks(member, &member_what, namespaced)?;
                 sources.push((member_what, risks));
             }
@@ -164,7 +183,9 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Ok(None) => {
             return vec![Finding::new(
                 "roleRef",
-                format!("{kind} \"{name}\" does not exist, so what this binding grants cannot be verified; create the role first"),
+                format!(
+                    "{kind} \"{name}\" does not exist, so what this binding grants cannot be verified; create the role first"
+                ),
             )];
         }
         Err(e) => {

@@ -75,12 +75,18 @@ impl Risk {
             Risk::PodExec => "pods/exec, pods/attach or pods/portforward (shell into running pods)",
             Risk::CreatePods => "create on pods (run any image with any service account)",
             Risk::NodesProxy => "nodes/proxy (the kubelet API, bypassing admission and audit)",
-            Risk::CsrApproval => "approval of CertificateSigningRequests (mint client certificates)",
+            Risk::CsrApproval => {
+                "approval of CertificateSigningRequests (mint client certificates)"
+            }
             Risk::AdmissionConfiguration => {
                 "writes to admission webhook or policy configurations (switch admission control off)"
             }
-            Risk::ServiceAccountToken => "create on serviceaccounts/token (mint tokens of other identities)",
-            Risk::CreatePersistentVolumes => "create on persistentvolumes (hostPath volumes outside PSS)",
+            Risk::ServiceAccountToken => {
+                "create on serviceaccounts/token (mint tokens of other identities)"
+            }
+            Risk::CreatePersistentVolumes => {
+                "create on persistentvolumes (hostPath volumes outside PSS)"
+            }
         }
     }
 
@@ -118,7 +124,11 @@ impl Risk {
             Risk::CreatePods => &[("", "pods", &["create"])],
             Risk::NodesProxy => &[("", "nodes/proxy", &[])],
             Risk::CsrApproval => &[
-                (CERTS, "certificatesigningrequests/approval", &["update", "patch"]),
+                (
+                    CERTS,
+                    "certificatesigningrequests/approval",
+                    &["update", "patch"],
+                ),
                 (CERTS, "signers", &["approve"]),
             ],
             Risk::AdmissionConfiguration => &[
@@ -186,7 +196,10 @@ impl Risks {
         s
     }
     pub fn describe(self) -> String {
-        self.iter().map(Risk::describe).collect::<Vec<_>>().join("; ")
+        self.iter()
+            .map(Risk::describe)
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }
 
@@ -204,9 +217,8 @@ fn has(rule: &Value, key: &str, want: &str) -> bool {
 /// `*/subresource`.
 fn resource_matches(rule: &Value, resource: &str) -> bool {
     let sub = resource.split_once('/').map(|(_, s)| s);
-    strs(rule, "resources").any(|r| {
-        r == "*" || r == resource || sub.is_some_and(|s| r.strip_prefix("*/") == Some(s))
-    })
+    strs(rule, "resources")
+        .any(|r| r == "*" || r == resource || sub.is_some_and(|s| r.strip_prefix("*/") == Some(s)))
 }
 
 fn grants(rule: &Value, &(group, resource, verbs): &Grant) -> bool {
@@ -279,13 +291,17 @@ mod tests {
             ["pod-exec-attach-portforward"]
         );
         // `pods/*` matches nothing in RBAC.
-        assert!(risks(json!({"apiGroups": [""], "resources": ["pods/*"], "verbs": ["*"]})).is_empty());
+        assert!(
+            risks(json!({"apiGroups": [""], "resources": ["pods/*"], "verbs": ["*"]})).is_empty()
+        );
         assert_eq!(
             risks(json!({"apiGroups": [""], "resources": ["nodes/proxy"], "verbs": ["get"]})),
             ["nodes-proxy"]
         );
         assert_eq!(
-            risks(json!({"apiGroups": ["authentication.k8s.io"], "resources": ["userextras/scopes"], "verbs": ["impersonate"]})),
+            risks(
+                json!({"apiGroups": ["authentication.k8s.io"], "resources": ["userextras/scopes"], "verbs": ["impersonate"]})
+            ),
             ["escalate-bind-impersonate"]
         );
         // Everything on everything: every risk.
@@ -297,7 +313,10 @@ mod tests {
         let all = json!({"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]});
         assert_eq!(rule_risks(&all, true).iter().count(), 5);
         // Wrong group: nothing.
-        assert!(risks(json!({"apiGroups": ["apps"], "resources": ["secrets"], "verbs": ["get"]})).is_empty());
+        assert!(
+            risks(json!({"apiGroups": ["apps"], "resources": ["secrets"], "verbs": ["get"]}))
+                .is_empty()
+        );
         // Malformed rules grant nothing rather than panic.
         assert!(risks(json!({"apiGroups": "x", "resources": [1], "verbs": null})).is_empty());
         assert!(risks(json!("rule")).is_empty());
@@ -309,7 +328,11 @@ mod tests {
             assert_eq!(Risk::parse(r.name()), Some(r));
         }
         assert!(validate_ignored(&["create-pods".into()]).is_ok());
-        assert!(validate_ignored(&["nope".into()]).unwrap_err().contains("create-pods"));
+        assert!(
+            validate_ignored(&["nope".into()])
+                .unwrap_err()
+                .contains("create-pods")
+        );
         let s = Risks::all_except(&["create-pods".into()]);
         assert!(!s.contains(Risk::CreatePods) && s.contains(Risk::SecretsRead));
     }

@@ -190,8 +190,12 @@ fn lint(ctx: &Ctx, wanted: Risks) -> Vec<Finding> {
         .enumerate()
         .filter_map(|(i, rule)| {
             let found = rule_risks(rule, namespaced).intersect(wanted);
-            (!found.is_empty())
-                .then(|| Finding::new(format!("rules[{i}]"), format!("grants {}", found.describe())))
+            (!found.is_empty()).then(|| {
+                Finding::new(
+                    format!("rules[{i}]"),
+                    format!("grants {}", found.describe()),
+                )
+            })
         })
         .collect()
 }
@@ -225,9 +229,18 @@ fn check_wildcards(ctx: &Ctx) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (i, rule) in rules.iter().enumerate() {
         for (key, what) in [
-            ("verbs", "every verb, escalate, bind and impersonate included"),
-            ("apiGroups", "every API group, including those installed later"),
-            ("resources", "every resource, Secrets and subresources included"),
+            (
+                "verbs",
+                "every verb, escalate, bind and impersonate included",
+            ),
+            (
+                "apiGroups",
+                "every API group, including those installed later",
+            ),
+            (
+                "resources",
+                "every resource, Secrets and subresources included",
+            ),
             ("nonResourceURLs", "every non-resource URL"),
         ] {
             let wild = kit::json::get_strs(rule, &[key]).find(|v| match key {

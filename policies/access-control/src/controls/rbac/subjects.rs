@@ -89,7 +89,11 @@ mod tests {
         let ids: Vec<String> = subjects(&b).map(|s| s.id()).collect();
         assert_eq!(
             ids,
-            ["ServiceAccount:dev:ci", "ServiceAccount:mon:p", "Group:devs"]
+            [
+                "ServiceAccount:dev:ci",
+                "ServiceAccount:mon:p",
+                "Group:devs"
+            ]
         );
         let last = subjects(&b).last().unwrap();
         assert_eq!(last.path(), "subjects[3]");

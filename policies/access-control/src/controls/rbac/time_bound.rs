@@ -84,8 +84,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     // Workload identities are permanent by design; time-bound access is about people.
     let mut kinds = subjects(binding).map(|s| s.kind);
-    let only_service_accounts = kinds.next() == Some("ServiceAccount")
-        && kinds.all(|k| k == "ServiceAccount");
+    let only_service_accounts =
+        kinds.next() == Some("ServiceAccount") && kinds.all(|k| k == "ServiceAccount");
     if only_service_accounts && !ctx.params.bool("applyToServiceAccounts") {
         return Vec::new();
     }
@@ -174,7 +174,20 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
     }
     let (y, m, d) = (digits(&b[0..4])?, digits(&b[5..7])?, digits(&b[8..10])?);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     if !(1..=12).contains(&m) || d < 1 || d > month_days[(m - 1) as usize] {
         return None;
     }
@@ -185,7 +198,11 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
     if b.len() < 20 || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':' {
         return None;
     }
-    let (hh, mm, ss) = (digits(&b[11..13])?, digits(&b[14..16])?, digits(&b[17..19])?);
+    let (hh, mm, ss) = (
+        digits(&b[11..13])?,
+        digits(&b[14..16])?,
+        digits(&b[17..19])?,
+    );
     if hh > 23 || mm > 59 || ss > 60 {
         return None;
     }
@@ -221,7 +238,10 @@ mod tests {
         assert_eq!(parse_timestamp("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(parse_timestamp("1970-01-02"), Some(86_400));
         assert_eq!(parse_timestamp("2000-03-01T00:00:00Z"), Some(951_868_800));
-        assert_eq!(parse_timestamp("2030-01-31T12:00:00.123Z"), Some(1_896_091_200));
+        assert_eq!(
+            parse_timestamp("2030-01-31T12:00:00.123Z"),
+            Some(1_896_091_200)
+        );
         assert_eq!(
             parse_timestamp("2030-01-31T14:00:00+02:00"),
             parse_timestamp("2030-01-31T12:00:00Z")

@@ -93,7 +93,9 @@ fn check_service_account(ctx: &Ctx) -> Vec<Finding> {
     let message = match kit::json::get(sa, &["automountServiceAccountToken"]) {
         Some(Value::Bool(false)) => return Vec::new(),
         Some(Value::Bool(true)) => "automountServiceAccountToken is true",
-        None | Some(Value::Null) => "automountServiceAccountToken is not set (tokens are mounted by default)",
+        None | Some(Value::Null) => {
+            "automountServiceAccountToken is not set (tokens are mounted by default)"
+        }
         Some(_) => "automountServiceAccountToken must be a boolean",
     };
     let name = kit::json::get_str(sa, &["metadata", "name"]).unwrap_or("");

@@ -50,7 +50,11 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     if ctx.params.bool("allowWithoutToken") && tokenless(pod) {
         return Vec::new();
     }
-    let message = if pod.get(&["serviceAccountName"]).and_then(Value::as_str).is_some_and(|s| !s.is_empty()) {
+    let message = if pod
+        .get(&["serviceAccountName"])
+        .and_then(Value::as_str)
+        .is_some_and(|s| !s.is_empty())
+    {
         "serviceAccountName is \"default\""
     } else {
         "no serviceAccountName is set, so the pod runs as the namespace's \"default\" service account"

@@ -49,7 +49,9 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Some(name) if !name.is_empty() => format!(
             "deprecated serviceAccount \"{old}\" disagrees with serviceAccountName \"{name}\", which wins"
         ),
-        _ => format!("the service account is set only through the deprecated serviceAccount field (\"{old}\")"),
+        _ => format!(
+            "the service account is set only through the deprecated serviceAccount field (\"{old}\")"
+        ),
     };
     vec![Finding::new(pod.field_path("serviceAccount"), message)]
 }

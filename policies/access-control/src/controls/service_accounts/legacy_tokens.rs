@@ -49,11 +49,17 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     let account = kit::json::get_str(
         secret,
-        &["metadata", "annotations", "kubernetes.io/service-account.name"],
+        &[
+            "metadata",
+            "annotations",
+            "kubernetes.io/service-account.name",
+        ],
     )
     .unwrap_or("?");
     vec![Finding::new(
         "type",
-        format!("type kubernetes.io/service-account-token creates a non-expiring token for service account \"{account}\""),
+        format!(
+            "type kubernetes.io/service-account-token creates a non-expiring token for service account \"{account}\""
+        ),
     )]
 }

@@ -65,7 +65,10 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         if name.starts_with("kube-api-access-") {
             continue;
         }
-        for (j, src) in kit::json::get_array(v, &["projected", "sources"]).iter().enumerate() {
+        for (j, src) in kit::json::get_array(v, &["projected", "sources"])
+            .iter()
+            .enumerate()
+        {
             let Some(token) = src.get("serviceAccountToken").filter(|t| t.is_object()) else {
                 continue;
             };

@@ -1,0 +1,299 @@
+//! `--format json`: the stable, documented machine-readable report.
+//! The schema is described in `SCHEMA.md` and `schema/report.schema.json`;
+//! additions keep `schemaVersion`, anything else bumps it.
+
+use crate::RenderOptions;
+use crate::catalogue::{Criteria, Severity};
+use crate::exit::{counted_failures, exit_code_for};
+use crate::inputs::{InputError, Origin};
+use crate::model::{Finding, ObjectRef, Scan};
+use crate::results::{Check, Counts, CriterionSummary, Results, Status};
+use serde::Serialize;
+use serde_json::Value;
+
+/// Bumped on any change that is not purely additive.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Report<'a> {
+    schema_version: u32,
+    tool: Tool<'a>,
+    generated_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duration_seconds: Option<f64>,
+    inputs: &'a [String],
+    fail_on: String,
+    result: &'static str,
+    exit_code: i32,
+    summary: Summary,
+    modules: Vec<ModuleOut<'a>>,
+    controls: Vec<ControlOut<'a>>,
+    criteria: CriteriaOut<'a>,
+    objects: Vec<ObjectOut<'a>>,
+    evaluation_errors: Vec<EvalErrorOut<'a>>,
+    input_errors: &'a [InputError],
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    name: &'a str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Summary {
+    objects: usize,
+    objects_in_scope: usize,
+    checks: Counts,
+    failures_counted: usize,
+    input_errors: usize,
+    evaluation_errors: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ModuleOut<'a> {
+    name: &'a str,
+    title: &'a str,
+    version: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
+    settings: &'a Value,
+    enabled_controls: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ControlOut<'a> {
+    module: &'a str,
+    id: &'a str,
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    severity: Option<Severity>,
+    tags: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    criteria: Option<&'a Criteria>,
+    remediation: &'a str,
+    enabled: bool,
+    counts: Counts,
+}
+
+#[derive(Serialize)]
+struct CriteriaOut<'a> {
+    soc2: Vec<CriterionOut<'a>>,
+    iso27001: Vec<CriterionOut<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CriterionOut<'a> {
+    id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'static str>,
+    status: &'static str,
+    controls: &'a [&'a str],
+    disabled_controls: &'a [&'a str],
+    counts: Counts,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ObjectOut<'a> {
+    api_version: &'a str,
+    kind: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    namespace: Option<&'a str>,
+    name: &'a str,
+    origin: &'a Origin,
+    status: &'static str,
+    counts: Counts,
+    results: Vec<ResultOut<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultOut<'a> {
+    module: &'a str,
+    control: &'a str,
+    status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    severity: Option<Severity>,
+    #[serde(skip_serializing_if = "<[Finding]>::is_empty")]
+    findings: &'a [Finding],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ObjectId<'a> {
+    api_version: &'a str,
+    kind: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    namespace: Option<&'a str>,
+    name: &'a str,
+    origin: &'a Origin,
+}
+
+#[derive(Serialize)]
+struct EvalErrorOut<'a> {
+    object: ObjectId<'a>,
+    module: &'a str,
+    message: &'a str,
+}
+
+fn object_id(o: &ObjectRef) -> ObjectId<'_> {
+    ObjectId {
+        api_version: &o.api_version,
+        kind: &o.kind,
+        namespace: o.namespace.as_deref(),
+        name: &o.name,
+        origin: &o.origin,
+    }
+}
+
+/// `pass`, `fail`, ... or `notEvaluated` when nothing was checked.
+pub fn status_name(s: Option<Status>) -> &'static str {
+    s.map(Status::as_str).unwrap_or("notEvaluated")
+}
+
+fn criterion<'a>(c: &'a CriterionSummary<'a>) -> CriterionOut<'a> {
+    CriterionOut {
+        id: c.id,
+        title: c.title,
+        status: status_name(c.counts.worst()),
+        controls: &c.controls,
+        disabled_controls: &c.disabled,
+        counts: c.counts,
+    }
+}
+
+fn result<'a>(c: &'a Check<'a>) -> ResultOut<'a> {
+    let message = match c.status {
+        Status::Pass => None,
+        Status::Fail | Status::Warn => c.finding.map(|f| f.text.clone()).filter(|t| !t.is_empty()),
+        _ => Some(c.detail()),
+    };
+    ResultOut {
+        module: c.module,
+        control: c.control_id,
+        status: c.status,
+        severity: c.severity(),
+        findings: c.findings(),
+        message,
+    }
+}
+
+/// The overall verdict word for an exit code.
+pub fn verdict(code: crate::ExitCode) -> &'static str {
+    match code {
+        crate::ExitCode::Pass => "pass",
+        crate::ExitCode::Failures => "fail",
+        crate::ExitCode::Error => "error",
+    }
+}
+
+/// The report as a JSON value (what [`render`] prints).
+pub fn to_value(scan: &Scan, results: &Results, options: &RenderOptions) -> Value {
+    let code = exit_code_for(scan, results, options.fail_on);
+    let report = Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: &scan.tool,
+            version: &scan.version,
+        },
+        generated_at: crate::time::rfc3339(scan.generated_at),
+        duration_seconds: scan
+            .duration
+            .map(|d| (d.as_secs_f64() * 1000.0).round() / 1000.0),
+        inputs: &scan.inputs,
+        fail_on: options.fail_on.to_string(),
+        result: verdict(code),
+        exit_code: code.code(),
+        summary: Summary {
+            objects: results.objects.len(),
+            objects_in_scope: results
+                .objects
+                .iter()
+                .filter(|o| o.counts.evaluated > 0)
+                .count(),
+            checks: results.totals,
+            failures_counted: counted_failures(results, options.fail_on),
+            input_errors: scan.input_errors.len(),
+            evaluation_errors: results.errors.len(),
+        },
+        modules: scan
+            .modules
+            .iter()
+            .map(|m| ModuleOut {
+                name: m.name(),
+                title: &m.catalogue.title,
+                version: &m.catalogue.version,
+                source: m.source.as_deref(),
+                settings: &m.settings,
+                enabled_controls: m
+                    .catalogue
+                    .controls
+                    .iter()
+                    .filter(|c| m.selection.enabled(c))
+                    .map(|c| c.id.as_str())
+                    .collect(),
+            })
+            .collect(),
+        controls: results
+            .controls
+            .iter()
+            .map(|s| ControlOut {
+                module: s.module,
+                id: s.id,
+                title: s.control.map(|c| c.title.as_str()).unwrap_or(""),
+                severity: s.control.map(|c| c.severity),
+                tags: s.control.map(|c| c.tags.as_slice()).unwrap_or(&[]),
+                criteria: s.control.map(|c| &c.criteria),
+                remediation: s.control.map(|c| c.remediation.as_str()).unwrap_or(""),
+                enabled: s.enabled,
+                counts: s.counts,
+            })
+            .collect(),
+        criteria: CriteriaOut {
+            soc2: results.soc2.iter().map(criterion).collect(),
+            iso27001: results.iso27001.iter().map(criterion).collect(),
+        },
+        objects: results
+            .objects
+            .iter()
+            .map(|o| ObjectOut {
+                api_version: &o.object.api_version,
+                kind: &o.object.kind,
+                namespace: o.object.namespace.as_deref(),
+                name: &o.object.name,
+                origin: &o.object.origin,
+                status: status_name(o.counts.worst()),
+                counts: o.counts,
+                results: results.object_checks(o).iter().map(result).collect(),
+            })
+            .collect(),
+        evaluation_errors: results
+            .errors
+            .iter()
+            .map(|e| EvalErrorOut {
+                object: object_id(e.object),
+                module: e.module,
+                message: e.message,
+            })
+            .collect(),
+        input_errors: &scan.input_errors,
+    };
+    // Serialising plain structs of strings and numbers cannot fail.
+    serde_json::to_value(&report).unwrap_or(Value::Null)
+}
+
+/// Pretty-printed JSON with a trailing newline.
+pub fn render(scan: &Scan, results: &Results, options: &RenderOptions) -> String {
+    let mut s = serde_json::to_string_pretty(&to_value(scan, results, options))
+        .unwrap_or_else(|_| "null".to_string());
+    s.push('\n');
+    s
+}

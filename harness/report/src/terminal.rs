@@ -1,0 +1,255 @@
+//! The default output: a summary a person reads in a terminal or CI log.
+//! Per SOC 2 criterion, per ISO 27001 Annex A control and per control:
+//! evaluated, passed, failed; then the failures grouped by resource with the
+//! control id, field path and remediation; then errors and the verdict.
+//! ANSI colour only when the caller asks (it knows whether stdout is a TTY).
+
+use crate::RenderOptions;
+use crate::escape::terminal as clean;
+use crate::exit::{ExitCode, counted_failures, exit_code_for};
+use crate::model::Scan;
+use crate::results::{Check, Counts, CriterionSummary, Results, Status};
+use std::fmt::Write;
+
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+
+    fn bold(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+
+    fn dim(&self, s: &str) -> String {
+        self.paint("2", s)
+    }
+
+    fn status(&self, s: Option<Status>) -> String {
+        let (code, word) = match s {
+            Some(Status::Pass) => ("32", "PASS"),
+            Some(Status::Fail) => ("31;1", "FAIL"),
+            Some(Status::Warn) => ("33", "WARN"),
+            Some(Status::Skip) => ("36", "SKIP"),
+            Some(Status::Error) => ("35;1", "ERROR"),
+            None => ("2", "n/a"),
+        };
+        // Pad before painting so escape codes do not upset the columns.
+        self.paint(code, &format!("{word:<5}"))
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn criteria_table(out: &mut String, st: &Style, heading: &str, rows: &[CriterionSummary]) {
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{}", st.bold(heading));
+    let w = rows.iter().map(|r| r.id.len()).max().unwrap_or(0).max(9);
+    let _ = writeln!(
+        out,
+        "  {:<w$}  {:>8}  {:>9}  {:>6}  {:>6}  STATUS",
+        "CRITERION", "CONTROLS", "EVALUATED", "PASSED", "FAILED"
+    );
+    for r in rows {
+        let _ = writeln!(
+            out,
+            "  {:<w$}  {:>8}  {:>9}  {:>6}  {:>6}  {} {}",
+            clean(r.id),
+            r.controls.len(),
+            r.counts.evaluated,
+            r.counts.pass,
+            r.counts.fail,
+            st.status(r.counts.worst()),
+            st.dim(r.title.unwrap_or("")),
+        );
+    }
+}
+
+fn summary_line(c: &Counts) -> String {
+    format!(
+        "{} evaluated: {} passed, {} failed, {} warned, {} skipped, {}",
+        plural(c.evaluated, "check", "checks"),
+        c.pass,
+        c.fail,
+        c.warn,
+        c.skip,
+        plural(c.error, "error", "errors"),
+    )
+}
+
+fn check_lines(out: &mut String, st: &Style, c: &Check) {
+    let severity = c.severity().map(|s| s.as_str()).unwrap_or("unknown");
+    let _ = writeln!(
+        out,
+        "    {} {} [{severity}] {}",
+        st.status(Some(c.status)),
+        st.bold(&clean(c.control_id)),
+        clean(c.title()),
+    );
+    let findings = c.findings();
+    if findings.is_empty() {
+        let _ = writeln!(out, "          {}", clean(&c.detail()));
+    }
+    for f in findings {
+        let at = match (&f.container, &f.path) {
+            (Some(cn), Some(p)) => format!("{} (container \"{}\")", p, cn),
+            (None, Some(p)) => p.clone(),
+            (Some(cn), None) => format!("container \"{cn}\""),
+            (None, None) => String::new(),
+        };
+        if at.is_empty() {
+            let _ = writeln!(out, "          {}", clean(&f.message));
+        } else {
+            let _ = writeln!(out, "          {}: {}", clean(&at), clean(&f.message));
+        }
+    }
+    let fix = c.remediation();
+    if !fix.is_empty() {
+        let _ = writeln!(out, "          {} {}", st.dim("fix:"), clean(fix));
+    }
+}
+
+pub fn render(scan: &Scan, results: &Results, options: &RenderOptions) -> String {
+    let st = Style {
+        color: options.color,
+    };
+    let mut out = String::new();
+    let in_scope = results
+        .objects
+        .iter()
+        .filter(|o| o.counts.evaluated > 0)
+        .count();
+    let _ = writeln!(
+        out,
+        "{} — {} ({in_scope} in scope of an enabled control), {}",
+        st.bold(&format!("{} scan", clean(&scan.tool))),
+        plural(results.objects.len(), "object", "objects"),
+        plural(scan.modules.len(), "module", "modules"),
+    );
+    let _ = writeln!(out, "{}", summary_line(&results.totals));
+
+    criteria_table(&mut out, &st, "SOC 2 Trust Services Criteria", &results.soc2);
+    criteria_table(&mut out, &st, "ISO/IEC 27001:2022 Annex A", &results.iso27001);
+
+    let enabled: Vec<_> = results.controls.iter().filter(|c| c.enabled).collect();
+    if !enabled.is_empty() {
+        let _ = writeln!(out, "\n{}", st.bold("Controls"));
+        let w = enabled.iter().map(|c| c.id.len()).max().unwrap_or(0).max(7);
+        let _ = writeln!(
+            out,
+            "  {:<w$}  {:<8}  {:>9}  {:>6}  {:>6}  STATUS",
+            "CONTROL", "SEVERITY", "EVALUATED", "PASSED", "FAILED"
+        );
+        for c in &enabled {
+            let severity = c.control.map(|i| i.severity.as_str()).unwrap_or("unknown");
+            let _ = writeln!(
+                out,
+                "  {:<w$}  {:<8}  {:>9}  {:>6}  {:>6}  {}",
+                clean(c.id),
+                severity,
+                c.counts.evaluated,
+                c.counts.pass,
+                c.counts.fail,
+                st.status(c.counts.worst()),
+            );
+        }
+        let disabled = results.controls.len() - enabled.len();
+        if disabled > 0 {
+            let _ = writeln!(
+                out,
+                "  {}",
+                st.dim(&format!(
+                    "{} not enabled by the settings",
+                    plural(disabled, "control", "controls")
+                ))
+            );
+        }
+    }
+
+    let flagged: Vec<_> = results
+        .objects
+        .iter()
+        .filter(|o| o.counts.fail + o.counts.warn > 0)
+        .collect();
+    if !flagged.is_empty() {
+        let _ = writeln!(out, "\n{}", st.bold("Failures by resource"));
+        for o in flagged {
+            let _ = writeln!(
+                out,
+                "  {}  {}",
+                st.bold(&clean(&o.object.describe())),
+                st.dim(&clean(&o.object.origin.to_string())),
+            );
+            let checks = results.object_checks(o);
+            for c in checks.iter().filter(|c| c.status == Status::Fail) {
+                check_lines(&mut out, &st, c);
+            }
+            for c in checks.iter().filter(|c| c.status == Status::Warn) {
+                check_lines(&mut out, &st, c);
+            }
+        }
+    }
+
+    if !results.errors.is_empty() {
+        let _ = writeln!(out, "\n{}", st.bold("Evaluation errors"));
+        for e in &results.errors {
+            let _ = writeln!(
+                out,
+                "  {} ({}, {}): {}",
+                clean(&e.object.describe()),
+                clean(e.module),
+                clean(&e.object.origin.to_string()),
+                clean(e.message)
+            );
+        }
+    }
+    if !scan.input_errors.is_empty() {
+        let _ = writeln!(out, "\n{}", st.bold("Input errors"));
+        for e in &scan.input_errors {
+            let _ = writeln!(out, "  {}", clean(&e.to_string()));
+        }
+    }
+
+    let code = exit_code_for(scan, results, options.fail_on);
+    let counted = counted_failures(results, options.fail_on);
+    let verdict = match code {
+        ExitCode::Pass if results.totals.fail > 0 => st.paint(
+            "33;1",
+            &format!(
+                "PASS — {} below --fail-on {}",
+                plural(results.totals.fail, "failure", "failures"),
+                options.fail_on
+            ),
+        ),
+        ExitCode::Pass => st.paint("32;1", "PASS"),
+        ExitCode::Failures => st.paint(
+            "31;1",
+            &format!(
+                "FAIL — {} at or above --fail-on {}",
+                plural(counted, "failure", "failures"),
+                options.fail_on
+            ),
+        ),
+        ExitCode::Error => st.paint(
+            "35;1",
+            &format!(
+                "ERROR — {} and {}; the scan is incomplete",
+                plural(scan.input_errors.len(), "input error", "input errors"),
+                plural(results.errors.len(), "evaluation error", "evaluation errors"),
+            ),
+        ),
+    };
+    let _ = writeln!(out, "\nResult: {verdict} (exit {})", code.code());
+    out
+}
