@@ -13,29 +13,65 @@ const SOC2: &[(&str, &str)] = &[
     ("CC1.1", "Commitment to integrity and ethical values"),
     ("CC2.1", "Quality information to support internal control"),
     ("CC3.2", "Identification and analysis of risk"),
-    ("CC3.4", "Assessment of changes that affect internal control"),
+    (
+        "CC3.4",
+        "Assessment of changes that affect internal control",
+    ),
     ("CC4.1", "Ongoing and separate evaluations of controls"),
     ("CC5.2", "General control activities over technology"),
-    ("CC5.3", "Control activities deployed through policies and procedures"),
-    ("CC6.1", "Logical access security software, infrastructure and architectures"),
-    ("CC6.2", "Registration and authorisation of users before access is issued"),
-    ("CC6.3", "Role-based access: authorising, changing and removing access"),
+    (
+        "CC5.3",
+        "Control activities deployed through policies and procedures",
+    ),
+    (
+        "CC6.1",
+        "Logical access security software, infrastructure and architectures",
+    ),
+    (
+        "CC6.2",
+        "Registration and authorisation of users before access is issued",
+    ),
+    (
+        "CC6.3",
+        "Role-based access: authorising, changing and removing access",
+    ),
     ("CC6.4", "Physical access restrictions"),
     ("CC6.5", "Discontinuing protections on disposal of assets"),
-    ("CC6.6", "Protection against threats from outside system boundaries"),
-    ("CC6.7", "Restricting transmission, movement and removal of information"),
-    ("CC6.8", "Preventing and detecting unauthorised or malicious software"),
-    ("CC7.1", "Detecting configuration changes and vulnerabilities"),
+    (
+        "CC6.6",
+        "Protection against threats from outside system boundaries",
+    ),
+    (
+        "CC6.7",
+        "Restricting transmission, movement and removal of information",
+    ),
+    (
+        "CC6.8",
+        "Preventing and detecting unauthorised or malicious software",
+    ),
+    (
+        "CC7.1",
+        "Detecting configuration changes and vulnerabilities",
+    ),
     ("CC7.2", "Monitoring system components for anomalies"),
     ("CC7.3", "Evaluating security events"),
     ("CC7.4", "Responding to security incidents"),
     ("CC7.5", "Recovering from security incidents"),
     ("CC8.1", "Change management"),
     ("CC9.1", "Mitigating risks of business disruption"),
-    ("A1.1", "Capacity management: maintaining and monitoring processing capacity"),
-    ("A1.2", "Environmental protections, backup and recovery infrastructure"),
+    (
+        "A1.1",
+        "Capacity management: maintaining and monitoring processing capacity",
+    ),
+    (
+        "A1.2",
+        "Environmental protections, backup and recovery infrastructure",
+    ),
     ("A1.3", "Testing recovery plan procedures"),
-    ("C1.1", "Identifying and maintaining confidential information"),
+    (
+        "C1.1",
+        "Identifying and maintaining confidential information",
+    ),
     ("C1.2", "Disposing of confidential information"),
     ("PI1.3", "Processing integrity of system processing"),
 ];
@@ -43,8 +79,14 @@ const SOC2: &[(&str, &str)] = &[
 const ISO27001: &[(&str, &str)] = &[
     ("A.5.1", "Policies for information security"),
     ("A.5.3", "Segregation of duties"),
-    ("A.5.9", "Inventory of information and other associated assets"),
-    ("A.5.10", "Acceptable use of information and other associated assets"),
+    (
+        "A.5.9",
+        "Inventory of information and other associated assets",
+    ),
+    (
+        "A.5.10",
+        "Acceptable use of information and other associated assets",
+    ),
     ("A.5.12", "Classification of information"),
     ("A.5.13", "Labelling of information"),
     ("A.5.14", "Information transfer"),
@@ -56,7 +98,10 @@ const ISO27001: &[(&str, &str)] = &[
     ("A.5.29", "Information security during disruption"),
     ("A.5.30", "ICT readiness for business continuity"),
     ("A.5.33", "Protection of records"),
-    ("A.5.36", "Compliance with policies, rules and standards for information security"),
+    (
+        "A.5.36",
+        "Compliance with policies, rules and standards for information security",
+    ),
     ("A.5.37", "Documented operating procedures"),
     ("A.8.1", "User endpoint devices"),
     ("A.8.2", "Privileged access rights"),
@@ -84,10 +129,16 @@ const ISO27001: &[(&str, &str)] = &[
     ("A.8.24", "Use of cryptography"),
     ("A.8.25", "Secure development life cycle"),
     ("A.8.26", "Application security requirements"),
-    ("A.8.27", "Secure system architecture and engineering principles"),
+    (
+        "A.8.27",
+        "Secure system architecture and engineering principles",
+    ),
     ("A.8.28", "Secure coding"),
     ("A.8.29", "Security testing in development and acceptance"),
-    ("A.8.31", "Separation of development, test and production environments"),
+    (
+        "A.8.31",
+        "Separation of development, test and production environments",
+    ),
     ("A.8.32", "Change management"),
 ];
 

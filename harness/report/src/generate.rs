@@ -40,7 +40,9 @@ impl Rng {
     }
 }
 
-const TIERS: &[&str] = &["web", "api", "worker", "cache", "db", "gateway", "auth", "search"];
+const TIERS: &[&str] = &[
+    "web", "api", "worker", "cache", "db", "gateway", "auth", "search",
+];
 
 /// Kinds in proportion (one entry per share).
 const MIX: &[&str] = &[

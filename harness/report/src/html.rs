@@ -11,7 +11,7 @@
 use crate::RenderOptions;
 use crate::escape::html as h;
 use crate::exit::exit_code_for;
-use crate::json::{status_name, verdict};
+use crate::json::verdict;
 use crate::model::Scan;
 use crate::results::{Check, Counts, CriterionSummary, Results, Status};
 use std::fmt::Write;
@@ -27,7 +27,8 @@ th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-alig
 th{background:#f4f6f9;font-weight:600}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 tr.obj th{background:#eef1f6}
-code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f4f6f9;padding:1px 4px;border-radius:3px;word-break:break-all}
+code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f4f6f9;padding:1px 4px;border-radius:3px;white-space:nowrap}
+code.path{white-space:normal;overflow-wrap:anywhere}
 pre{font:12px/1.4 ui-monospace,Menlo,Consolas,monospace;background:#f4f6f9;padding:8px;overflow:auto;white-space:pre-wrap}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;color:#fff;background:var(--muted)}
 .pass{background:var(--pass)}.fail{background:var(--fail)}.warn{background:var(--warn)}.skip{background:var(--skip)}.error{background:var(--error)}
@@ -41,7 +42,7 @@ ul.findings{margin:0;padding-left:18px}
 "#;
 
 fn badge(s: Option<Status>) -> String {
-    let name = status_name(s);
+    let name = s.map(Status::as_str).unwrap_or("not evaluated");
     let class = s.map(Status::as_str).unwrap_or("");
     format!("<span class=\"badge {class}\">{name}</span>")
 }
@@ -103,7 +104,7 @@ fn findings_cell(c: &Check) -> String {
     for f in findings {
         s.push_str("<li>");
         if let Some(p) = &f.path {
-            let _ = write!(s, "<code>{}</code> ", h(p));
+            let _ = write!(s, "<code class=\"path\">{}</code> ", h(p));
         }
         if let Some(cn) = &f.container {
             let _ = write!(s, "(container <code>{}</code>) ", h(cn));
@@ -123,7 +124,11 @@ pub fn render(scan: &Scan, results: &Results, options: &RenderOptions) -> String
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    let _ = writeln!(out, "<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>", h(&title));
+    let _ = writeln!(
+        out,
+        "<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>",
+        h(&title)
+    );
 
     let _ = writeln!(
         out,
@@ -138,13 +143,18 @@ pub fn render(scan: &Scan, results: &Results, options: &RenderOptions) -> String
     );
     out.push_str("<dl class=\"meta\">");
     let _ = write!(out, "<dt>Generated</dt><dd>{}</dd>", h(&generated));
-    let _ = write!(out, "<dt>Tool</dt><dd>{} {}</dd>", h(&scan.tool), h(&scan.version));
+    let _ = write!(
+        out,
+        "<dt>Tool</dt><dd>{} {}</dd>",
+        h(&scan.tool),
+        h(&scan.version)
+    );
     let _ = write!(
         out,
         "<dt>Inputs</dt><dd>{}</dd>",
         scan.inputs
             .iter()
-            .map(|i| format!("<code>{}</code>", h(i)))
+            .map(|i| format!("<code class=\"path\">{}</code>", h(i)))
             .collect::<Vec<_>>()
             .join(" ")
     );
@@ -187,15 +197,29 @@ pub fn render(scan: &Scan, results: &Results, options: &RenderOptions) -> String
     }
     out.push_str("</div>\n");
 
-    coverage(&mut out, "SOC 2 Trust Services Criteria", "Criterion", &results.soc2);
-    coverage(&mut out, "ISO/IEC 27001:2022 Annex A", "Control", &results.iso27001);
+    coverage(
+        &mut out,
+        "SOC 2 Trust Services Criteria",
+        "Criterion",
+        &results.soc2,
+    );
+    coverage(
+        &mut out,
+        "ISO/IEC 27001:2022 Annex A",
+        "Control",
+        &results.iso27001,
+    );
 
     out.push_str("<h2>Controls</h2>\n<table><thead><tr><th>Control</th><th>Module</th><th>Severity</th><th>Title and rationale</th><th>Criteria</th><th>Evaluated</th><th>Passed</th><th>Failed</th><th>Other</th><th>Status</th></tr></thead><tbody>\n");
     for c in results.controls.iter().filter(|c| c.enabled) {
         let (severity, about, criteria) = match c.control {
             Some(i) => (
                 i.severity.as_str(),
-                format!("<b>{}</b><br><span class=\"muted\">{}</span>", h(&i.title), h(&i.rationale)),
+                format!(
+                    "<b>{}</b><br><span class=\"muted\">{}</span>",
+                    h(&i.title),
+                    h(&i.rationale)
+                ),
                 format!(
                     "SOC 2: {}<br>ISO 27001: {}{}{}",
                     h(&i.criteria.soc2.join(", ")),

@@ -233,7 +233,12 @@ fn walk(
 ) {
     let name = dir.display().to_string();
     if depth > MAX_DEPTH {
-        loaded.error(&name, None, None, "folders nested too deep; not read".into());
+        loaded.error(
+            &name,
+            None,
+            None,
+            "folders nested too deep; not read".into(),
+        );
         return;
     }
     // Symlinked folders are followed, each real folder once.
@@ -365,7 +370,11 @@ fn line_of_offset(text: &str, offset: usize) -> usize {
     let rest = &text[offset.min(text.len())..];
     let skipped = rest.len() - rest.trim_start().len();
     let end = (offset + skipped).min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// One YAML document of a file.
@@ -401,7 +410,8 @@ fn has_content(text: &str) -> bool {
 /// Numbering: every `---` opens a document, counted even when empty (so
 /// `helm template`'s empty documents keep the numbers a reader counts in an
 /// editor); text before the first `---` (or after a `...` end marker) counts
-/// only if it holds more than comments. Directives (`%YAML`) are dropped.
+/// only if it holds more than comments, and starts at its first line of text.
+/// Directives (`%YAML`) are dropped.
 pub fn split_documents(text: &str) -> Vec<Document> {
     let mut docs = Vec::new();
     // (start line, text, opened by a `---`)
@@ -425,8 +435,10 @@ pub fn split_documents(text: &str) -> Vec<Document> {
         } else if is_marker(line, "...") {
             close(&mut cur, &mut docs);
             cur = (n + 1, String::new(), false);
-        } else if line.starts_with('%') && !cur.2 && !has_content(&cur.1) {
-            cur.1.push('\n');
+        } else if !cur.2 && cur.1.is_empty() && (line.trim().is_empty() || line.starts_with('%')) {
+            // A document without `---` starts at its first line of text, so
+            // reports point there rather than at the blank lines above it.
+            cur.0 = n + 1;
         } else {
             cur.1.push_str(line);
             cur.1.push('\n');
@@ -451,12 +463,22 @@ fn load_yaml_document(name: &str, doc: &Document, loaded: &mut Loaded) {
         Ok(v) => v,
         Err(e) => {
             let (line, message) = yaml_error(&e, doc.line);
-            loaded.error(name, Some(doc.number), line, format!("invalid YAML: {message}"));
+            loaded.error(
+                name,
+                Some(doc.number),
+                line,
+                format!("invalid YAML: {message}"),
+            );
             return;
         }
     };
     if let Err(e) = value.apply_merge() {
-        loaded.error(name, Some(doc.number), Some(doc.line), format!("invalid YAML merge key: {e}"));
+        loaded.error(
+            name,
+            Some(doc.number),
+            Some(doc.line),
+            format!("invalid YAML merge key: {e}"),
+        );
         return;
     }
     let value = match yaml_to_json(value) {
@@ -476,21 +498,26 @@ fn load_yaml_document(name: &str, doc: &Document, loaded: &mut Loaded) {
     classify(origin, value, loaded);
 }
 
-/// serde_yaml locates errors within the document text; rebase the line onto
-/// the file and drop the relative location from the message.
+/// serde_yaml locates errors within the document text ("... at line 5 column
+/// 9", possibly twice: the problem and its context); rebase every location
+/// onto the file so the message points where the user looks.
 fn yaml_error(e: &serde_yaml::Error, doc_line: usize) -> (Option<usize>, String) {
+    let offset = doc_line.saturating_sub(1);
     let text = e.to_string();
-    match e.location() {
-        Some(loc) => {
-            // The location sits at the end or mid-message ("... at line 2
-            // column 1, while parsing a flow node").
-            let relative = format!(" at line {} column {}", loc.line(), loc.column());
-            let message = text.replacen(&relative, "", 1);
-            let line = doc_line + loc.line().saturating_sub(1);
-            (Some(line), format!("{message} (line {line}, column {})", loc.column()))
+    let mut message = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("at line ") {
+        message.push_str(&rest[..i + 8]);
+        rest = &rest[i + 8..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if let Ok(n) = rest[..digits].parse::<usize>() {
+            message.push_str(&(n + offset).to_string());
+            rest = &rest[digits..];
         }
-        None => (Some(doc_line), text),
     }
+    message.push_str(rest);
+    let line = e.location().map(|l| l.line() + offset).unwrap_or(doc_line);
+    (Some(line), message)
 }
 
 /// Converts YAML to the JSON model the modules read, as `sigs.k8s.io/yaml`
@@ -532,7 +559,9 @@ fn yaml_to_json(v: serde_yaml::Value) -> Result<Value, String> {
                         other => other.to_string(),
                     },
                     Y::Sequence(_) | Y::Mapping(_) => {
-                        return Err("a mapping key is a list or a mapping; JSON keys are strings".into());
+                        return Err(
+                            "a mapping key is a list or a mapping; JSON keys are strings".into(),
+                        );
                     }
                 };
                 out.insert(key, yaml_to_json(v)?);
@@ -599,13 +628,30 @@ fn classify(origin: Origin, value: Value, loaded: &mut Loaded) {
         // An empty document: `helm template` writes them for templates that
         // render nothing.
         Value::Null => {}
-        // A top-level array is read like a `List` without the wrapper (JSON
-        // arrays of objects are common tool output).
+        // A top-level array of objects is read like a `List` without the
+        // wrapper (JSON arrays of objects are common tool output); an array
+        // with no object at all is just not a manifest.
+        Value::Array(items) if !items.is_empty() && !items.iter().any(Value::is_object) => {
+            loaded.error(
+                &origin.file,
+                Some(origin.document),
+                Some(origin.line),
+                format!(
+                    "not loaded: a list is not a Kubernetes object (none of its {} items is an object)",
+                    items.len()
+                ),
+            );
+        }
         Value::Array(items) => flatten(&origin, items, "", 0, loaded),
         v => match list_items(&v) {
             Some(Ok(items)) => flatten(&origin, items, "items", 0, loaded),
             Some(Err(message)) => {
-                loaded.error(&origin.file, Some(origin.document), Some(origin.line), message);
+                loaded.error(
+                    &origin.file,
+                    Some(origin.document),
+                    Some(origin.line),
+                    message,
+                );
             }
             None => match object_problem(&v) {
                 Some(problem) => loaded.error(
@@ -643,7 +689,13 @@ fn flatten(origin: &Origin, items: Vec<Value>, field: &str, depth: usize, loaded
         };
         match list_items(&item) {
             Some(_) if depth >= MAX_LIST_DEPTH => report(loaded, "lists nested too deep".into()),
-            Some(Ok(inner)) => flatten(&item_origin, inner, &format!("{at}.items"), depth + 1, loaded),
+            Some(Ok(inner)) => flatten(
+                &item_origin,
+                inner,
+                &format!("{at}.items"),
+                depth + 1,
+                loaded,
+            ),
             Some(Err(message)) => report(loaded, message),
             None => match object_problem(&item) {
                 Some(problem) => report(loaded, problem),

@@ -126,7 +126,11 @@ fn suites(scan: &Scan, results: &Results) -> Vec<Suite> {
                 "error",
                 "error".into(),
                 e.message.to_string(),
-                format!("object: {}\norigin: {}\n", e.object.describe(), e.object.origin),
+                format!(
+                    "object: {}\norigin: {}\n",
+                    e.object.describe(),
+                    e.object.origin
+                ),
             )),
             system_out: None,
         });

@@ -87,7 +87,7 @@ impl Format {
 }
 
 /// What every renderer may need besides the scan itself.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct RenderOptions {
     /// ANSI colour in the terminal summary; the harness passes isatty(stdout).
     pub color: bool,
@@ -95,16 +95,6 @@ pub struct RenderOptions {
     pub fail_on: FailOn,
     /// PolicyReport layout and naming.
     pub policy_report: policyreport::Options,
-}
-
-impl Default for RenderOptions {
-    fn default() -> Self {
-        RenderOptions {
-            color: false,
-            fail_on: FailOn::default(),
-            policy_report: policyreport::Options::default(),
-        }
-    }
 }
 
 /// Renders `scan` in `format`. Output is deterministic for a given scan

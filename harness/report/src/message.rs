@@ -37,14 +37,19 @@ pub struct ParsedResponse {
 }
 
 /// An audit annotation by its kit key; the API server may have prefixed it
-/// with the webhook name (`<webhook>/kube-soc2.violations`).
+/// with the webhook name (`<webhook>/kube-soc2.violations`). Kits before the
+/// keys lost their slash wrote `kube-soc2/violations`: read those too.
 fn annotation<'a>(annotations: Option<&'a Value>, key: &str) -> Option<&'a str> {
     let map = annotations?.as_object()?;
-    map.get(key)
-        .or_else(|| {
-            map.iter()
-                .find(|(k, _)| k.ends_with(&format!("/{key}")))
-                .map(|(_, v)| v)
+    let legacy = key.replacen('.', "/", 1);
+    [key, legacy.as_str()]
+        .into_iter()
+        .find_map(|k| {
+            map.get(k).or_else(|| {
+                map.iter()
+                    .find(|(name, _)| name.ends_with(&format!("/{k}")))
+                    .map(|(_, v)| v)
+            })
         })
         .and_then(Value::as_str)
 }
@@ -226,7 +231,10 @@ pub fn parse_warning(line: &str, catalogue: Option<&FamilyCatalogue>) -> Option<
 }
 
 /// One `[id] title: finding; finding. Fix: remediation` line.
-pub fn parse_control_line(line: &str, catalogue: Option<&FamilyCatalogue>) -> Option<ControlFinding> {
+pub fn parse_control_line(
+    line: &str,
+    catalogue: Option<&FamilyCatalogue>,
+) -> Option<ControlFinding> {
     let line = line.trim();
     let id = control_id(line)?;
     let rest = line[id.len() + 2..].trim_start();
@@ -235,7 +243,10 @@ pub fn parse_control_line(line: &str, catalogue: Option<&FamilyCatalogue>) -> Op
     // Title: the catalogue's if the line carries it, else up to the first ": ".
     let (title, body) = match info
         .filter(|c| !c.title.is_empty())
-        .and_then(|c| rest.strip_prefix(c.title.as_str()).map(|b| (c.title.clone(), b)))
+        .and_then(|c| {
+            rest.strip_prefix(c.title.as_str())
+                .map(|b| (c.title.clone(), b))
+        })
         .and_then(|(t, b)| b.strip_prefix(':').map(|b| (t, b.trim_start())))
     {
         Some(found) => found,
@@ -247,13 +258,11 @@ pub fn parse_control_line(line: &str, catalogue: Option<&FamilyCatalogue>) -> Op
 
     // Remediation: the catalogue's if the line ends with it, else the last
     // ". Fix: " (a finding may well contain "Fix").
-    let known_fix = info
-        .filter(|c| !c.remediation.is_empty())
-        .and_then(|c| {
-            body.strip_suffix(c.remediation.as_str())
-                .and_then(|b| b.strip_suffix(". Fix: "))
-                .map(|b| (b, c.remediation.clone()))
-        });
+    let known_fix = info.filter(|c| !c.remediation.is_empty()).and_then(|c| {
+        body.strip_suffix(c.remediation.as_str())
+            .and_then(|b| b.strip_suffix(". Fix: "))
+            .map(|b| (b, c.remediation.clone()))
+    });
     let (findings_text, remediation) = match known_fix {
         Some((b, r)) => (b, Some(r)),
         None => match body.rfind(". Fix: ") {
@@ -373,7 +382,8 @@ mod tests {
 
     #[test]
     fn keeps_semicolons_inside_structured_findings() {
-        let f = parse_findings("spec.replicas: is 1; at least 2 are needed; spec.strategy: missing");
+        let f =
+            parse_findings("spec.replicas: is 1; at least 2 are needed; spec.strategy: missing");
         assert_eq!(f.len(), 2);
         assert_eq!(f[0].message, "is 1; at least 2 are needed");
         assert_eq!(f[1].path.as_deref(), Some("spec.strategy"));
@@ -411,6 +421,11 @@ mod tests {
             None,
         );
         assert_eq!(r.violations[0].control, "a-b");
+        let r = parse_response(
+            &json!({"accepted": false, "audit_annotations": {"kube-soc2/violations": "c-d"}}),
+            None,
+        );
+        assert_eq!(r.violations[0].control, "c-d");
         assert!(r.error.is_none());
         let r = parse_response(&json!({"message": "?"}), None);
         assert!(r.error.is_some());

@@ -85,7 +85,13 @@ fn join(list: &[String]) -> String {
     list.join(",")
 }
 
-fn result(check: &Check, category: &str, seconds: i64, options: &Options, with_resource: bool) -> Value {
+fn result(
+    check: &Check,
+    category: &str,
+    seconds: i64,
+    options: &Options,
+    with_resource: bool,
+) -> Value {
     let mut properties = Map::new();
     let mut prop = |k: &str, v: String| {
         if !v.is_empty() {
@@ -102,7 +108,11 @@ fn result(check: &Check, category: &str, seconds: i64, options: &Options, with_r
         prop("cis", join(&c.criteria.cis));
     }
     if matches!(check.status, Status::Fail | Status::Warn) {
-        let paths: Vec<&str> = check.findings().iter().filter_map(|f| f.path.as_deref()).collect();
+        let paths: Vec<&str> = check
+            .findings()
+            .iter()
+            .filter_map(|f| f.path.as_deref())
+            .collect();
         let containers: Vec<&str> = check
             .findings()
             .iter()
@@ -208,7 +218,10 @@ pub fn to_values(scan: &Scan, results: &Results, options: &Options) -> Vec<Value
             .unwrap_or(module)
             .to_string()
     };
-    let ns_of = |o: &ObjectRef| o.effective_namespace(&options.default_namespace).map(str::to_string);
+    let ns_of = |o: &ObjectRef| {
+        o.effective_namespace(&options.default_namespace)
+            .map(str::to_string)
+    };
     match options.layout {
         Layout::PerNamespace => {
             let mut namespaced: BTreeMap<String, Vec<Value>> = BTreeMap::new();
@@ -224,7 +237,13 @@ pub fn to_values(scan: &Scan, results: &Results, options: &Options) -> Vec<Value
                 .into_iter()
                 .map(|(ns, rs)| {
                     let scope = json!({"apiVersion": "v1", "kind": "Namespace", "name": ns});
-                    report("PolicyReport", format!("kube-soc2-{ns}"), Some(&ns), Some(scope), rs)
+                    report(
+                        "PolicyReport",
+                        format!("kube-soc2-{ns}"),
+                        Some(&ns),
+                        Some(scope),
+                        rs,
+                    )
                 })
                 .collect();
             if !cluster.is_empty() {
@@ -240,9 +259,9 @@ pub fn to_values(scan: &Scan, results: &Results, options: &Options) -> Vec<Value
             out
         }
         Layout::PerResource => {
-            // Keyed by identity so an object listed twice gets one report.
-            let mut by_object: BTreeMap<(usize, String), (String, Option<String>, Value, Vec<Value>)> =
-                BTreeMap::new();
+            // Keyed by (first position, identity) so an object listed twice
+            // gets one report, placed where it first appeared.
+            let mut by_object: BTreeMap<(usize, String), Pending> = BTreeMap::new();
             let mut first_seen: BTreeMap<String, usize> = BTreeMap::new();
             for c in &results.checks {
                 let o = c.object;
@@ -255,22 +274,37 @@ pub fn to_values(scan: &Scan, results: &Results, options: &Options) -> Vec<Value
                     o.name
                 );
                 let order = *first_seen.entry(identity.clone()).or_insert(o.seq);
-                let entry = by_object.entry((order, identity.clone())).or_insert_with(|| {
-                    let kind = if ns.is_some() { "PolicyReport" } else { "ClusterPolicyReport" };
-                    let scope = object_reference(o, &options.default_namespace);
-                    (kind.to_string(), ns.clone(), scope, Vec::new())
-                });
-                entry.3.push(result(c, &category(c.module), seconds, options, false));
+                let pending = by_object
+                    .entry((order, identity))
+                    .or_insert_with(|| Pending {
+                        scope: object_reference(o, &options.default_namespace),
+                        namespace: ns,
+                        results: Vec::new(),
+                    });
+                pending
+                    .results
+                    .push(result(c, &category(c.module), seconds, options, false));
             }
             by_object
                 .into_iter()
-                .map(|((_, identity), (kind, ns, scope, rs))| {
+                .map(|((_, identity), p)| {
+                    let kind = match p.namespace {
+                        Some(_) => "PolicyReport",
+                        None => "ClusterPolicyReport",
+                    };
                     let name = format!("kube-soc2-{:016x}", fnv(&identity));
-                    report(&kind, name, ns.as_deref(), Some(scope), rs)
+                    report(kind, name, p.namespace.as_deref(), Some(p.scope), p.results)
                 })
                 .collect()
         }
     }
+}
+
+/// A per-resource report being filled.
+struct Pending {
+    scope: Value,
+    namespace: Option<String>,
+    results: Vec<Value>,
 }
 
 /// The reports as a YAML stream (`---` between documents).

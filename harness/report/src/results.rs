@@ -95,7 +95,10 @@ impl Check<'_> {
                 if f.is_empty() {
                     return self.finding.map(|f| f.text.clone()).unwrap_or_default();
                 }
-                f.iter().map(describe_finding).collect::<Vec<_>>().join("; ")
+                f.iter()
+                    .map(describe_finding)
+                    .collect::<Vec<_>>()
+                    .join("; ")
             }
         }
     }
@@ -225,7 +228,12 @@ impl<'a> Results<'a> {
 type ObjectKey<'a> = (usize, &'a str, usize, Option<usize>);
 
 fn key(o: &ObjectRef) -> ObjectKey<'_> {
-    (o.seq, o.origin.file.as_str(), o.origin.document, o.origin.item)
+    (
+        o.seq,
+        o.origin.file.as_str(),
+        o.origin.document,
+        o.origin.item,
+    )
 }
 
 fn find<'a>(list: &'a [ControlFinding], id: &str) -> Option<&'a ControlFinding> {
@@ -281,7 +289,11 @@ pub fn analyse(scan: &Scan) -> Results<'_> {
         });
     }
     summarise_controls(scan, &mut results);
-    results.soc2 = summarise_criteria(&results.controls, |c| &c.criteria.soc2, crate::criteria::soc2_title);
+    results.soc2 = summarise_criteria(
+        &results.controls,
+        |c| &c.criteria.soc2,
+        crate::criteria::soc2_title,
+    );
     results.iso27001 = summarise_criteria(
         &results.controls,
         |c| &c.criteria.iso27001,
@@ -396,16 +408,18 @@ fn summarise_controls<'a>(scan: &'a Scan, results: &mut Results<'a>) {
         }
     }
     for check in &results.checks {
-        let i = *index.entry((check.module, check.control_id)).or_insert_with(|| {
-            results.controls.push(ControlSummary {
-                module: check.module,
-                id: check.control_id,
-                control: check.control,
-                enabled: true,
-                counts: Counts::default(),
+        let i = *index
+            .entry((check.module, check.control_id))
+            .or_insert_with(|| {
+                results.controls.push(ControlSummary {
+                    module: check.module,
+                    id: check.control_id,
+                    control: check.control,
+                    enabled: true,
+                    counts: Counts::default(),
+                });
+                results.controls.len() - 1
             });
-            results.controls.len() - 1
-        });
         results.controls[i].counts.add(check.status);
     }
 }

@@ -32,7 +32,17 @@ impl Style {
         self.paint("2", s)
     }
 
+    /// The status word padded to one column width (before more text).
     fn status(&self, s: Option<Status>) -> String {
+        self.status_word(s, true)
+    }
+
+    /// The status word at the end of a line (no trailing blanks).
+    fn status_last(&self, s: Option<Status>) -> String {
+        self.status_word(s, false)
+    }
+
+    fn status_word(&self, s: Option<Status>, pad: bool) -> String {
         let (code, word) = match s {
             Some(Status::Pass) => ("32", "PASS"),
             Some(Status::Fail) => ("31;1", "FAIL"),
@@ -42,7 +52,11 @@ impl Style {
             None => ("2", "n/a"),
         };
         // Pad before painting so escape codes do not upset the columns.
-        self.paint(code, &format!("{word:<5}"))
+        if pad {
+            self.paint(code, &format!("{word:<5}"))
+        } else {
+            self.paint(code, word)
+        }
     }
 }
 
@@ -62,16 +76,22 @@ fn criteria_table(out: &mut String, st: &Style, heading: &str, rows: &[Criterion
         "CRITERION", "CONTROLS", "EVALUATED", "PASSED", "FAILED"
     );
     for r in rows {
+        let title = r
+            .title
+            .map(|t| format!(" {}", st.dim(t)))
+            .unwrap_or_default();
+        let status = match r.title {
+            Some(_) => st.status(r.counts.worst()),
+            None => st.status_last(r.counts.worst()),
+        };
         let _ = writeln!(
             out,
-            "  {:<w$}  {:>8}  {:>9}  {:>6}  {:>6}  {} {}",
+            "  {:<w$}  {:>8}  {:>9}  {:>6}  {:>6}  {status}{title}",
             clean(r.id),
             r.controls.len(),
             r.counts.evaluated,
             r.counts.pass,
             r.counts.fail,
-            st.status(r.counts.worst()),
-            st.dim(r.title.unwrap_or("")),
         );
     }
 }
@@ -139,8 +159,18 @@ pub fn render(scan: &Scan, results: &Results, options: &RenderOptions) -> String
     );
     let _ = writeln!(out, "{}", summary_line(&results.totals));
 
-    criteria_table(&mut out, &st, "SOC 2 Trust Services Criteria", &results.soc2);
-    criteria_table(&mut out, &st, "ISO/IEC 27001:2022 Annex A", &results.iso27001);
+    criteria_table(
+        &mut out,
+        &st,
+        "SOC 2 Trust Services Criteria",
+        &results.soc2,
+    );
+    criteria_table(
+        &mut out,
+        &st,
+        "ISO/IEC 27001:2022 Annex A",
+        &results.iso27001,
+    );
 
     let enabled: Vec<_> = results.controls.iter().filter(|c| c.enabled).collect();
     if !enabled.is_empty() {
@@ -161,7 +191,7 @@ pub fn render(scan: &Scan, results: &Results, options: &RenderOptions) -> String
                 c.counts.evaluated,
                 c.counts.pass,
                 c.counts.fail,
-                st.status(c.counts.worst()),
+                st.status_last(c.counts.worst()),
             );
         }
         let disabled = results.controls.len() - enabled.len();
@@ -246,7 +276,11 @@ pub fn render(scan: &Scan, results: &Results, options: &RenderOptions) -> String
             &format!(
                 "ERROR — {} and {}; the scan is incomplete",
                 plural(scan.input_errors.len(), "input error", "input errors"),
-                plural(results.errors.len(), "evaluation error", "evaluation errors"),
+                plural(
+                    results.errors.len(),
+                    "evaluation error",
+                    "evaluation errors"
+                ),
             ),
         ),
     };

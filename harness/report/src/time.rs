@@ -6,7 +6,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// Seconds and nanoseconds since the epoch; times before it read as the epoch.
 pub fn unix(t: SystemTime) -> (i64, u32) {
     let d = t.duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO);
-    (i64::try_from(d.as_secs()).unwrap_or(i64::MAX), d.subsec_nanos())
+    (
+        i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        d.subsec_nanos(),
+    )
 }
 
 /// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).

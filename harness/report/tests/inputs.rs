@@ -71,7 +71,10 @@ fn yaml_anchors_merge_keys_and_scalar_keys() {
 
 #[test]
 fn json_single_object_array_and_stream() {
-    let one = load_str("o.json", r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"}}"#);
+    let one = load_str(
+        "o.json",
+        r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"}}"#,
+    );
     assert_eq!(names(&one), ["ConfigMap/a"]);
     let arr = load_str(
         "a.json",
@@ -88,7 +91,10 @@ fn json_single_object_array_and_stream() {
     assert_eq!(stream.objects[1].origin.document, 2);
     assert_eq!(stream.objects[1].origin.line, 2);
     // A YAML flow mapping is not JSON: read as YAML.
-    let flow = load_str("f.yaml", "{apiVersion: v1, kind: ConfigMap, metadata: {name: f}}");
+    let flow = load_str(
+        "f.yaml",
+        "{apiVersion: v1, kind: ConfigMap, metadata: {name: f}}",
+    );
     assert_eq!(names(&flow), ["ConfigMap/f"]);
 }
 
@@ -108,7 +114,10 @@ fn json_error_after_first_value_is_reported() {
 fn list_kinds_are_flattened_and_items_inherit_nothing() {
     let text = "apiVersion: apps/v1\nkind: DeploymentList\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: a}\n- metadata: {name: b}\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: nested}\n---\napiVersion: example.com/v1\nkind: AllowList\nmetadata: {name: crd-object}\nspec: {}\n---\napiVersion: v1\nkind: List\n";
     let l = load_str("l.yaml", text);
-    assert_eq!(names(&l), ["Deployment/a", "ConfigMap/nested", "AllowList/crd-object"]);
+    assert_eq!(
+        names(&l),
+        ["Deployment/a", "ConfigMap/nested", "AllowList/crd-object"]
+    );
     assert_eq!(l.objects[0].origin.item, Some(0));
     assert_eq!(l.objects[1].origin.document, 2);
     assert_eq!(l.errors.len(), 1, "{:?}", l.errors);
@@ -167,7 +176,7 @@ fn kustomize_build_output() {
             "Deployment/prod-web"
         ]
     );
-    assert_eq!(l.objects[3].origin.line, 30);
+    assert_eq!(l.objects[3].origin.line, 33);
 }
 
 #[test]
@@ -186,7 +195,11 @@ fn folders_are_walked_recursively_in_name_order() {
     let cm = |n: &str| format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {n}}}\n");
     support::write(&dir, "b.yaml", &cm("b"));
     support::write(&dir, "a.yml", &cm("a"));
-    support::write(&dir, "sub/deeper/c.JSON", r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"}}"#);
+    support::write(
+        &dir,
+        "sub/deeper/c.JSON",
+        r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"}}"#,
+    );
     support::write(&dir, "sub/README.md", "not a manifest");
     support::write(&dir, ".git/config.yaml", &cm("hidden"));
     support::write(&dir, "sub/.hidden.yaml", &cm("hidden2"));
@@ -205,7 +218,11 @@ fn folders_are_walked_recursively_in_name_order() {
 #[test]
 fn folder_symlink_cycles_terminate() {
     let dir = support::temp_dir("cycle");
-    support::write(&dir, "x/a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n");
+    support::write(
+        &dir,
+        "x/a.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+    );
     std::os::unix::fs::symlink(&dir, dir.join("x/loop")).unwrap();
     let l = load(&[dir.as_path()], &mut no_stdin());
     assert_eq!(names(&l), ["ConfigMap/a"]);
@@ -217,7 +234,10 @@ fn bad_documents_are_reported_with_file_and_number_and_do_not_stop_loading() {
     let mut l = Loaded::default();
     let file = support::path("data/bad.yaml");
     inputs::load_file(&file, &mut l);
-    assert_eq!(names(&l), ["ConfigMap/first", "ConfigMap/listed", "ConfigMap/last"]);
+    assert_eq!(
+        names(&l),
+        ["ConfigMap/first", "ConfigMap/listed", "ConfigMap/last"]
+    );
     let got: Vec<(usize, &str)> = l
         .errors
         .iter()
@@ -240,9 +260,15 @@ fn bad_documents_are_reported_with_file_and_number_and_do_not_stop_loading() {
     for e in &l.errors {
         assert_eq!(e.file, file.display().to_string());
     }
-    // The YAML error points at the file's line, not the document's.
-    assert_eq!(l.errors[0].line, Some(10));
-    assert!(l.errors[0].to_string().contains("bad.yaml:10 (document 2)"));
+    // The YAML error points at the file's lines, not the document's: the
+    // flow sequence opened on line 10 is still open at line 11 (the next `---`).
+    assert_eq!(l.errors[0].line, Some(11));
+    assert!(
+        l.errors[0].message.contains("at line 10 column 9"),
+        "{}",
+        l.errors[0].message
+    );
+    assert!(l.errors[0].to_string().contains("bad.yaml:11 (document 2)"));
 }
 
 #[test]
@@ -262,7 +288,10 @@ fn unreadable_inputs_are_errors_not_panics() {
 
 #[test]
 fn names_fall_back_to_generate_name() {
-    let l = load_str("g.yaml", "apiVersion: batch/v1\nkind: Job\nmetadata: {generateName: db-migrate-}\n");
+    let l = load_str(
+        "g.yaml",
+        "apiVersion: batch/v1\nkind: Job\nmetadata: {generateName: db-migrate-}\n",
+    );
     assert_eq!(l.objects[0].name(), "db-migrate-");
     let r = l.objects[0].reference();
     assert_eq!(r.describe(), "Job db-migrate-");

@@ -1,4 +1,257 @@
-use anyhow::Result;
+//! `kube-soc2 bench`: size, compile time and evaluation latency of every
+//! module, measured the way policy-server runs it (a fresh instance per
+//! evaluation) and the way `kwctl bench` does (one instance reused), next to
+//! the same checks compiled natively.
+
+use super::controls::{Format, table};
+use super::dist_modules;
+use crate::admission::PolicyConfig;
+use crate::cluster_snapshot::Context;
+use crate::engine::{Host, HostOptions, LoadedModule};
+use crate::request::{self, validate_payload};
+use anyhow::{Context as _, Result, anyhow};
+use serde::Serialize;
 use std::path::Path;
-use super::controls::Format;
-pub fn bench(_dist: &Path, _request: Option<&Path>, _settings: Option<&str>, _iterations: usize, _format: Format) -> Result<bool> { todo!() }
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The request measured when none is given.
+pub const DEFAULT_REQUEST: &str = "tests/bench/pod-5kb.json";
+
+/// The family crates linked into the harness, by module name.
+pub fn native_family(module: &str) -> Option<&'static kit::Family> {
+    match module {
+        "access-control" => Some(&access_control::FAMILY),
+        "availability" => Some(&availability::FAMILY),
+        _ => None,
+    }
+}
+
+#[derive(Serialize, Debug, Clone, Copy)]
+pub struct Latency {
+    /// Microseconds.
+    pub median_us: f64,
+    pub p99_us: f64,
+    /// Evaluations per second on one thread.
+    pub per_second: f64,
+}
+
+impl Latency {
+    fn from_samples(mut samples: Vec<Duration>) -> Latency {
+        samples.sort();
+        let us = |d: Duration| d.as_secs_f64() * 1e6;
+        let n = samples.len().max(1);
+        let total: Duration = samples.iter().sum();
+        Latency {
+            median_us: samples.get(n / 2).copied().map(us).unwrap_or(0.0),
+            p99_us: samples
+                .get(((n * 99).div_ceil(100)).saturating_sub(1))
+                .copied()
+                .map(us)
+                .unwrap_or(0.0),
+            per_second: if total.is_zero() {
+                0.0
+            } else {
+                samples.len() as f64 / total.as_secs_f64()
+            },
+        }
+    }
+}
+
+#[derive(Serialize, Debug)]
+pub struct ModuleBench {
+    pub module: String,
+    pub size_bytes: usize,
+    /// Median of three Cranelift compilations, milliseconds.
+    pub compile_ms: f64,
+    /// policy-server: instantiate + `_start`/`wapc_init` + `validate` each time.
+    pub fresh_instance: Latency,
+    /// kwctl bench: `validate` on one initialised instance.
+    pub reused_instance: Latency,
+    /// The family's checks compiled for the host, same payload bytes.
+    pub native: Option<Latency>,
+    /// Whether the wasm and native answers were byte-identical.
+    pub same_answer_as_native: Option<bool>,
+    pub allowed: bool,
+}
+
+fn measure(iterations: usize, mut f: impl FnMut() -> Result<()>) -> Result<Latency> {
+    // Warm caches and lazily initialised state before timing.
+    for _ in 0..(iterations / 10).max(1) {
+        f()?;
+    }
+    let mut samples = Vec::with_capacity(iterations);
+    for _ in 0..iterations {
+        let start = Instant::now();
+        f()?;
+        samples.push(start.elapsed());
+    }
+    Ok(Latency::from_samples(samples))
+}
+
+fn bench_module(
+    host: &Host,
+    path: &Path,
+    payload: &[u8],
+    iterations: usize,
+) -> Result<ModuleBench> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut compiles: Vec<Duration> = Vec::new();
+    let mut module: Option<Arc<LoadedModule>> = None;
+    for _ in 0..3 {
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let m = host.load_bytes(&name, &bytes, Some(path.to_path_buf()))?;
+        compiles.push(m.compile_time);
+        module = Some(m);
+    }
+    compiles.sort();
+    let module = module.ok_or_else(|| anyhow!("no module"))?;
+    // Granted, so context-aware controls read the same empty snapshot the
+    // native run gets instead of failing on the grant.
+    let config = PolicyConfig {
+        allow_context_aware: true,
+        ..PolicyConfig::new(&module.name)
+    };
+    let context = Arc::new(Context::default());
+    let call_error = |e: crate::engine::CallError| anyhow!("{}: {e}", module.name);
+
+    let wasm_answer = host
+        .call(&module, &config, &context, "validate", payload)
+        .map_err(call_error)?;
+    let allowed = serde_json::from_slice::<serde_json::Value>(&wasm_answer)
+        .ok()
+        .and_then(|v| v.get("accepted").and_then(serde_json::Value::as_bool))
+        .unwrap_or(false);
+
+    let fresh = measure(iterations, || {
+        host.call(&module, &config, &context, "validate", payload)
+            .map(drop)
+            .map_err(call_error)
+    })?;
+    let mut instance = host
+        .instantiate(&module, &config, &context)
+        .map_err(call_error)?;
+    let reused = measure(iterations, || {
+        instance
+            .call("validate", payload)
+            .map(drop)
+            .map_err(call_error)
+    })?;
+    let (native, same) = match native_family(&module.name) {
+        Some(family) => {
+            let snapshot = kit::Snapshot::default();
+            let native_answer = kit::engine::validate(family, payload, &snapshot);
+            let latency = measure(iterations, || {
+                std::hint::black_box(kit::engine::validate(
+                    family,
+                    std::hint::black_box(payload),
+                    &snapshot,
+                ));
+                Ok(())
+            })?;
+            (Some(latency), Some(native_answer == wasm_answer))
+        }
+        None => (None, None),
+    };
+    Ok(ModuleBench {
+        module: module.name.clone(),
+        size_bytes: bytes.len(),
+        compile_ms: compiles[compiles.len() / 2].as_secs_f64() * 1e3,
+        fresh_instance: fresh,
+        reused_instance: reused,
+        native,
+        same_answer_as_native: same,
+        allowed,
+    })
+}
+
+pub fn bench(
+    dist: &Path,
+    request_path: Option<&Path>,
+    settings: Option<&str>,
+    iterations: usize,
+    format: Format,
+) -> Result<bool> {
+    let iterations = iterations.max(1);
+    let request_path = request_path.unwrap_or(Path::new(DEFAULT_REQUEST));
+    let text = std::fs::read_to_string(request_path)
+        .with_context(|| format!("cannot read {}", request_path.display()))?;
+    let request = request::from_input(request::parse_text(&text)?)
+        .with_context(|| format!("cannot use the request {}", request_path.display()))?;
+    let settings = super::run::parse_settings(settings)?;
+    // Exactly the bytes policy-server would send (sorted keys), for wasm and native alike.
+    let payload = validate_payload(&request.to_value(), &settings);
+    let host = Host::new(HostOptions::default())?;
+    let mut results = Vec::new();
+    for path in dist_modules(dist)? {
+        results.push(bench_module(&host, &path, &payload, iterations)?);
+    }
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "request": request_path,
+                "payloadBytes": payload.len(),
+                "iterations": iterations,
+                "modules": results,
+            }))?
+        ),
+        Format::Table => {
+            println!(
+                "request {} ({} bytes payload), {iterations} iterations per measure, times in µs",
+                request_path.display(),
+                payload.len()
+            );
+            let f = |v: f64| format!("{v:.1}");
+            let rows: Vec<Vec<String>> = results
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.module.clone(),
+                        r.size_bytes.to_string(),
+                        format!("{:.0}", r.compile_ms),
+                        f(r.fresh_instance.median_us),
+                        f(r.fresh_instance.p99_us),
+                        format!("{:.0}", r.fresh_instance.per_second),
+                        f(r.reused_instance.median_us),
+                        f(r.reused_instance.p99_us),
+                        format!("{:.0}", r.reused_instance.per_second),
+                        r.native.map_or("-".into(), |n| f(n.median_us)),
+                        r.native.map_or("-".into(), |n| f(n.p99_us)),
+                        match r.same_answer_as_native {
+                            Some(true) => "yes".into(),
+                            Some(false) => "NO".into(),
+                            None => "-".into(),
+                        },
+                        r.allowed.to_string(),
+                    ]
+                })
+                .collect();
+            println!(
+                "{}",
+                table(
+                    &[
+                        "MODULE",
+                        "BYTES",
+                        "COMPILE ms",
+                        "FRESH med",
+                        "FRESH p99",
+                        "FRESH /s",
+                        "REUSED med",
+                        "REUSED p99",
+                        "REUSED /s",
+                        "NATIVE med",
+                        "NATIVE p99",
+                        "SAME",
+                        "ALLOWED",
+                    ],
+                    &rows
+                )
+            );
+        }
+    }
+    Ok(true)
+}

@@ -58,15 +58,13 @@ fn evaluate(
         description: case.description.clone(),
         diffs: Vec::new(),
     };
-    let settings = match cache.validate(module, &case.settings) {
-        Ok(()) => case.settings.clone(),
-        Err(message) if named => {
-            outcome
-                .diffs
-                .push(format!("Provided settings are not valid: {message}"));
-            return outcome;
-        }
-        Err(_) => json!({}),
+    // A fixture may test how `validate` refuses bad settings (policy-server
+    // would refuse them at start), so the named modules still get them; the
+    // verdict of validate_settings is shown when the expectation fails.
+    let (settings, invalid_settings) = match cache.validate(module, &case.settings) {
+        Ok(()) => (case.settings.clone(), None),
+        Err(message) if named => (case.settings.clone(), Some(message)),
+        Err(_) => (json!({}), None),
     };
     let config = PolicyConfig {
         // Fixtures test context-aware controls: grant what the module declares.
@@ -83,6 +81,9 @@ fn evaluate(
                         .filter(|w| !w.starts_with("internal error") || case.expect.code != Some(500)),
                 );
                 d.dedup();
+                if let (false, Some(message)) = (d.is_empty(), invalid_settings) {
+                    d.push(format!("Provided settings are not valid: {message}"));
+                }
                 d
             } else {
                 fixtures::check_well_formed(case, &response)

@@ -451,3 +451,62 @@ fn malformed_values_never_panic_and_restricted_fields_fail_closed() {
         json!({"containers": [{"name": "a", "startupProbe": {"httpGet": {"host": 1}}}]})
     ));
 }
+
+fn update(kind: &str, old: Value, new: Value, sub_resource: &str) -> bool {
+    let payload = json!({
+        "request": {"uid": "1", "kind": {"kind": kind}, "operation": "UPDATE",
+                    "subResource": sub_resource, "object": new, "oldObject": old},
+        "settings": {"controls": ["pss-restricted"]},
+    });
+    kit::engine::evaluate(
+        &access_control::FAMILY,
+        &serde_json::to_vec(&payload).unwrap(),
+        &NoCluster,
+    )
+    .accepted
+}
+
+#[test]
+fn pod_updates_that_change_no_image_and_add_no_container_are_not_evaluated() {
+    let pod = |labels: Value, image: &str, ephemeral: Value| {
+        json!({"kind": "Pod", "metadata": {"name": "p", "labels": labels}, "spec": {
+            "hostNetwork": true,
+            "containers": [{"name": "app", "image": image, "securityContext": {"privileged": true}}],
+            "ephemeralContainers": ephemeral,
+        }})
+    };
+    let old = pod(json!({}), "nginx:1.26", json!([]));
+    // Relabelling an existing non-compliant pod: PSA allows it.
+    let relabelled = pod(json!({"team": "a"}), "nginx:1.26", json!([]));
+    assert!(update("Pod", old.clone(), relabelled, ""));
+    // Changing an image is evaluated.
+    let new_image = pod(json!({}), "nginx:1.27", json!([]));
+    assert!(!update("Pod", old.clone(), new_image, ""));
+    // Adding an ephemeral container is evaluated.
+    let debug = json!([{"name": "debug", "image": "busybox"}]);
+    assert!(!update(
+        "Pod",
+        old.clone(),
+        pod(json!({}), "nginx:1.26", debug.clone()),
+        "ephemeralcontainers"
+    ));
+    // An ephemeral container already present with the same image is not a change.
+    let with_debug = pod(json!({}), "nginx:1.26", debug.clone());
+    assert!(update(
+        "Pod",
+        with_debug.clone(),
+        with_debug,
+        "ephemeralcontainers"
+    ));
+    // Pod controllers are evaluated on every update, as PSA does.
+    let deployment = |labels: Value| {
+        json!({"kind": "Deployment", "metadata": {"name": "d", "labels": labels},
+        "spec": {"template": {"spec": old["spec"].clone()}}})
+    };
+    assert!(!update(
+        "Deployment",
+        deployment(json!({})),
+        deployment(json!({"team": "a"})),
+        ""
+    ));
+}

@@ -38,7 +38,11 @@ fn non_root(ctx: &Ctx) -> Vec<KitFinding> {
 }
 
 fn replicas(ctx: &Ctx) -> Vec<KitFinding> {
-    let n = ctx.object().pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(1);
+    let n = ctx
+        .object()
+        .pointer("/spec/replicas")
+        .and_then(Value::as_i64)
+        .unwrap_or(1);
     if n >= 2 {
         return vec![];
     }
@@ -161,7 +165,13 @@ pub static LABELS: Control = Control {
         pss: &[],
         cis: &[],
     },
-    kinds: KindSet::Only(&["Deployment", "StatefulSet", "Service", "ConfigMap", "Namespace"]),
+    kinds: KindSet::Only(&[
+        "Deployment",
+        "StatefulSet",
+        "Service",
+        "ConfigMap",
+        "Namespace",
+    ]),
     operations: CREATE_UPDATE,
     subresources: &[],
     params: &[],

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 /// Path of a file under `tests/`.
 pub fn path(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(rel)
 }
 
 pub fn read(rel: &str) -> String {

@@ -16,9 +16,21 @@ const XS: &str = "http://www.w3.org/2001/XMLSchema";
 
 #[derive(Debug, Clone)]
 enum Particle {
-    Element { name: String, min: usize, max: usize },
-    Sequence { min: usize, max: usize, items: Vec<Particle> },
-    Choice { min: usize, max: usize, items: Vec<Particle> },
+    Element {
+        name: String,
+        min: usize,
+        max: usize,
+    },
+    Sequence {
+        min: usize,
+        max: usize,
+        items: Vec<Particle>,
+    },
+    Choice {
+        min: usize,
+        max: usize,
+        items: Vec<Particle>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -99,7 +111,11 @@ impl Schema {
         Ok(schema)
     }
 
-    fn element_content(&mut self, n: Node, named: &HashMap<String, Node>) -> Result<Content, String> {
+    fn element_content(
+        &mut self,
+        n: Node,
+        named: &HashMap<String, Node>,
+    ) -> Result<Content, String> {
         if let Some(t) = n.attribute("type") {
             if let Some(ct) = named.get(t) {
                 return self.complex(*ct, named);
@@ -109,7 +125,10 @@ impl Schema {
         match xs_children(n).next() {
             Some(ct) if ct.tag_name().name() == "complexType" => self.complex(ct, named),
             None => Ok(Content::Simple("xs:string".into())),
-            Some(other) => Err(format!("unsupported xs:{} in element", other.tag_name().name())),
+            Some(other) => Err(format!(
+                "unsupported xs:{} in element",
+                other.tag_name().name()
+            )),
         }
     }
 
@@ -121,7 +140,9 @@ impl Schema {
             match c.tag_name().name() {
                 "sequence" | "choice" => particle = Some(self.particle(c, named)?),
                 "attribute" => attributes.push((
-                    c.attribute("name").ok_or("attribute without name")?.to_string(),
+                    c.attribute("name")
+                        .ok_or("attribute without name")?
+                        .to_string(),
                     c.attribute("type").unwrap_or("xs:string").to_string(),
                     c.attribute("use") == Some("required"),
                 )),
@@ -185,7 +206,9 @@ impl Schema {
             "xs:string" => Ok(()),
             t => match self.patterns.get(t) {
                 Some(re) if re.is_match(value) => Ok(()),
-                Some(_) => Err(format!("{at}: \"{value}\" does not match the pattern of {t}")),
+                Some(_) => Err(format!(
+                    "{at}: \"{value}\" does not match the pattern of {t}"
+                )),
                 None => Err(format!("{at}: unknown simple type {t}")),
             },
         }
@@ -201,7 +224,9 @@ impl Schema {
         match content {
             Content::Simple(t) => {
                 if !children.is_empty() {
-                    return Err(format!("{path}: simple content must not have child elements"));
+                    return Err(format!(
+                        "{path}: simple content must not have child elements"
+                    ));
                 }
                 if n.attributes().len() > 0 {
                     return Err(format!("{path}: simple content takes no attributes"));
@@ -226,7 +251,9 @@ impl Schema {
                     }
                 }
                 if !mixed && !text.trim().is_empty() {
-                    return Err(format!("{path}: text is not allowed in element-only content"));
+                    return Err(format!(
+                        "{path}: text is not allowed in element-only content"
+                    ));
                 }
                 let names: Vec<&str> = children.iter().map(|c| c.tag_name().name()).collect();
                 let ends = match particle {

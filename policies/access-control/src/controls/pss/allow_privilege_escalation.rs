@@ -30,7 +30,9 @@ pub static CONTROL: Control = Control {
 const FIELD: &str = "securityContext.allowPrivilegeEscalation";
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
-    let minor = super::minor(ctx);
+    let Some(minor) = super::evaluated(ctx) else {
+        return Vec::new();
+    };
     let pod = ctx.pod();
     if minor < 8 || (minor >= 25 && super::is_windows(pod)) {
         return Vec::new();

@@ -28,7 +28,9 @@ pub static CONTROL: Control = Control {
 };
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
-    let minor = super::minor(ctx);
+    let Some(minor) = super::evaluated(ctx) else {
+        return Vec::new();
+    };
     let pod = ctx.pod();
     if minor < 22 || (minor >= 25 && super::is_windows(pod)) {
         return Vec::new();

@@ -26,6 +26,10 @@ pub static CONTROL: Control = Control {
 };
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
+    // One version of this check for every PSS version.
+    if super::evaluated(ctx).is_none() {
+        return Vec::new();
+    }
     let mut findings = Vec::new();
     for c in ctx.pod().containers() {
         let Some(Value::Array(ports)) = c.get(&["ports"]) else {

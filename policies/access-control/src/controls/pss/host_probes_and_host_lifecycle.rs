@@ -5,7 +5,8 @@
 
 use super::{shown, text};
 use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use kit::{Container, Control, Criteria, Ctx, Finding, KindSet, Severity};
+use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "pss-host-probes-and-host-lifecycle",
@@ -28,62 +29,79 @@ pub static CONTROL: Control = Control {
     check,
 };
 
-/// Every handler PSA looks at: the three probes and the two lifecycle hooks
-/// (tcpSocket hooks are deprecated but still read), each with both actions.
-const HANDLERS: [(&[&str], &str); 10] = [
-    (&["livenessProbe", "httpGet"], "livenessProbe.httpGet.host"),
+/// The handlers PSA looks at: the three probes and the two lifecycle hooks
+/// (tcpSocket hooks are deprecated but still read), each with the paths of
+/// its two actions' host, in `ACTIONS` order.
+const ACTIONS: [&str; 2] = ["httpGet", "tcpSocket"];
+const PROBES: [(&str, [&str; 2]); 3] = [
     (
-        &["livenessProbe", "tcpSocket"],
-        "livenessProbe.tcpSocket.host",
+        "livenessProbe",
+        ["livenessProbe.httpGet.host", "livenessProbe.tcpSocket.host"],
     ),
     (
-        &["readinessProbe", "httpGet"],
-        "readinessProbe.httpGet.host",
+        "readinessProbe",
+        [
+            "readinessProbe.httpGet.host",
+            "readinessProbe.tcpSocket.host",
+        ],
     ),
     (
-        &["readinessProbe", "tcpSocket"],
-        "readinessProbe.tcpSocket.host",
+        "startupProbe",
+        ["startupProbe.httpGet.host", "startupProbe.tcpSocket.host"],
     ),
-    (&["startupProbe", "httpGet"], "startupProbe.httpGet.host"),
+];
+const HOOKS: [(&str, [&str; 2]); 2] = [
     (
-        &["startupProbe", "tcpSocket"],
-        "startupProbe.tcpSocket.host",
-    ),
-    (
-        &["lifecycle", "postStart", "httpGet"],
-        "lifecycle.postStart.httpGet.host",
-    ),
-    (
-        &["lifecycle", "postStart", "tcpSocket"],
-        "lifecycle.postStart.tcpSocket.host",
+        "postStart",
+        [
+            "lifecycle.postStart.httpGet.host",
+            "lifecycle.postStart.tcpSocket.host",
+        ],
     ),
     (
-        &["lifecycle", "preStop", "httpGet"],
-        "lifecycle.preStop.httpGet.host",
-    ),
-    (
-        &["lifecycle", "preStop", "tcpSocket"],
-        "lifecycle.preStop.tcpSocket.host",
+        "preStop",
+        [
+            "lifecycle.preStop.httpGet.host",
+            "lifecycle.preStop.tcpSocket.host",
+        ],
     ),
 ];
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
-    if super::minor(ctx) < 34 {
+    if super::evaluated(ctx).is_none_or(|minor| minor < 34) {
         return Vec::new();
     }
     let mut findings = Vec::new();
+    // Each probe and hook object is looked up once: most containers have none.
     for c in ctx.pod().containers() {
-        for (action, field) in HANDLERS {
-            let host = c.get(action).and_then(|a| a.get("host"));
-            if text(host) == Some("") {
-                continue;
+        for (probe, fields) in &PROBES {
+            if let Some(handler) = c.value.get(*probe) {
+                hosts(&c, handler, fields, &mut findings);
             }
-            findings.push(Finding::container(
-                &c,
-                field,
-                format!("host is {}: the kubelet would connect there", shown(host)),
-            ));
+        }
+        if let Some(lifecycle) = c.value.get("lifecycle") {
+            for (hook, fields) in &HOOKS {
+                if let Some(handler) = lifecycle.get(*hook) {
+                    hosts(&c, handler, fields, &mut findings);
+                }
+            }
         }
     }
     findings
+}
+
+/// PSA `getForbiddenHostProbes` / `getForbiddenHostLifecycle`: a non-empty
+/// host in the handler's httpGet or tcpSocket action.
+fn hosts(c: &Container, handler: &Value, fields: &[&str; 2], findings: &mut Vec<Finding>) {
+    for (action, field) in ACTIONS.iter().zip(fields) {
+        let host = handler.get(*action).and_then(|a| a.get("host"));
+        if text(host) == Some("") {
+            continue;
+        }
+        findings.push(Finding::container(
+            c,
+            field,
+            format!("host is {}: the kubelet would connect there", shown(host)),
+        ));
+    }
 }

@@ -28,7 +28,8 @@ pub mod seccomp_profile_restricted;
 pub mod sysctls;
 pub mod windows_host_process;
 
-use kit::{Container, Ctx, Finding, Param, ParamKind, PodTemplate};
+use kit::json::get_array;
+use kit::{Container, Ctx, Finding, Operation, Param, ParamKind, PodTemplate, Request};
 use serde_json::{Map, Value};
 
 pub const OPTIONS: &[Param] = &[Param {
@@ -65,6 +66,48 @@ pub fn minor(ctx: &Ctx) -> u32 {
     ctx.option_str("pssVersion")
         .and_then(parse_version)
         .unwrap_or(LATEST_MINOR)
+}
+
+/// The PSS minor version to check the pod against, or `None` when PSA would
+/// not evaluate the request at all: a Pod UPDATE that changes no container
+/// image and adds no container (PSA `isSignificantPodUpdate`). A pod's spec is
+/// otherwise immutable, so such an update (labels, annotations, tolerations,
+/// ...) cannot change what the checks look at, and an existing pod admitted
+/// before a policy change can still be relabelled or adopted by controllers.
+pub fn evaluated(ctx: &Ctx) -> Option<u32> {
+    (!insignificant_pod_update(ctx.request)).then(|| minor(ctx))
+}
+
+fn insignificant_pod_update(request: &Request) -> bool {
+    if request.kind != "Pod" || request.operation != Some(Operation::Update) {
+        return false;
+    }
+    let (Some(new), Some(old)) = (
+        request.object.get("spec").filter(|s| s.is_object()),
+        request.old_object.get("spec").filter(|s| s.is_object()),
+    ) else {
+        return false;
+    };
+    for list in ["containers", "initContainers"] {
+        let (n, o) = (get_array(new, &[list]), get_array(old, &[list]));
+        if n.len() != o.len() || n.iter().zip(o).any(|(n, o)| !same_image(n, o)) {
+            return false;
+        }
+    }
+    let old_ephemeral = get_array(old, &["ephemeralContainers"]);
+    get_array(new, &["ephemeralContainers"]).iter().all(|n| {
+        let name = n.get("name");
+        old_ephemeral
+            .iter()
+            .find(|o| o.get("name") == name)
+            .is_some_and(|o| same_image(n, o))
+    })
+}
+
+/// Both containers name the same image (a malformed image counts as a change).
+fn same_image(a: &Value, b: &Value) -> bool {
+    let a = text(a.get("image"));
+    a.is_some() && a == text(b.get("image"))
 }
 
 /// SOC 2 / ISO criteria shared by the pod-hardening controls: logical access

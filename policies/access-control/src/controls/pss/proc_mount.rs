@@ -11,7 +11,7 @@ pub static CONTROL: Control = Control {
     id: "pss-proc-mount",
     title: "Containers keep the default masked /proc",
     rationale: "An Unmasked /proc exposes kernel interfaces the runtime normally hides (sysrq-trigger, kcore, ...), from which a container can disrupt or escape to the node.",
-    remediation: "remove securityContext.procMount or set it to Default (or run the pod with hostUsers: false)",
+    remediation: "remove securityContext.procMount or set it to Default (from PSS v1.35 a pod with hostUsers: false may unmask /proc at the baseline level)",
     severity: Severity::High,
     tags: super::BASELINE,
     criteria: Criteria {
@@ -32,7 +32,10 @@ const FIELD: &str = "securityContext.procMount";
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let pod = ctx.pod();
-    if super::minor(ctx) >= 35 && super::in_user_namespace(pod) {
+    let Some(minor) = super::evaluated(ctx) else {
+        return Vec::new();
+    };
+    if minor >= 35 && super::in_user_namespace(pod) {
         return Vec::new();
     }
     unmasked(pod)

@@ -28,7 +28,7 @@ pub static CONTROL: Control = Control {
 };
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
-    if super::minor(ctx) < 35 {
+    if super::evaluated(ctx).is_none_or(|minor| minor < 35) {
         return Vec::new();
     }
     super::proc_mount::unmasked(ctx.pod())

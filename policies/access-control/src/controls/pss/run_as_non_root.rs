@@ -35,7 +35,10 @@ fn not_true(v: &Value) -> String {
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let pod = ctx.pod();
-    if super::minor(ctx) >= 35 && super::in_user_namespace(pod) {
+    let Some(minor) = super::evaluated(ctx) else {
+        return Vec::new();
+    };
+    if minor >= 35 && super::in_user_namespace(pod) {
         return Vec::new();
     }
     let mut findings = Vec::new();

@@ -35,7 +35,9 @@ fn is_root(v: Option<&Value>) -> bool {
 }
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
-    let minor = super::minor(ctx);
+    let Some(minor) = super::evaluated(ctx) else {
+        return Vec::new();
+    };
     let pod = ctx.pod();
     if minor < 23 || (minor >= 35 && super::in_user_namespace(pod)) {
         return Vec::new();

@@ -54,11 +54,10 @@ fn problems(opts: &Value, allowed: &[&str]) -> impl Iterator<Item = (&'static st
 }
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
-    let allowed = if super::minor(ctx) >= 31 {
-        TYPES_1_31
-    } else {
-        TYPES_1_0
+    let Some(minor) = super::evaluated(ctx) else {
+        return Vec::new();
     };
+    let allowed = if minor >= 31 { TYPES_1_31 } else { TYPES_1_0 };
     let pod = ctx.pod();
     let mut findings = Vec::new();
     if let Some(opts) = set(pod.get(&["securityContext", "seLinuxOptions"])) {

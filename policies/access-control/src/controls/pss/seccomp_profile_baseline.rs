@@ -56,10 +56,10 @@ fn valid_annotation(v: &Value) -> bool {
 }
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
-    if super::minor(ctx) <= 18 {
-        annotations(ctx.pod())
-    } else {
-        fields(ctx.pod())
+    match super::evaluated(ctx) {
+        None => Vec::new(),
+        Some(minor) if minor <= 18 => annotations(ctx.pod()),
+        Some(_) => fields(ctx.pod()),
     }
 }
 

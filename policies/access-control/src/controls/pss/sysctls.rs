@@ -53,8 +53,10 @@ fn allowed(name: &str, minor: u32) -> bool {
 }
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
+    let Some(minor) = super::evaluated(ctx) else {
+        return Vec::new();
+    };
     let pod = ctx.pod();
-    let minor = super::minor(ctx);
     let sysctls = kit::json::get_array(pod.spec, &["securityContext", "sysctls"]);
     sysctls
         .iter()

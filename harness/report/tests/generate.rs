@@ -1,0 +1,87 @@
+//! The benchmark generator: realistic, deterministic, loadable, and a scan of
+//! it renders in every format.
+
+mod support;
+
+use report::generate::{Throughput, generate, generate_objects, generate_yaml};
+use report::{Format, RenderOptions, render};
+use std::collections::BTreeSet;
+
+#[test]
+fn generated_objects_are_a_deterministic_realistic_mix() {
+    let a = generate(2000, 42);
+    assert_eq!(a, generate(2000, 42));
+    assert_ne!(a, generate(2000, 43));
+    let kinds: BTreeSet<&str> = a.iter().filter_map(|o| o["kind"].as_str()).collect();
+    for k in [
+        "Deployment",
+        "StatefulSet",
+        "CronJob",
+        "Job",
+        "DaemonSet",
+        "Service",
+        "ConfigMap",
+        "PodDisruptionBudget",
+        "HorizontalPodAutoscaler",
+        "ServiceAccount",
+        "NetworkPolicy",
+        "Ingress",
+        "Role",
+        "RoleBinding",
+    ] {
+        assert!(kinds.contains(k), "{k} missing");
+    }
+    let pod_bearing = a
+        .iter()
+        .filter(|o| {
+            matches!(
+                o["kind"].as_str(),
+                Some("Deployment" | "StatefulSet" | "CronJob" | "Job" | "DaemonSet")
+            )
+        })
+        .count();
+    assert!((500..1100).contains(&pod_bearing), "{pod_bearing}");
+    // Unique identities.
+    let ids: BTreeSet<String> = a
+        .iter()
+        .map(|o| {
+            format!(
+                "{}/{}/{}",
+                o["kind"], o["metadata"]["namespace"], o["metadata"]["name"]
+            )
+        })
+        .collect();
+    assert_eq!(ids.len(), a.len());
+}
+
+#[test]
+fn generated_yaml_loads_back_identically() {
+    let yaml = generate_yaml(500, 1);
+    let loaded = report::inputs::load_str("gen.yaml", &yaml);
+    assert!(loaded.errors.is_empty(), "{:?}", &loaded.errors[..1]);
+    let values: Vec<_> = loaded.objects.into_iter().map(|o| o.value).collect();
+    assert_eq!(values, generate(500, 1));
+}
+
+#[test]
+fn a_generated_scan_renders_in_every_format() {
+    let objects = generate_objects(1000, 9);
+    let loaded = report::Loaded {
+        objects,
+        errors: Vec::new(),
+    };
+    let timer = Throughput::start();
+    let scan = support::family::default_scan(loaded);
+    for _ in &scan.objects {
+        timer.record();
+    }
+    let bench = timer.finish();
+    assert_eq!(bench.objects, 1000);
+    assert!(bench.time_to_first_result.is_some());
+    assert!(bench.to_string().contains("objects/s"));
+    let results = report::analyse(&scan);
+    assert!(results.totals.fail > 0 && results.totals.pass > 0);
+    for f in Format::ALL {
+        assert!(!render(*f, &scan, &RenderOptions::default()).is_empty());
+    }
+}
