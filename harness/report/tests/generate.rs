@@ -85,3 +85,39 @@ fn a_generated_scan_renders_in_every_format() {
         assert!(!render(*f, &scan, &RenderOptions::default()).is_empty());
     }
 }
+
+/// The report side of the 10,000-object benchmark (loading, analysis,
+/// every renderer), in release mode:
+/// `cargo test --release -p kube-soc2-report --test generate -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn report_side_of_a_10k_object_scan() {
+    use std::time::Instant;
+    let t = Instant::now();
+    let yaml = generate_yaml(10_000, 2024);
+    let generated = t.elapsed();
+    let t = Instant::now();
+    let loaded = report::inputs::load_str("bench.yaml", &yaml);
+    let loading = t.elapsed();
+    assert_eq!(loaded.objects.len(), 10_000);
+    let t = Instant::now();
+    let scan = support::family::default_scan(loaded);
+    let evaluating = t.elapsed();
+    let t = Instant::now();
+    let results = report::analyse(&scan);
+    let analysing = t.elapsed();
+    println!(
+        "10k objects: generate {generated:?}, load {loading:?}, native kit evaluation of 2 test families {evaluating:?}, analyse {analysing:?} ({} checks)",
+        results.checks.len()
+    );
+    for f in Format::ALL {
+        let t = Instant::now();
+        let out = report::render_results(*f, &scan, &results, &RenderOptions::default());
+        println!(
+            "  {:<12} {:>10} bytes in {:?}",
+            f.name(),
+            out.len(),
+            t.elapsed()
+        );
+    }
+}

@@ -205,3 +205,34 @@ fn annotations_fill_in_controls_missing_from_a_cut_message() {
         "Workloads run at least two replicas"
     );
 }
+
+#[test]
+fn admission_responses_of_the_harness_are_read_too() {
+    // The harness turns a module's ValidationResponse into the Kubernetes
+    // AdmissionResponse (camelCase, message and code under `status`).
+    let v = json!({
+        "uid": "0b6f…",
+        "allowed": false,
+        "status": {
+            "message": "Deployment shop/api violates 1 kube-soc2 control:\n[test-replicas] Workloads run at least two replicas: spec.replicas: is 1. Fix: set spec.replicas to 2 or more",
+            "code": 400
+        },
+        "auditAnnotations": {"kube-soc2.violations": "test-replicas", "kube-soc2.exempted": "test-labels (CHG-9)"},
+        "warnings": ["Deployment shop/api: [test-privileged] Privileged containers are disallowed: privileged is true. Fix: x"]
+    });
+    let parsed = parse_response(&v, Some(&catalogue(&AVAILABILITY)));
+    assert!(parsed.error.is_none());
+    assert_eq!(
+        parsed.violations[0].findings[0].path.as_deref(),
+        Some("spec.replicas")
+    );
+    assert_eq!(parsed.warnings[0].control, "test-privileged");
+    assert_eq!(parsed.exempted[0].reason.as_deref(), Some("CHG-9"));
+    let timeout = json!({"uid": "u", "allowed": false, "status": {"message": "Policy execution interrupted because it exceeded the allowed execution time", "code": 500}});
+    assert!(
+        parse_response(&timeout, None)
+            .error
+            .unwrap()
+            .contains("interrupted")
+    );
+}
