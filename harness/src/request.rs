@@ -98,6 +98,7 @@ impl AdmissionRequest {
 
     /// Reads an AdmissionRequest, filling what a hand-written one may omit.
     pub fn from_value(value: Value) -> Result<AdmissionRequest> {
+        check_shape(&value)?;
         let mut request: AdmissionRequest = serde_json::from_value(value)
             .map_err(|e| anyhow!("not a valid AdmissionRequest: {e}"))?;
         if request.kind.kind.is_empty() {
@@ -114,6 +115,74 @@ impl AdmissionRequest {
         }
         Ok(request)
     }
+}
+
+/// Names the first field of the wrong JSON type (serde's own error does not
+/// say which field it was).
+fn check_shape(value: &Value) -> Result<()> {
+    use crate::admission::json_type_name;
+    let Value::Object(map) = value else {
+        bail!(
+            "an AdmissionRequest must be a JSON object, got {}",
+            json_type_name(value)
+        );
+    };
+    let is_string = |v: &Value| v.is_string();
+    let is_object = |v: &Value| v.is_object();
+    let string_list = |v: &Value| v.as_array().is_some_and(|a| a.iter().all(Value::is_string));
+    type Check = fn(&Value) -> bool;
+    let fields: [(&str, Check, &str); 12] = [
+        ("uid", is_string, "a string"),
+        ("operation", is_string, "a string"),
+        ("name", is_string, "a string"),
+        ("namespace", is_string, "a string"),
+        ("subResource", is_string, "a string"),
+        ("requestSubResource", is_string, "a string"),
+        ("kind", is_object, "an object"),
+        ("resource", is_object, "an object"),
+        ("requestKind", is_object, "an object"),
+        ("requestResource", is_object, "an object"),
+        ("userInfo", is_object, "an object"),
+        ("dryRun", Value::is_boolean, "a boolean"),
+    ];
+    for (field, ok, expected) in fields {
+        if let Some(v) = map.get(field).filter(|v| !v.is_null())
+            && !ok(v)
+        {
+            bail!(
+                "not a valid AdmissionRequest: {field} must be {expected}, got {}",
+                json_type_name(v)
+            );
+        }
+    }
+    for parent in ["kind", "resource", "requestKind", "requestResource"] {
+        if let Some(Value::Object(m)) = map.get(parent) {
+            for (k, v) in m {
+                if !v.is_string() {
+                    bail!(
+                        "not a valid AdmissionRequest: {parent}.{k} must be a string, got {}",
+                        json_type_name(v)
+                    );
+                }
+            }
+        }
+    }
+    if let Some(Value::Object(user)) = map.get("userInfo") {
+        for (k, v) in user {
+            let ok = match k.as_str() {
+                "username" | "uid" => v.is_string() || v.is_null(),
+                "groups" => string_list(v) || v.is_null(),
+                _ => true,
+            };
+            if !ok {
+                bail!(
+                    "not a valid AdmissionRequest: userInfo.{k} has the wrong type ({})",
+                    json_type_name(v)
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Builds the `validate` payload exactly as policy-evaluator does.

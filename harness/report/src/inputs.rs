@@ -458,15 +458,17 @@ fn helm_source(text: &str) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-/// Parses one document. The direct YAML → JSON deserialisation is about
-/// twice as fast; documents that may need more care (merge keys, tags,
-/// non-string keys — it fails on those or would keep `<<` literally) take the
-/// careful path through `serde_yaml::Value`.
+/// Parses one document. The direct YAML → JSON deserialisation is almost
+/// twice as fast; documents that may need more care take the careful path
+/// through `serde_yaml::Value`: merge keys (kept literally by the direct
+/// path), tags, non-finite floats (silently `null` there), and anything the
+/// direct path refuses (so errors always come from one place).
 fn parse_yaml(text: &str, doc_line: usize) -> Result<Value, (Option<usize>, String)> {
-    if !text.contains("<<") && !text.contains('!') {
-        if let Ok(v) = serde_yaml::from_str::<Value>(text) {
-            return Ok(v);
-        }
+    let delicate = ["<<", "!", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF"];
+    if !delicate.iter().any(|d| text.contains(d))
+        && let Ok(v) = serde_yaml::from_str::<Value>(text)
+    {
+        return Ok(v);
     }
     let mut value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let (line, message) = yaml_error(&e, doc_line);

@@ -5,10 +5,15 @@
 use crate::RenderOptions;
 use crate::escape::{markdown as md, markdown_code as code};
 use crate::exit::exit_code_for;
-use crate::json::{status_name, verdict};
+use crate::json::verdict;
 use crate::model::Scan;
 use crate::results::{Check, CriterionSummary, Results, Status};
 use std::fmt::Write;
+
+/// The status word for people: `not evaluated` rather than the JSON name.
+fn status_name(s: Option<Status>) -> &'static str {
+    s.map(Status::as_str).unwrap_or("not evaluated")
+}
 
 fn criteria(out: &mut String, heading: &str, rows: &[CriterionSummary]) {
     let _ = writeln!(out, "\n## {heading}\n");

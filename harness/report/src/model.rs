@@ -83,6 +83,17 @@ impl ObjectRef {
         }
     }
 
+    /// The reference with `ns` filled in for a namespaced object whose
+    /// manifest names no namespace: what the API server does on
+    /// `kubectl apply -n <ns>`, so reports name the namespace the object was
+    /// evaluated in.
+    pub fn with_default_namespace(mut self, ns: &str) -> ObjectRef {
+        if self.namespace.is_none() && !self.is_cluster_scoped() {
+            self.namespace = Some(ns.to_string());
+        }
+        self
+    }
+
     /// `Kind ns/name` or `Kind name`, as the kit names objects in messages.
     pub fn describe(&self) -> String {
         let name = if self.name.is_empty() {

@@ -296,4 +296,30 @@ fn names_fall_back_to_generate_name() {
     let r = l.objects[0].reference();
     assert_eq!(r.describe(), "Job db-migrate-");
     assert_eq!(r.effective_namespace("default"), Some("default"));
+    let r = r.with_default_namespace("shop");
+    assert_eq!(r.describe(), "Job shop/db-migrate-");
+    let ns = load_str(
+        "n.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n",
+    )
+    .objects[0]
+        .reference()
+        .with_default_namespace("other");
+    assert_eq!(ns.namespace, None);
+}
+
+#[test]
+fn non_finite_numbers_are_errors_not_nulls() {
+    let l = load_str(
+        "n.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: n}\nx: .nan\n",
+    );
+    assert!(l.objects.is_empty());
+    assert!(
+        l.errors[0]
+            .message
+            .contains("cannot be represented in JSON"),
+        "{:?}",
+        l.errors
+    );
 }

@@ -67,11 +67,14 @@ impl Cluster for NoCluster {
     }
 }
 
+/// A host call's answer: the response bytes or the host's error text.
+type HostAnswer = Result<Vec<u8>, String>;
+
 /// The Kubewarden host's `kubernetes` capabilities. Answers are memoised for
 /// the evaluation, since several controls often ask the same question.
 #[derive(Default)]
 pub struct HostCluster {
-    memo: RefCell<Vec<(String, Result<Vec<u8>, String>)>>,
+    memo: RefCell<Vec<(String, HostAnswer)>>,
 }
 
 impl HostCluster {

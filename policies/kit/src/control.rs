@@ -205,6 +205,12 @@ impl Finding {
     }
 }
 
+/// Cross-field validation of a control's parameters; the error names the problem.
+pub type ParamsCheck = fn(&Params) -> Result<(), String>;
+
+/// Validation of a family's options taken together.
+pub type OptionsCheck = fn(&Map<String, Value>) -> Result<(), String>;
+
 /// A control of the suite.
 #[derive(Debug)]
 pub struct Control {
@@ -224,7 +230,7 @@ pub struct Control {
     pub subresources: &'static [&'static str],
     pub params: &'static [Param],
     /// Cross-field checks of this control's parameters, beyond their types.
-    pub validate_params: Option<fn(&Params) -> Result<(), String>>,
+    pub validate_params: Option<ParamsCheck>,
     pub check: fn(&Ctx) -> Vec<Finding>,
 }
 
@@ -331,7 +337,7 @@ pub struct Family {
     pub groups: &'static [&'static [&'static Control]],
     /// Top-level settings keys particular to this family (e.g. `pssVersion`).
     pub options: &'static [Param],
-    pub validate_options: Option<fn(&Map<String, Value>) -> Result<(), String>>,
+    pub validate_options: Option<OptionsCheck>,
 }
 
 impl Family {

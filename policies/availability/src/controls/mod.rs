@@ -119,7 +119,7 @@ pub fn labels_text(labels: Option<&Map<String, Value>>) -> String {
     out
 }
 
-/// Checks that `names` of integer parameters keep `min <= max` pairs in order.
+/// Refuses settings whose integer parameter `min` is above `max`.
 pub fn ordered(p: &kit::control::Params, min: &str, max: &str) -> Result<(), String> {
     let (lo, hi) = (p.int(min), p.int(max));
     if lo > hi {
