@@ -164,13 +164,12 @@ pub fn from_validation_response(
 }
 
 fn plain(uid: &str, response: ValidationResponse, patch: Option<String>) -> AdmissionResponse {
-    let status = (response.message.is_some() || response.code.is_some()).then(|| {
-        AdmissionResponseStatus {
+    let status =
+        (response.message.is_some() || response.code.is_some()).then(|| AdmissionResponseStatus {
             message: response.message,
             code: response.code,
             ..AdmissionResponseStatus::default()
-        }
-    });
+        });
     AdmissionResponse {
         uid: uid.to_string(),
         allowed: response.accepted,
@@ -301,7 +300,9 @@ mod tests {
         let r = from_validation_response(
             "u",
             Some(&object),
-            vr(json!({"accepted": true, "mutated_object": {"metadata": {"name": "a", "labels": {"x": "y"}}}})),
+            vr(
+                json!({"accepted": true, "mutated_object": {"metadata": {"name": "a", "labels": {"x": "y"}}}}),
+            ),
         );
         assert_eq!(r.patch_type.as_deref(), Some("JSONPatch"));
         assert_eq!(
@@ -339,7 +340,9 @@ mod tests {
         let c = process_response(denied, &custom);
         assert_eq!(c.message(), "custom");
         assert_eq!(
-            c.status.unwrap().details.unwrap().causes[0].message.as_deref(),
+            c.status.unwrap().details.unwrap().causes[0]
+                .message
+                .as_deref(),
             Some("no")
         );
     }

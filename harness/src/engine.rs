@@ -218,9 +218,7 @@ impl PolicyInstance {
         };
         self.store.data_mut().call.start(operation, payload);
         self.store.set_epoch_deadline(self.deadline);
-        let result = self
-            .guest_call
-            .call(&mut self.store, (op_len, payload_len));
+        let result = self.guest_call.call(&mut self.store, (op_len, payload_len));
         let state = std::mem::take(&mut self.store.data_mut().call);
         match result {
             Ok(0) => Err(CallError::Guest(state.guest_error.unwrap_or_else(|| {
@@ -299,8 +297,8 @@ impl Host {
         if let Some(m) = modules.get(&key) {
             return Ok(m.clone());
         }
-        let bytes =
-            std::fs::read(&key).with_context(|| format!("cannot read module {}", path.display()))?;
+        let bytes = std::fs::read(&key)
+            .with_context(|| format!("cannot read module {}", path.display()))?;
         let name = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -485,9 +483,7 @@ impl Host {
                     }),
                 Err(e) => SettingsValidationResponse {
                     valid: false,
-                    message: Some(format!(
-                        "Error invoking settings validation callback: {e}"
-                    )),
+                    message: Some(format!("Error invoking settings validation callback: {e}")),
                 },
             },
         )
@@ -557,7 +553,9 @@ pub fn settings_object(settings: &Value) -> Result<Value> {
 fn check_guest_call(module: &Module) -> Result<()> {
     match module.get_export(GUEST_CALL) {
         Some(ExternType::Func(f))
-            if f.params().map(|p| matches!(p, ValType::I32)).eq([true, true])
+            if f.params()
+                .map(|p| matches!(p, ValType::I32))
+                .eq([true, true])
                 && f.results().map(|r| matches!(r, ValType::I32)).eq([true]) =>
         {
             Ok(())
@@ -566,3 +564,10 @@ fn check_guest_call(module: &Module) -> Result<()> {
         None => bail!("Guest call function ({GUEST_CALL}) not exported by wasm module."),
     }
 }
+
+/// `scan` evaluates from many threads with one host.
+const _: () = {
+    const fn shared_across_threads<T: Send + Sync>() {}
+    shared_across_threads::<Host>();
+    shared_across_threads::<LoadedModule>();
+};

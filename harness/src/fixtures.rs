@@ -113,7 +113,10 @@ impl Case {
     }
 
     pub fn uid(&self) -> &str {
-        self.request.get("uid").and_then(Value::as_str).unwrap_or("")
+        self.request
+            .get("uid")
+            .and_then(Value::as_str)
+            .unwrap_or("")
     }
 }
 
@@ -121,7 +124,11 @@ impl Case {
 pub fn pod_spec_path(kind: &str) -> Option<&'static str> {
     match kind {
         "Pod" => Some("spec"),
-        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "ReplicationController"
+        "Deployment"
+        | "ReplicaSet"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "ReplicationController"
         | "Job" => Some("spec.template.spec"),
         "CronJob" => Some("spec.jobTemplate.spec.template.spec"),
         _ => None,
@@ -239,7 +246,10 @@ impl Fixture {
                     old_object: self.old_object.clone(),
                     namespace: self.namespace.clone(),
                     sub_resource: self.sub_resource.clone(),
-                    user_info: self.user_info.clone().unwrap_or_else(UserInfo::cluster_admin),
+                    user_info: self
+                        .user_info
+                        .clone()
+                        .unwrap_or_else(UserInfo::cluster_admin),
                 };
                 let kind = object
                     .get("kind")
@@ -485,7 +495,10 @@ expect:
             "spec.jobTemplate.spec.template.spec.initContainers[0]"
         );
         let cron = &cases[2].request["object"];
-        assert_eq!(cron["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["annotations"]["a"], "b");
+        assert_eq!(
+            cron["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["annotations"]["a"],
+            "b"
+        );
         assert!(cron["metadata"].get("annotations").is_none());
         assert_eq!(cases[1].request["resource"]["resource"], "deployments");
         assert_eq!(cases[0].expect.patch, Some(Value::Null));

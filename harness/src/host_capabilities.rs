@@ -253,7 +253,9 @@ impl Capabilities {
         let path = format!("{namespace}/{operation}");
         // The same payload checks policy-evaluator makes before dispatching.
         let request: Value = match operation {
-            "v1/manifest_digest" | "v1/oci_manifest" | "v1/oci_manifest_config"
+            "v1/manifest_digest"
+            | "v1/oci_manifest"
+            | "v1/oci_manifest_config"
             | "v1/dns_lookup_host" => Value::String(parse::<String>(payload)?),
             _ => match parse::<Value>(payload)? {
                 Value::Object(m) => Value::Object(m),
@@ -310,7 +312,11 @@ impl Capabilities {
         let file = take("file");
         let line = take("line");
         take("column");
-        let as_text = |v: &Value| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+        let as_text = |v: &Value| {
+            v.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| v.to_string())
+        };
         let fields: Vec<String> = event
             .iter()
             .map(|(k, v)| format!("{k}={}", as_text(v)))
@@ -426,7 +432,11 @@ impl FieldSelector {
             let actual = field
                 .split('.')
                 .try_fold(object, |v, k| v.get(k))
-                .map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+                .map(|v| {
+                    v.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string())
+                })
                 .unwrap_or_default();
             (actual == *value) == *equal
         })
@@ -443,10 +453,17 @@ mod tests {
                          "spec": {"containers": [{"name": "c", "image": "i"}]}});
         let sel = FieldSelector::parse("metadata.name=a,metadata.namespace!=y").unwrap();
         assert!(sel.matches(&pod));
-        assert!(!FieldSelector::parse("metadata.name==b").unwrap().matches(&pod));
+        assert!(
+            !FieldSelector::parse("metadata.name==b")
+                .unwrap()
+                .matches(&pod)
+        );
         let pruned = prune(
             strip_managed_fields(pod),
-            Some(&["metadata.name".to_string(), "spec.containers.image".to_string()]),
+            Some(&[
+                "metadata.name".to_string(),
+                "spec.containers.image".to_string(),
+            ]),
         );
         assert_eq!(
             pruned,

@@ -86,7 +86,11 @@ impl Metadata {
                     bail!("rules[{i}].{field}: \"*\" must be the only entry");
                 }
             }
-            if let Some(op) = rule.operations.iter().find(|o| !OPERATIONS.contains(&o.as_str())) {
+            if let Some(op) = rule
+                .operations
+                .iter()
+                .find(|o| !OPERATIONS.contains(&o.as_str()))
+            {
                 bail!("rules[{i}].operations: unknown operation \"{op}\"");
             }
         }

@@ -44,10 +44,7 @@ impl UserInfo {
     pub fn cluster_admin() -> UserInfo {
         UserInfo {
             username: Some("kubernetes-admin".into()),
-            groups: Some(vec![
-                "system:masters".into(),
-                "system:authenticated".into(),
-            ]),
+            groups: Some(vec!["system:masters".into(), "system:authenticated".into()]),
             ..UserInfo::default()
         }
     }
@@ -249,7 +246,10 @@ pub fn plural(kind: &str) -> String {
     {
         return format!("{stem}ies");
     }
-    if lower.ends_with('s') || lower.ends_with('x') || lower.ends_with("ch") || lower.ends_with("sh")
+    if lower.ends_with('s')
+        || lower.ends_with('x')
+        || lower.ends_with("ch")
+        || lower.ends_with("sh")
     {
         return format!("{lower}es");
     }

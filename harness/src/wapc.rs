@@ -154,38 +154,58 @@ pub fn add_to_linker(linker: &mut Linker<InstanceState>) -> wasmtime::Result<()>
         HOST_NAMESPACE,
         "__host_response_len",
         |caller: Caller<'_, InstanceState>| -> i32 {
-            len_i32(caller.data().call.host_response.as_ref().map_or(0, Vec::len))
+            len_i32(
+                caller
+                    .data()
+                    .call
+                    .host_response
+                    .as_ref()
+                    .map_or(0, Vec::len),
+            )
         },
     )?;
     linker.func_wrap(
         HOST_NAMESPACE,
         "__host_response",
-        |mut caller: Caller<'_, InstanceState>, ptr: i32| {
-            match caller.data_mut().call.host_response.take() {
-                Some(response) => {
-                    let written = write(&mut caller, ptr, &response);
-                    caller.data_mut().call.host_response = Some(response);
-                    written
-                }
-                None => Ok(()),
+        |mut caller: Caller<'_, InstanceState>, ptr: i32| match caller
+            .data_mut()
+            .call
+            .host_response
+            .take()
+        {
+            Some(response) => {
+                let written = write(&mut caller, ptr, &response);
+                caller.data_mut().call.host_response = Some(response);
+                written
             }
+            None => Ok(()),
         },
     )?;
     linker.func_wrap(
         HOST_NAMESPACE,
         "__host_error_len",
         |caller: Caller<'_, InstanceState>| -> i32 {
-            len_i32(caller.data().call.host_error.as_ref().map_or(0, String::len))
+            len_i32(
+                caller
+                    .data()
+                    .call
+                    .host_error
+                    .as_ref()
+                    .map_or(0, String::len),
+            )
         },
     )?;
     linker.func_wrap(
         HOST_NAMESPACE,
         "__host_error",
-        |mut caller: Caller<'_, InstanceState>, ptr: i32| {
-            match caller.data().call.host_error.clone() {
-                Some(error) => write(&mut caller, ptr, error.as_bytes()),
-                None => Ok(()),
-            }
+        |mut caller: Caller<'_, InstanceState>, ptr: i32| match caller
+            .data()
+            .call
+            .host_error
+            .clone()
+        {
+            Some(error) => write(&mut caller, ptr, error.as_bytes()),
+            None => Ok(()),
         },
     )?;
     linker.func_wrap(

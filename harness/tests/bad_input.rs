@@ -99,18 +99,22 @@ fn empty_payload_is_refused_clearly() {
 
 #[test]
 fn request_without_object_is_answered() {
-    let r = evaluate(&json!({"uid": "1", "kind": {"group": "", "version": "v1", "kind": "Pod"},
+    let r = evaluate(
+        &json!({"uid": "1", "kind": {"group": "", "version": "v1", "kind": "Pod"},
         "resource": {"group": "", "version": "v1", "resource": "pods"},
-        "operation": "CREATE", "userInfo": {}}));
+        "operation": "CREATE", "userInfo": {}}),
+    );
     assert_clear_answer(&r);
     assert_eq!(r.uid, "1");
 }
 
 #[test]
 fn delete_without_object_is_admitted() {
-    let r = evaluate(&json!({"uid": "2", "kind": {"group": "", "version": "v1", "kind": "Pod"},
+    let r = evaluate(
+        &json!({"uid": "2", "kind": {"group": "", "version": "v1", "kind": "Pod"},
         "resource": {"group": "", "version": "v1", "resource": "pods"},
-        "operation": "DELETE", "name": "p", "namespace": "team-a", "userInfo": {}}));
+        "operation": "DELETE", "name": "p", "namespace": "team-a", "userInfo": {}}),
+    );
     assert_clear_answer(&r);
     assert!(r.allowed);
 }
@@ -207,7 +211,10 @@ fn invalid_settings_are_refused_clearly() {
             .unwrap_err();
         assert!(format!("{err}").contains("must be a JSON object"));
     }
-    let path = write_temp("pod.json", pod(json!({"containers": []})).to_string().as_bytes());
+    let path = write_temp(
+        "pod.json",
+        pod(json!({"containers": []})).to_string().as_bytes(),
+    );
     for settings in [r#"{"controls": ["no-such-control"]}"#, "[1]", "{not json"] {
         let out = run_cli(&path, &["--settings", settings]);
         assert!(!out.status.success(), "{settings} accepted");

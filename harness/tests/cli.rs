@@ -44,7 +44,11 @@ fn run_prints_one_admission_response_line() {
             .unwrap()
     };
     let out = run(&[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = stdout(&out);
     assert_eq!(text.lines().count(), 1);
     let response: Value = serde_json::from_str(&text).unwrap();
@@ -140,7 +144,11 @@ expect: {allowed: false}
     );
 
     // A broken fixture is a failure too.
-    std::fs::write(fixtures.join("broken.yaml"), "description: x\nmodule: access-control\nexpect: {alowed: true}\n").unwrap();
+    std::fs::write(
+        fixtures.join("broken.yaml"),
+        "description: x\nmodule: access-control\nexpect: {alowed: true}\n",
+    )
+    .unwrap();
     let out = cli()
         .arg("replay")
         .arg("--dist")
@@ -151,7 +159,11 @@ expect: {allowed: false}
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(stdout(&out).contains("unparsable fixture"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("unparsable fixture"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -182,14 +194,23 @@ fn controls_lists_the_catalogue() {
         .args(["--format", "json"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let controls: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
     let privileged = controls
         .iter()
         .find(|c| c["id"] == "pss-privileged")
         .expect("pss-privileged in the catalogue");
     assert_eq!(privileged["family"], "access-control");
-    assert!(!privileged["criteria"]["soc2"].as_array().unwrap().is_empty());
+    assert!(
+        !privileged["criteria"]["soc2"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -211,7 +232,11 @@ fn annotate_refuses_an_annotated_module() {
 #[test]
 fn bench_measures_each_module() {
     let dir = temp_dir("bench");
-    std::fs::copy(dist_module("access-control"), dir.join("access-control.wasm")).unwrap();
+    std::fs::copy(
+        dist_module("access-control"),
+        dir.join("access-control.wasm"),
+    )
+    .unwrap();
     let out = cli()
         .arg("bench")
         .arg("--dist")
@@ -219,7 +244,11 @@ fn bench_measures_each_module() {
         .args(["--iterations", "5", "--format", "json"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
     let m = &report["modules"][0];
     assert_eq!(m["module"], "access-control");

@@ -95,7 +95,10 @@ fn a_module_without_guest_call_is_refused_at_load() {
     let err = host().load_bytes("no-call", &wasm, None).unwrap_err();
     assert!(format!("{err:#}").contains("__guest_call"), "{err:#}");
     let not_wasm = host().load_bytes("junk", b"not wasm", None).unwrap_err();
-    assert!(format!("{not_wasm:#}").contains("WebAssembly"), "{not_wasm:#}");
+    assert!(
+        format!("{not_wasm:#}").contains("WebAssembly"),
+        "{not_wasm:#}"
+    );
 }
 
 #[test]
@@ -110,7 +113,10 @@ fn a_guest_error_is_an_internal_server_error() {
     )
     .unwrap();
     let r = evaluate(&wasm);
-    assert_eq!(r.message(), "internal server error: Guest call failure: boom");
+    assert_eq!(
+        r.message(),
+        "internal server error: Guest call failure: boom"
+    );
     assert_eq!(r.code(), Some(500));
 }
 
@@ -240,7 +246,10 @@ fn kubernetes_reads_are_gated_by_context_aware_resources() {
     // Granted the module's list, not anything else.
     let cm = r#"{"api_version":"v1","kind":"ConfigMap","namespace":"team-a","label_selector":null,"field_selector":null,"field_masks":null}"#;
     let refused = host_call(true, "kubernetes", "list_resources_by_namespace", cm).unwrap_err();
-    assert!(refused.contains("Kubernetes v1/ConfigMap resources"), "{refused}");
+    assert!(
+        refused.contains("Kubernetes v1/ConfigMap resources"),
+        "{refused}"
+    );
 }
 
 #[test]
@@ -290,7 +299,10 @@ fn other_capabilities_answer_from_recordings_or_refuse() {
         json!({"digest": "sha256:abc"})
     );
     let other = host_call(false, "oci", "v1/manifest_digest", "\"redis:7\"").unwrap_err();
-    assert!(other.contains("Replay error: unexpected request"), "{other}");
+    assert!(
+        other.contains("Replay error: unexpected request"),
+        "{other}"
+    );
     assert_eq!(
         host_call(false, "net", "v1/dns_lookup_host", "\"example.com\"").unwrap_err(),
         "Policy has not been granted access to the 'net/v1/dns_lookup_host' host capability. The violation has been reported."
@@ -336,7 +348,9 @@ annotations: {io.kubewarden.policy.title: demo}
         Some("# usage".into()),
     )
     .unwrap();
-    let read = read_metadata(&annotated).unwrap().expect("metadata section");
+    let read = read_metadata(&annotated)
+        .unwrap()
+        .expect("metadata section");
     assert_eq!(read.protocol_version.as_deref(), Some("v1"));
     assert_eq!(read.rules, metadata.rules);
     assert_eq!(

@@ -77,12 +77,9 @@ pub fn annotate(
     let metadata = Metadata::from_yaml(&text)
         .with_context(|| format!("{} is not valid policy metadata", metadata_path.display()))?;
     let usage = usage
-        .map(|p| {
-            std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))
-        })
+        .map(|p| std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display())))
         .transpose()?;
-    let wasm =
-        std::fs::read(input).with_context(|| format!("cannot read {}", input.display()))?;
+    let wasm = std::fs::read(input).with_context(|| format!("cannot read {}", input.display()))?;
     let name = input
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -90,8 +87,7 @@ pub fn annotate(
     let annotated = annotate_bytes(host, &name, &wasm, metadata, usage)
         .with_context(|| format!("cannot annotate {}", input.display()))?;
     if let Some(dir) = output.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     std::fs::write(output, annotated)
         .with_context(|| format!("cannot write {}", output.display()))?;

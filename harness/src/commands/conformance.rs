@@ -129,7 +129,11 @@ fn evaluate(
         }
         v
     });
-    let expected = if check.expected_allow { "allow" } else { "deny" };
+    let expected = if check.expected_allow {
+        "allow"
+    } else {
+        "deny"
+    };
     if let Err(message) = valid {
         return Some(format!(
             "{} {}: expected {expected}, got invalid settings {}: {message}",
@@ -147,7 +151,10 @@ fn evaluate(
             if r.allowed { "allow" } else { "deny" },
             r.message().replace('\n', " | ")
         )),
-        Err(e) => Some(format!("{} {}: cannot evaluate: {e:#}", check.id, check.key)),
+        Err(e) => Some(format!(
+            "{} {}: cannot evaluate: {e:#}",
+            check.id, check.key
+        )),
     }
 }
 

@@ -76,7 +76,15 @@ pub fn controls(host: &Host, dist: &Path, format: Format) -> Result<bool> {
             println!(
                 "{}",
                 table(
-                    &["ID", "FAMILY", "SEVERITY", "TAGS", "SOC 2", "ISO 27001", "KINDS"],
+                    &[
+                        "ID",
+                        "FAMILY",
+                        "SEVERITY",
+                        "TAGS",
+                        "SOC 2",
+                        "ISO 27001",
+                        "KINDS"
+                    ],
                     &rows
                 )
             );

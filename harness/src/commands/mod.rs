@@ -14,18 +14,16 @@ use std::path::{Path, PathBuf};
 /// `dist/*.wasm`, sorted.
 pub fn dist_modules(dist: &Path) -> Result<Vec<PathBuf>> {
     let mut modules: Vec<PathBuf> = std::fs::read_dir(dist)
-        .with_context(|| {
-            format!(
-                "cannot read {} (run scripts/build first)",
-                dist.display()
-            )
-        })?
+        .with_context(|| format!("cannot read {} (run scripts/build first)", dist.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "wasm"))
         .collect();
     modules.sort();
     if modules.is_empty() {
-        bail!("{} holds no .wasm module (run scripts/build first)", dist.display());
+        bail!(
+            "{} holds no .wasm module (run scripts/build first)",
+            dist.display()
+        );
     }
     Ok(modules)
 }

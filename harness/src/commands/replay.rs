@@ -45,12 +45,7 @@ impl SettingsCache<'_> {
     }
 }
 
-fn evaluate(
-    host: &Host,
-    cache: &SettingsCache,
-    module: &LoadedModule,
-    case: &Case,
-) -> Outcome {
+fn evaluate(host: &Host, cache: &SettingsCache, module: &LoadedModule, case: &Case) -> Outcome {
     let named = case.modules.contains(&module.name);
     let mut outcome = Outcome {
         label: case.label(),
@@ -78,7 +73,9 @@ fn evaluate(
                 d.extend(
                     fixtures::check_well_formed(case, &response)
                         .into_iter()
-                        .filter(|w| !w.starts_with("internal error") || case.expect.code != Some(500)),
+                        .filter(|w| {
+                            !w.starts_with("internal error") || case.expect.code != Some(500)
+                        }),
                 );
                 d.dedup();
                 if let (false, Some(message)) = (d.is_empty(), invalid_settings) {
@@ -182,7 +179,9 @@ pub fn replay(host: &Host, dist: &Path, fixtures_dir: &Path, filter: Option<&str
         .iter()
         .flat_map(|c| modules.iter().map(move |m| (c, m.as_ref())))
         .collect();
-    let outcomes = parallel_map(pairs.len(), |i| evaluate(host, &cache, pairs[i].1, pairs[i].0));
+    let outcomes = parallel_map(pairs.len(), |i| {
+        evaluate(host, &cache, pairs[i].1, pairs[i].0)
+    });
     let mut passed = 0;
     let mut failed = unparsable + missing;
     for o in outcomes {

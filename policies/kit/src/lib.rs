@@ -7,6 +7,7 @@
 //! findings into one `ValidationResponse`, host capabilities — lives here, so a
 //! control never repeats it.
 
+pub mod arena;
 pub mod catalogue;
 pub mod cluster;
 pub mod control;
@@ -79,12 +80,18 @@ macro_rules! export_family {
                 Ok(super::catalogue())
             }
 
+            #[global_allocator]
+            static ALLOCATOR: $crate::arena::Arena = $crate::arena::Arena::new();
+
             #[unsafe(no_mangle)]
             pub extern "C" fn wapc_init() {
                 guest::register_function("validate", validate);
                 guest::register_function("validate_settings", validate_settings);
                 guest::register_function("protocol_version", protocol_version);
                 guest::register_function("catalogue", catalogue);
+                // Everything allocated so far (the waPC registry) lives for the
+                // instance; what comes after is per call.
+                ALLOCATOR.checkpoint();
             }
         }
     };

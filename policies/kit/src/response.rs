@@ -3,7 +3,7 @@
 use crate::control::{Control, Finding};
 use crate::request::Request;
 use kubewarden_policy_sdk::response::ValidationResponse;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Audit annotation keys. The API server prefixes them with `<webhook name>/`,
 /// so they must be plain qualified-name parts without a `/` of their own.
@@ -119,9 +119,32 @@ pub fn refuse(family: &str, code: u16, message: impl std::fmt::Display) -> Valid
     }
 }
 
+/// The wire form of a `ValidationResponse` (the SDK's field names), with the
+/// audit annotations in key order so equal answers are equal bytes.
+#[derive(serde::Serialize)]
+struct Wire<'a> {
+    accepted: bool,
+    message: &'a Option<String>,
+    code: Option<u16>,
+    mutated_object: &'a Option<serde_json::Value>,
+    audit_annotations: Option<BTreeMap<&'a str, &'a str>>,
+    warnings: &'a Option<Vec<String>>,
+}
+
 pub fn to_bytes(r: &ValidationResponse) -> Vec<u8> {
+    let wire = Wire {
+        accepted: r.accepted,
+        message: &r.message,
+        code: r.code,
+        mutated_object: &r.mutated_object,
+        audit_annotations: r
+            .audit_annotations
+            .as_ref()
+            .map(|m| m.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()),
+        warnings: &r.warnings,
+    };
     // Serialising plain strings/maps cannot fail.
-    serde_json::to_vec(r).unwrap_or_else(|_| {
+    serde_json::to_vec(&wire).unwrap_or_else(|_| {
         br#"{"accepted":false,"message":"kube-soc2: response serialisation failed","code":500}"#
             .to_vec()
     })

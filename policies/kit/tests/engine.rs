@@ -2,14 +2,22 @@
 //! warn-only, exemptions, parameters, response shape and bad input.
 
 use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Family, Finding, KindSet, NoCluster, Param, ParamKind, Severity};
+use kit::{
+    Control, Criteria, Ctx, Family, Finding, KindSet, NoCluster, Param, ParamKind, Severity,
+};
 use serde_json::{Value, json};
 
 fn no_latest(ctx: &Ctx) -> Vec<Finding> {
     ctx.pod()
         .containers()
         .filter(|c| c.image.ends_with(":latest") || !c.image.contains(':'))
-        .map(|c| Finding::container(&c, "image", format!("image \"{}\" has no pinned tag", c.image)))
+        .map(|c| {
+            Finding::container(
+                &c,
+                "image",
+                format!("image \"{}\" has no pinned tag", c.image),
+            )
+        })
         .collect()
 }
 
@@ -17,7 +25,10 @@ fn max_containers(ctx: &Ctx) -> Vec<Finding> {
     let max = ctx.params.int("max");
     let n = ctx.pod().containers().count() as i64;
     if n > max {
-        vec![Finding::new(ctx.pod().field_path("containers"), format!("{n} containers, more than {max}"))]
+        vec![Finding::new(
+            ctx.pod().field_path("containers"),
+            format!("{n} containers, more than {max}"),
+        )]
     } else {
         vec![]
     }
@@ -27,7 +38,10 @@ fn owner_label(ctx: &Ctx) -> Vec<Finding> {
     let key = ctx.params.string("label");
     match ctx.request.labels().and_then(|l| l.get(&key)) {
         Some(_) => vec![],
-        None => vec![Finding::new("metadata.labels", format!("label {key} is missing"))],
+        None => vec![Finding::new(
+            "metadata.labels",
+            format!("label {key} is missing"),
+        )],
     }
 }
 
@@ -38,7 +52,12 @@ static NO_LATEST: Control = Control {
     remediation: "pin the image to a version or digest",
     severity: Severity::High,
     tags: &["default", "images"],
-    criteria: Criteria { soc2: &["CC8.1"], iso27001: &["A.8.32"], pss: &[], cis: &[] },
+    criteria: Criteria {
+        soc2: &["CC8.1"],
+        iso27001: &["A.8.32"],
+        pss: &[],
+        cis: &[],
+    },
     kinds: KindSet::PodBearing,
     operations: CREATE_UPDATE,
     subresources: &[],
@@ -54,11 +73,21 @@ static MAX_CONTAINERS: Control = Control {
     remediation: "split the pod",
     severity: Severity::Low,
     tags: &["sizing"],
-    criteria: Criteria { soc2: &["A1.1"], iso27001: &["A.8.6"], pss: &[], cis: &[] },
+    criteria: Criteria {
+        soc2: &["A1.1"],
+        iso27001: &["A.8.6"],
+        pss: &[],
+        cis: &[],
+    },
     kinds: KindSet::PodBearing,
     operations: CREATE_UPDATE,
     subresources: &[],
-    params: &[Param { name: "max", kind: ParamKind::Integer { min: 1, max: 100 }, default: "2", description: "d" }],
+    params: &[Param {
+        name: "max",
+        kind: ParamKind::Integer { min: 1, max: 100 },
+        default: "2",
+        description: "d",
+    }],
     validate_params: None,
     check: max_containers,
 };
@@ -70,11 +99,21 @@ static OWNER: Control = Control {
     remediation: "add the label",
     severity: Severity::Medium,
     tags: &["default"],
-    criteria: Criteria { soc2: &["CC1.3"], iso27001: &["A.5.9"], pss: &[], cis: &[] },
+    criteria: Criteria {
+        soc2: &["CC1.3"],
+        iso27001: &["A.5.9"],
+        pss: &[],
+        cis: &[],
+    },
     kinds: KindSet::Only(&["ConfigMap", "Deployment"]),
     operations: CREATE_UPDATE,
     subresources: &[],
-    params: &[Param { name: "label", kind: ParamKind::String, default: "\"owner\"", description: "d" }],
+    params: &[Param {
+        name: "label",
+        kind: ParamKind::String,
+        default: "\"owner\"",
+        description: "d",
+    }],
     validate_params: None,
     check: owner_label,
 };
@@ -105,11 +144,20 @@ fn eval(settings: Value, object: Value) -> Value {
         "uid": "1", "kind": {"group": "apps", "version": "v1", "kind": kind},
         "operation": "CREATE", "namespace": "prod", "userInfo": {"username": "alice", "groups": ["dev"]},
         "object": object}});
-    serde_json::from_slice(&kit::engine::validate(&FAMILY, payload.to_string().as_bytes(), &NoCluster)).unwrap()
+    serde_json::from_slice(&kit::engine::validate(
+        &FAMILY,
+        payload.to_string().as_bytes(),
+        &NoCluster,
+    ))
+    .unwrap()
 }
 
 fn settings_error(settings: Value) -> String {
-    let out: Value = serde_json::from_slice(&kit::engine::validate_settings(&FAMILY, settings.to_string().as_bytes())).unwrap();
+    let out: Value = serde_json::from_slice(&kit::engine::validate_settings(
+        &FAMILY,
+        settings.to_string().as_bytes(),
+    ))
+    .unwrap();
     assert_eq!(out["valid"], false, "{settings} should be invalid");
     out["message"].as_str().unwrap().to_string()
 }
@@ -119,12 +167,21 @@ fn default_set_denies_with_ids_paths_and_fixes() {
     let r = eval(json!({}), deployment(&["nginx:1.25", "redis"]));
     assert_eq!(r["accepted"], false);
     let msg = r["message"].as_str().unwrap();
-    assert!(msg.starts_with("Deployment prod/web violates 2 kube-soc2 controls:"), "{msg}");
+    assert!(
+        msg.starts_with("Deployment prod/web violates 2 kube-soc2 controls:"),
+        "{msg}"
+    );
     assert!(msg.contains("[image-tag-pinned] Images are pinned: container \"c1\" at spec.template.spec.containers[1].image"), "{msg}");
-    assert!(msg.contains("spec.template.spec.initContainers[0].image"), "{msg}");
+    assert!(
+        msg.contains("spec.template.spec.initContainers[0].image"),
+        "{msg}"
+    );
     assert!(msg.contains("Fix: pin the image"), "{msg}");
     assert!(msg.contains("[owner-label]"), "{msg}");
-    assert!(!msg.contains("max-containers"), "not in the default set: {msg}");
+    assert!(
+        !msg.contains("max-containers"),
+        "not in the default set: {msg}"
+    );
     let ann = &r["audit_annotations"];
     assert_eq!(ann["kube-soc2.violations"], "image-tag-pinned,owner-label");
     assert_eq!(ann["kube-soc2.criteria"], "A.5.9,A.8.32,CC1.3,CC8.1");
@@ -135,54 +192,103 @@ fn tags_skip_and_parameters_select_and_tune() {
     let s = json!({"controls": ["sizing"], "parameters": {"max-containers": {"max": 1}}});
     let r = eval(s, deployment(&["nginx:1.25"]));
     assert_eq!(r["accepted"], false);
-    assert!(r["message"].as_str().unwrap().contains("2 containers, more than 1"));
-    let r = eval(json!({"controls": ["all"], "skip": ["default"]}), deployment(&["nginx:1.25"]));
+    assert!(
+        r["message"]
+            .as_str()
+            .unwrap()
+            .contains("2 containers, more than 1")
+    );
+    let r = eval(
+        json!({"controls": ["all"], "skip": ["default"]}),
+        deployment(&["nginx:1.25"]),
+    );
     assert_eq!(r["accepted"], true, "{r}");
 }
 
 #[test]
 fn warn_only_turns_findings_into_warnings() {
-    let r = eval(json!({"warnOnly": ["image-tag-pinned"], "skip": ["owner-label"]}), deployment(&["nginx"]));
+    let r = eval(
+        json!({"warnOnly": ["image-tag-pinned"], "skip": ["owner-label"]}),
+        deployment(&["nginx"]),
+    );
     assert_eq!(r["accepted"], true, "{r}");
     let w = r["warnings"][0].as_str().unwrap();
-    assert!(w.starts_with("Deployment prod/web: [image-tag-pinned]"), "{w}");
-    assert_eq!(r["audit_annotations"]["kube-soc2.warnings"], "image-tag-pinned");
+    assert!(
+        w.starts_with("Deployment prod/web: [image-tag-pinned]"),
+        "{w}"
+    );
+    assert_eq!(
+        r["audit_annotations"]["kube-soc2.warnings"],
+        "image-tag-pinned"
+    );
 }
 
 #[test]
 fn exemptions_by_image_namespace_label_user_and_control() {
     let obj = deployment(&["nginx:1.25"]);
-    let exempt = |e: Value| eval(json!({"skip": ["owner-label"], "exemptions": [e]}), obj.clone());
-    assert_eq!(exempt(json!({"images": ["busybox:*"], "reason": "TICKET-1"}))["accepted"], true);
+    let exempt = |e: Value| {
+        eval(
+            json!({"skip": ["owner-label"], "exemptions": [e]}),
+            obj.clone(),
+        )
+    };
+    assert_eq!(
+        exempt(json!({"images": ["busybox:*"], "reason": "TICKET-1"}))["accepted"],
+        true
+    );
     let r = exempt(json!({"images": ["busybox:*"], "reason": "TICKET-1"}));
-    assert_eq!(r["audit_annotations"]["kube-soc2.exempted"], "image-tag-pinned (TICKET-1)");
+    assert_eq!(
+        r["audit_annotations"]["kube-soc2.exempted"],
+        "image-tag-pinned (TICKET-1)"
+    );
     assert_eq!(exempt(json!({"containers": ["c0"]}))["accepted"], false);
     assert_eq!(exempt(json!({"namespaces": ["prod"]}))["accepted"], true);
     assert_eq!(exempt(json!({"namespaces": ["dev"]}))["accepted"], false);
     assert_eq!(exempt(json!({"labels": {"team": "a"}}))["accepted"], true);
     assert_eq!(exempt(json!({"users": ["bob"]}))["accepted"], false);
     assert_eq!(exempt(json!({"groups": ["de*"]}))["accepted"], true);
-    assert_eq!(exempt(json!({"namespaces": ["prod"], "controls": ["owner-label"]}))["accepted"], false);
+    assert_eq!(
+        exempt(json!({"namespaces": ["prod"], "controls": ["owner-label"]}))["accepted"],
+        false
+    );
 }
 
 #[test]
 fn bad_settings_name_the_key() {
     assert!(settings_error(json!({"contrls": []})).contains("unknown settings key \"contrls\""));
     assert!(settings_error(json!({"controls": ["nope"]})).contains("controls[0]: \"nope\""));
-    assert!(settings_error(json!({"controls": "default", "skip": 3})).contains("skip must be a list"));
+    assert!(
+        settings_error(json!({"controls": "default", "skip": 3})).contains("skip must be a list")
+    );
     assert!(settings_error(json!({"warnOnly": [1]})).contains("warnOnly[0] must be a string"));
-    assert!(settings_error(json!({"parameters": {"x": {}}})).contains("parameters.x: no such control"));
+    assert!(
+        settings_error(json!({"parameters": {"x": {}}})).contains("parameters.x: no such control")
+    );
     let m = settings_error(json!({"parameters": {"max-containers": {"mx": 1}}}));
-    assert!(m.contains("parameters.max-containers.mx: unknown parameter; valid: max"), "{m}");
-    assert!(settings_error(json!({"parameters": {"max-containers": {"max": 0}}})).contains("between 1 and 100"));
-    assert!(settings_error(json!({"parameters": {"owner-label": {"label": 5}}})).contains("must be a string"));
+    assert!(
+        m.contains("parameters.max-containers.mx: unknown parameter; valid: max"),
+        "{m}"
+    );
+    assert!(
+        settings_error(json!({"parameters": {"max-containers": {"max": 0}}}))
+            .contains("between 1 and 100")
+    );
+    assert!(
+        settings_error(json!({"parameters": {"owner-label": {"label": 5}}}))
+            .contains("must be a string")
+    );
     assert!(settings_error(json!({"exemptions": [{}]})).contains("exemptions[0] names no"));
-    assert!(settings_error(json!({"exemptions": [{"namespace": ["x"]}]})).contains("exemptions[0]: unknown key \"namespace\""));
+    assert!(
+        settings_error(json!({"exemptions": [{"namespace": ["x"]}]}))
+            .contains("exemptions[0]: unknown key \"namespace\"")
+    );
     assert!(settings_error(json!({"exemptions": {"a": 1}})).contains("exemptions must be a list"));
     assert!(settings_error(json!([1, 2])).contains("settings must be an object"));
-    let out: Value = serde_json::from_slice(&kit::engine::validate_settings(&FAMILY, b"{not json")).unwrap();
+    let out: Value =
+        serde_json::from_slice(&kit::engine::validate_settings(&FAMILY, b"{not json")).unwrap();
     assert!(out["message"].as_str().unwrap().contains("not valid JSON"));
-    let ok: Value = serde_json::from_slice(&kit::engine::validate_settings(&FAMILY, b"{}")).unwrap();
+    let ok: Value =
+        serde_json::from_slice(&kit::engine::validate_settings(&FAMILY, b"{}")).unwrap();
     assert_eq!(ok, json!({"valid": true, "message": null}));
 }
 
@@ -193,22 +299,54 @@ fn raw(payload: &[u8]) -> Value {
 #[test]
 fn bad_input_gets_a_clear_answer() {
     let r = raw(b"{\"request\":");
-    assert_eq!((r["accepted"].clone(), r["code"].clone()), (json!(false), json!(400)));
+    assert_eq!(
+        (r["accepted"].clone(), r["code"].clone()),
+        (json!(false), json!(400))
+    );
     assert!(r["message"].as_str().unwrap().contains("not valid JSON"));
-    assert!(raw(b"").get("message").unwrap().as_str().unwrap().contains("not valid JSON"));
-    assert!(raw(b"{}")["message"].as_str().unwrap().contains("no \"request\""));
+    assert!(
+        raw(b"")
+            .get("message")
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .contains("not valid JSON")
+    );
+    assert!(
+        raw(b"{}")["message"]
+            .as_str()
+            .unwrap()
+            .contains("no \"request\"")
+    );
     let deep = "[".repeat(10_000) + &"]".repeat(10_000);
-    assert!(raw(format!("{{\"request\":{deep}}}").as_bytes())["message"].as_str().unwrap().contains("not valid JSON"));
+    assert!(
+        raw(format!("{{\"request\":{deep}}}").as_bytes())["message"]
+            .as_str()
+            .unwrap()
+            .contains("not valid JSON")
+    );
     let big = vec![b' '; kit::MAX_PAYLOAD_BYTES + 1];
     assert_eq!(raw(&big)["code"], 413);
     // Unknown kinds and DELETE without an object are accepted: nothing to check.
-    let r = raw(br#"{"request":{"kind":{"kind":"Widget"},"operation":"CREATE","object":{"spec":1}}}"#);
+    let r =
+        raw(br#"{"request":{"kind":{"kind":"Widget"},"operation":"CREATE","object":{"spec":1}}}"#);
     assert_eq!(r["accepted"], true);
     let r = raw(br#"{"request":{"kind":{"kind":"Deployment"},"operation":"DELETE"}}"#);
     assert_eq!(r["accepted"], true);
     // Wrong types where controls look are refused with the field named.
     let r = raw(br#"{"request":{"kind":{"kind":"Deployment"},"operation":"CREATE","object":{"spec":{"template":{"spec":{"containers":"x"}}}}}}"#);
-    assert!(r["message"].as_str().unwrap().contains("spec.template.spec.containers must be a list"), "{r}");
+    assert!(
+        r["message"]
+            .as_str()
+            .unwrap()
+            .contains("spec.template.spec.containers must be a list"),
+        "{r}"
+    );
     let r = raw(br#"{"request":{"kind":{"kind":"Deployment"},"operation":"PATCH","object":{}}}"#);
-    assert!(r["message"].as_str().unwrap().contains("unknown operation \"PATCH\""));
+    assert!(
+        r["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown operation \"PATCH\"")
+    );
 }

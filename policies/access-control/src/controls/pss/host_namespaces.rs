@@ -1,6 +1,6 @@
 //! PSS baseline "Host Namespaces" (PSA check `hostNamespaces`, all versions).
 
-use super::is_true;
+use super::enabled;
 use kit::control::CREATE_UPDATE;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
 
@@ -48,7 +48,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let pod = ctx.pod();
     FIELDS
         .iter()
-        .filter(|(field, _)| is_true(pod.get(&[field])))
+        .filter(|(field, _)| enabled(pod.get(&[field])))
         .map(|(field, message)| Finding::new(pod.field_path(field), *message))
         .collect()
 }

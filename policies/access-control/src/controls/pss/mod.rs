@@ -4,9 +4,11 @@
 //!
 //! PSA reads typed Go structs; these checks read untyped JSON. The helpers
 //! below reproduce Go's reading: an absent or `null` pointer/struct is nil, an
-//! absent string is `""`. A value of the wrong type (which the API server never
-//! admits) reads as a bad value wherever PSA restricts the field, so a malformed
-//! object is refused rather than waved through.
+//! absent string is `""`. A scalar of the wrong type (which the API server
+//! never admits) where PSA restricts the value — `privileged: "true"`,
+//! `runAsUser: "0"`, `seccompProfile.type: 5` — reads as a bad value, so a
+//! malformed object is refused rather than waved through; a list of the wrong
+//! type reads as empty.
 
 pub mod allow_privilege_escalation;
 pub mod app_armor_profile;
@@ -164,9 +166,10 @@ pub(crate) fn text(v: Option<&Value>) -> Option<&str> {
     }
 }
 
-/// A `*bool` that is set to true.
-pub(crate) fn is_true(v: Option<&Value>) -> bool {
-    matches!(v, Some(Value::Bool(true)))
+/// A `*bool` PSA forbids to be true: anything but absent, `null` or `false`
+/// (a non-boolean is malformed and counts as set).
+pub(crate) fn enabled(v: Option<&Value>) -> bool {
+    !matches!(v, None | Some(Value::Null | Value::Bool(false)))
 }
 
 /// A value quoted for a message: strings in quotes, anything else as JSON.

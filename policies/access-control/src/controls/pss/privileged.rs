@@ -1,6 +1,6 @@
 //! PSS baseline "Privileged Containers" (PSA check `privileged`, all versions).
 
-use super::is_true;
+use super::enabled;
 use kit::control::CREATE_UPDATE;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
 
@@ -32,7 +32,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     ctx.pod()
         .containers()
-        .filter(|c| is_true(c.get(&["securityContext", "privileged"])))
+        .filter(|c| enabled(c.get(&["securityContext", "privileged"])))
         .map(|c| {
             Finding::container(
                 &c,

@@ -30,8 +30,9 @@ pub static CONTROL: Control = Control {
 const FIELD: &str = "securityContext.runAsUser";
 const MESSAGE: &str = "runAsUser is 0 (root)";
 
+/// `runAsUser: 0`; a non-numeric value is malformed and counts as root.
 fn is_root(v: Option<&Value>) -> bool {
-    v.and_then(Value::as_f64) == Some(0.0)
+    super::set(v).is_some_and(|v| v.as_f64().is_none_or(|uid| uid == 0.0))
 }
 
 fn check(ctx: &Ctx) -> Vec<Finding> {

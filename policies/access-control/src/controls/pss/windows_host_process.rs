@@ -1,6 +1,6 @@
 //! PSS baseline "HostProcess" (PSA check `windowsHostProcess`, all versions).
 
-use super::is_true;
+use super::enabled;
 use kit::control::CREATE_UPDATE;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
 
@@ -36,12 +36,12 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     let pod = ctx.pod();
     let mut findings = Vec::new();
-    if is_true(pod.get(&PATH)) {
+    if enabled(pod.get(&PATH)) {
         findings.push(Finding::new(pod.field_path(FIELD), MESSAGE));
     }
     findings.extend(
         pod.containers()
-            .filter(|c| is_true(c.get(&PATH)))
+            .filter(|c| enabled(c.get(&PATH)))
             .map(|c| Finding::container(&c, FIELD, MESSAGE)),
     );
     findings
