@@ -72,11 +72,9 @@ fn validate(p: &Params) -> Result<(), String> {
     validate_ignored(&p.strings("ignoreGrants"))
 }
 
-/// The rules that reach the binding's subjects, and the roles they come from.
-struct Resolved {
-    /// (role description, its risks)
-    sources: Vec<(String, Risks)>,
-}
+/// The roles whose rules reach the binding's subjects (the referenced role,
+/// then each aggregated ClusterRole), with what each grants.
+type Sources = Vec<(String, Risks)>;
 
 /// Reads the `rules` of a role returned by the cluster.
 fn role_risks(role: &Value, what: &str, namespaced: bool) -> Result<Risks, String> {
@@ -96,12 +94,7 @@ fn role_risks(role: &Value, what: &str, namespaced: bool) -> Result<Risks, Strin
     Ok(risks)
 }
 
-fn resolve(
-    ctx: &Ctx,
-    kind: &str,
-    name: &str,
-    namespaced: bool,
-) -> Result<Option<Resolved>, String> {
+fn resolve(ctx: &Ctx, kind: &str, name: &str, namespaced: bool) -> Result<Option<Sources>, String> {
     let ns = ctx.request.namespace();
     let (lookup_ns, what) = match kind {
         "Role" => (Some(ns), format!("Role \"{ns}/{name}\"")),
@@ -161,7 +154,7 @@ fn resolve(
             }
         }
     }
-    Ok(Some(Resolved { sources }))
+    Ok(Some(sources))
 }
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
@@ -177,7 +170,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     // Through a RoleBinding even a ClusterRole only grants namespaced resources.
     let namespaced = ctx.request.kind == "RoleBinding";
-    let resolved = match resolve(ctx, kind, name, namespaced) {
+    let sources = match resolve(ctx, kind, name, namespaced) {
         Ok(Some(r)) => r,
         Ok(None) if ctx.params.bool("allowMissingRole") => return Vec::new(),
         Ok(None) => {
@@ -198,7 +191,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let wanted = Risks::all_except(&ctx.params.strings("ignoreGrants"));
     let mut total = Risks::default();
     let mut via: Vec<&str> = Vec::new();
-    for (what, risks) in &resolved.sources {
+    for (what, risks) in &sources {
         let r = risks.intersect(wanted);
         if !r.is_empty() {
             total = total.union(r);
