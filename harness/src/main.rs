@@ -133,12 +133,24 @@ enum Command {
         #[arg(long, default_value = "table")]
         format: commands::controls::Format,
     },
+    /// Write every dist module as the OCI artifact `kwctl push` uploads: an
+    /// OCI image layout <out>/<family>/ and <out>/<family>.oci.tar.
+    Package(commands::package::PackageArgs),
+    /// Generate Artifact Hub packages and deployable manifests.
+    #[command(subcommand)]
+    Scaffold(commands::scaffold::Scaffold),
+    /// Scan manifests (files, folders, stdin) with every module of the dist
+    /// folder and write a compliance report. Exit 0 all pass, 1 failures at
+    /// or above --fail-on, 2 usage or input errors.
+    Scan(commands::scan::ScanArgs),
+    /// Scan generated objects through the modules in parallel: objects per
+    /// second and time to first result.
+    BenchScan(commands::scan::BenchScanArgs),
 }
 
 fn main() -> ExitCode {
     match run(Cli::parse()) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
@@ -146,8 +158,16 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<bool> {
-    match cli.command {
+/// The exit code: 0 passed, 1 failed; errors exit 2.
+fn run(cli: Cli) -> Result<u8> {
+    let passed = match cli.command {
+        Command::Scan(args) => {
+            let code = commands::scan::scan(&args)?;
+            return Ok(u8::try_from(code.code()).unwrap_or(2));
+        }
+        Command::BenchScan(args) => commands::scan::bench_scan(&args),
+        Command::Package(args) => commands::package::package(&args),
+        Command::Scaffold(command) => commands::scaffold::scaffold(&command),
         Command::Run {
             policy,
             request,
@@ -215,5 +235,6 @@ fn run(cli: Cli) -> Result<bool> {
             iterations,
             format,
         ),
-    }
+    }?;
+    Ok(u8::from(!passed))
 }

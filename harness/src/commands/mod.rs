@@ -2,11 +2,16 @@
 //! passed; errors are for input it could not use.
 
 pub mod annotate;
+pub mod artifacthub;
 pub mod bench;
 pub mod conformance;
 pub mod controls;
+pub mod manifest;
+pub mod package;
 pub mod replay;
 pub mod run;
+pub mod scaffold;
+pub mod scan;
 
 use anyhow::{Context as _, Result, bail};
 use std::path::{Path, PathBuf};

@@ -1,0 +1,884 @@
+//! `kube-soc2 scan`: evaluates manifests on disk against every module of the
+//! dist folder — the very modules a policy-server runs, through the same host —
+//! and writes a compliance report (terminal summary, JSON, PolicyReport, JUnit,
+//! Markdown, HTML) with the `report` crate.
+//!
+//! - Inputs: files, folders (recursive) and stdin, read by
+//!   [`report::inputs::load`]; bad documents become input errors and the scan
+//!   goes on.
+//! - Context: the scanned set, plus `--cluster`, is the cluster snapshot the
+//!   context-aware controls read (a Deployment and its PDB in one folder
+//!   satisfy `pdb-required`). Namespaced objects without a namespace land in
+//!   `--namespace` (`default`), as `kubectl apply` puts them.
+//! - Settings: one file with the settings of each module, exactly what the
+//!   policy-server is given, validated by each module's `validate_settings`.
+//! - Routing: an object reaches a module only if the module's metadata rules
+//!   match a CREATE of its resource, as the API server routes admission
+//!   requests (versions ignored: policy-server registers with
+//!   `matchPolicy: Equivalent`).
+//! - Speed: modules are compiled once; every evaluation gets a fresh instance,
+//!   on every core.
+
+use super::dist_modules;
+use crate::admission::PolicyConfig;
+use crate::cluster_snapshot::{Context, parse_documents};
+use crate::engine::{Host, HostOptions, LoadedModule};
+use crate::metadata::Metadata;
+use crate::request::{self, Wrap};
+use anyhow::{Context as _, Result, anyhow, bail};
+use report::inputs::{InputError, Loaded, Object};
+use report::{Evaluation, FailOn, FamilyCatalogue, Format, ObjectRef};
+use serde_json::{Map, Value};
+use std::collections::HashSet;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// `--format`: `text` (= `terminal`), `json`, `policyreport`, `junit`,
+/// `markdown`, `html`.
+fn parse_format(s: &str) -> Result<Format, String> {
+    Format::parse(s)
+}
+
+/// `--fail-on`: `low`, `medium`, `high`, `critical`, `none` (also `any`, `never`).
+fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+    FailOn::parse(s)
+}
+
+/// `--report FORMAT=FILE`.
+fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
+    let (format, file) = s
+        .split_once('=')
+        .ok_or_else(|| format!("\"{s}\" is not FORMAT=FILE (e.g. html=report.html)"))?;
+    if file.is_empty() {
+        return Err(format!("\"{s}\" names no file"));
+    }
+    Ok((Format::parse(format)?, PathBuf::from(file)))
+}
+
+fn parse_layout(s: &str) -> Result<report::policyreport::Layout, String> {
+    report::policyreport::Layout::parse(s)
+}
+
+/// Host flags of the evaluating commands.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ScanHostArgs {
+    /// Evaluation deadline in seconds (like policy-server's --policy-timeout); 0 disables it.
+    #[arg(long, default_value_t = crate::engine::DEFAULT_TIMEOUT_SECONDS)]
+    pub timeout: u64,
+    /// Largest memory of one policy instance, in MiB.
+    #[arg(long, default_value_t = 512)]
+    pub memory_limit: usize,
+    /// Parallel evaluations (default: every core).
+    #[arg(long, short)]
+    pub jobs: Option<usize>,
+    /// Print the policies' log events and output to stderr.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+impl ScanHostArgs {
+    pub fn host(&self) -> Result<Host> {
+        Host::new(HostOptions {
+            timeout_seconds: (self.timeout > 0).then_some(self.timeout),
+            memory_limit: self.memory_limit.saturating_mul(1024 * 1024),
+            verbose: self.verbose,
+            // A module's output must never end up inside a report on stdout.
+            inherit_stdio: self.verbose,
+        })
+    }
+
+    pub fn jobs(&self) -> usize {
+        self.jobs.filter(|&j| j > 0).unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
+    }
+}
+
+/// `kube-soc2 scan`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ScanArgs {
+    /// Manifest files and folders (recursive: *.yaml, *.yml, *.json); - reads
+    /// standard input. Multi-document YAML, JSON, List kinds, `kubectl get -o
+    /// yaml`, `helm template` and `kustomize build` output are understood.
+    #[arg(value_name = "PATHS", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Folder of the policy modules (*.wasm).
+    #[arg(long, default_value = "dist")]
+    pub dist: PathBuf,
+    /// Settings per module, one YAML or JSON file:
+    /// `{access-control: {controls: [...]}, availability: {...}}` — the
+    /// settings the policy-server gets. Modules not named run with defaults.
+    #[arg(long)]
+    pub settings: Option<PathBuf>,
+    /// More cluster context for the context-aware controls (files or folders),
+    /// besides the scanned objects themselves.
+    #[arg(long, value_name = "PATH")]
+    pub cluster: Vec<PathBuf>,
+    /// Report format: text, json, policyreport, junit, markdown or html.
+    #[arg(long, short, default_value = "text", value_parser = parse_format)]
+    pub format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Also write the report in FORMAT to FILE, from the same scan
+    /// (repeatable): --report html=scan.html --report junit=scan.xml.
+    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_report)]
+    pub report: Vec<(Format, PathBuf)>,
+    /// Fail (exit 1) on failures of controls at or above this severity:
+    /// low, medium, high, critical, or none.
+    #[arg(long, default_value = "low", value_parser = parse_fail_on)]
+    pub fail_on: FailOn,
+    /// Namespace of namespaced objects whose manifest names none.
+    #[arg(long, short, default_value = report::model::DEFAULT_NAMESPACE)]
+    pub namespace: String,
+    /// PolicyReport layout: namespace (one report per namespace) or resource
+    /// (one report per object).
+    #[arg(long, default_value = "namespace", value_parser = parse_layout)]
+    pub policy_report_layout: report::policyreport::Layout,
+    #[command(flatten)]
+    pub host: ScanHostArgs,
+}
+
+/// `kube-soc2 bench-scan`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct BenchScanArgs {
+    /// How many objects to generate (report::generate: a realistic mix).
+    #[arg(long, default_value_t = 10_000)]
+    pub objects: usize,
+    /// Seed of the generator.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[arg(long, default_value = "dist")]
+    pub dist: PathBuf,
+    /// Settings per module, as for scan.
+    #[arg(long)]
+    pub settings: Option<PathBuf>,
+    #[command(flatten)]
+    pub host: ScanHostArgs,
+}
+
+/// A module ready to scan with: compiled, its catalogue read, its settings
+/// validated.
+pub struct ScanModule {
+    pub loaded: Arc<LoadedModule>,
+    pub catalogue: FamilyCatalogue,
+    /// The settings object evaluations get (`{}` when none was given).
+    pub settings: Value,
+    /// The settings as given (`null` = defaults), for the report.
+    pub given: Value,
+    pub source: String,
+}
+
+impl ScanModule {
+    /// The name evaluations and reports use (the catalogue's family).
+    pub fn name(&self) -> &str {
+        &self.catalogue.family
+    }
+}
+
+/// Reads the `--settings` file: a mapping of module name to settings object.
+pub fn read_settings_file(path: &Path) -> Result<Map<String, Value>> {
+    let name = path.display();
+    let bytes = std::fs::read(path).with_context(|| format!("--settings: cannot read {name}"))?;
+    let text = String::from_utf8(bytes).map_err(|_| anyhow!("--settings: {name} is not UTF-8"))?;
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    let value: Value = if trimmed.is_empty() {
+        Value::Null
+    } else if trimmed.starts_with('{') {
+        serde_json::from_str(trimmed)
+            .map_err(|e| anyhow!("--settings: {name} is not valid JSON: {e}"))?
+    } else {
+        let mut docs = parse_documents(trimmed)
+            .map_err(|e| anyhow!("--settings: {name} is not valid YAML: {e:#}"))?;
+        match docs.len() {
+            0 => Value::Null,
+            1 => docs.remove(0),
+            n => bail!("--settings: {name} holds {n} YAML documents; expected one"),
+        }
+    };
+    match value {
+        Value::Null => Ok(Map::new()),
+        Value::Object(m) => Ok(m),
+        other => bail!(
+            "--settings: {name} must map module names to settings ({{\"access-control\": {{...}}}}), got {}",
+            crate::admission::json_type_name(&other)
+        ),
+    }
+}
+
+/// Loads every `dist/*.wasm` (sorted), reads its catalogue and validates its
+/// settings. Errors name the module (and, through the module's own message,
+/// the settings key).
+pub fn load_modules(
+    host: &Host,
+    dist: &Path,
+    settings_file: Option<&Path>,
+) -> Result<Vec<ScanModule>> {
+    let mut settings = match settings_file {
+        Some(path) => read_settings_file(path)?,
+        None => Map::new(),
+    };
+    let paths = dist_modules(dist)?;
+    let mut modules = Vec::new();
+    for path in &paths {
+        let loaded = host.load(path)?;
+        let catalogue = match (&loaded.catalogue, &loaded.catalogue_error) {
+            (Some(c), _) => serde_json::to_value(c)
+                .map_err(|e| e.to_string())
+                .and_then(|v| FamilyCatalogue::from_value(&v))
+                .map_err(|e| anyhow!("{}: {e}", path.display()))?,
+            (None, Some(e)) => bail!("{}: cannot read the catalogue: {e}", path.display()),
+            (None, None) => {
+                eprintln!(
+                    "warning: {} has no catalogue function (not a kube-soc2 module?); its verdicts are reported without control metadata",
+                    path.display()
+                );
+                FamilyCatalogue {
+                    family: loaded.name.clone(),
+                    title: loaded.name.clone(),
+                    version: String::new(),
+                    controls: Vec::new(),
+                }
+            }
+        };
+        let mut catalogue = catalogue;
+        if catalogue.family.is_empty() {
+            catalogue.family = loaded.name.clone();
+        }
+        let given = settings.remove(&loaded.name).unwrap_or(Value::Null);
+        let object = match &given {
+            Value::Null => Value::Object(Map::new()),
+            Value::Object(_) => given.clone(),
+            other => bail!(
+                "--settings: the settings of module {} must be an object, got {}",
+                loaded.name,
+                crate::admission::json_type_name(other)
+            ),
+        };
+        let verdict = host.validate_settings(&loaded, &object)?;
+        if !verdict.valid {
+            bail!(
+                "--settings: invalid settings for module {}: {}",
+                loaded.name,
+                verdict.message.unwrap_or_default()
+            );
+        }
+        modules.push(ScanModule {
+            source: path.display().to_string(),
+            loaded,
+            catalogue,
+            settings: object,
+            given,
+        });
+    }
+    if !settings.is_empty() {
+        let unknown: Vec<&str> = settings.keys().map(String::as_str).collect();
+        let known: Vec<&str> = modules.iter().map(|m| m.loaded.name.as_str()).collect();
+        bail!(
+            "--settings: unknown module{} {}; the modules in {} are {}",
+            if unknown.len() == 1 { "" } else { "s" },
+            unknown.join(", "),
+            dist.display(),
+            known.join(", ")
+        );
+    }
+    Ok(modules)
+}
+
+/// Cluster-scoped by either the harness's or the report's list.
+fn cluster_scoped(kind: &str) -> bool {
+    request::is_cluster_scoped(kind) || report::model::CLUSTER_SCOPED_KINDS.contains(&kind)
+}
+
+/// The object as the API server stores it: namespaced objects without a
+/// namespace get `default_ns`.
+fn with_namespace(value: &Value, default_ns: &str) -> Value {
+    let mut value = value.clone();
+    let kind = value.get("kind").and_then(Value::as_str).unwrap_or("");
+    if !cluster_scoped(kind) {
+        let missing =
+            kit::json::get_str(&value, &["metadata", "namespace"]).is_none_or(str::is_empty);
+        if missing && let Some(o) = value.as_object_mut() {
+            let meta = o
+                .entry("metadata")
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Some(meta) = meta.as_object_mut() {
+                meta.insert("namespace".into(), Value::String(default_ns.to_string()));
+            }
+        }
+    }
+    value
+}
+
+/// The object's reference in the reports, with the namespace it was
+/// evaluated in.
+fn reference(object: &Object, default_ns: &str) -> ObjectRef {
+    let r = object.reference();
+    if cluster_scoped(object.kind()) {
+        r
+    } else {
+        r.with_default_namespace(default_ns)
+    }
+}
+
+type Identity = (String, String, String, String);
+
+fn identity(v: &Value) -> Option<Identity> {
+    let s = |path: &[&str]| kit::json::get_str(v, path).unwrap_or("").to_string();
+    let name = s(&["metadata", "name"]);
+    (!name.is_empty()).then(|| {
+        (
+            s(&["apiVersion"]),
+            s(&["kind"]),
+            s(&["metadata", "namespace"]),
+            name,
+        )
+    })
+}
+
+/// The cluster the context-aware controls see: the scanned objects and the
+/// `--cluster` ones; an object in both counts once, as scanned (it is the
+/// version about to be applied).
+pub fn build_context(scanned: &[Object], cluster: &[Object], default_ns: &str) -> Context {
+    let mut seen: HashSet<Identity> = HashSet::new();
+    let mut objects = Vec::with_capacity(scanned.len() + cluster.len());
+    for o in scanned.iter().chain(cluster) {
+        let v = with_namespace(&o.value, default_ns);
+        if let Some(id) = identity(&v)
+            && !seen.insert(id)
+        {
+            continue;
+        }
+        objects.push(v);
+    }
+    Context::new(kit::Snapshot::new(objects), Vec::new())
+}
+
+/// Whether the module's admission rules send it a CREATE of `group`/`resource`
+/// (any version: policy-server registers with `matchPolicy: Equivalent`). A
+/// module without metadata gets everything.
+pub fn routes(metadata: Option<&Metadata>, group: &str, resource: &str) -> bool {
+    let Some(m) = metadata else { return true };
+    m.rules.iter().any(|r| {
+        r.operations.iter().any(|o| o == "CREATE" || o == "*")
+            && r.api_groups.iter().any(|g| g == "*" || g == group)
+            && r.resources
+                .iter()
+                .any(|x| x == "*" || x == "*/*" || x == resource)
+    })
+}
+
+/// Evaluates objects against modules.
+pub struct Evaluator<'a> {
+    pub host: &'a Host,
+    pub modules: &'a [ScanModule],
+    pub context: Arc<Context>,
+    pub default_namespace: &'a str,
+}
+
+/// What one object produced.
+pub struct ObjectOutcome {
+    pub reference: ObjectRef,
+    pub evaluations: Vec<Evaluation>,
+    /// Modules whose rules do not route this object.
+    pub skipped: usize,
+}
+
+impl Evaluator<'_> {
+    /// The CREATE the API server would send for `object`.
+    fn admission_request(&self, object: &Object) -> Result<Value> {
+        let value = with_namespace(&object.value, self.default_namespace);
+        let mut request = request::wrap_object(value, &Wrap::default())?;
+        if cluster_scoped(object.kind()) {
+            // wrap_object's own list may not know the kind.
+            request.namespace = None;
+            request.object = Some(object.value.clone());
+        }
+        Ok(request.to_value())
+    }
+
+    pub fn evaluate(&self, object: &Object) -> ObjectOutcome {
+        let reference = reference(object, self.default_namespace);
+        let (group, _) = request::split_api_version(object.api_version());
+        let resource = request::plural(object.kind());
+        let mut outcome = ObjectOutcome {
+            reference,
+            evaluations: Vec::with_capacity(self.modules.len()),
+            skipped: 0,
+        };
+        let targets: Vec<&ScanModule> = self
+            .modules
+            .iter()
+            .filter(|m| routes(m.loaded.metadata.as_ref(), &group, &resource))
+            .collect();
+        outcome.skipped = self.modules.len() - targets.len();
+        if targets.is_empty() {
+            return outcome;
+        }
+        let request = match self.admission_request(object) {
+            Ok(r) => r,
+            Err(e) => {
+                for m in targets {
+                    outcome.evaluations.push(Evaluation::failed(
+                        outcome.reference.clone(),
+                        m.name(),
+                        format!("cannot build the AdmissionRequest: {e:#}"),
+                    ));
+                }
+                return outcome;
+            }
+        };
+        for m in targets {
+            let config = PolicyConfig {
+                // The scanned set is the cluster: grant what the module declares.
+                allow_context_aware: true,
+                ..PolicyConfig::new(&m.loaded.name)
+            };
+            let evaluation =
+                match self
+                    .host
+                    .evaluate(&m.loaded, &request, &m.settings, &config, &self.context)
+                {
+                    Ok(response) => match serde_json::to_value(&response) {
+                        Ok(v) => Evaluation::from_response(
+                            outcome.reference.clone(),
+                            m.name(),
+                            &v,
+                            Some(&m.catalogue),
+                        ),
+                        Err(e) => {
+                            Evaluation::failed(outcome.reference.clone(), m.name(), e.to_string())
+                        }
+                    },
+                    Err(e) => {
+                        Evaluation::failed(outcome.reference.clone(), m.name(), format!("{e:#}"))
+                    }
+                };
+            outcome.evaluations.push(evaluation);
+        }
+        outcome
+    }
+
+    /// Every object on `jobs` threads pulling from a shared index; outcomes in
+    /// object order. `on_done` runs after each object (any thread).
+    pub fn evaluate_all(
+        &self,
+        objects: &[Object],
+        jobs: usize,
+        on_done: &(dyn Fn() + Sync),
+    ) -> Vec<ObjectOutcome> {
+        let next = AtomicUsize::new(0);
+        let threads = jobs.clamp(1, objects.len().max(1));
+        let mut indexed: Vec<(usize, ObjectOutcome)> = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(object) = objects.get(i) else { break };
+                            mine.push((i, self.evaluate(object)));
+                            on_done();
+                        }
+                        mine
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| match w.join() {
+                    Ok(v) => v,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                })
+                .collect()
+        });
+        indexed.sort_by_key(|(i, _)| *i);
+        indexed.into_iter().map(|(_, o)| o).collect()
+    }
+}
+
+/// A progress bar on stderr, drawn only when stderr is a terminal and the
+/// work takes long enough to notice.
+struct Progress {
+    total: usize,
+    done: AtomicUsize,
+    finished: AtomicBool,
+    started: Instant,
+}
+
+const PROGRESS_DELAY: Duration = Duration::from_millis(400);
+const PROGRESS_WIDTH: usize = 30;
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        Progress {
+            total,
+            done: AtomicUsize::new(0),
+            finished: AtomicBool::new(false),
+            started: Instant::now(),
+        }
+    }
+
+    fn line(&self) -> String {
+        let done = self.done.load(Ordering::Relaxed).min(self.total);
+        let filled = (done * PROGRESS_WIDTH).checked_div(self.total).unwrap_or(0);
+        let percent = (done * 100).checked_div(self.total).unwrap_or(100);
+        format!(
+            "\r\x1b[2Kscanning [{}{}] {done}/{} objects {percent:>3}% {:.1}s",
+            "#".repeat(filled),
+            "-".repeat(PROGRESS_WIDTH - filled),
+            self.total,
+            self.started.elapsed().as_secs_f64()
+        )
+    }
+
+    /// Draws until `finished`; clears its line if it drew anything.
+    fn draw_until_finished(&self) {
+        let mut drawn = false;
+        let mut stderr = std::io::stderr();
+        while !self.finished.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(80));
+            if self.started.elapsed() >= PROGRESS_DELAY && !self.finished.load(Ordering::Relaxed) {
+                let _ = stderr.write_all(self.line().as_bytes());
+                let _ = stderr.flush();
+                drawn = true;
+            }
+        }
+        if drawn {
+            let _ = stderr.write_all(b"\r\x1b[2K");
+            let _ = stderr.flush();
+        }
+    }
+}
+
+/// Evaluates with a progress bar on stderr when it is a terminal.
+fn evaluate_with_progress(
+    evaluator: &Evaluator,
+    objects: &[Object],
+    jobs: usize,
+) -> Vec<ObjectOutcome> {
+    let progress = Progress::new(objects.len());
+    let on_done = || {
+        progress.done.fetch_add(1, Ordering::Relaxed);
+    };
+    if !std::io::stderr().is_terminal() {
+        return evaluator.evaluate_all(objects, jobs, &on_done);
+    }
+    std::thread::scope(|s| {
+        s.spawn(|| progress.draw_until_finished());
+        let outcomes = evaluator.evaluate_all(objects, jobs, &on_done);
+        progress.finished.store(true, Ordering::Relaxed);
+        outcomes
+    })
+}
+
+/// Inputs that yielded no object and no error: a wrong path must not pass.
+fn nothing_found(inputs: &[PathBuf], loaded: &Loaded) -> Vec<InputError> {
+    if !loaded.objects.is_empty() || !loaded.errors.is_empty() {
+        return Vec::new();
+    }
+    inputs
+        .iter()
+        .map(|i| InputError {
+            file: if i.as_os_str() == report::inputs::STDIN {
+                report::inputs::STDIN_NAME.to_string()
+            } else {
+                i.display().to_string()
+            },
+            document: None,
+            line: None,
+            message: "no Kubernetes objects found".to_string(),
+        })
+        .collect()
+}
+
+fn use_color(to_stdout: bool) -> bool {
+    to_stdout
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+fn write_stdout(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow!("cannot write the report to stdout: {e}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Runs `kube-soc2 scan`. `Err` for usage errors (bad settings, no modules,
+/// unwritable output): the caller exits 2.
+pub fn scan(args: &ScanArgs) -> Result<report::ExitCode> {
+    let started = Instant::now();
+    let host = args.host.host()?;
+    let modules = load_modules(&host, &args.dist, args.settings.as_deref())?;
+
+    let mut loaded = report::inputs::load(&args.inputs, &mut std::io::stdin().lock());
+    let cluster = if args.cluster.is_empty() {
+        Loaded::default()
+    } else {
+        report::inputs::load(&args.cluster, &mut std::io::empty())
+    };
+    let no_objects = nothing_found(&args.inputs, &loaded);
+    loaded.errors.extend(no_objects);
+    let context = Arc::new(build_context(
+        &loaded.objects,
+        &cluster.objects,
+        &args.namespace,
+    ));
+
+    let evaluator = Evaluator {
+        host: &host,
+        modules: &modules,
+        context,
+        default_namespace: &args.namespace,
+    };
+    let outcomes = evaluate_with_progress(&evaluator, &loaded.objects, args.host.jobs());
+
+    let mut scan = report::Scan::new("kube-soc2", env!("CARGO_PKG_VERSION"));
+    scan.inputs = args
+        .inputs
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    for m in &modules {
+        let mut module = report::Module::new(m.catalogue.clone(), m.given.clone());
+        module.source = Some(m.source.clone());
+        scan.modules.push(module);
+    }
+    for o in outcomes {
+        scan.objects.push(o.reference);
+        scan.evaluations.extend(o.evaluations);
+    }
+    scan.input_errors = loaded.errors;
+    // --cluster errors make the context incomplete: the scan cannot pass.
+    scan.input_errors
+        .extend(cluster.errors.into_iter().map(|mut e| {
+            e.message = format!("--cluster: {}", e.message);
+            e
+        }));
+    scan.duration = Some(started.elapsed());
+
+    let results = report::analyse(&scan);
+    let options = report::RenderOptions {
+        color: false,
+        fail_on: args.fail_on,
+        policy_report: report::policyreport::Options {
+            layout: args.policy_report_layout,
+            default_namespace: args.namespace.clone(),
+            ..Default::default()
+        },
+    };
+    let code = report::exit::exit_code_for(&scan, &results, args.fail_on);
+    for (format, path) in &args.report {
+        let text = report::render_results(*format, &scan, &results, &options);
+        std::fs::write(path, text)
+            .with_context(|| format!("cannot write the report to {}", path.display()))?;
+        eprintln!("wrote {} ({})", path.display(), format.name());
+    }
+    let options = report::RenderOptions {
+        color: args.format == Format::Terminal && use_color(args.output.is_none()),
+        ..options
+    };
+    let text = report::render_results(args.format, &scan, &results, &options);
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &text)
+                .with_context(|| format!("cannot write the report to {}", path.display()))?;
+            eprintln!(
+                "kube-soc2 scan: {} objects, {} checks: {} passed, {} failed, {} errors; {} written to {} (exit {})",
+                results.objects.len(),
+                results.totals.evaluated,
+                results.totals.pass,
+                results.totals.fail,
+                results.totals.error + scan.input_errors.len(),
+                args.format.name(),
+                path.display(),
+                code.code()
+            );
+        }
+        None => write_stdout(&text)?,
+    }
+    // The terminal summary lists them; other formats on stdout would bury them.
+    if args.format != Format::Terminal || args.output.is_some() {
+        for e in &scan.input_errors {
+            eprintln!("error: {e}");
+        }
+    }
+    Ok(code)
+}
+
+/// Runs `kube-soc2 bench-scan`: scans generated objects through the modules
+/// and prints objects per second and the time to the first result.
+pub fn bench_scan(args: &BenchScanArgs) -> Result<bool> {
+    let started = Instant::now();
+    let host = args.host.host()?;
+    let modules = load_modules(&host, &args.dist, args.settings.as_deref())?;
+    let compiled = started.elapsed();
+    let objects = report::generate::generate_objects(args.objects, args.seed);
+    let namespace = report::model::DEFAULT_NAMESPACE;
+    let context = Arc::new(build_context(&objects, &[], namespace));
+    let prepared = started.elapsed();
+    let jobs = args.host.jobs();
+    let evaluator = Evaluator {
+        host: &host,
+        modules: &modules,
+        context,
+        default_namespace: namespace,
+    };
+    let first = std::sync::OnceLock::<Duration>::new();
+    let throughput = report::generate::Throughput::start();
+    let on_done = || {
+        first.get_or_init(|| started.elapsed());
+        throughput.record();
+    };
+    let outcomes = evaluator.evaluate_all(&objects, jobs, &on_done);
+    let measured = throughput.finish();
+
+    let report_started = Instant::now();
+    let mut scan = report::Scan::new("kube-soc2", env!("CARGO_PKG_VERSION"));
+    scan.inputs = vec!["generated".into()];
+    for m in &modules {
+        scan.modules
+            .push(report::Module::new(m.catalogue.clone(), m.given.clone()));
+    }
+    let mut evaluations = 0;
+    let mut skipped = 0;
+    for o in outcomes {
+        evaluations += o.evaluations.len();
+        skipped += o.skipped;
+        scan.objects.push(o.reference);
+        scan.evaluations.extend(o.evaluations);
+    }
+    scan.duration = Some(started.elapsed());
+    let results = report::analyse(&scan);
+    let json = report::render_results(
+        Format::Json,
+        &scan,
+        &results,
+        &report::RenderOptions::default(),
+    );
+    let reported = report_started.elapsed();
+
+    let names: Vec<&str> = modules.iter().map(ScanModule::name).collect();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "bench-scan: {} generated objects (seed {}) × {} modules ({}), {jobs} threads",
+        objects.len(),
+        args.seed,
+        modules.len(),
+        names.join(", ")
+    );
+    println!(
+        "  modules compiled and settings validated in {:.0} ms; objects generated in {:.0} ms",
+        ms(compiled),
+        ms(prepared - compiled)
+    );
+    println!(
+        "  evaluated: {evaluations} evaluations (fresh instance each), {skipped} object × module pairs not routed by the modules' rules"
+    );
+    println!(
+        "  throughput: {:.0} objects/s ({} objects in {:.3} s, {:.0} evaluations/s)",
+        measured.objects_per_second(),
+        measured.objects,
+        measured.total.as_secs_f64(),
+        evaluations as f64 / measured.total.as_secs_f64().max(f64::EPSILON)
+    );
+    println!(
+        "  time to first result: {:.1} ms after evaluation began, {:.1} ms after the command started",
+        measured.time_to_first_result.map(ms).unwrap_or(0.0),
+        first.get().copied().map(ms).unwrap_or(0.0)
+    );
+    println!(
+        "  checks: {} evaluated, {} passed, {} failed, {} errors; analysed and rendered as JSON ({} bytes) in {:.0} ms",
+        results.totals.evaluated,
+        results.totals.pass,
+        results.totals.fail,
+        results.totals.error,
+        json.len(),
+        ms(reported)
+    );
+    println!("  total: {:.3} s", started.elapsed().as_secs_f64());
+    Ok(results.totals.error == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn default_namespace_only_for_namespaced_kinds() {
+        let d = with_namespace(
+            &json!({"kind": "Deployment", "metadata": {"name": "a"}}),
+            "team",
+        );
+        assert_eq!(d["metadata"]["namespace"], "team");
+        let kept = with_namespace(
+            &json!({"kind": "Deployment", "metadata": {"name": "a", "namespace": "x"}}),
+            "team",
+        );
+        assert_eq!(kept["metadata"]["namespace"], "x");
+        let ns = with_namespace(
+            &json!({"kind": "Namespace", "metadata": {"name": "a"}}),
+            "team",
+        );
+        assert!(ns["metadata"].get("namespace").is_none());
+        let flow = with_namespace(&json!({"kind": "FlowSchema", "metadata": {}}), "team");
+        assert!(flow["metadata"].get("namespace").is_none());
+    }
+
+    #[test]
+    fn rules_route_by_group_and_resource() {
+        let m: Metadata = serde_json::from_value(json!({
+            "rules": [
+                {"apiGroups": ["apps"], "apiVersions": ["v1"], "resources": ["deployments"], "operations": ["CREATE", "UPDATE"]},
+                {"apiGroups": [""], "apiVersions": ["v1"], "resources": ["pods/exec"], "operations": ["CONNECT"]},
+                {"apiGroups": ["rbac.authorization.k8s.io"], "apiVersions": ["*"], "resources": ["*"], "operations": ["*"]}
+            ],
+            "mutating": false
+        }))
+        .unwrap();
+        assert!(routes(Some(&m), "apps", "deployments"));
+        assert!(!routes(Some(&m), "apps", "statefulsets"));
+        assert!(!routes(Some(&m), "", "pods"));
+        assert!(routes(Some(&m), "rbac.authorization.k8s.io", "roles"));
+        assert!(routes(None, "", "configmaps"));
+    }
+
+    #[test]
+    fn context_counts_an_object_once_and_the_scanned_version_wins() {
+        let obj = |v: Value| Object {
+            seq: 0,
+            origin: report::Origin {
+                file: "f".into(),
+                document: 1,
+                item: None,
+                line: 1,
+                source: None,
+            },
+            value: v,
+        };
+        let scanned = [obj(
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"v": "new"}}),
+        )];
+        let cluster = [
+            obj(
+                json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "namespace": "default"}, "data": {"v": "old"}}),
+            ),
+            obj(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}})),
+        ];
+        let ctx = build_context(&scanned, &cluster, "default");
+        assert_eq!(ctx.cluster.objects.len(), 2);
+        assert_eq!(ctx.cluster.objects[0]["data"]["v"], "new");
+        assert_eq!(ctx.cluster.objects[1]["metadata"]["namespace"], "default");
+    }
+}
