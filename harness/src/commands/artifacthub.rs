@@ -122,43 +122,12 @@ pub struct ArtifactHubPkg {
 
 // ---- time -------------------------------------------------------------------
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146097 + doe - 719468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719468;
-    let era = z.div_euclid(146097);
-    let doe = z - era * 146097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
-}
-
 /// RFC 3339 in UTC, as the `time` crate writes it: `1970-01-01T00:00:00Z`,
 /// subseconds only when not zero, without trailing zeros.
 pub fn format_rfc3339(seconds: i64, nanos: u32) -> String {
     let days = seconds.div_euclid(86_400);
     let secs = seconds.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
+    let (y, m, d) = kit::calendar::civil_from_days(days);
     let mut out = format!(
         "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
         secs / 3600,
@@ -261,7 +230,8 @@ pub fn parse_rfc3339(text: &str) -> Result<(i64, u32)> {
         }
         _ => return Err(bad()),
     };
-    let seconds = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s.min(59) - offset;
+    let seconds =
+        kit::calendar::days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s.min(59) - offset;
     Ok((seconds, nanos))
 }
 

@@ -186,14 +186,15 @@ pub fn read_settings_file(path: &Path) -> Result<Map<String, Value>> {
     let name = path.display();
     let bytes = std::fs::read(path).with_context(|| format!("--settings: cannot read {name}"))?;
     let text = String::from_utf8(bytes).map_err(|_| anyhow!("--settings: {name} is not UTF-8"))?;
-    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let trimmed = body.trim_start();
     let value: Value = if trimmed.is_empty() {
         Value::Null
     } else if trimmed.starts_with('{') {
-        serde_json::from_str(trimmed)
+        serde_json::from_str(body)
             .map_err(|e| anyhow!("--settings: {name} is not valid JSON: {e}"))?
     } else {
-        let mut docs = parse_documents(trimmed)
+        let mut docs = parse_documents(body)
             .map_err(|e| anyhow!("--settings: {name} is not valid YAML: {e:#}"))?;
         match docs.len() {
             0 => Value::Null,
@@ -778,7 +779,7 @@ pub fn bench_scan(args: &BenchScanArgs) -> Result<bool> {
         names.join(", ")
     );
     println!(
-        "  modules compiled and settings validated in {:.0} ms; objects generated in {:.0} ms",
+        "  modules compiled and settings validated in {:.0} ms; objects generated and context built in {:.0} ms",
         ms(compiled),
         ms(prepared - compiled)
     );

@@ -8,6 +8,7 @@
 //! control never repeats it.
 
 pub mod arena;
+pub mod calendar;
 pub mod catalogue;
 pub mod cluster;
 pub mod control;

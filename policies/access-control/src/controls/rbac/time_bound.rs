@@ -145,18 +145,6 @@ fn now_unix() -> i64 {
         .unwrap_or(0)
 }
 
-/// Days from 1970-01-01 to the civil date (proleptic Gregorian; H. Hinnant's
-/// `days_from_civil`).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 fn digits(b: &[u8]) -> Option<i64> {
     if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
         return None;
@@ -191,7 +179,7 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
     if !(1..=12).contains(&m) || d < 1 || d > month_days[(m - 1) as usize] {
         return None;
     }
-    let day = days_from_civil(y, m, d) * 86_400;
+    let day = kit::calendar::days_from_civil(y, m, d) * 86_400;
     if b.len() == 10 {
         return Some(day);
     }
