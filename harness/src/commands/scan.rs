@@ -105,6 +105,8 @@ pub struct ScanArgs {
     /// Manifest files and folders (recursive: *.yaml, *.yml, *.json); - reads
     /// standard input. Multi-document YAML, JSON, List kinds, `kubectl get -o
     /// yaml`, `helm template` and `kustomize build` output are understood.
+    /// Bad documents are reported and skipped; inputs without any object are
+    /// an error (a wrong path must not pass).
     #[arg(value_name = "PATHS", required = true)]
     pub inputs: Vec<PathBuf>,
     /// Folder of the policy modules (*.wasm).
