@@ -149,6 +149,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     match run(Cli::parse()) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -238,3 +239,16 @@ fn run(cli: Cli) -> Result<u8> {
     }?;
     Ok(u8::from(!passed))
 }
+
+/// Rust ignores SIGPIPE, so `kube-soc2 controls | head` would panic on the
+/// closed pipe; like other command-line tools, end quietly instead.
+#[cfg(unix)]
+fn restore_sigpipe() {
+    // SAFETY: called first thing in main, before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn restore_sigpipe() {}

@@ -255,3 +255,25 @@ fn bench_measures_each_module() {
     assert_eq!(m["same_answer_as_native"], true);
     assert!(m["fresh_instance"]["median_us"].as_f64().unwrap() > 0.0);
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_command_without_a_panic() {
+    use std::io::Read;
+    use std::process::Stdio;
+    dist_module("access-control");
+    let mut child = cli()
+        .arg("controls")
+        .arg("--dist")
+        .arg(dist())
+        .args(["--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe is closed here, long before the catalogue is fully written.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
