@@ -249,11 +249,7 @@ pub fn render(scan: &Scan, results: &Results, options: &RenderOptions) -> String
     }
     out.push_str("</tbody></table>\n");
 
-    let flagged: Vec<_> = results
-        .objects
-        .iter()
-        .filter(|o| o.counts.fail + o.counts.warn > 0)
-        .collect();
+    let flagged = results.flagged_objects();
     if !flagged.is_empty() {
         out.push_str("<h2>Failures by resource</h2>\n");
         for o in flagged {
@@ -264,11 +260,7 @@ pub fn render(scan: &Scan, results: &Results, options: &RenderOptions) -> String
                 h(&o.object.origin.to_string())
             );
             out.push_str("<table><thead><tr><th>Result</th><th>Control</th><th>Severity</th><th>Findings</th><th>Remediation</th></tr></thead><tbody>\n");
-            for c in results
-                .object_checks(o)
-                .iter()
-                .filter(|c| matches!(c.status, Status::Fail | Status::Warn))
-            {
+            for c in results.flagged_checks(o) {
                 let _ = writeln!(
                     out,
                     "<tr><td>{}</td><td><code>{}</code><br>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",

@@ -123,11 +123,7 @@ pub fn render(scan: &Scan, results: &Results, options: &RenderOptions) -> String
         );
     }
 
-    let flagged: Vec<_> = results
-        .objects
-        .iter()
-        .filter(|o| o.counts.fail + o.counts.warn > 0)
-        .collect();
+    let flagged = results.flagged_objects();
     if !flagged.is_empty() {
         out.push_str("\n## Failures by resource\n");
         for o in flagged {
@@ -139,11 +135,7 @@ pub fn render(scan: &Scan, results: &Results, options: &RenderOptions) -> String
             );
             out.push_str("| Result | Control | Severity | Field | Finding | Remediation |\n");
             out.push_str("|---|---|---|---|---|---|\n");
-            for c in results
-                .object_checks(o)
-                .iter()
-                .filter(|c| matches!(c.status, Status::Fail | Status::Warn))
-            {
+            for c in results.flagged_checks(o) {
                 let _ = writeln!(
                     out,
                     "| {} | {} | {} | {} | {} | {} |",

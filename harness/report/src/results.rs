@@ -219,6 +219,22 @@ impl<'a> Results<'a> {
         &self.checks[o.checks.clone()]
     }
 
+    /// Objects with at least one failed or warned check: the "failures by
+    /// resource" section every readable format has.
+    pub fn flagged_objects(&self) -> Vec<&ObjectResult<'a>> {
+        self.objects
+            .iter()
+            .filter(|o| o.counts.fail + o.counts.warn > 0)
+            .collect()
+    }
+
+    /// The failed and warned checks of one object, in report order.
+    pub fn flagged_checks(&self, o: &ObjectResult<'a>) -> impl Iterator<Item = &Check<'a>> {
+        self.object_checks(o)
+            .iter()
+            .filter(|c| matches!(c.status, Status::Fail | Status::Warn))
+    }
+
     /// Checks with this status, in report order.
     pub fn with_status(&self, s: Status) -> impl Iterator<Item = &Check<'a>> {
         self.checks.iter().filter(move |c| c.status == s)

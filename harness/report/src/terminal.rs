@@ -207,11 +207,7 @@ pub fn render(scan: &Scan, results: &Results, options: &RenderOptions) -> String
         }
     }
 
-    let flagged: Vec<_> = results
-        .objects
-        .iter()
-        .filter(|o| o.counts.fail + o.counts.warn > 0)
-        .collect();
+    let flagged = results.flagged_objects();
     if !flagged.is_empty() {
         let _ = writeln!(out, "\n{}", st.bold("Failures by resource"));
         for o in flagged {
