@@ -9,6 +9,9 @@ mod common;
 #[path = "../report/tests/support/xsd.rs"]
 mod xsd;
 
+#[path = "../report/tests/support/crd.rs"]
+mod crd;
+
 use common::{cli, dist, dist_module, workspace};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -599,34 +602,12 @@ fn settings_per_module_select_controls_and_invalid_settings_exit_2() {
 // ---------------------------------------------------------------------------
 // Outputs
 
-/// The v1alpha2 `openAPIV3Schema` of a wgpolicyk8s.io CRD, made strict as the
-/// report crate's tests do: an unknown field (which the API server would
-/// prune) is an error.
+/// The strict v1alpha2 schema of a wgpolicyk8s.io CRD, as the report crate's
+/// tests validate against it.
 fn crd_schema(file: &str) -> jsonschema::Validator {
     let text = std::fs::read_to_string(workspace().join("harness/report/tests/schemas").join(file))
         .unwrap();
-    let crd: Value = serde_yaml::from_str(&text).unwrap();
-    let version = crd["spec"]["versions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["name"] == "v1alpha2")
-        .expect("the CRD serves v1alpha2");
-    let mut schema = version["schema"]["openAPIV3Schema"].clone();
-    fn strict(v: &mut Value) {
-        match v {
-            Value::Object(m) => {
-                if m.contains_key("properties") && !m.contains_key("additionalProperties") {
-                    m.insert("additionalProperties".into(), Value::Bool(false));
-                }
-                m.values_mut().for_each(strict);
-            }
-            Value::Array(a) => a.iter_mut().for_each(strict),
-            _ => {}
-        }
-    }
-    strict(&mut schema);
-    jsonschema::validator_for(&schema).expect("schema compiles")
+    jsonschema::validator_for(&crd::v1alpha2_schema(&text)).expect("schema compiles")
 }
 
 fn assert_valid(validator: &jsonschema::Validator, doc: &Value, what: &str) {

@@ -384,31 +384,9 @@ fn json_output_follows_its_published_schema() {
     assert_eq!(v["inputErrors"][0]["document"], 2);
 }
 
-/// The v1alpha2 `openAPIV3Schema` of a CRD file, made strict: unknown fields
-/// (which the API server would silently prune) are errors.
+/// The strict v1alpha2 schema of a CRD file under tests/.
 fn crd_schema(file: &str) -> Value {
-    let crd: Value = serde_yaml::from_str(&support::read(file)).unwrap();
-    let version = crd["spec"]["versions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["name"] == "v1alpha2")
-        .expect("the CRD serves v1alpha2");
-    let mut schema = version["schema"]["openAPIV3Schema"].clone();
-    fn strict(v: &mut Value) {
-        match v {
-            Value::Object(m) => {
-                if m.contains_key("properties") && !m.contains_key("additionalProperties") {
-                    m.insert("additionalProperties".into(), Value::Bool(false));
-                }
-                m.values_mut().for_each(strict);
-            }
-            Value::Array(a) => a.iter_mut().for_each(strict),
-            _ => {}
-        }
-    }
-    strict(&mut schema);
-    schema
+    support::crd::v1alpha2_schema(&support::read(file))
 }
 
 fn policy_reports(scan: &Scan, layout: report::policyreport::Layout) -> Vec<Value> {

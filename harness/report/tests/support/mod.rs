@@ -1,6 +1,7 @@
 //! Shared by the integration tests (each test file uses a part of it).
 #![allow(dead_code)]
 
+pub mod crd;
 pub mod family;
 pub mod xsd;
 
