@@ -147,7 +147,7 @@ fn malformed_objects_get_answers_never_panics() {
             &kit::Snapshot::new(vec![
                 json!({"kind": "NetworkPolicy", "apiVersion": "networking.k8s.io/v1", "spec": 1, "metadata": {"namespace": "default"}}),
             ]) as &dyn kit::Cluster,
-            &Failing,
+            &FAILING,
         ] {
             let mut req = request(kind, op, "default", object.clone());
             if op == "CONNECT" {

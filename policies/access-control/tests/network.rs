@@ -187,7 +187,7 @@ fn failing_cluster_refuses_the_workload() {
         let r = evaluate(
             workload_req("StatefulSet", "team-a"),
             only(c, Value::Null),
-            &Failing,
+            &FAILING,
         );
         assert_denied(
             &r,
@@ -200,7 +200,7 @@ fn failing_cluster_refuses_the_workload() {
     }
     // Exempting the namespace skips the finding (the lookup still fails, harmlessly).
     let settings = json!({"controls": ["namespace-default-deny"], "exemptions": [{"namespaces": ["team-a"], "reason": "migration"}]});
-    assert_allowed(&evaluate(workload_req("Pod", "team-a"), settings, &Failing));
+    assert_allowed(&evaluate(workload_req("Pod", "team-a"), settings, &FAILING));
 }
 
 #[test]

@@ -259,7 +259,7 @@ fn failing_cluster_refuses_with_the_host_error() {
         "ClusterRoleBinding",
         binding("ClusterRoleBinding", "ClusterRole", "view", devs()),
         Value::Null,
-        &Failing,
+        &FAILING,
     );
     assert_denied(
         &r,
@@ -278,7 +278,7 @@ fn failing_cluster_refuses_with_the_host_error() {
             binding("ClusterRoleBinding", "ClusterRole", "view", devs()),
         ),
         settings,
-        &Failing,
+        &FAILING,
     );
     assert_allowed(&r);
     assert!(

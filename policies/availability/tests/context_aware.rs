@@ -99,7 +99,7 @@ fn replicated_workloads_need_a_budget_selecting_their_pods() {
         &deployment("web", 1, "web"),
         "CREATE",
         s.clone(),
-        &Failing,
+        &FAILING,
     ));
     allowed(&evaluate(
         &deployment("web", 3, "web"),
@@ -150,14 +150,14 @@ fn failed_lookups_degrade_to_a_clear_finding() {
         "namespace-resource-quota",
         "namespace-limit-range",
     ] {
-        let r = evaluate_with(&d, "CREATE", only(control, json!({})), &Failing);
+        let r = evaluate_with(&d, "CREATE", only(control, json!({})), &FAILING);
         denied(&r, control, &["could not verify", HOST_ERROR]);
     }
     let r = evaluate_with(
         &hpa("web", "Deployment", "web", 2),
         "CREATE",
         only("hpa-target-exists", json!({})),
-        &Failing,
+        &FAILING,
     );
     denied(
         &r,
@@ -171,7 +171,7 @@ fn failed_lookups_degrade_to_a_clear_finding() {
         &pdb("web", app("web"), json!({"minAvailable": 1})),
         "CREATE",
         only("pdb-hpa-coherence", json!({})),
-        &Failing,
+        &FAILING,
     );
     denied(
         &r,
@@ -197,7 +197,7 @@ fn failed_lookups_degrade_to_a_clear_finding() {
         &d,
         "CREATE",
         json!({"controls": ["pdb-required"], "warnOnly": ["context-aware"]}),
-        &Failing,
+        &FAILING,
     );
     allowed(&r);
 }
@@ -430,7 +430,7 @@ fn autoscaler_admission_against_its_target_and_budgets() {
     ));
     let mut rollout = hpa("web", "Rollout", "web", 2);
     rollout["spec"]["scaleTargetRef"]["apiVersion"] = json!("argoproj.io/v1alpha1");
-    allowed(&evaluate_with(&rollout, "CREATE", s, &Failing));
+    allowed(&evaluate_with(&rollout, "CREATE", s, &FAILING));
 }
 
 #[test]
@@ -629,8 +629,8 @@ fn workloads_are_admitted_only_into_bounded_namespaces() {
     // Derived objects and updates are never gated, and trigger no lookup.
     let mut owned = wrap("Pod", good_spec());
     owned["metadata"]["ownerReferences"] = json!([{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-1", "uid": "u", "controller": true}]);
-    allowed(&evaluate_with(&owned, "CREATE", s.clone(), &Failing));
-    allowed(&evaluate_with(&d, "UPDATE", s.clone(), &Failing));
+    allowed(&evaluate_with(&owned, "CREATE", s.clone(), &FAILING));
+    allowed(&evaluate_with(&d, "UPDATE", s.clone(), &FAILING));
     // A bare object without namespace is looked up in default.
     let mut no_ns = wrap("Pod", good_spec());
     no_ns["metadata"]

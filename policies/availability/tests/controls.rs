@@ -1223,7 +1223,7 @@ fn the_default_set_admits_a_well_configured_workload_and_reports_criteria() {
         "{criteria}"
     );
     // Context-aware controls are never on by default: no lookups, so no failure without context.
-    let r = evaluate_with(&d, "CREATE", json!({}), &Failing);
+    let r = evaluate_with(&d, "CREATE", json!({}), &FAILING);
     allowed(&r);
 }
 

@@ -193,7 +193,7 @@ fn hostile_payloads_are_refused_cleanly() {
         b"{\"request\": {\"kind\": {\"kind\": \"PodDisruptionBudget\"}, \"operation\": \"CREATE\", \"object\": []}, \"settings\": {\"controls\": [\"all\"]}}",
         b"{\"request\": {\"kind\": {\"kind\": \"Pod\"}, \"operation\": \"CREATE\", \"object\": {\"spec\": {}}}, \"settings\": {\"parameters\": {\"resources-bounds\": {\"maxCpuLimit\": 5}}}}",
     ] {
-        let r = evaluate_payload(payload, &Failing);
+        let r = evaluate_payload(payload, &FAILING);
         assert!(r.accepted || r.code.is_some() || r.message.is_some(), "{r:?}");
     }
     // Settings are validated by validate_settings too.

@@ -70,6 +70,29 @@ impl Cluster for NoCluster {
 /// A host call's answer: the response bytes or the host's error text.
 type HostAnswer = Result<Vec<u8>, String>;
 
+/// A cluster whose every lookup fails with the message `error` makes from the
+/// kind asked for (`SubjectAccessReview` for `can_i`): a host that refuses
+/// context, for tests of how controls degrade.
+pub struct Refusing(pub fn(&str) -> String);
+
+impl Cluster for Refusing {
+    fn list(
+        &self,
+        _: &str,
+        kind: &str,
+        _: Option<&str>,
+        _: Option<&str>,
+    ) -> Result<Vec<Value>, String> {
+        Err((self.0)(kind))
+    }
+    fn get(&self, _: &str, kind: &str, _: Option<&str>, _: &str) -> Result<Option<Value>, String> {
+        Err((self.0)(kind))
+    }
+    fn can_i(&self, _: &str, _: &[String], _: &Access) -> Result<bool, String> {
+        Err((self.0)("SubjectAccessReview"))
+    }
+}
+
 /// The Kubewarden host's `kubernetes` capabilities. Answers are memoised for
 /// the evaluation, since several controls often ask the same question.
 #[derive(Default)]

@@ -134,29 +134,9 @@ pub fn annotation<'a>(r: &'a Value, key: &str) -> Option<&'a str> {
 }
 
 /// A cluster whose every call fails, like a host without context access.
-pub struct Failing;
-
-impl Cluster for Failing {
-    fn list(
-        &self,
-        _: &str,
-        kind: &str,
-        _: Option<&str>,
-        _: Option<&str>,
-    ) -> Result<Vec<Value>, String> {
-        Err(format!(
-            "Policy has not been granted access to Kubernetes {kind} resources"
-        ))
-    }
-    fn get(&self, _: &str, kind: &str, _: Option<&str>, _: &str) -> Result<Option<Value>, String> {
-        Err(format!(
-            "Policy has not been granted access to Kubernetes {kind} resources"
-        ))
-    }
-    fn can_i(&self, _: &str, _: &[String], _: &Access) -> Result<bool, String> {
-        Err("can_i failed".into())
-    }
-}
+pub const FAILING: kit::cluster::Refusing = kit::cluster::Refusing(|kind| {
+    format!("Policy has not been granted access to Kubernetes {kind} resources")
+});
 
 /// A cluster that counts its calls, to prove lookups happen only when needed.
 #[derive(Default)]

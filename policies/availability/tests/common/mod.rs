@@ -4,7 +4,6 @@
 #![allow(dead_code)]
 
 use kit::Cluster;
-use kit::cluster::Access;
 use serde_json::{Value, json};
 
 pub const NS: &str = "team-a";
@@ -170,26 +169,8 @@ pub fn denied(r: &Answer, control: &str, parts: &[&str]) {
     }
 }
 
-/// A cluster whose every lookup fails, like a host without context.
-pub struct Failing;
-
 pub const HOST_ERROR: &str =
     "host capability kubernetes/list_resources_by_namespace failed: connection refused";
 
-impl Cluster for Failing {
-    fn list(
-        &self,
-        _: &str,
-        _: &str,
-        _: Option<&str>,
-        _: Option<&str>,
-    ) -> Result<Vec<Value>, String> {
-        Err(HOST_ERROR.into())
-    }
-    fn get(&self, _: &str, _: &str, _: Option<&str>, _: &str) -> Result<Option<Value>, String> {
-        Err(HOST_ERROR.into())
-    }
-    fn can_i(&self, _: &str, _: &[String], _: &Access) -> Result<bool, String> {
-        Err(HOST_ERROR.into())
-    }
-}
+/// A cluster whose every lookup fails, like a host without context.
+pub const FAILING: kit::cluster::Refusing = kit::cluster::Refusing(|_| HOST_ERROR.to_string());
