@@ -91,8 +91,10 @@ enum Command {
     Replay {
         #[arg(long, default_value = "dist")]
         dist: PathBuf,
-        #[arg(long, default_value = "tests/fixtures")]
-        fixtures: PathBuf,
+        /// Fixture folders (repeatable); default: `tests/fixtures` and every
+        /// family's `policies/<family>/fixtures`.
+        #[arg(long)]
+        fixtures: Vec<PathBuf>,
         /// Only fixtures whose file name or description contains this.
         #[arg(long)]
         filter: Option<String>,

@@ -269,36 +269,7 @@ fn implied_subresource(kind: &str) -> Option<&'static str> {
     }
 }
 
-/// Kinds without a namespace.
-const CLUSTER_SCOPED: &[&str] = &[
-    "Namespace",
-    "Node",
-    "PersistentVolume",
-    "ClusterRole",
-    "ClusterRoleBinding",
-    "StorageClass",
-    "PriorityClass",
-    "RuntimeClass",
-    "IngressClass",
-    "CustomResourceDefinition",
-    "APIService",
-    "ValidatingWebhookConfiguration",
-    "MutatingWebhookConfiguration",
-    "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding",
-    "CSIDriver",
-    "CSINode",
-    "VolumeAttachment",
-    "CertificateSigningRequest",
-    "PodSecurityPolicy",
-    "ClusterAdmissionPolicy",
-    "ClusterAdmissionPolicyGroup",
-    "PolicyServer",
-];
-
-pub fn is_cluster_scoped(kind: &str) -> bool {
-    CLUSTER_SCOPED.contains(&kind)
-}
+pub use kit::kinds::is_cluster_scoped;
 
 fn resource_of(kind: &GroupVersionKind) -> GroupVersionResource {
     GroupVersionResource {

@@ -98,8 +98,10 @@ fn default_severity() -> Severity {
 impl ControlInfo {
     /// Whether a scan (a CREATE of the main resource) runs this control on an
     /// object of `kind`: the same test as the kit engine's `applies`.
-    pub fn applies_to(&self, kind: &str) -> bool {
-        self.kinds.iter().any(|k| k == kind)
+    pub fn applies_to(&self, group: &str, kind: &str) -> bool {
+        self.kinds
+            .iter()
+            .any(|k| kit::kinds::matches(k, group, kind))
             && (self.operations.is_empty() || self.operations.iter().any(|o| o == "CREATE"))
             && (self.subresources.is_empty() || self.subresources.iter().any(|s| s.is_empty()))
     }
@@ -231,12 +233,12 @@ mod tests {
     #[test]
     fn applies_only_to_main_resource_creates() {
         let mut c = control("a", &[]);
-        assert!(c.applies_to("Pod") && !c.applies_to("Deployment"));
+        assert!(c.applies_to("", "Pod") && !c.applies_to("", "Deployment"));
         c.subresources = vec!["exec".into()];
-        assert!(!c.applies_to("Pod"));
+        assert!(!c.applies_to("", "Pod"));
         c.subresources = vec![];
         c.operations = vec!["CONNECT".into()];
-        assert!(!c.applies_to("Pod"));
+        assert!(!c.applies_to("", "Pod"));
     }
 
     #[test]

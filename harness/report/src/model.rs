@@ -8,45 +8,11 @@ use serde::Serialize;
 use serde_json::Value;
 use std::time::{Duration, SystemTime};
 
-/// Kinds of the built-in API that are cluster-scoped. Everything else is taken
+/// Cluster-scoped kinds, declared once in the kit. Everything else is taken
 /// as namespaced: the CRDs a scan meets are overwhelmingly namespaced, and a
 /// wrong guess only moves a result between a PolicyReport and the
 /// ClusterPolicyReport.
-pub const CLUSTER_SCOPED_KINDS: &[&str] = &[
-    "APIService",
-    "CertificateSigningRequest",
-    "ClusterAdmissionPolicy",
-    "ClusterAdmissionPolicyGroup",
-    "ClusterPolicyReport",
-    "ClusterRole",
-    "ClusterRoleBinding",
-    "ComponentStatus",
-    "CSIDriver",
-    "CSINode",
-    "CustomResourceDefinition",
-    "FlowSchema",
-    "IngressClass",
-    "MutatingAdmissionPolicy",
-    "MutatingAdmissionPolicyBinding",
-    "MutatingWebhookConfiguration",
-    "Namespace",
-    "Node",
-    "PersistentVolume",
-    "PodSecurityPolicy",
-    "PriorityClass",
-    "PriorityLevelConfiguration",
-    "RuntimeClass",
-    "SelfSubjectAccessReview",
-    "SelfSubjectReview",
-    "SelfSubjectRulesReview",
-    "StorageClass",
-    "SubjectAccessReview",
-    "TokenReview",
-    "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding",
-    "ValidatingWebhookConfiguration",
-    "VolumeAttachment",
-];
+pub use kit::kinds::CLUSTER_SCOPED as CLUSTER_SCOPED_KINDS;
 
 /// The namespace a namespaced object without `metadata.namespace` lands in
 /// when applied without `-n`.

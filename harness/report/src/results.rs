@@ -274,7 +274,7 @@ pub fn analyse(scan: &Scan) -> Results<'_> {
             .unwrap_or(usize::MAX)
     };
     // Applicable controls per module and kind, computed once.
-    let mut applicable: HashMap<(&str, &str), Vec<&ControlInfo>> = HashMap::new();
+    let mut applicable: HashMap<(&str, &str, &str), Vec<&ControlInfo>> = HashMap::new();
 
     let mut results = Results::default();
     for (k, object) in objects {
@@ -288,8 +288,12 @@ pub fn analyse(scan: &Scan) -> Results<'_> {
         for e in evals {
             let module = scan.module(&e.module);
             let controls = applicable
-                .entry((e.module.as_str(), object.kind.as_str()))
-                .or_insert_with(|| applicable_controls(module, &object.kind));
+                .entry((
+                    e.module.as_str(),
+                    object.api_version.as_str(),
+                    object.kind.as_str(),
+                ))
+                .or_insert_with(|| applicable_controls(module, &object.api_version, &object.kind));
             check_evaluation(object, e, module, controls, &mut results);
         }
         let end = results.checks.len();
@@ -318,13 +322,18 @@ pub fn analyse(scan: &Scan) -> Results<'_> {
     results
 }
 
-fn applicable_controls<'a>(module: Option<&'a Module>, kind: &str) -> Vec<&'a ControlInfo> {
+fn applicable_controls<'a>(
+    module: Option<&'a Module>,
+    api_version: &str,
+    kind: &str,
+) -> Vec<&'a ControlInfo> {
+    let group = kit::kinds::group_of(api_version);
     module
         .map(|m| {
             m.catalogue
                 .controls
                 .iter()
-                .filter(|c| m.selection.enabled(c) && c.applies_to(kind))
+                .filter(|c| m.selection.enabled(c) && c.applies_to(group, kind))
                 .collect()
         })
         .unwrap_or_default()

@@ -23,6 +23,12 @@ pub fn native_family(module: &str) -> Option<&'static kit::Family> {
     match module {
         "access-control" => Some(&access_control::FAMILY),
         "availability" => Some(&availability::FAMILY),
+        "cluster-hardening" => Some(&cluster_hardening::FAMILY),
+        "confidentiality" => Some(&confidentiality::FAMILY),
+        "encryption" => Some(&encryption::FAMILY),
+        "images" => Some(&images::FAMILY),
+        "privacy" => Some(&privacy::FAMILY),
+        "processing-integrity" => Some(&processing_integrity::FAMILY),
         _ => None,
     }
 }

@@ -7,7 +7,7 @@ use crate::fixtures::{self, Case};
 use anyhow::Result;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -121,14 +121,43 @@ pub fn parallel_map<T: Send>(n: usize, work: impl Fn(usize) -> T + Sync) -> Vec<
         .collect()
 }
 
-pub fn replay(host: &Host, dist: &Path, fixtures_dir: &Path, filter: Option<&str>) -> Result<bool> {
+/// The fixture folders replayed when none is named: the suite-wide ones and
+/// each family's own (`policies/<family>/fixtures`).
+pub fn default_fixture_dirs() -> Vec<PathBuf> {
+    let mut dirs = vec![PathBuf::from("tests/fixtures")];
+    if let Ok(entries) = std::fs::read_dir("policies") {
+        let mut families: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path().join("fixtures")))
+            .filter(|p| p.is_dir())
+            .collect();
+        families.sort();
+        dirs.extend(families);
+    }
+    dirs
+}
+
+pub fn replay(
+    host: &Host,
+    dist: &Path,
+    fixture_dirs: &[PathBuf],
+    filter: Option<&str>,
+) -> Result<bool> {
+    let fixture_dirs = if fixture_dirs.is_empty() {
+        default_fixture_dirs()
+    } else {
+        fixture_dirs.to_vec()
+    };
     let modules: Vec<Arc<LoadedModule>> = dist_modules(dist)?
         .iter()
         .map(|p| host.load(p))
         .collect::<Result<_>>()?;
     let mut cases: Vec<Case> = Vec::new();
     let mut failures: Vec<String> = Vec::new();
-    for file in fixtures::fixture_files(fixtures_dir)? {
+    let mut files = Vec::new();
+    for dir in &fixture_dirs {
+        files.extend(fixtures::fixture_files(dir)?);
+    }
+    for file in files {
         let file_matches = filter.is_none_or(|f| file.to_string_lossy().contains(f));
         for (i, doc) in fixtures::parse_file(&file)?.into_iter().enumerate() {
             let document = i + 1;

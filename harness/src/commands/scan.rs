@@ -293,17 +293,12 @@ pub fn load_modules(
     Ok(modules)
 }
 
-/// Cluster-scoped by either the harness's or the report's list.
-fn cluster_scoped(kind: &str) -> bool {
-    request::is_cluster_scoped(kind) || report::model::CLUSTER_SCOPED_KINDS.contains(&kind)
-}
-
 /// The object as the API server stores it: namespaced objects without a
 /// namespace get `default_ns`.
 fn with_namespace(value: &Value, default_ns: &str) -> Value {
     let mut value = value.clone();
     let kind = value.get("kind").and_then(Value::as_str).unwrap_or("");
-    if !cluster_scoped(kind) {
+    if !request::is_cluster_scoped(kind) {
         let missing =
             kit::json::get_str(&value, &["metadata", "namespace"]).is_none_or(str::is_empty);
         if missing && let Some(o) = value.as_object_mut() {
@@ -322,7 +317,7 @@ fn with_namespace(value: &Value, default_ns: &str) -> Value {
 /// evaluated in.
 fn reference(object: &Object, default_ns: &str) -> ObjectRef {
     let r = object.reference();
-    if cluster_scoped(object.kind()) {
+    if request::is_cluster_scoped(object.kind()) {
         r
     } else {
         r.with_default_namespace(default_ns)
@@ -397,7 +392,7 @@ impl Evaluator<'_> {
     fn admission_request(&self, object: &Object) -> Result<Value> {
         let value = with_namespace(&object.value, self.default_namespace);
         let mut request = request::wrap_object(value, &Wrap::default())?;
-        if cluster_scoped(object.kind()) {
+        if request::is_cluster_scoped(object.kind()) {
             // wrap_object's own list may not know the kind.
             request.namespace = None;
             request.object = Some(object.value.clone());

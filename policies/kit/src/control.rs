@@ -72,15 +72,19 @@ pub const POD_KINDS: &[&str] = &[
 pub enum KindSet {
     /// Every Pod-bearing kind; the check gets the pod template through `Ctx::pod`.
     PodBearing,
-    /// Exactly these kinds (by `kind`, group-agnostic).
+    /// Exactly these kinds. An entry is `group/Kind` (e.g.
+    /// `networking.k8s.io/Ingress`, `/Service` for the core group), which
+    /// matches that API group only, or a bare `Kind`, which matches the kind in
+    /// any group (kept for the built-in kinds whose name is unambiguous).
     Only(&'static [&'static str]),
 }
 
 impl KindSet {
-    pub fn contains(&self, kind: &str) -> bool {
+    /// Whether an object of `kind` in API `group` is looked at.
+    pub fn contains(&self, group: &str, kind: &str) -> bool {
         match self {
             KindSet::PodBearing => POD_KINDS.contains(&kind),
-            KindSet::Only(kinds) => kinds.contains(&kind),
+            KindSet::Only(kinds) => kinds.iter().any(|k| crate::kinds::matches(k, group, kind)),
         }
     }
 
@@ -211,7 +215,18 @@ pub type ParamsCheck = fn(&Params) -> Result<(), String>;
 /// Validation of a family's options taken together.
 pub type OptionsCheck = fn(&Map<String, Value>) -> Result<(), String>;
 
-/// A control of the suite.
+/// A control of the suite. Declare one with `..Control::DEFAULTS` so only what
+/// differs from the common case is written:
+///
+/// ```ignore
+/// pub static CONTROL: Control = Control {
+///     id: "ingress-tls", title: "...", rationale: "...", remediation: "...",
+///     severity: Severity::High, tags: &["default"], criteria: Criteria { ... },
+///     kinds: KindSet::Only(&["networking.k8s.io/Ingress"]),
+///     check,
+///     ..Control::DEFAULTS
+/// };
+/// ```
 #[derive(Debug)]
 pub struct Control {
     /// Stable kebab-case id, unique across every family.
@@ -231,10 +246,44 @@ pub struct Control {
     pub params: &'static [Param],
     /// Cross-field checks of this control's parameters, beyond their types.
     pub validate_params: Option<ParamsCheck>,
+    /// Cluster resources the check looks up through context (`apiVersion`,
+    /// `kind`), e.g. `("storage.k8s.io/v1", "StorageClass")`: what a
+    /// policy-server must grant for the control to give a verdict.
+    pub reads: &'static [(&'static str, &'static str)],
     pub check: fn(&Ctx) -> Vec<Finding>,
 }
 
+fn no_findings(_: &Ctx) -> Vec<Finding> {
+    Vec::new()
+}
+
 impl Control {
+    /// The common case every declaration starts from: Pod-bearing kinds,
+    /// CREATE and UPDATE of the main resource, no parameters. `id`, `title`,
+    /// `rationale`, `remediation`, `criteria` and `check` must be overridden;
+    /// `catalogue::check_family` refuses a control that keeps the empty ones.
+    pub const DEFAULTS: Control = Control {
+        id: "",
+        title: "",
+        rationale: "",
+        remediation: "",
+        severity: Severity::Medium,
+        tags: &[],
+        criteria: Criteria {
+            soc2: &[],
+            iso27001: &[],
+            pss: &[],
+            cis: &[],
+        },
+        kinds: KindSet::PodBearing,
+        operations: CREATE_UPDATE,
+        subresources: &[],
+        params: &[],
+        validate_params: None,
+        reads: &[],
+        check: no_findings,
+    };
+
     pub fn param(&self, name: &str) -> Option<&'static Param> {
         self.params.iter().find(|p| p.name == name)
     }

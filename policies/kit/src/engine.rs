@@ -29,7 +29,7 @@ pub fn validate(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> Vec<u
 
 /// Whether `control` looks at this request at all.
 fn applies(control: &Control, request: &Request, op: Operation) -> bool {
-    if !control.kinds.contains(&request.kind) || !control.operations.contains(&op) {
+    if !control.kinds.contains(&request.group, &request.kind) || !control.operations.contains(&op) {
         return false;
     }
     let sub = request.sub_resource.as_str();

@@ -15,14 +15,19 @@ pub mod control;
 pub mod engine;
 pub mod evidence;
 pub mod exemptions;
+pub mod flags;
 pub mod glob;
 pub mod json;
+pub mod kinds;
 pub mod labels;
 pub mod pod;
 pub mod rbac;
 pub mod request;
 pub mod response;
 pub mod settings;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod testing;
+pub mod value;
 
 pub use cluster::{Cluster, NoCluster, Snapshot};
 pub use control::{
@@ -30,6 +35,7 @@ pub use control::{
 };
 pub use pod::{Container, ContainerList, PodTemplate};
 pub use request::Request;
+pub use value::{Flag, Int};
 
 /// Re-exported so family crates need no direct waPC dependency.
 pub use kubewarden_policy_sdk::wapc_guest;

@@ -86,7 +86,12 @@ impl Request {
             .unwrap_or_default();
         Ok(Request {
             uid: text(&m, &["uid"]),
-            group: text(&m, &["kind", "group"]),
+            group: if m.contains_key("kind") {
+                text(&m, &["kind", "group"])
+            } else {
+                crate::kinds::group_of(json::get_str(&object, &["apiVersion"]).unwrap_or_default())
+                    .to_string()
+            },
             version: text(&m, &["kind", "version"]),
             resource: text(&m, &["resource", "resource"]),
             sub_resource: text(&m, &["subResource"]),

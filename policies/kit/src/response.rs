@@ -21,18 +21,53 @@ pub struct Report {
     pub exempted: Vec<(&'static Control, String)>,
 }
 
+/// Findings spelled out per control in a message; the rest are counted.
+pub const MAX_FINDINGS_SHOWN: usize = 5;
+/// Longest description of one finding in a message.
+pub const MAX_FINDING_CHARS: usize = 400;
+/// Longest rejection message (and longest warning). The API server copies the
+/// message into the client's error and the audit log; a 10,000-container object
+/// must not turn into a multi-megabyte answer.
+pub const MAX_MESSAGE_CHARS: usize = 16 * 1024;
+
+/// `s` cut to at most `max` bytes on a character boundary, with `…` when cut.
+pub fn truncate(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if s.len() <= max {
+        return s.into();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end]).into()
+}
+
 fn describe_finding(f: &Finding) -> String {
-    match &f.container {
+    let text = match &f.container {
         Some((name, _)) if !f.path.is_empty() => {
-            format!("container \"{name}\" at {}: {}", f.path, f.message)
+            format!(
+                "container \"{}\" at {}: {}",
+                truncate(name, 80),
+                f.path,
+                f.message
+            )
         }
         _ if f.path.is_empty() => f.message.clone(),
         _ => format!("{}: {}", f.path, f.message),
-    }
+    };
+    truncate(&text, MAX_FINDING_CHARS).into_owned()
 }
 
-fn control_line(control: &Control, findings: &[Finding]) -> String {
-    let what: Vec<String> = findings.iter().map(describe_finding).collect();
+/// `[id] title: finding; finding; ... and N more. Fix: remediation`.
+pub fn control_line(control: &Control, findings: &[Finding]) -> String {
+    let mut what: Vec<String> = findings
+        .iter()
+        .take(MAX_FINDINGS_SHOWN)
+        .map(describe_finding)
+        .collect();
+    if findings.len() > MAX_FINDINGS_SHOWN {
+        what.push(format!("and {} more", findings.len() - MAX_FINDINGS_SHOWN));
+    }
     format!(
         "[{}] {}: {}. Fix: {}",
         control.id,
@@ -40,6 +75,25 @@ fn control_line(control: &Control, findings: &[Finding]) -> String {
         what.join("; "),
         control.remediation
     )
+}
+
+/// Joins message lines, stopping before `MAX_MESSAGE_CHARS` with a count of
+/// the controls left out (they stay in the audit annotations).
+fn bounded_lines(head: String, lines: impl ExactSizeIterator<Item = String>) -> String {
+    let total = lines.len();
+    let mut out = head;
+    for (i, line) in lines.enumerate() {
+        if out.len() + line.len() + 1 > MAX_MESSAGE_CHARS {
+            out.push_str(&format!(
+                "\n… and {} more control(s); see the audit annotation {ANNOTATION_VIOLATIONS}",
+                total - i
+            ));
+            break;
+        }
+        out.push('\n');
+        out.push_str(&line);
+    }
+    out
 }
 
 fn ids(list: &[(&'static Control, Vec<Finding>)]) -> String {
@@ -83,17 +137,19 @@ impl Report {
         let warnings: Vec<String> = self
             .warned
             .iter()
-            .map(|(c, fs)| format!("{}: {}", request.describe(), control_line(c, fs)))
+            .map(|(c, fs)| {
+                let line = format!("{}: {}", request.describe(), control_line(c, fs));
+                truncate(&line, MAX_MESSAGE_CHARS).into_owned()
+            })
             .collect();
         let message = (!self.denied.is_empty()).then(|| {
             let n = self.denied.len();
-            let mut lines = vec![format!(
+            let head = format!(
                 "{} violates {n} kube-soc2 control{}:",
                 request.describe(),
                 if n == 1 { "" } else { "s" }
-            )];
-            lines.extend(self.denied.iter().map(|(c, fs)| control_line(c, fs)));
-            lines.join("\n")
+            );
+            bounded_lines(head, self.denied.iter().map(|(c, fs)| control_line(c, fs)))
         });
         ValidationResponse {
             accepted: message.is_none(),

@@ -1,7 +1,6 @@
 //! The kit's evaluation contract, on a small test family: opt-in, skip,
 //! warn-only, exemptions, parameters, response shape and bad input.
 
-use kit::control::CREATE_UPDATE;
 use kit::{
     Control, Criteria, Ctx, Family, Finding, KindSet, NoCluster, Param, ParamKind, Severity,
 };
@@ -58,12 +57,8 @@ static NO_LATEST: Control = Control {
         pss: &[],
         cis: &[],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check: no_latest,
+    ..Control::DEFAULTS
 };
 
 static MAX_CONTAINERS: Control = Control {
@@ -79,17 +74,14 @@ static MAX_CONTAINERS: Control = Control {
         pss: &[],
         cis: &[],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[Param {
         name: "max",
         kind: ParamKind::Integer { min: 1, max: 100 },
         default: "2",
         description: "d",
     }],
-    validate_params: None,
     check: max_containers,
+    ..Control::DEFAULTS
 };
 
 static OWNER: Control = Control {
@@ -106,16 +98,14 @@ static OWNER: Control = Control {
         cis: &[],
     },
     kinds: KindSet::Only(&["ConfigMap", "Deployment"]),
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[Param {
         name: "label",
         kind: ParamKind::String,
         default: "\"owner\"",
         description: "d",
     }],
-    validate_params: None,
     check: owner_label,
+    ..Control::DEFAULTS
 };
 
 static FAMILY: Family = Family {

@@ -1,7 +1,6 @@
 //! Evidence recorded by a check reaches the response's audit annotations,
 //! whatever the verdict, and never leaks into the next evaluation.
 
-use kit::control::CREATE_UPDATE;
 use kit::{Control, Criteria, Ctx, Family, Finding, KindSet, NoCluster, Severity};
 use serde_json::{Value, json};
 
@@ -44,11 +43,8 @@ static CONTROL: Control = Control {
         cis: &[],
     },
     kinds: KindSet::Only(&["ConfigMap"]),
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 static FAMILY: Family = Family {

@@ -5,7 +5,7 @@
 //! imitations. `scan_of` is also the reference for how the harness wires
 //! `scan`: load, evaluate every object with every module, collect, render.
 
-use kit::control::{CREATE_UPDATE, Finding as KitFinding};
+use kit::control::Finding as KitFinding;
 use kit::{Control, Criteria, Ctx, Family, KindSet, Severity};
 use report::{Evaluation, FamilyCatalogue, Module, Scan};
 use serde_json::{Value, json};
@@ -81,12 +81,8 @@ pub static PRIVILEGED: Control = Control {
         pss: &["Privileged Containers"],
         cis: &["5.2.2"],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check: privileged,
+    ..Control::DEFAULTS
 };
 
 pub static NON_ROOT: Control = Control {
@@ -102,12 +98,8 @@ pub static NON_ROOT: Control = Control {
         pss: &["Running as Non-root"],
         cis: &[],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check: non_root,
+    ..Control::DEFAULTS
 };
 
 pub static EXEC: Control = Control {
@@ -126,9 +118,8 @@ pub static EXEC: Control = Control {
     kinds: KindSet::Only(&["Pod"]),
     operations: &[kit::Operation::Connect],
     subresources: &["exec"],
-    params: &[],
-    validate_params: None,
     check: |_| vec![],
+    ..Control::DEFAULTS
 };
 
 pub static REPLICAS: Control = Control {
@@ -145,11 +136,8 @@ pub static REPLICAS: Control = Control {
         cis: &[],
     },
     kinds: KindSet::Only(&["Deployment", "StatefulSet"]),
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check: replicas,
+    ..Control::DEFAULTS
 };
 
 pub static LABELS: Control = Control {
@@ -172,11 +160,8 @@ pub static LABELS: Control = Control {
         "ConfigMap",
         "Namespace",
     ]),
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check: labels,
+    ..Control::DEFAULTS
 };
 
 pub static ACCESS: Family = Family {

@@ -3,7 +3,7 @@
 //! Admission labels at or above a configured level.
 
 use crate::controls::common::{allowed, quoted};
-use kit::control::{CREATE_UPDATE, Params};
+use kit::control::Params;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
 use serde_json::Value;
 
@@ -20,17 +20,14 @@ pub static WORKLOAD_NAMESPACE: Control = Control {
         pss: &[],
         cis: &["5.7.1", "5.7.4"],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[Param {
         name: "forbiddenNamespaces",
         kind: ParamKind::StringList,
         default: r#"["default"]"#,
         description: "Namespaces (globs) where no workload may run",
     }],
-    validate_params: None,
     check: check_workload_namespace,
+    ..Control::DEFAULTS
 };
 
 pub static PSA_LABELS: Control = Control {
@@ -47,8 +44,6 @@ pub static PSA_LABELS: Control = Control {
         cis: &["5.2.1"],
     },
     kinds: KindSet::Only(&["Namespace"]),
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[
         Param {
             name: "minimumLevel",
@@ -71,6 +66,7 @@ pub static PSA_LABELS: Control = Control {
     ],
     validate_params: Some(validate_psa),
     check: check_psa_labels,
+    ..Control::DEFAULTS
 };
 
 const LEVELS: [&str; 3] = ["privileged", "baseline", "restricted"];

@@ -94,6 +94,7 @@ pub static CONTROL: Control = Control {
     ],
     validate_params: Some(validate),
     check,
+    ..Control::DEFAULTS
 };
 
 fn validate(p: &Params) -> Result<(), String> {

@@ -2,7 +2,6 @@
 //! demand grows, never drop below a redundant floor, and scale something (A1.1).
 
 use super::context::{self, Autoscaler, HPA};
-use kit::control::CREATE_UPDATE;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 const HPA_KIND: &[&str] = &["HorizontalPodAutoscaler"];
@@ -16,8 +15,6 @@ pub static SANITY: Control = Control {
     tags: &["default", "autoscaling"],
     criteria: super::CAPACITY,
     kinds: KindSet::Only(HPA_KIND),
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[
         Param {
             name: "minReplicas",
@@ -32,8 +29,8 @@ pub static SANITY: Control = Control {
             description: "require explicit metrics (spec.metrics in autoscaling/v2, targetCPUUtilizationPercentage in autoscaling/v1)",
         },
     ],
-    validate_params: None,
     check: check_sanity,
+    ..Control::DEFAULTS
 };
 
 fn check_sanity(ctx: &Ctx) -> Vec<Finding> {
@@ -92,11 +89,8 @@ pub static TARGET_EXISTS: Control = Control {
     tags: &["autoscaling", "context-aware"],
     criteria: super::CAPACITY,
     kinds: KindSet::Only(HPA_KIND),
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check: check_target_exists,
+    ..Control::DEFAULTS
 };
 
 fn check_target_exists(ctx: &Ctx) -> Vec<Finding> {

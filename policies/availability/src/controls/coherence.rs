@@ -12,7 +12,6 @@
 
 use super::context::{self, Autoscaler, Budget, DEPLOYMENT, HPA, PDB, STATEFULSET};
 use super::replicas::REPLICATED;
-use kit::control::CREATE_UPDATE;
 use kit::{Control, Ctx, Finding, KindSet, Severity};
 use serde_json::Value;
 
@@ -30,16 +29,13 @@ pub static PDB_HPA: Control = Control {
         "PodDisruptionBudget",
         "HorizontalPodAutoscaler",
     ]),
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check: |ctx| match ctx.request.kind.as_str() {
         "PodDisruptionBudget" => on_budget(ctx),
         "HorizontalPodAutoscaler" => on_autoscaler(ctx),
         k if REPLICATED.contains(&k) => on_workload(ctx),
         _ => Vec::new(),
     },
+    ..Control::DEFAULTS
 };
 
 /// Findings about `budget` covering `workload` with `replicas`, and at the

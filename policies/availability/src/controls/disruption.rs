@@ -3,7 +3,6 @@
 
 use super::context::{self, Budget, PDB};
 use super::replicas::REPLICATED;
-use kit::control::CREATE_UPDATE;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static ALLOWS_EVICTION: Control = Control {
@@ -15,16 +14,14 @@ pub static ALLOWS_EVICTION: Control = Control {
     tags: &["default", "resilience"],
     criteria: super::REDUNDANCY,
     kinds: KindSet::Only(&["PodDisruptionBudget"]),
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[Param {
         name: "requireAlwaysAllow",
         kind: ParamKind::Bool,
         default: "false",
         description: "require spec.unhealthyPodEvictionPolicy: AlwaysAllow (Kubernetes 1.27+)",
     }],
-    validate_params: None,
     check: check_allows_eviction,
+    ..Control::DEFAULTS
 };
 
 fn check_allows_eviction(ctx: &Ctx) -> Vec<Finding> {
@@ -71,16 +68,14 @@ pub static REQUIRED: Control = Control {
     tags: &["resilience", "context-aware"],
     criteria: super::REDUNDANCY,
     kinds: KindSet::Only(REPLICATED),
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[Param {
         name: "minReplicas",
         kind: ParamKind::Integer { min: 1, max: 1000 },
         default: "2",
         description: "require a budget from this many replicas on",
     }],
-    validate_params: None,
     check: check_required,
+    ..Control::DEFAULTS
 };
 
 fn check_required(ctx: &Ctx) -> Vec<Finding> {

@@ -8,9 +8,8 @@
 //! server refuses them); sidecars (init containers with restartPolicy: Always)
 //! can, and are checked where the `sidecars` parameter says so.
 
-use kit::control::CREATE_UPDATE;
 use kit::pod::ContainerList;
-use kit::{Container, Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
+use kit::{Container, Control, Ctx, Finding, Param, ParamKind, Severity, json};
 use serde_json::Value;
 
 const TAGS_DEFAULT: &[&str] = &["default", "health"];
@@ -72,9 +71,6 @@ pub static LIVENESS_READINESS: Control = Control {
     severity: Severity::Medium,
     tags: TAGS_DEFAULT,
     criteria: super::RECOVERY,
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[
         Param {
             name: "liveness",
@@ -98,6 +94,7 @@ pub static LIVENESS_READINESS: Control = Control {
         }
     }),
     check: check_liveness_readiness,
+    ..Control::DEFAULTS
 };
 
 fn check_liveness_readiness(ctx: &Ctx) -> Vec<Finding> {
@@ -134,12 +131,9 @@ pub static STARTUP: Control = Control {
     severity: Severity::Low,
     tags: TAGS,
     criteria: super::RECOVERY,
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[SIDECARS],
-    validate_params: None,
     check: check_startup,
+    ..Control::DEFAULTS
 };
 
 fn check_startup(ctx: &Ctx) -> Vec<Finding> {
@@ -168,9 +162,6 @@ pub static TIMING: Control = Control {
     severity: Severity::Low,
     tags: TAGS,
     criteria: super::RECOVERY,
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[
         Param {
             name: "minPeriodSeconds",
@@ -199,6 +190,7 @@ pub static TIMING: Control = Control {
     ],
     validate_params: Some(|p| super::ordered(p, "minPeriodSeconds", "maxPeriodSeconds")),
     check: check_timing,
+    ..Control::DEFAULTS
 };
 
 fn check_timing(ctx: &Ctx) -> Vec<Finding> {
@@ -256,12 +248,8 @@ pub static DISTINCT: Control = Control {
     severity: Severity::Low,
     tags: TAGS,
     criteria: super::RECOVERY,
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check: check_distinct,
+    ..Control::DEFAULTS
 };
 
 const HANDLERS: [&str; 4] = ["exec", "httpGet", "tcpSocket", "grpc"];
@@ -305,17 +293,14 @@ pub static PORT_DECLARED: Control = Control {
     severity: Severity::Medium,
     tags: TAGS_DEFAULT,
     criteria: super::RECOVERY,
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[Param {
         name: "numericPorts",
         kind: ParamKind::Bool,
         default: "false",
         description: "also require numeric probe ports to be declared as a containerPort",
     }],
-    validate_params: None,
     check: check_port_declared,
+    ..Control::DEFAULTS
 };
 
 fn check_port_declared(ctx: &Ctx) -> Vec<Finding> {

@@ -1,7 +1,6 @@
 //! Priority: under contention the scheduler preempts lower-priority pods first,
 //! so which pods carry which PriorityClass decides what keeps running (A1.1).
 
-use kit::control::CREATE_UPDATE;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CLASS: Control = Control {
@@ -12,9 +11,6 @@ pub static CLASS: Control = Control {
     severity: Severity::Low,
     tags: &["priority"],
     criteria: super::CAPACITY,
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[
         Param {
             name: "required",
@@ -29,8 +25,8 @@ pub static CLASS: Control = Control {
             description: "PriorityClass names (globs) pods may use ([] = any)",
         },
     ],
-    validate_params: None,
     check: check_class,
+    ..Control::DEFAULTS
 };
 
 fn check_class(ctx: &Ctx) -> Vec<Finding> {
@@ -70,15 +66,12 @@ pub static GLOBAL_DEFAULT: Control = Control {
     tags: &["default", "priority"],
     criteria: super::CAPACITY,
     kinds: KindSet::Only(&["PriorityClass"]),
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[Param {
         name: "allowed",
         kind: ParamKind::StringList,
         default: "[]",
         description: "PriorityClass names (globs) that may set globalDefault: true",
     }],
-    validate_params: None,
     check: |ctx| {
         let object = ctx.object();
         if json::get_bool(object, &["globalDefault"]) != Some(true) {
@@ -93,6 +86,7 @@ pub static GLOBAL_DEFAULT: Control = Control {
             format!("PriorityClass {name} makes itself the global default but is not allow-listed"),
         )]
     },
+    ..Control::DEFAULTS
 };
 
 pub static CONTROLS: &[&Control] = &[&CLASS, &GLOBAL_DEFAULT];

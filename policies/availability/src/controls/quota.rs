@@ -9,7 +9,7 @@
 
 use super::context::{self, LIMIT_RANGE, RESOURCE_QUOTA};
 use kit::control::{Operation, Params};
-use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
+use kit::{Control, Ctx, Finding, Param, ParamKind, Severity, json};
 use serde_json::Value;
 
 const TAGS: &[&str] = &["quota", "context-aware"];
@@ -27,9 +27,7 @@ pub static RESOURCE_QUOTA_CONTROL: Control = Control {
     severity: Severity::Medium,
     tags: TAGS,
     criteria: super::CAPACITY,
-    kinds: KindSet::PodBearing,
     operations: &[Operation::Create],
-    subresources: &[],
     params: &[
         Param {
             name: "resources",
@@ -46,6 +44,7 @@ pub static RESOURCE_QUOTA_CONTROL: Control = Control {
     ],
     validate_params: Some(validate_resources),
     check: check_resource_quota,
+    ..Control::DEFAULTS
 };
 
 fn validate_resources(p: &Params) -> Result<(), String> {
@@ -117,12 +116,9 @@ pub static LIMIT_RANGE_CONTROL: Control = Control {
     severity: Severity::Low,
     tags: TAGS,
     criteria: super::CAPACITY,
-    kinds: KindSet::PodBearing,
     operations: &[Operation::Create],
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check: check_limit_range,
+    ..Control::DEFAULTS
 };
 
 fn check_limit_range(ctx: &Ctx) -> Vec<Finding> {

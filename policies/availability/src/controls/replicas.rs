@@ -1,7 +1,7 @@
 //! Replicas and spread: enough copies of a service, placed so that one node or
 //! zone failing leaves some serving (A1.2).
 
-use kit::control::{CREATE_UPDATE, Operation};
+use kit::control::Operation;
 use kit::labels::Selector;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 use serde_json::{Map, Value};
@@ -23,8 +23,6 @@ pub static MINIMUM: Control = Control {
     tags: TAGS_DEFAULT,
     criteria: super::REDUNDANCY,
     kinds: KindSet::Only(REPLICATED),
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[
         Param {
             name: "minReplicas",
@@ -39,8 +37,8 @@ pub static MINIMUM: Control = Control {
             description: "accept spec.replicas: 0 (a workload deliberately scaled down)",
         },
     ],
-    validate_params: None,
     check: check_minimum,
+    ..Control::DEFAULTS
 };
 
 fn check_minimum(ctx: &Ctx) -> Vec<Finding> {
@@ -79,8 +77,6 @@ pub static SPREAD: Control = Control {
     tags: TAGS,
     criteria: super::REDUNDANCY,
     kinds: KindSet::Only(REPLICATED),
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[
         Param {
             name: "topologyKey",
@@ -120,6 +116,7 @@ pub static SPREAD: Control = Control {
         )),
     }),
     check: check_spread,
+    ..Control::DEFAULTS
 };
 
 /// Whether a `labelSelector` object selects pods with `labels`.
@@ -222,15 +219,14 @@ pub static BARE_PODS: Control = Control {
     criteria: super::REDUNDANCY,
     kinds: KindSet::Only(&["Pod"]),
     operations: &[Operation::Create],
-    subresources: &[],
     params: &[Param {
         name: "allowedNames",
         kind: ParamKind::StringList,
         default: "[]",
         description: "pod names (globs, matched against metadata.name or generateName) that may run without a controller, e.g. [\"debug-*\"]",
     }],
-    validate_params: None,
     check: check_bare_pods,
+    ..Control::DEFAULTS
 };
 
 fn check_bare_pods(ctx: &Ctx) -> Vec<Finding> {

@@ -4,9 +4,9 @@
 //! `resources` on them, so requiring any would forbid `kubectl debug`.
 
 use crate::quantity::Quantity;
-use kit::control::{CREATE_UPDATE, Params};
+use kit::control::Params;
 use kit::pod::ContainerList;
-use kit::{Container, Control, Ctx, Finding, KindSet, Param, ParamKind, PodTemplate, Severity};
+use kit::{Container, Control, Ctx, Finding, Param, ParamKind, PodTemplate, Severity};
 use serde_json::Value;
 
 const TAGS_DEFAULT: &[&str] = &["default", "resources"];
@@ -88,9 +88,6 @@ pub static REQUESTS_LIMITS: Control = Control {
     severity: Severity::Medium,
     tags: TAGS_DEFAULT,
     criteria: super::CAPACITY,
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[
         Param {
             name: "cpuRequest",
@@ -124,8 +121,8 @@ pub static REQUESTS_LIMITS: Control = Control {
             description: "accept pod-level spec.resources (Kubernetes 1.32+) in place of the containers' own",
         },
     ],
-    validate_params: None,
     check: check_requests_limits,
+    ..Control::DEFAULTS
 };
 
 fn check_requests_limits(ctx: &Ctx) -> Vec<Finding> {
@@ -190,9 +187,6 @@ pub static BOUNDS_CONTROL: Control = Control {
     severity: Severity::Medium,
     tags: TAGS,
     criteria: super::CAPACITY,
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[
         bound(
             "minCpuRequest",
@@ -226,6 +220,7 @@ pub static BOUNDS_CONTROL: Control = Control {
     ],
     validate_params: Some(validate_bounds),
     check: check_bounds,
+    ..Control::DEFAULTS
 };
 
 fn validate_bounds(p: &Params) -> Result<(), String> {
@@ -320,9 +315,6 @@ pub static RATIO: Control = Control {
     severity: Severity::Low,
     tags: TAGS,
     criteria: super::CAPACITY,
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[
         Param {
             name: "maxCpuRatio",
@@ -339,6 +331,7 @@ pub static RATIO: Control = Control {
     ],
     validate_params: Some(validate_ratio),
     check: check_ratio,
+    ..Control::DEFAULTS
 };
 
 fn validate_ratio(p: &Params) -> Result<(), String> {
@@ -421,9 +414,6 @@ pub static EPHEMERAL_STORAGE: Control = Control {
     severity: Severity::Low,
     tags: TAGS,
     criteria: super::CAPACITY,
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[
         Param {
             name: "request",
@@ -447,6 +437,7 @@ pub static EPHEMERAL_STORAGE: Control = Control {
     ],
     validate_params: Some(|p| quantity_param(p, "maxLimit").map(|_| ())),
     check: check_ephemeral_storage,
+    ..Control::DEFAULTS
 };
 
 fn check_ephemeral_storage(ctx: &Ctx) -> Vec<Finding> {
@@ -500,9 +491,6 @@ pub static EMPTYDIR: Control = Control {
     severity: Severity::Low,
     tags: TAGS,
     criteria: super::CAPACITY,
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[
         Param {
             name: "memoryOnly",
@@ -519,6 +507,7 @@ pub static EMPTYDIR: Control = Control {
     ],
     validate_params: Some(|p| quantity_param(p, "maxSizeLimit").map(|_| ())),
     check: check_emptydir,
+    ..Control::DEFAULTS
 };
 
 fn check_emptydir(ctx: &Ctx) -> Vec<Finding> {
@@ -572,12 +561,8 @@ pub static EXTENDED: Control = Control {
     severity: Severity::Medium,
     tags: TAGS_DEFAULT,
     criteria: super::CAPACITY,
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check: check_extended,
+    ..Control::DEFAULTS
 };
 
 /// Kubernetes' `IsOvercommitAllowed`: native resources (no domain, or a

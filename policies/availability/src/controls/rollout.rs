@@ -3,7 +3,6 @@
 //! back to (A1.2, CC8.1).
 
 use crate::intstr::IntOrPercent;
-use kit::control::CREATE_UPDATE;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 use serde_json::Value;
 
@@ -21,8 +20,6 @@ pub static STRATEGY: Control = Control {
     tags: TAGS_DEFAULT,
     criteria: super::ROLLOUT,
     kinds: KindSet::Only(ROLLED_OUT),
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[
         Param {
             name: "maxUnavailablePercent",
@@ -49,8 +46,8 @@ pub static STRATEGY: Control = Control {
             description: "accept the OnDelete update strategy on StatefulSets and DaemonSets",
         },
     ],
-    validate_params: None,
     check: check_strategy,
+    ..Control::DEFAULTS
 };
 
 fn check_strategy(ctx: &Ctx) -> Vec<Finding> {
@@ -161,15 +158,12 @@ pub static MIN_READY: Control = Control {
     tags: TAGS,
     criteria: super::ROLLOUT,
     kinds: KindSet::Only(ROLLED_OUT),
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[Param {
         name: "minimum",
         kind: ParamKind::Integer { min: 0, max: 3600 },
         default: "10",
         description: "smallest spec.minReadySeconds",
     }],
-    validate_params: None,
     check: |ctx| {
         let min = ctx.params.int("minimum");
         let value = json::get_i64(ctx.object(), &["spec", "minReadySeconds"]).unwrap_or(0);
@@ -181,6 +175,7 @@ pub static MIN_READY: Control = Control {
             format!("minReadySeconds is {value}, below {min}"),
         )]
     },
+    ..Control::DEFAULTS
 };
 
 // ---------------------------------------------------------------------------
@@ -194,15 +189,12 @@ pub static PROGRESS_DEADLINE: Control = Control {
     tags: TAGS,
     criteria: super::ROLLOUT,
     kinds: KindSet::Only(&["Deployment"]),
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[Param {
         name: "maximum",
         kind: ParamKind::Integer { min: 1, max: 86400 },
         default: "600",
         description: "largest spec.progressDeadlineSeconds",
     }],
-    validate_params: None,
     check: |ctx| {
         let max = ctx.params.int("maximum");
         let value =
@@ -217,6 +209,7 @@ pub static PROGRESS_DEADLINE: Control = Control {
             ),
         )]
     },
+    ..Control::DEFAULTS
 };
 
 // ---------------------------------------------------------------------------
@@ -230,15 +223,12 @@ pub static REVISION_HISTORY: Control = Control {
     tags: TAGS_DEFAULT,
     criteria: super::ROLLOUT,
     kinds: KindSet::Only(ROLLED_OUT),
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[Param {
         name: "minimum",
         kind: ParamKind::Integer { min: 0, max: 100 },
         default: "2",
         description: "smallest spec.revisionHistoryLimit",
     }],
-    validate_params: None,
     check: |ctx| {
         let min = ctx.params.int("minimum");
         let value = json::get_i64(ctx.object(), &["spec", "revisionHistoryLimit"]).unwrap_or(10);
@@ -252,6 +242,7 @@ pub static REVISION_HISTORY: Control = Control {
             ),
         )]
     },
+    ..Control::DEFAULTS
 };
 
 pub static CONTROLS: &[&Control] = &[&STRATEGY, &MIN_READY, &PROGRESS_DEADLINE, &REVISION_HISTORY];

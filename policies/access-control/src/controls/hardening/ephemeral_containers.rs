@@ -6,9 +6,8 @@
 //! the request are refused: a pod debugged before the control was enabled can
 //! still be updated.
 
-use kit::control::CREATE_UPDATE;
 use kit::pod::ContainerList;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, PodTemplate, Severity};
+use kit::{Control, Criteria, Ctx, Finding, PodTemplate, Severity};
 use serde_json::Value;
 
 pub static CONTROL: Control = Control {
@@ -24,12 +23,8 @@ pub static CONTROL: Control = Control {
         pss: &[],
         cis: &[],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 fn check(ctx: &Ctx) -> Vec<Finding> {

@@ -4,8 +4,8 @@
 //! still run with the root group (0) and read root-group-owned files.
 
 use crate::controls::common::is_windows;
-use kit::control::{CREATE_UPDATE, Params};
-use kit::{Container, Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
+use kit::control::Params;
+use kit::{Container, Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
 use serde_json::Value;
 
 const ID_RANGE: ParamKind = ParamKind::Integer {
@@ -41,9 +41,6 @@ pub static RUN_AS_GROUP: Control = Control {
     severity: Severity::Medium,
     tags: super::OPTIONAL,
     criteria: CRITERIA,
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[
         MIN,
         MAX,
@@ -56,6 +53,7 @@ pub static RUN_AS_GROUP: Control = Control {
     ],
     validate_params: Some(validate_range),
     check: check_run_as_group,
+    ..Control::DEFAULTS
 };
 
 pub static SUPPLEMENTAL_GROUPS: Control = Control {
@@ -66,12 +64,10 @@ pub static SUPPLEMENTAL_GROUPS: Control = Control {
     severity: Severity::Medium,
     tags: super::OPTIONAL,
     criteria: CRITERIA,
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[MIN, MAX],
     validate_params: Some(validate_range),
     check: check_supplemental_groups,
+    ..Control::DEFAULTS
 };
 
 pub static FS_GROUP: Control = Control {
@@ -82,9 +78,6 @@ pub static FS_GROUP: Control = Control {
     severity: Severity::Medium,
     tags: super::OPTIONAL,
     criteria: CRITERIA,
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[
         MIN,
         MAX,
@@ -97,6 +90,7 @@ pub static FS_GROUP: Control = Control {
     ],
     validate_params: Some(validate_range),
     check: check_fs_group,
+    ..Control::DEFAULTS
 };
 
 fn validate_range(p: &Params) -> Result<(), String> {

@@ -1,7 +1,6 @@
 //! Interactive TTY and stdin (Gatekeeper `K8sDisallowInteractiveTTY`).
 
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Severity};
 use serde_json::Value;
 
 pub static CONTROL: Control = Control {
@@ -17,12 +16,8 @@ pub static CONTROL: Control = Control {
         pss: &[],
         cis: &[],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 fn check(ctx: &Ctx) -> Vec<Finding> {

@@ -2,8 +2,7 @@
 //! runtime's default capabilities, NET_RAW among them.
 
 use crate::controls::common::is_windows;
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Severity};
 use serde_json::Value;
 
 pub static CONTROL: Control = Control {
@@ -19,12 +18,8 @@ pub static CONTROL: Control = Control {
         pss: &[],
         cis: &["5.2.8"],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 /// Names a runtime reads as NET_RAW (CRI passes them through; containerd and

@@ -2,8 +2,7 @@
 //! `restrict-runtimeClassName`), optionally requiring one (sandboxed runtimes).
 
 use crate::controls::common::{allowed, quoted};
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
 use serde_json::Value;
 
 pub static CONTROL: Control = Control {
@@ -19,12 +18,9 @@ pub static CONTROL: Control = Control {
         pss: &[],
         cis: &[],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: PARAMS,
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 const PARAMS: &[Param] = &[

@@ -3,8 +3,7 @@
 //! directory such as `/var/run`, which expose the socket just the same.
 
 use crate::controls::common::volume_findings;
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "no-container-runtime-socket",
@@ -19,12 +18,9 @@ pub static CONTROL: Control = Control {
         pss: &[],
         cis: &["5.2.12"],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: PARAMS,
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 const PARAMS: &[Param] = &[Param {

@@ -5,7 +5,6 @@
 //! of the peer libraries refuses it.
 
 use super::policy::{Direction, applies_to, is_empty_selector};
-use kit::control::CREATE_UPDATE;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
 use serde_json::Value;
 
@@ -23,8 +22,6 @@ pub static CONTROL: Control = Control {
         cis: &["5.3.2"],
     },
     kinds: KindSet::Only(&["NetworkPolicy"]),
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[
         Param {
             name: "forbidEgressToAnywhere",
@@ -39,8 +36,8 @@ pub static CONTROL: Control = Control {
             description: "Also refuse ingress from 0.0.0.0/0 or ::/0, whatever the ports (leave false for ingress controllers)",
         },
     ],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 fn is_empty_list(v: Option<&Value>) -> bool {

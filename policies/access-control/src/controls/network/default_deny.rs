@@ -8,8 +8,7 @@
 //! the workload: segmentation cannot be verified.
 
 use super::policy::{Direction, is_default_deny, list, workload_namespace};
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "namespace-default-deny",
@@ -24,17 +23,14 @@ pub static CONTROL: Control = Control {
         pss: &[],
         cis: &["5.3.2"],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[Param {
         name: "egress",
         kind: ParamKind::Bool,
         default: "false",
         description: "Also require a default-deny for egress",
     }],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 fn check(ctx: &Ctx) -> Vec<Finding> {

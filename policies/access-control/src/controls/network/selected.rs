@@ -3,9 +3,8 @@
 //! of its SOC 2 framework; Polaris `missingNetworkPolicy`).
 
 use super::policy::{list, workload_namespace};
-use kit::control::CREATE_UPDATE;
 use kit::labels::Selector;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "workload-selected-by-network-policy",
@@ -20,12 +19,8 @@ pub static CONTROL: Control = Control {
         pss: &[],
         cis: &["5.3.2"],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 fn check(ctx: &Ctx) -> Vec<Finding> {

@@ -2,8 +2,7 @@
 //! from v1.8): every container sets allowPrivilegeEscalation to false. From
 //! v1.25 Windows pods (`spec.os.name: windows`) are exempt.
 
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Severity};
 use serde_json::Value;
 
 pub static CONTROL: Control = Control {
@@ -19,12 +18,8 @@ pub static CONTROL: Control = Control {
         pss: &["Privilege Escalation"],
         cis: &["5.2.6"],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 const FIELD: &str = "securityContext.allowPrivilegeEscalation";

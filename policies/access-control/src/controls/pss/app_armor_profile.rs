@@ -4,8 +4,7 @@
 //! are checked at every `pssVersion`.
 
 use super::{about_container, annotation_path, container_named, set, shown, text};
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Severity};
 use serde_json::Value;
 
 pub static CONTROL: Control = Control {
@@ -21,12 +20,8 @@ pub static CONTROL: Control = Control {
         pss: &["AppArmor"],
         cis: &[],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 const ANNOTATION_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";

@@ -1,8 +1,7 @@
 //! PSS baseline "Capabilities" (PSA check `capabilities_baseline`, all versions):
 //! containers may only add capabilities of the container runtime's default set.
 
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Severity};
 use serde_json::Value;
 
 pub static CONTROL: Control = Control {
@@ -18,12 +17,8 @@ pub static CONTROL: Control = Control {
         pss: &["Capabilities"],
         cis: &["5.2.8", "5.2.9"],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 /// The runtime's default capability set (PSA `capabilities_allowed_1_0`).

@@ -3,8 +3,7 @@
 //! v1.25 Windows pods are exempt.
 
 use super::shown;
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-capabilities-restricted",
@@ -19,12 +18,8 @@ pub static CONTROL: Control = Control {
         pss: &["Capabilities"],
         cis: &["5.2.8", "5.2.9", "5.2.10"],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 fn check(ctx: &Ctx) -> Vec<Finding> {

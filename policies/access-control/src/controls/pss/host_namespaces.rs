@@ -1,8 +1,7 @@
 //! PSS baseline "Host Namespaces" (PSA check `hostNamespaces`, all versions).
 
 use super::enabled;
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-host-namespaces",
@@ -17,12 +16,8 @@ pub static CONTROL: Control = Control {
         pss: &["Host Namespaces"],
         cis: &["5.2.3", "5.2.4", "5.2.5"],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 const FIELDS: [(&str, &str); 3] = [

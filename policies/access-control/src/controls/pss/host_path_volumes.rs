@@ -1,7 +1,6 @@
 //! PSS baseline "HostPath Volumes" (PSA check `hostPathVolumes`, all versions).
 
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Severity};
 use serde_json::Value;
 
 pub static CONTROL: Control = Control {
@@ -17,12 +16,8 @@ pub static CONTROL: Control = Control {
         pss: &["HostPath Volumes"],
         cis: &["5.2.12"],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 fn check(ctx: &Ctx) -> Vec<Finding> {

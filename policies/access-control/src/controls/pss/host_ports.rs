@@ -1,7 +1,6 @@
 //! PSS baseline "Host Ports" (PSA check `hostPorts`, all versions).
 
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Severity};
 use serde_json::Value;
 
 pub static CONTROL: Control = Control {
@@ -17,12 +16,8 @@ pub static CONTROL: Control = Control {
         pss: &["Host Ports"],
         cis: &["5.2.13"],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 fn check(ctx: &Ctx) -> Vec<Finding> {

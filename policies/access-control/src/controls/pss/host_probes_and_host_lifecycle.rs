@@ -4,8 +4,7 @@
 //! addresses from the node's network on the pod's behalf.
 
 use super::{shown, text};
-use kit::control::CREATE_UPDATE;
-use kit::{Container, Control, Criteria, Ctx, Finding, KindSet, Severity};
+use kit::{Container, Control, Criteria, Ctx, Finding, Severity};
 use serde_json::Value;
 
 pub static CONTROL: Control = Control {
@@ -21,12 +20,8 @@ pub static CONTROL: Control = Control {
         pss: &["Host Probes / Lifecycle Hooks"],
         cis: &[],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 /// The handlers PSA looks at: the three probes and the two lifecycle hooks

@@ -1,8 +1,7 @@
 //! PSS baseline "Privileged Containers" (PSA check `privileged`, all versions).
 
 use super::enabled;
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-privileged",
@@ -17,12 +16,8 @@ pub static CONTROL: Control = Control {
         pss: &["Privileged Containers"],
         cis: &["5.2.2"],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 fn check(ctx: &Ctx) -> Vec<Finding> {

@@ -4,8 +4,7 @@
 //! keeps the unconditional rule for the restricted level.
 
 use super::{set, shown};
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, PodTemplate, Severity};
+use kit::{Control, Criteria, Ctx, Finding, PodTemplate, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-proc-mount",
@@ -20,12 +19,8 @@ pub static CONTROL: Control = Control {
         pss: &["/proc Mount Type"],
         cis: &[],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 const FIELD: &str = "securityContext.procMount";

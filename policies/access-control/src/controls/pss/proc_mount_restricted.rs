@@ -3,8 +3,7 @@
 //! a user namespace, where the baseline check relaxes. Before v1.35 the
 //! baseline check `pss-proc-mount` is unconditional, so this one adds nothing.
 
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-proc-mount-restricted",
@@ -19,12 +18,8 @@ pub static CONTROL: Control = Control {
         pss: &["/proc Mount Type"],
         cis: &[],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 fn check(ctx: &Ctx) -> Vec<Finding> {

@@ -3,8 +3,7 @@
 //! restricted level PSA runs this check instead of `hostPathVolumes`, whose
 //! refusals it includes.
 
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Severity};
 use serde_json::Value;
 
 pub static CONTROL: Control = Control {
@@ -20,12 +19,8 @@ pub static CONTROL: Control = Control {
         pss: &["Volume Types"],
         cis: &["5.2.12"],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 /// Sources PSA allows; a volume with any of them set passes.

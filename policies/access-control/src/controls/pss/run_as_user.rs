@@ -2,8 +2,7 @@
 //! v1.23): neither the pod nor a container sets runAsUser: 0. From v1.35 a pod
 //! in its own user namespace (`hostUsers: false`) is exempt.
 
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Severity};
 use serde_json::Value;
 
 pub static CONTROL: Control = Control {
@@ -19,12 +18,8 @@ pub static CONTROL: Control = Control {
         pss: &["Running as Non-root user"],
         cis: &["5.2.7"],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 const FIELD: &str = "securityContext.runAsUser";

@@ -3,8 +3,7 @@
 //! and user and role must not be set.
 
 use super::{set, shown, text};
-use kit::control::CREATE_UPDATE;
-use kit::{Container, Control, Criteria, Ctx, Finding, KindSet, Severity};
+use kit::{Container, Control, Criteria, Ctx, Finding, Severity};
 use serde_json::Value;
 
 pub static CONTROL: Control = Control {
@@ -20,12 +19,8 @@ pub static CONTROL: Control = Control {
         pss: &["SELinux"],
         cis: &[],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 /// PSA `selinuxAllowedTypes1_0`; v1.31 adds `container_engine_t`.

@@ -4,8 +4,7 @@
 //! turns them into fields).
 
 use super::{about_container, annotation_path, container_named, set, shown, text};
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, PodTemplate, Severity};
+use kit::{Control, Criteria, Ctx, Finding, PodTemplate, Severity};
 use serde_json::Value;
 
 pub static CONTROL: Control = Control {
@@ -21,12 +20,8 @@ pub static CONTROL: Control = Control {
         pss: &["Seccomp"],
         cis: &[],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 pub(crate) const FIELD: &str = "securityContext.seccompProfile.type";

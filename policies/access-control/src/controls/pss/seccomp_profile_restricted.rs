@@ -3,8 +3,7 @@
 //! RuntimeDefault or Localhost. From v1.25 Windows pods are exempt.
 
 use super::seccomp_profile_baseline::{FIELD, bad_type, valid_profile};
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-seccomp-profile-restricted",
@@ -19,12 +18,8 @@ pub static CONTROL: Control = Control {
         pss: &["Seccomp"],
         cis: &["5.7.2"],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 fn check(ctx: &Ctx) -> Vec<Finding> {

@@ -3,8 +3,7 @@
 //! v1.32, v1.37).
 
 use super::{shown, text};
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-sysctls",
@@ -19,12 +18,8 @@ pub static CONTROL: Control = Control {
         pss: &["Sysctls"],
         cis: &[],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 /// The allowed sysctls, each with the first PSS minor version that allows it

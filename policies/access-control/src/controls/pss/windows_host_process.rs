@@ -1,8 +1,7 @@
 //! PSS baseline "HostProcess" (PSA check `windowsHostProcess`, all versions).
 
 use super::enabled;
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-windows-host-process",
@@ -17,12 +16,8 @@ pub static CONTROL: Control = Control {
         pss: &["HostProcess"],
         cis: &["5.2.11"],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 const PATH: [&str; 3] = ["securityContext", "windowsOptions", "hostProcess"];

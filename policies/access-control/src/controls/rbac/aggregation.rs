@@ -6,7 +6,7 @@
 
 use super::risk::{Risks, rule_risks, validate_ignored};
 use crate::controls::common::{allowed, join_list};
-use kit::control::{CREATE_UPDATE, Params};
+use kit::control::Params;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
 use serde_json::Value;
 
@@ -24,8 +24,6 @@ pub static CONTROL: Control = Control {
         cis: &[],
     },
     kinds: KindSet::Only(&["ClusterRole"]),
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[
         Param {
             name: "allowedRoles",
@@ -48,6 +46,7 @@ pub static CONTROL: Control = Control {
     ],
     validate_params: Some(validate),
     check,
+    ..Control::DEFAULTS
 };
 
 fn validate(p: &Params) -> Result<(), String> {

@@ -5,7 +5,6 @@
 
 use super::subjects::{Subject, role_ref, subjects};
 use crate::controls::common::allowed;
-use kit::control::CREATE_UPDATE;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
 
 const KINDS: KindSet = KindSet::Only(&["RoleBinding", "ClusterRoleBinding"]);
@@ -29,8 +28,6 @@ pub static CLUSTER_ADMIN: Control = Control {
         cis: &["5.1.1"],
     },
     kinds: KINDS,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[
         Param {
             name: "roles",
@@ -45,8 +42,8 @@ pub static CLUSTER_ADMIN: Control = Control {
             description: "Subjects (User:<name>, Group:<name>, ServiceAccount:<namespace>:<name>, globs) that may be bound to those roles",
         },
     ],
-    validate_params: None,
     check: check_cluster_admin,
+    ..Control::DEFAULTS
 };
 
 pub static ANONYMOUS: Control = Control {
@@ -63,16 +60,14 @@ pub static ANONYMOUS: Control = Control {
         cis: &[],
     },
     kinds: KINDS,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[Param {
         name: "allowedRoles",
         kind: ParamKind::StringList,
         default: r#"["system:public-info-viewer", "system:discovery", "system:basic-user"]"#,
         description: "ClusterRoles (globs) that may be bound to these identities; the defaults are the API server's own discovery bindings",
     }],
-    validate_params: None,
     check: check_anonymous,
+    ..Control::DEFAULTS
 };
 
 pub static GROUPS_ONLY: Control = Control {
@@ -89,16 +84,14 @@ pub static GROUPS_ONLY: Control = Control {
         cis: &[],
     },
     kinds: KINDS,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[Param {
         name: "allowedUsers",
         kind: ParamKind::StringList,
         default: r#"["system:*"]"#,
         description: "User names (globs) that may be bound directly; the default covers the control-plane components",
     }],
-    validate_params: None,
     check: check_groups_only,
+    ..Control::DEFAULTS
 };
 
 pub static DEFAULT_SERVICE_ACCOUNT: Control = Control {
@@ -115,11 +108,8 @@ pub static DEFAULT_SERVICE_ACCOUNT: Control = Control {
         cis: &["5.1.5"],
     },
     kinds: KINDS,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check: check_default_service_account,
+    ..Control::DEFAULTS
 };
 
 pub static CROSS_NAMESPACE: Control = Control {
@@ -136,16 +126,14 @@ pub static CROSS_NAMESPACE: Control = Control {
         cis: &[],
     },
     kinds: KindSet::Only(&["RoleBinding"]),
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[Param {
         name: "allowedSubjects",
         kind: ParamKind::StringList,
         default: "[]",
         description: "Service accounts of other namespaces that may be bound (ServiceAccount:<namespace>:<name>, globs), e.g. ServiceAccount:monitoring:prometheus",
     }],
-    validate_params: None,
     check: check_cross_namespace,
+    ..Control::DEFAULTS
 };
 
 fn finding(s: &Subject, message: String) -> Finding {

@@ -15,7 +15,7 @@
 use super::risk::{RBAC_V1, Risks, rule_risks, validate_ignored};
 use super::subjects::{role_ref, subjects};
 use crate::controls::common::{allowed, join_list};
-use kit::control::{CREATE_UPDATE, Params};
+use kit::control::Params;
 use kit::labels::Selector;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
 use serde_json::Value;
@@ -36,8 +36,6 @@ pub static CONTROL: Control = Control {
         ],
     },
     kinds: KindSet::Only(&["RoleBinding", "ClusterRoleBinding"]),
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[
         Param {
             name: "allowedSubjects",
@@ -66,6 +64,7 @@ pub static CONTROL: Control = Control {
     ],
     validate_params: Some(validate),
     check,
+    ..Control::DEFAULTS
 };
 
 fn validate(p: &Params) -> Result<(), String> {

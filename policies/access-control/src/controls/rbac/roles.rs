@@ -11,7 +11,7 @@
 
 use super::risk::{Risk, Risks, rule_risks, validate_ignored};
 use crate::controls::common::allowed;
-use kit::control::{CREATE_UPDATE, Params};
+use kit::control::Params;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
 use serde_json::Value;
 
@@ -47,11 +47,9 @@ pub static WILDCARDS: Control = Control {
         cis: &["5.1.3"],
     },
     kinds: KINDS,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[ALLOWED_ROLES],
-    validate_params: None,
     check: check_wildcards,
+    ..Control::DEFAULTS
 };
 
 pub static SECRETS: Control = Control {
@@ -68,11 +66,9 @@ pub static SECRETS: Control = Control {
         cis: &["5.1.2"],
     },
     kinds: KINDS,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[ALLOWED_ROLES],
-    validate_params: None,
     check: check_secrets,
+    ..Control::DEFAULTS
 };
 
 pub static ESCALATION: Control = Control {
@@ -89,11 +85,9 @@ pub static ESCALATION: Control = Control {
         cis: &["5.1.8"],
     },
     kinds: KINDS,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[ALLOWED_ROLES],
-    validate_params: None,
     check: check_escalation,
+    ..Control::DEFAULTS
 };
 
 pub static POD_EXEC: Control = Control {
@@ -110,11 +104,9 @@ pub static POD_EXEC: Control = Control {
         cis: &[],
     },
     kinds: KINDS,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[ALLOWED_ROLES],
-    validate_params: None,
     check: check_pod_exec,
+    ..Control::DEFAULTS
 };
 
 pub static HIGH_RISK: Control = Control {
@@ -131,11 +123,10 @@ pub static HIGH_RISK: Control = Control {
         cis: &["5.1.4", "5.1.9", "5.1.10", "5.1.11", "5.1.12", "5.1.13"],
     },
     kinds: KINDS,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[ALLOWED_ROLES, IGNORE_GRANTS],
     validate_params: Some(validate_high_risk),
     check: check_high_risk,
+    ..Control::DEFAULTS
 };
 
 const HIGH_RISK_SET: &[Risk] = &[

@@ -5,7 +5,7 @@
 
 use super::subjects::subjects;
 use crate::controls::common::{allowed, quoted};
-use kit::control::{CREATE_UPDATE, Params};
+use kit::control::Params;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
 use serde_json::Value;
 
@@ -23,8 +23,6 @@ pub static CONTROL: Control = Control {
         cis: &[],
     },
     kinds: KindSet::Only(&["RoleBinding", "ClusterRoleBinding"]),
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[
         Param {
             name: "ownerAnnotations",
@@ -59,6 +57,7 @@ pub static CONTROL: Control = Control {
     ],
     validate_params: Some(validate),
     check,
+    ..Control::DEFAULTS
 };
 
 fn validate(p: &Params) -> Result<(), String> {

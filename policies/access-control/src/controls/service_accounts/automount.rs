@@ -5,7 +5,6 @@
 //! service accounts that do call the API.
 
 use crate::controls::common::{service_account_allowed, service_account_of};
-use kit::control::CREATE_UPDATE;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
 use serde_json::Value;
 
@@ -22,17 +21,14 @@ pub static WORKLOADS: Control = Control {
         pss: &[],
         cis: &["5.1.6"],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[Param {
         name: "allowedServiceAccounts",
         kind: ParamKind::StringList,
         default: "[]",
         description: "Service accounts whose pods may mount a token: <namespace>:<name> or <name> (any namespace), globs",
     }],
-    validate_params: None,
     check: check_workload,
+    ..Control::DEFAULTS
 };
 
 pub static SERVICE_ACCOUNTS: Control = Control {
@@ -49,8 +45,6 @@ pub static SERVICE_ACCOUNTS: Control = Control {
         cis: &["5.1.6"],
     },
     kinds: KindSet::Only(&["ServiceAccount"]),
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[Param {
         name: "allowedServiceAccounts",
         kind: ParamKind::StringList,
@@ -60,8 +54,8 @@ pub static SERVICE_ACCOUNTS: Control = Control {
         default: r#"["kube-system:*", "default"]"#,
         description: "Service accounts exempt: <namespace>:<name> or <name> (any namespace), globs; the defaults keep the controller-created accounts admissible",
     }],
-    validate_params: None,
     check: check_service_account,
+    ..Control::DEFAULTS
 };
 
 fn check_workload(ctx: &Ctx) -> Vec<Finding> {

@@ -2,8 +2,7 @@
 //! KubeLinter `default-service-account`).
 
 use crate::controls::common::service_account_of;
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
 use serde_json::Value;
 
 pub static CONTROL: Control = Control {
@@ -19,17 +18,14 @@ pub static CONTROL: Control = Control {
         pss: &[],
         cis: &["5.1.5"],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[Param {
         name: "allowWithoutToken",
         kind: ParamKind::Bool,
         default: "true",
         description: "Accept the default service account when the pod mounts no token of it (automountServiceAccountToken: false and no projected serviceAccountToken): it then has no API identity to share",
     }],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 /// Whether the pod carries no token of its service account at all.

@@ -6,8 +6,7 @@
 //! uses the old field alone, or disagrees with the new one, is at fault. That
 //! is what a manifest scan and the background audit of old objects catch.
 
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Severity};
 use serde_json::Value;
 
 pub static CONTROL: Control = Control {
@@ -23,12 +22,8 @@ pub static CONTROL: Control = Control {
         pss: &[],
         cis: &[],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
-    params: &[],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 fn check(ctx: &Ctx) -> Vec<Finding> {

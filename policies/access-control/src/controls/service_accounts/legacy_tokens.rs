@@ -23,15 +23,14 @@ pub static CONTROL: Control = Control {
     },
     kinds: KindSet::Only(&["Secret"]),
     operations: &[Operation::Create],
-    subresources: &[],
     params: &[Param {
         name: "allowedSecrets",
         kind: ParamKind::StringList,
         default: "[]",
         description: "Token Secrets that may be created: <namespace>:<name> or <name> (any namespace), globs",
     }],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 fn check(ctx: &Ctx) -> Vec<Finding> {

@@ -6,8 +6,7 @@
 //! `no-automount-service-account-token`.
 
 use crate::controls::common::{allowed, quoted, volume_findings};
-use kit::control::CREATE_UPDATE;
-use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
 use serde_json::Value;
 
 pub static CONTROL: Control = Control {
@@ -23,9 +22,6 @@ pub static CONTROL: Control = Control {
         pss: &[],
         cis: &[],
     },
-    kinds: KindSet::PodBearing,
-    operations: CREATE_UPDATE,
-    subresources: &[],
     params: &[
         Param {
             name: "maxExpirationSeconds",
@@ -50,8 +46,8 @@ pub static CONTROL: Control = Control {
             description: "Audiences (globs) a token may carry; empty allows any explicit audience",
         },
     ],
-    validate_params: None,
     check,
+    ..Control::DEFAULTS
 };
 
 /// What Kubernetes uses when `expirationSeconds` is unset.

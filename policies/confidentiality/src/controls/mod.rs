@@ -1,0 +1,6 @@
+//! The controls of the confidentiality family, one file each, in catalogue order.
+
+use kit::Control;
+
+/// Catalogue order.
+pub static CONTROLS: &[&Control] = &[];

@@ -1,0 +1,16 @@
+//! kube-soc2 encryption family (one Kubewarden policy module): TLS at every edge, mesh mTLS, certificates, encryption at rest, control-plane encryption, secret hygiene (SOC 2 CC6.1, CC6.7, C1.1).
+
+pub mod controls;
+
+use kit::Family;
+
+pub static FAMILY: Family = Family {
+    name: "encryption",
+    title: "Encryption and secrets (SOC 2 CC6.1, CC6.7, C1.1)",
+    version: env!("CARGO_PKG_VERSION"),
+    groups: &[controls::CONTROLS],
+    options: &[],
+    validate_options: None,
+};
+
+kit::export_family!(FAMILY);

@@ -1,0 +1,16 @@
+//! kube-soc2 images family (one Kubewarden policy module): registries, tags, digests, signatures, image configuration, vulnerability gating (SOC 2 CC6.8, CC7.1, CC8.1).
+
+pub mod controls;
+
+use kit::Family;
+
+pub static FAMILY: Family = Family {
+    name: "images",
+    title: "Container images and supply chain (SOC 2 CC6.8, CC7.1, CC8.1)",
+    version: env!("CARGO_PKG_VERSION"),
+    groups: &[controls::CONTROLS],
+    options: &[],
+    validate_options: None,
+};
+
+kit::export_family!(FAMILY);

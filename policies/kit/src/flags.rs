@@ -1,0 +1,221 @@
+//! Command-line flags of a control-plane container (kube-apiserver, etcd,
+//! kube-controller-manager, kube-scheduler), read the way their flag library
+//! (spf13/pflag) reads them, with the field path of each flag for findings.
+//!
+//! `command` and `args` are concatenated as the runtime does. Forms:
+//! `--name=value`, `--name value` (the next word, when it does not start with
+//! `-`), `--name` alone (a boolean set to true), `-name` (one dash, accepted by
+//! pflag for long names too). A flag given twice: the last one wins for a
+//! scalar, every value counts for lists (`values`).
+
+use crate::pod::Container;
+use serde_json::Value;
+
+/// One occurrence of a flag.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlagArg<'a> {
+    pub name: &'a str,
+    /// `None` for a bare `--name`.
+    pub value: Option<&'a str>,
+    /// Field path of the word holding the flag, e.g.
+    /// `spec.containers[0].command[3]`.
+    pub path: String,
+}
+
+/// The flags of one container, in command-line order.
+#[derive(Clone, Debug, Default)]
+pub struct Flags<'a> {
+    pub args: Vec<FlagArg<'a>>,
+    /// The words of `command` + `args` (binary and positional words included).
+    pub words: Vec<&'a str>,
+    /// `command`/`args` entries that are not strings (fail closed: a control
+    /// cannot say what such a command line does).
+    pub malformed: Vec<String>,
+}
+
+impl<'a> Flags<'a> {
+    /// Reads `command` then `args` of `container`.
+    pub fn of_container(container: &Container<'a>) -> Flags<'a> {
+        let mut words: Vec<(&'a str, String)> = Vec::new();
+        let mut malformed = Vec::new();
+        for field in ["command", "args"] {
+            match container.get(&[field]) {
+                Some(Value::Array(items)) => {
+                    for (i, item) in items.iter().enumerate() {
+                        let path = container.field_path(&format!("{field}[{i}]"));
+                        match item.as_str() {
+                            Some(s) => words.push((s, path)),
+                            None => malformed.push(path),
+                        }
+                    }
+                }
+                None | Some(Value::Null) => {}
+                Some(_) => malformed.push(container.field_path(field)),
+            }
+        }
+        let mut flags = Flags::parse(words);
+        flags.malformed = malformed;
+        flags
+    }
+
+    /// Reads words given with their field paths.
+    pub fn parse(words: Vec<(&'a str, String)>) -> Flags<'a> {
+        let mut args = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let (word, path) = &words[i];
+            i += 1;
+            let Some(body) = word
+                .strip_prefix("--")
+                .or_else(|| word.strip_prefix('-'))
+                .filter(|b| !b.is_empty() && !b.starts_with('-'))
+            else {
+                continue;
+            };
+            let (name, value) = match body.split_once('=') {
+                Some((n, v)) => (n, Some(v)),
+                None => match words.get(i) {
+                    Some((next, _)) if !next.starts_with('-') && !is_binary(next) => {
+                        i += 1;
+                        (body, Some(*next))
+                    }
+                    _ => (body, None),
+                },
+            };
+            args.push(FlagArg {
+                name,
+                value,
+                path: path.clone(),
+            });
+        }
+        Flags {
+            args,
+            words: words.iter().map(|(w, _)| *w).collect(),
+            malformed: Vec::new(),
+        }
+    }
+
+    /// The last occurrence of `name` (without dashes).
+    pub fn last(&self, name: &str) -> Option<&FlagArg<'a>> {
+        self.args.iter().rev().find(|a| a.name == name)
+    }
+
+    /// The value `name` takes: the last occurrence's, `"true"` for a bare flag.
+    pub fn get(&self, name: &str) -> Option<&'a str> {
+        self.last(name).map(|a| a.value.unwrap_or("true"))
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.last(name).is_some()
+    }
+
+    /// Every value of a list flag: all occurrences, each split at commas,
+    /// trimmed, empty items dropped.
+    pub fn values(&self, name: &str) -> Vec<&'a str> {
+        self.args
+            .iter()
+            .filter(|a| a.name == name)
+            .flat_map(|a| a.value.unwrap_or("").split(','))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+
+    /// A boolean flag as Go's `strconv.ParseBool` reads it; `Malformed` for
+    /// anything else (the component would refuse to start, but the object
+    /// still claims something a control cannot verify).
+    pub fn flag(&self, name: &str) -> crate::value::Flag {
+        use crate::value::Flag;
+        match self.get(name) {
+            None => Flag::Absent,
+            Some("1" | "t" | "T" | "true" | "TRUE" | "True") => Flag::True,
+            Some("0" | "f" | "F" | "false" | "FALSE" | "False") => Flag::False,
+            Some(_) => Flag::Malformed,
+        }
+    }
+
+    /// The name of the program: the first word's last path segment.
+    pub fn binary(&self) -> &'a str {
+        self.words
+            .first()
+            .map(|w| w.rsplit('/').next().unwrap_or(w))
+            .unwrap_or("")
+    }
+}
+
+/// A word that starts a new program in `sh -c`-less command lines is never a
+/// flag value; only the control-plane binaries are recognised.
+fn is_binary(word: &str) -> bool {
+    let base = word.rsplit('/').next().unwrap_or(word);
+    matches!(
+        base,
+        "kube-apiserver" | "kube-controller-manager" | "kube-scheduler" | "etcd" | "kubelet"
+    )
+}
+
+/// Which control-plane component a container runs, by its program name
+/// (`command[0]`, else the image's repository name).
+pub fn component(container: &Container) -> Option<&'static str> {
+    const COMPONENTS: [&str; 5] = [
+        "kube-apiserver",
+        "kube-controller-manager",
+        "kube-scheduler",
+        "etcd",
+        "kubelet",
+    ];
+    let first = container
+        .get(&["command", "0"])
+        .or_else(|| container.get(&["command"]).and_then(|c| c.get(0)))
+        .and_then(Value::as_str)
+        .map(|w| w.rsplit('/').next().unwrap_or(w));
+    if let Some(c) = first.and_then(|f| COMPONENTS.iter().find(|c| **c == f)) {
+        return Some(c);
+    }
+    let repo = container.image.split(['@', ':']).next().unwrap_or("");
+    let name = repo.rsplit('/').next().unwrap_or("");
+    COMPONENTS.iter().find(|c| **c == name).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Flag;
+
+    fn parse(line: &str) -> Flags<'_> {
+        Flags::parse(
+            line.split(' ')
+                .enumerate()
+                .map(|(i, w)| (w, format!("command[{i}]")))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn reads_every_form_pflag_accepts() {
+        let f = parse(
+            "kube-apiserver --anonymous-auth=false --authorization-mode Node,RBAC -profiling \
+             --enable-admission-plugins=NodeRestriction --enable-admission-plugins=AlwaysPullImages --v=2 --insecure",
+        );
+        assert_eq!(f.binary(), "kube-apiserver");
+        assert_eq!(f.get("anonymous-auth"), Some("false"));
+        assert_eq!(f.flag("anonymous-auth"), Flag::False);
+        assert_eq!(f.values("authorization-mode"), ["Node", "RBAC"]);
+        assert_eq!(f.last("authorization-mode").unwrap().path, "command[2]");
+        assert_eq!(f.flag("profiling"), Flag::True);
+        assert_eq!(
+            f.values("enable-admission-plugins"),
+            ["NodeRestriction", "AlwaysPullImages"]
+        );
+        assert_eq!(f.get("insecure"), Some("true"));
+        assert_eq!(f.flag("v"), Flag::Malformed);
+        assert!(!f.has("audit-log-path"));
+    }
+
+    #[test]
+    fn last_occurrence_wins_and_odd_words_do_not_panic() {
+        let f = parse("etcd --auto-tls=true --auto-tls=false - -- --=x ---x --client-cert-auth");
+        assert_eq!(f.flag("auto-tls"), Flag::False);
+        assert_eq!(f.flag("client-cert-auth"), Flag::True);
+        assert!(parse("").args.is_empty());
+    }
+}

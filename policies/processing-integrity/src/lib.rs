@@ -1,0 +1,16 @@
+//! kube-soc2 processing-integrity family (one Kubewarden policy module): Jobs and CronJobs, admission-control integrity, API versions, change provenance, custom-resource validation (SOC 2 PI1.x, CC7.1, CC8.1).
+
+pub mod controls;
+
+use kit::Family;
+
+pub static FAMILY: Family = Family {
+    name: "processing-integrity",
+    title: "Processing integrity (SOC 2 PI1.x, CC7.1, CC8.1)",
+    version: env!("CARGO_PKG_VERSION"),
+    groups: &[controls::CONTROLS],
+    options: &[],
+    validate_options: None,
+};
+
+kit::export_family!(FAMILY);

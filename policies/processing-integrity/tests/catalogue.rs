@@ -1,0 +1,4 @@
+#[test]
+fn catalogue_keeps_the_kit_invariants() {
+    kit::catalogue::check_family(&processing_integrity::FAMILY).unwrap();
+}
