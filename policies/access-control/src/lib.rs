@@ -11,6 +11,7 @@ pub static FAMILY: Family = Family {
     groups: controls::GROUPS,
     options: controls::pss::OPTIONS,
     validate_options: Some(controls::pss::validate_options),
+    default_warn_only: &[],
 };
 
 kit::export_family!(FAMILY);

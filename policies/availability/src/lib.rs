@@ -14,6 +14,7 @@ pub static FAMILY: Family = Family {
     groups: controls::GROUPS,
     options: &[],
     validate_options: None,
+    default_warn_only: &[],
 };
 
 kit::export_family!(FAMILY);

@@ -36,6 +36,7 @@ pub fn control_json(family: &Family, c: &Control) -> Value {
         "kinds": c.kinds.kinds(),
         "operations": c.operations.iter().map(|o| o.as_str()).collect::<Vec<_>>(),
         "subresources": c.subresources,
+        "reads": c.reads.iter().map(|(api_version, kind)| json!({"apiVersion": api_version, "kind": kind})).collect::<Vec<_>>(),
         "parameters": c.params.iter().map(param_json).collect::<Vec<_>>(),
     })
 }
@@ -46,6 +47,7 @@ pub fn to_value(family: &Family) -> Value {
         "title": family.title,
         "version": family.version,
         "options": family.options.iter().map(param_json).collect::<Vec<_>>(),
+        "defaultWarnOnly": family.default_warn_only,
         "controls": family.controls().map(|c| control_json(family, c)).collect::<Vec<_>>(),
     })
 }

@@ -387,6 +387,11 @@ pub struct Family {
     /// Top-level settings keys particular to this family (e.g. `pssVersion`).
     pub options: &'static [Param],
     pub validate_options: Option<OptionsCheck>,
+    /// Selectors whose findings are warnings unless the settings name their
+    /// own `warnOnly`: for families whose verdicts cannot stop what they
+    /// describe at admission (a mirror Pod's static Pod runs anyway), so
+    /// their default is audit evidence rather than a rejection.
+    pub default_warn_only: &'static [&'static str],
 }
 
 impl Family {

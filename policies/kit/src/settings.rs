@@ -43,6 +43,11 @@ impl Settings {
         };
         let mut s = Settings {
             controls: vec![DEFAULT_TAG.to_string()],
+            warn_only: family
+                .default_warn_only
+                .iter()
+                .map(|w| w.to_string())
+                .collect(),
             ..Settings::default()
         };
         for (key, value) in m {

@@ -115,6 +115,7 @@ static FAMILY: Family = Family {
     groups: &[&[&NO_LATEST, &MAX_CONTAINERS], &[&OWNER]],
     options: &[],
     validate_options: None,
+    default_warn_only: &[],
 };
 
 fn deployment(images: &[&str]) -> Value {

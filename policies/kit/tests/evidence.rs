@@ -54,6 +54,7 @@ static FAMILY: Family = Family {
     groups: &[&[&CONTROL]],
     options: &[],
     validate_options: None,
+    default_warn_only: &[],
 };
 
 fn run(mode: &str) -> kubewarden_policy_sdk::response::ValidationResponse {

@@ -11,6 +11,7 @@ pub static FAMILY: Family = Family {
     groups: &[controls::CONTROLS],
     options: &[],
     validate_options: None,
+    default_warn_only: &[],
 };
 
 kit::export_family!(FAMILY);

@@ -171,6 +171,7 @@ pub static ACCESS: Family = Family {
     groups: &[&[&PRIVILEGED, &NON_ROOT, &EXEC]],
     options: &[],
     validate_options: None,
+    default_warn_only: &[],
 };
 
 pub static AVAILABILITY: Family = Family {
@@ -180,6 +181,7 @@ pub static AVAILABILITY: Family = Family {
     groups: &[&[&REPLICAS, &LABELS]],
     options: &[],
     validate_options: None,
+    default_warn_only: &[],
 };
 
 /// The `validate` payload the policy-server (and the harness) send for a
