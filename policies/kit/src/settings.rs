@@ -81,7 +81,38 @@ impl Settings {
         if let Some(check) = family.validate_options {
             check(&s.options)?;
         }
+        s.refuse_silent_disabling(family, m.contains_key("warnOnly"))?;
         Ok(s)
+    }
+
+    /// Settings that leave nothing enforced are almost always a mistake, and
+    /// one that reads as "compliant" in every report. Refused, naming the key:
+    /// an operator who wants no enforcement runs the policy in `mode: monitor`
+    /// or does not deploy it.
+    fn refuse_silent_disabling(&self, family: &Family, user_warn_only: bool) -> Result<(), String> {
+        let enabled: Vec<&Control> = self.enabled(family).collect();
+        if enabled.is_empty() && family.controls().next().is_some() {
+            return Err(format!(
+                "controls/skip: these settings enable no control of module {} (controls: [{}], skip: [{}]); remove the policy instead, or enable at least one control",
+                family.name,
+                self.controls.join(", "),
+                self.skip.join(", ")
+            ));
+        }
+        for sel in &self.controls {
+            if self.skip.contains(sel) {
+                return Err(format!(
+                    "skip: \"{sel}\" is also listed in controls; a selector cannot be both enabled and skipped"
+                ));
+            }
+        }
+        if user_warn_only && enabled.iter().all(|c| self.warn_only(c)) {
+            return Err(format!(
+                "warnOnly: every enabled control of module {} would only warn; run the policy with `mode: monitor` for that, or keep at least one control enforced",
+                family.name
+            ));
+        }
+        Ok(())
     }
 
     /// The enabled controls, in catalogue order.

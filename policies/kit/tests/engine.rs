@@ -199,7 +199,7 @@ fn tags_skip_and_parameters_select_and_tune() {
 #[test]
 fn warn_only_turns_findings_into_warnings() {
     let r = eval(
-        json!({"warnOnly": ["image-tag-pinned"], "skip": ["owner-label"]}),
+        json!({"controls": ["all"], "warnOnly": ["image-tag-pinned"], "skip": ["owner-label"]}),
         deployment(&["nginx"]),
     );
     assert_eq!(r["accepted"], true, "{r}");
@@ -232,10 +232,41 @@ fn exemptions_by_image_namespace_label_user_and_control() {
         r["audit_annotations"]["kube-soc2.exempted"],
         "image-tag-pinned (TICKET-1)"
     );
-    assert_eq!(exempt(json!({"containers": ["c0"]}))["accepted"], false);
+    assert_eq!(
+        exempt(json!({"images": ["busybox:*"], "containers": ["init"]}))["accepted"],
+        true
+    );
+    assert_eq!(
+        exempt(json!({"images": ["busybox:*"], "containers": ["c0"]}))["accepted"],
+        false
+    );
     assert_eq!(exempt(json!({"namespaces": ["prod"]}))["accepted"], true);
     assert_eq!(exempt(json!({"namespaces": ["dev"]}))["accepted"], false);
-    assert_eq!(exempt(json!({"labels": {"team": "a"}}))["accepted"], true);
+    assert_eq!(
+        exempt(json!({"namespaces": ["prod"], "labels": {"team": "a"}}))["accepted"],
+        true
+    );
+    assert_eq!(
+        exempt(json!({"namespaces": ["prod"], "labels": {"team": "b"}}))["accepted"],
+        false
+    );
+    assert_eq!(
+        exempt(json!({"namespaces": ["prod"], "kinds": ["apps/Deployment"], "names": ["w*"]}))["accepted"],
+        true
+    );
+    assert_eq!(
+        exempt(json!({"namespaces": ["prod"], "kinds": ["Pod"]}))["accepted"],
+        false
+    );
+    assert_eq!(
+        exempt(json!({"namespaces": ["prod"], "expires": "2000-01-31"}))["accepted"],
+        false,
+        "an expired exemption no longer applies"
+    );
+    assert_eq!(
+        exempt(json!({"namespaces": ["prod"], "expires": "2999-12-31"}))["accepted"],
+        true
+    );
     assert_eq!(exempt(json!({"users": ["bob"]}))["accepted"], false);
     assert_eq!(exempt(json!({"groups": ["de*"]}))["accepted"], true);
     assert_eq!(
@@ -269,6 +300,38 @@ fn bad_settings_name_the_key() {
             .contains("must be a string")
     );
     assert!(settings_error(json!({"exemptions": [{}]})).contains("exemptions[0] names no"));
+    // Fields the object's author controls never grant an exemption alone.
+    for alone in [
+        json!({"labels": {"team": "a"}}),
+        json!({"containers": ["c0"]}),
+        json!({"names": ["web"], "kinds": ["Deployment"]}),
+    ] {
+        let m = settings_error(json!({"exemptions": [alone]}));
+        assert!(m.contains("chosen by whoever writes the object"), "{m}");
+    }
+    for everything in [
+        json!({"namespaces": ["*"]}),
+        json!({"users": ["?*"]}),
+        json!({"images": ["**"]}),
+    ] {
+        let m = settings_error(json!({"exemptions": [everything]}));
+        assert!(m.contains("matches everything"), "{m}");
+    }
+    let m = settings_error(json!({"exemptions": [{"namespaces": ["^kube-.*$"]}]}));
+    assert!(m.contains("looks like a regular expression"), "{m}");
+    let m = settings_error(json!({"exemptions": [{"namespaces": ["a"], "controls": []}]}));
+    assert!(m.contains("exemptions[0].controls is empty"), "{m}");
+    let m = settings_error(json!({"exemptions": [{"namespaces": ["a"], "expires": "2025-02-30"}]}));
+    assert!(m.contains("exemptions[0].expires must be a date"), "{m}");
+    // Settings that would leave nothing enforced.
+    assert!(settings_error(json!({"controls": []})).contains("enable no control"));
+    assert!(settings_error(json!({"skip": ["all"]})).contains("enable no control"));
+    assert!(settings_error(json!({"skip": ["default"]})).contains("enable no control"));
+    assert!(
+        settings_error(json!({"controls": ["owner-label", "images"], "skip": ["owner-label"]}))
+            .contains("also listed in controls")
+    );
+    assert!(settings_error(json!({"warnOnly": ["all"]})).contains("would only warn"));
     assert!(
         settings_error(json!({"exemptions": [{"namespace": ["x"]}]}))
             .contains("exemptions[0]: unknown key \"namespace\"")
