@@ -199,6 +199,24 @@ impl Finding {
         }
     }
 
+    /// A control could not verify `what` because a lookup failed: the check
+    /// neither passes nor fails (`explain` reports it as `error`, `validate`
+    /// refuses, failing closed). Only the first line of the host's error is
+    /// kept, bounded: policy-server's errors may carry a whole backtrace.
+    pub fn unverified(path: impl Into<String>, what: &str, error: &str) -> Finding {
+        let first = error.lines().next().unwrap_or("").trim();
+        let first = crate::response::truncate(first, 300);
+        Finding::new(
+            path,
+            format!("{}{what}: {first}", crate::explain::UNVERIFIED),
+        )
+    }
+
+    /// Whether this finding says the control could not verify the object.
+    pub fn is_unverified(&self) -> bool {
+        self.message.starts_with(crate::explain::UNVERIFIED)
+    }
+
     /// A finding about `field` (relative path) of a container.
     pub fn container(c: &Container, field: &str, message: impl Into<String>) -> Finding {
         Finding {

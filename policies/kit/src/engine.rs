@@ -2,6 +2,7 @@
 
 use crate::cluster::Cluster;
 use crate::control::{Control, Ctx, Family, KindSet, Operation};
+use crate::explain::{Explanation, Status};
 use crate::pod::PodTemplate;
 use crate::request::Request;
 use crate::response::{Report, refuse, to_bytes};
@@ -42,91 +43,113 @@ fn applies(control: &Control, request: &Request, op: Operation) -> bool {
 }
 
 pub fn evaluate(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> ValidationResponse {
+    evaluate_and_explain(family, payload, cluster).0
+}
+
+/// waPC `explain`: the same evaluation as `validate`, returned as data for
+/// `kube-soc2 scan`, `replay` and the reports (see [`Explanation`]).
+pub fn explain(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> Vec<u8> {
+    let (response, explanation) = evaluate_and_explain(family, payload, cluster);
+    explanation.to_json(&response)
+}
+
+/// One evaluation: the admission answer and what every control did.
+pub fn evaluate_and_explain(
+    family: &Family,
+    payload: &[u8],
+    cluster: &dyn Cluster,
+) -> (ValidationResponse, Explanation) {
     // Evidence recorded by the checks (e.g. break-glass access) is returned as
     // audit annotations whatever the verdict; see `evidence`.
     crate::evidence::begin();
-    let mut response = evaluate_request(family, payload, cluster);
+    let mut explanation = Explanation::new(family);
+    let mut response = evaluate_request(family, payload, cluster, &mut explanation);
     crate::evidence::attach(&mut response);
-    response
+    (response, explanation)
 }
 
-fn evaluate_request(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> ValidationResponse {
+fn evaluate_request(
+    family: &Family,
+    payload: &[u8],
+    cluster: &dyn Cluster,
+    explanation: &mut Explanation,
+) -> ValidationResponse {
+    match run(family, payload, cluster, explanation) {
+        Ok(response) => response,
+        Err((code, message)) => {
+            let response = refuse(family.name, code, &message);
+            explanation.refused = Some(message);
+            response
+        }
+    }
+}
+
+/// Evaluates the enabled controls, recording each one's outcome in
+/// `explanation`; `Err((code, message))` when the request cannot be evaluated.
+fn run(
+    family: &Family,
+    payload: &[u8],
+    cluster: &dyn Cluster,
+    explanation: &mut Explanation,
+) -> Result<ValidationResponse, (u16, String)> {
     if payload.len() > crate::MAX_PAYLOAD_BYTES {
-        return refuse(
-            family.name,
+        return Err((
             413,
             format!(
                 "the request is {} bytes, above the {} bytes this policy evaluates; the API server never sends admission requests this large",
                 payload.len(),
                 crate::MAX_PAYLOAD_BYTES
             ),
-        );
+        ));
     }
     let mut top = match serde_json::from_slice::<Value>(payload) {
         Ok(Value::Object(m)) => m,
         Ok(_) => {
-            return refuse(
-                family.name,
+            return Err((
                 400,
-                "the validate payload must be an object {\"request\": ..., \"settings\": ...}",
-            );
+                "the validate payload must be an object {\"request\": ..., \"settings\": ...}"
+                    .into(),
+            ));
         }
-        Err(e) => {
-            return refuse(
-                family.name,
-                400,
-                format!("the validate payload is not valid JSON: {e}"),
-            );
-        }
+        Err(e) => return Err((400, format!("the validate payload is not valid JSON: {e}"))),
     };
-    let settings = match Settings::parse(family, top.get("settings").unwrap_or(&Value::Null)) {
-        Ok(s) => s,
-        Err(e) => return refuse(family.name, 400, format!("invalid settings: {e}")),
-    };
+    let settings = Settings::parse(family, top.get("settings").unwrap_or(&Value::Null))
+        .map_err(|e| (400, format!("invalid settings: {e}")))?;
     let request = match top.remove("request") {
         None | Some(Value::Null) => {
-            return refuse(family.name, 400, "the validate payload has no \"request\"");
+            return Err((400, "the validate payload has no \"request\"".into()));
         }
-        Some(r) => match Request::from_value(r) {
-            Ok(r) => r,
-            Err(e) => return refuse(family.name, 400, e),
-        },
+        Some(r) => Request::from_value(r).map_err(|e| (400, e))?,
     };
     let Some(op) = request.operation else {
-        return refuse(
-            family.name,
+        return Err((
             400,
             format!(
                 "unknown operation \"{}\"; expected CREATE, UPDATE, DELETE or CONNECT",
                 request.operation_raw
             ),
-        );
+        ));
     };
+    for control in settings.enabled(family) {
+        explanation.set(control, Status::NotApplicable);
+    }
     if request.subject().is_null() {
         // DELETE without oldObject (or a bare CONNECT): nothing to look at.
-        return Report::default().into_response(&request);
+        return Ok(Report::default().into_response(&request));
     }
     let controls: Vec<&'static Control> = settings
         .enabled(family)
         .filter(|c| applies(c, &request, op))
         .collect();
     if controls.is_empty() {
-        return Report::default().into_response(&request);
+        return Ok(Report::default().into_response(&request));
     }
     let pod = if controls
         .iter()
         .any(|c| matches!(c.kinds, KindSet::PodBearing))
     {
-        match PodTemplate::extract(&request.kind, request.subject()) {
-            Ok(p) => p,
-            Err(e) => {
-                return refuse(
-                    family.name,
-                    400,
-                    format!("{} is malformed: {e}", request.describe()),
-                );
-            }
-        }
+        PodTemplate::extract(&request.kind, request.subject())
+            .map_err(|e| (400, format!("{} is malformed: {e}", request.describe())))?
     } else {
         None
     };
@@ -143,6 +166,7 @@ fn evaluate_request(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> V
             cluster,
         };
         let mut findings = (control.check)(&ctx);
+        let mut exempted_by = None;
         findings.retain(|f| {
             match settings
                 .exemptions
@@ -150,20 +174,30 @@ fn evaluate_request(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> V
                 .find(|e| e.covers(&request, control, f))
             {
                 Some(e) => {
-                    report.exempted.push((control, e.reason.clone()));
+                    exempted_by = Some(e.reason.clone());
                     false
                 }
                 None => true,
             }
         });
+        if let Some(reason) = &exempted_by {
+            report.exempted.push((control, reason.clone()));
+        }
         if findings.is_empty() {
+            let status = match exempted_by {
+                Some(reason) => Status::Exempted(reason),
+                None => Status::Passed,
+            };
+            explanation.set(control, status);
             continue;
         }
-        if settings.warn_only(control) {
+        let warn = settings.warn_only(control);
+        explanation.record(control, &findings, warn);
+        if warn {
             report.warned.push((control, findings));
         } else {
             report.denied.push((control, findings));
         }
     }
-    report.into_response(&request)
+    Ok(report.into_response(&request))
 }

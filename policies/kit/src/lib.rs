@@ -15,6 +15,7 @@ pub mod control;
 pub mod engine;
 pub mod evidence;
 pub mod exemptions;
+pub mod explain;
 pub mod flags;
 pub mod glob;
 pub mod json;
@@ -48,7 +49,8 @@ pub const MAX_PAYLOAD_BYTES: usize = 8 * 1024 * 1024;
 
 /// Generates the waPC entry points Kubewarden's policy-server calls:
 /// `validate`, `validate_settings`, `protocol_version`, plus `catalogue`
-/// (the family's control catalogue as JSON, read by `kube-soc2 controls`).
+/// (the family's control catalogue as JSON, read by `kube-soc2 controls`) and
+/// `explain` (the evaluation of `validate` as data, see [`explain`]).
 #[macro_export]
 macro_rules! export_family {
     ($family:expr) => {
@@ -60,6 +62,11 @@ macro_rules! export_family {
         /// Native entry point with the same contract as the waPC `validate_settings`.
         pub fn validate_settings(payload: &[u8]) -> Vec<u8> {
             $crate::engine::validate_settings(&$family, payload)
+        }
+
+        /// Native entry point with the same contract as the waPC `explain`.
+        pub fn explain(payload: &[u8]) -> Vec<u8> {
+            $crate::engine::explain(&$family, payload, &$crate::cluster::HostCluster::default())
         }
 
         /// The family's control catalogue as JSON.
@@ -83,6 +90,10 @@ macro_rules! export_family {
                 Ok(b"\"v1\"".to_vec())
             }
 
+            fn explain(payload: &[u8]) -> guest::CallResult {
+                Ok(super::explain(payload))
+            }
+
             fn catalogue(_payload: &[u8]) -> guest::CallResult {
                 Ok(super::catalogue())
             }
@@ -96,6 +107,7 @@ macro_rules! export_family {
                 guest::register_function("validate_settings", validate_settings);
                 guest::register_function("protocol_version", protocol_version);
                 guest::register_function("catalogue", catalogue);
+                guest::register_function("explain", explain);
                 // Everything allocated so far (the waPC registry) lives for the
                 // instance; what comes after is per call.
                 ALLOCATOR.checkpoint();

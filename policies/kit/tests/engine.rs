@@ -404,3 +404,89 @@ fn bad_input_gets_a_clear_answer() {
             .contains("unknown operation \"PATCH\"")
     );
 }
+
+fn explain(settings: Value, object: Value) -> Value {
+    let kind = object["kind"].as_str().unwrap_or("Pod").to_string();
+    let payload = json!({"settings": settings, "request": {
+        "uid": "1", "kind": {"group": "apps", "version": "v1", "kind": kind},
+        "operation": "CREATE", "namespace": "prod", "userInfo": {"username": "alice", "groups": ["dev"]},
+        "object": object}});
+    serde_json::from_slice(&kit::engine::explain(
+        &FAMILY,
+        payload.to_string().as_bytes(),
+        &NoCluster,
+    ))
+    .unwrap()
+}
+
+fn status<'a>(x: &'a Value, id: &str) -> &'a Value {
+    x["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("{id} missing from {x}"))
+}
+
+#[test]
+fn explain_gives_every_control_its_status_and_findings_as_data() {
+    let x = explain(json!({}), deployment(&["nginx:1.25", "redis"]));
+    assert_eq!(x["family"], "test-family");
+    assert_eq!(x["response"]["accepted"], false);
+    let pinned = status(&x, "image-tag-pinned");
+    assert_eq!(pinned["status"], "fail");
+    assert_eq!(pinned["total"], 2, "{pinned}");
+    let f = &pinned["findings"][0];
+    assert_eq!(f["container"], "c1");
+    assert_eq!(f["containerList"], "containers");
+    assert_eq!(f["image"], "redis");
+    assert!(
+        f["path"].as_str().unwrap().ends_with("containers[1].image"),
+        "{f}"
+    );
+    assert_eq!(pinned["findings"][1]["containerList"], "initContainers");
+    assert_eq!(status(&x, "owner-label")["status"], "fail");
+    assert_eq!(status(&x, "max-containers")["status"], "disabled");
+
+    let x = explain(
+        json!({"controls": ["all"], "warnOnly": ["owner-label"],
+               "parameters": {"max-containers": {"max": 3}},
+               "exemptions": [{"images": ["busybox:*", "redis"], "reason": "CHG-7"}]}),
+        deployment(&["nginx:1.25", "redis"]),
+    );
+    assert_eq!(x["response"]["accepted"], true, "{x}");
+    assert_eq!(status(&x, "image-tag-pinned")["status"], "exempted");
+    assert_eq!(status(&x, "image-tag-pinned")["exemption"], "CHG-7");
+    assert_eq!(status(&x, "owner-label")["status"], "warn");
+    assert_eq!(status(&x, "max-containers")["status"], "pass");
+
+    // Not this kind: enabled, not applicable.
+    let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "labels": {"owner": "x"}}});
+    let x = explain(json!({"controls": ["all"]}), cm);
+    assert_eq!(status(&x, "image-tag-pinned")["status"], "not-applicable");
+    assert_eq!(status(&x, "owner-label")["status"], "pass");
+
+    // A request that cannot be evaluated says why.
+    let x = explain(json!({"controls": ["nope"]}), deployment(&["a:1"]));
+    assert!(
+        x["refused"].as_str().unwrap().contains("invalid settings"),
+        "{x}"
+    );
+    assert_eq!(x["response"]["code"], 400);
+}
+
+#[test]
+fn unverified_findings_keep_only_the_first_line_of_a_host_error() {
+    let f = Finding::unverified(
+        "spec",
+        "the PodDisruptionBudgets of namespace prod",
+        "kubernetes/list failed: forbidden\nstack backtrace:\n   0: policy_server::...",
+    );
+    assert!(f.is_unverified());
+    assert_eq!(
+        f.message,
+        "could not verify the PodDisruptionBudgets of namespace prod: kubernetes/list failed: forbidden"
+    );
+    let long = Finding::unverified("spec", "x", &"e".repeat(5000));
+    assert!(long.message.len() < 400, "{}", long.message.len());
+}
