@@ -49,8 +49,45 @@ pub fn evaluate(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> Valid
 /// waPC `explain`: the same evaluation as `validate`, returned as data for
 /// `kube-soc2 scan`, `replay` and the reports (see [`Explanation`]).
 pub fn explain(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> Vec<u8> {
+    if let Some(selection) = selection(family, payload) {
+        return selection;
+    }
     let (response, explanation) = evaluate_and_explain(family, payload, cluster);
     explanation.to_json(&response)
+}
+
+/// `explain` of a payload with settings and no request: which controls these
+/// settings enable, and which only warn. `None` when the payload has a request.
+fn selection(family: &Family, payload: &[u8]) -> Option<Vec<u8>> {
+    let Ok(Value::Object(top)) = serde_json::from_slice::<Value>(payload) else {
+        return None;
+    };
+    if top.contains_key("request") {
+        return None;
+    }
+    let mut explanation = Explanation::new(family);
+    let accepted = ValidationResponse {
+        accepted: true,
+        message: None,
+        code: None,
+        mutated_object: None,
+        audit_annotations: None,
+        warnings: None,
+    };
+    match Settings::parse(family, top.get("settings").unwrap_or(&Value::Null)) {
+        Ok(settings) => {
+            for control in settings.enabled(family) {
+                explanation.enable(control, Status::Enabled, settings.warn_only(control));
+            }
+            Some(explanation.to_json(&accepted))
+        }
+        Err(e) => {
+            let message = format!("invalid settings: {e}");
+            let response = refuse(family.name, 400, &message);
+            explanation.refused = Some(message);
+            Some(explanation.to_json(&response))
+        }
+    }
 }
 
 /// One evaluation: the admission answer and what every control did.
@@ -131,7 +168,7 @@ fn run(
         ));
     };
     for control in settings.enabled(family) {
-        explanation.set(control, Status::NotApplicable);
+        explanation.enable(control, Status::NotApplicable, settings.warn_only(control));
     }
     if request.subject().is_null() {
         // DELETE without oldObject (or a bare CONNECT): nothing to look at.

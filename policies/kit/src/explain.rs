@@ -20,6 +20,11 @@
 //!    {"id": "drop-net-raw", "status": "disabled"}]}
 //! ```
 //!
+//! Asked about a payload without `request` (`{"settings": ...}`), every
+//! control is `enabled` or `disabled`: the module's own reading of the
+//! settings, so no tool re-implements it. `warnOnly: true` marks enabled
+//! controls whose findings are warnings.
+//!
 //! Statuses: `disabled` (not enabled by the settings), `not-applicable`
 //! (enabled, but not for this kind/operation/subresource), `pass`, `fail`,
 //! `warn` (findings reported as warnings), `exempted` (findings all covered by
@@ -41,6 +46,9 @@ pub const UNVERIFIED: &str = "could not verify ";
 #[derive(Clone, Debug, PartialEq)]
 pub enum Status {
     Disabled,
+    /// Enabled by the settings; reported when `explain` is asked about
+    /// settings alone (a payload without `request`).
+    Enabled,
     NotApplicable,
     Passed,
     Failed,
@@ -53,6 +61,7 @@ impl Status {
     pub fn as_str(&self) -> &'static str {
         match self {
             Status::Disabled => "disabled",
+            Status::Enabled => "enabled",
             Status::NotApplicable => "not-applicable",
             Status::Passed => "pass",
             Status::Failed => "fail",
@@ -66,6 +75,8 @@ impl Status {
 struct Outcome {
     control: &'static Control,
     status: Status,
+    /// Enabled, with findings reported as warnings (`warnOnly`).
+    warn_only: bool,
     findings: Vec<Finding>,
 }
 
@@ -86,6 +97,7 @@ impl Explanation {
                 .map(|control| Outcome {
                     control,
                     status: Status::Disabled,
+                    warn_only: false,
                     findings: Vec::new(),
                 })
                 .collect(),
@@ -97,6 +109,14 @@ impl Explanation {
         self.outcomes
             .iter_mut()
             .find(|o| o.control.id == control.id)
+    }
+
+    /// Marks `control` enabled by the settings (`NotApplicable` until it runs).
+    pub fn enable(&mut self, control: &Control, status: Status, warn_only: bool) {
+        if let Some(o) = self.outcome(control) {
+            o.status = status;
+            o.warn_only = warn_only;
+        }
     }
 
     pub fn set(&mut self, control: &Control, status: Status) {
@@ -134,6 +154,9 @@ impl Explanation {
             .iter()
             .map(|o| {
                 let mut v = json!({"id": o.control.id, "status": o.status.as_str()});
+                if o.warn_only {
+                    v["warnOnly"] = json!(true);
+                }
                 match &o.status {
                     Status::Exempted(reason) => v["exemption"] = json!(reason),
                     Status::Unverified => {

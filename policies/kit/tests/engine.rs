@@ -490,3 +490,27 @@ fn unverified_findings_keep_only_the_first_line_of_a_host_error() {
     let long = Finding::unverified("spec", "x", &"e".repeat(5000));
     assert!(long.message.len() < 400, "{}", long.message.len());
 }
+
+#[test]
+fn explain_without_a_request_reads_the_settings_like_the_engine() {
+    let x: Value = serde_json::from_slice(&kit::engine::explain(
+        &FAMILY,
+        br#"{"settings": {"controls": ["all"], "skip": ["owner-label"], "warnOnly": ["sizing"]}}"#,
+        &NoCluster,
+    ))
+    .unwrap();
+    assert_eq!(status(&x, "image-tag-pinned")["status"], "enabled");
+    assert!(status(&x, "image-tag-pinned")["warnOnly"].is_null());
+    assert_eq!(status(&x, "max-containers")["warnOnly"], true);
+    assert_eq!(status(&x, "owner-label")["status"], "disabled");
+    let x: Value = serde_json::from_slice(&kit::engine::explain(
+        &FAMILY,
+        br#"{"settings": {"skip": ["all"]}}"#,
+        &NoCluster,
+    ))
+    .unwrap();
+    assert!(
+        x["refused"].as_str().unwrap().contains("enable no control"),
+        "{x}"
+    );
+}
