@@ -13,11 +13,27 @@ use std::path::{Path, PathBuf};
 pub struct Context {
     pub cluster: Snapshot,
     pub recorded: Vec<RecordedCall>,
+    /// No cluster at all (`run` without `--cluster`): every `kubernetes`
+    /// lookup fails, as policy-server's do when it cannot reach the API
+    /// server, instead of answering from an empty cluster.
+    pub offline: bool,
 }
 
 impl Context {
     pub fn new(cluster: Snapshot, recorded: Vec<RecordedCall>) -> Context {
-        Context { cluster, recorded }
+        Context {
+            cluster,
+            recorded,
+            offline: false,
+        }
+    }
+
+    /// A context whose Kubernetes lookups all fail.
+    pub fn offline() -> Context {
+        Context {
+            offline: true,
+            ..Context::default()
+        }
     }
 }
 

@@ -514,6 +514,30 @@ impl Host {
         Ok(self.to_admission_response(request, result, config))
     }
 
+    /// `explain` on a fresh instance: the module's evaluation of the same
+    /// payload as `validate`, as data (`kit::explain`). With `request` `None`,
+    /// the module's reading of the settings alone. `Err` for a trap, a
+    /// timeout, a module without `explain` or an answer that is not JSON.
+    pub fn explain(
+        &self,
+        module: &LoadedModule,
+        request: Option<&Value>,
+        settings: &Value,
+        config: &PolicyConfig,
+        context: &Arc<Context>,
+    ) -> Result<Value> {
+        let settings = settings_object(settings)?;
+        let payload = match request {
+            Some(request) => validate_payload(request, &settings),
+            None => serde_json::to_vec(&serde_json::json!({"settings": settings}))?,
+        };
+        let bytes = self
+            .call(module, config, context, "explain", &payload)
+            .map_err(|e| anyhow!("{e}"))?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| anyhow!("the module's explain answered with invalid JSON: {e}"))
+    }
+
     /// Turns the outcome of a `validate` call into the AdmissionResponse.
     pub fn to_admission_response(
         &self,
@@ -535,6 +559,15 @@ impl Host {
             Err(e) => AdmissionResponse::reject_internal_server_error(uid, e),
         };
         admission::process_response(response, config)
+    }
+}
+
+/// `--memory-limit` in MiB as bytes: 0 means no limit, like `--timeout 0`.
+pub fn memory_limit_bytes(mib: usize) -> usize {
+    if mib == 0 {
+        usize::MAX
+    } else {
+        mib.saturating_mul(1024 * 1024)
     }
 }
 

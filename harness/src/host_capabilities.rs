@@ -169,6 +169,11 @@ impl Capabilities {
     }
 
     fn kubernetes(&self, operation: &str, payload: &[u8]) -> HostResult {
+        if self.context.offline {
+            return Err(format!(
+                "kubernetes/{operation}: no Kubernetes cluster is reachable (give a snapshot with --cluster to answer context-aware lookups)"
+            ));
+        }
         let cluster = &self.context.cluster;
         match operation {
             "list_resources_by_namespace" => {

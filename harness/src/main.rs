@@ -25,7 +25,8 @@ struct HostArgs {
     /// --policy-timeout); 0 disables it.
     #[arg(long, default_value_t = kube_soc2::engine::DEFAULT_TIMEOUT_SECONDS)]
     timeout: u64,
-    /// Largest memory of one policy instance, in MiB.
+    /// Largest memory of one policy instance, in MiB; 0 disables the limit
+    /// (policy-server sets none).
     #[arg(long, default_value_t = 512)]
     memory_limit: usize,
     /// Print the policies' log events to stderr.
@@ -37,7 +38,7 @@ impl HostArgs {
     fn host(&self) -> Result<Host> {
         Host::new(HostOptions {
             timeout_seconds: (self.timeout > 0).then_some(self.timeout),
-            memory_limit: self.memory_limit.saturating_mul(1024 * 1024),
+            memory_limit: kube_soc2::engine::memory_limit_bytes(self.memory_limit),
             verbose: self.verbose,
             inherit_stdio: true,
         })

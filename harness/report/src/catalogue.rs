@@ -145,70 +145,6 @@ impl FamilyCatalogue {
     }
 }
 
-/// The part of a module's settings that decides which controls run and which
-/// only warn: `controls`, `skip`, `warnOnly` (ids, tags or `all`), with the
-/// kit's defaults. The module itself validates settings; this reading is
-/// tolerant because a module has already refused anything malformed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ModuleSettings {
-    pub controls: Vec<String>,
-    pub skip: Vec<String>,
-    pub warn_only: Vec<String>,
-}
-
-impl Default for ModuleSettings {
-    fn default() -> Self {
-        ModuleSettings {
-            controls: vec!["default".to_string()],
-            skip: Vec::new(),
-            warn_only: Vec::new(),
-        }
-    }
-}
-
-fn selector_list(v: Option<&Value>) -> Option<Vec<String>> {
-    match v? {
-        Value::String(s) => Some(vec![s.clone()]),
-        Value::Array(items) => Some(
-            items
-                .iter()
-                .filter_map(|i| i.as_str().map(str::to_string))
-                .collect(),
-        ),
-        _ => None,
-    }
-}
-
-impl ModuleSettings {
-    /// Reads the settings object given to the module (`null` = defaults).
-    pub fn from_value(v: &Value) -> ModuleSettings {
-        let mut s = ModuleSettings::default();
-        if let Some(list) = selector_list(v.get("controls")) {
-            s.controls = list;
-        }
-        if let Some(list) = selector_list(v.get("skip")) {
-            s.skip = list;
-        }
-        if let Some(list) = selector_list(v.get("warnOnly")) {
-            s.warn_only = list;
-        }
-        s
-    }
-
-    fn selects(selector: &str, c: &ControlInfo) -> bool {
-        selector == "all" || selector == c.id || c.tags.iter().any(|t| t == selector)
-    }
-
-    pub fn enabled(&self, c: &ControlInfo) -> bool {
-        self.controls.iter().any(|s| Self::selects(s, c))
-            && !self.skip.iter().any(|s| Self::selects(s, c))
-    }
-
-    pub fn warn_only(&self, c: &ControlInfo) -> bool {
-        self.warn_only.iter().any(|s| Self::selects(s, c))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,18 +152,6 @@ mod tests {
 
     fn control(id: &str, tags: &[&str]) -> ControlInfo {
         serde_json::from_value(json!({"id": id, "tags": tags, "kinds": ["Pod"], "operations": ["CREATE", "UPDATE"], "subresources": []})).unwrap()
-    }
-
-    #[test]
-    fn settings_select_like_the_kit() {
-        let a = control("a", &["default", "pss-baseline"]);
-        let b = control("b", &["pss-restricted"]);
-        let d = ModuleSettings::from_value(&Value::Null);
-        assert!(d.enabled(&a) && !d.enabled(&b));
-        let s = ModuleSettings::from_value(
-            &json!({"controls": ["all"], "skip": "pss-baseline", "warnOnly": ["b"]}),
-        );
-        assert!(!s.enabled(&a) && s.enabled(&b) && s.warn_only(&b));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::escape::html as h;
 use crate::exit::exit_code_for;
 use crate::json::verdict;
 use crate::model::Scan;
-use crate::results::{Check, Counts, CriterionSummary, Results, Status};
+use crate::results::{Check, Counts, Coverage, CriterionSummary, Results, Status};
 use std::fmt::Write;
 
 const CSS: &str = r#"
@@ -64,35 +64,87 @@ fn codes(ids: &[&str]) -> String {
         .join(" ")
 }
 
+/// The coverage matrix of one framework: a row per criterion some control
+/// maps to (verdict, controls ran / passed / failed, checks), then every
+/// other criterion of the registry, collapsed (no scripts needed).
 fn coverage(out: &mut String, heading: &str, what: &str, rows: &[CriterionSummary]) {
     let _ = writeln!(out, "<h2>{}</h2>", h(heading));
-    if rows.is_empty() {
-        out.push_str("<p class=\"muted\">No enabled control maps to these criteria.</p>\n");
-        return;
-    }
+    let count = |c: Coverage| rows.iter().filter(|r| r.coverage == c).count();
     let _ = writeln!(
         out,
-        "<table><thead><tr><th>{what}</th><th>Title</th><th>Evidence from controls</th><th>Evaluated</th><th>Passed</th><th>Failed</th><th>Other</th><th>Status</th></tr></thead><tbody>"
+        "<p class=\"muted\">{} criteria: {} evaluated, {} not evaluated, {} not enabled, {} without a control, {} organisational (no admission control can evidence them). A verdict is only as strong as the controls behind it: see how many ran.</p>",
+        rows.len(),
+        count(Coverage::Evaluated),
+        count(Coverage::NotEvaluated),
+        count(Coverage::NotEnabled),
+        count(Coverage::NoControl),
+        count(Coverage::Organisational),
     );
-    for r in rows {
-        let mut controls = codes(&r.controls);
-        if !r.disabled.is_empty() {
-            let _ = write!(
-                controls,
-                "<br><span class=\"muted\">not enabled: {}</span>",
-                codes(&r.disabled)
-            );
-        }
+    let mapped: Vec<&CriterionSummary> = rows.iter().filter(|r| r.tally.mapped > 0).collect();
+    if !mapped.is_empty() {
         let _ = writeln!(
             out,
-            "<tr><td><b>{}</b></td><td>{}</td><td>{controls}</td>{}<td>{}</td></tr>",
-            h(r.id),
-            h(r.title.unwrap_or("")),
-            counts_cells(&r.counts),
-            badge(r.counts.worst()),
+            "<table><thead><tr><th>{what}</th><th>Title</th><th>Evidence</th><th>Status</th><th>Controls ran / passed / failed</th><th>Evidence from controls</th><th>Checks</th><th>Passed</th><th>Failed</th><th>Other</th></tr></thead><tbody>"
         );
+        for r in mapped {
+            let mut controls = codes(&r.controls);
+            if !r.disabled.is_empty() {
+                let _ = write!(
+                    controls,
+                    "<br><span class=\"muted\">not enabled: {}</span>",
+                    codes(&r.disabled)
+                );
+            }
+            let status = match r.coverage {
+                Coverage::Evaluated => badge(r.status()),
+                Coverage::NotEnabled => "<span class=\"badge\">not enabled</span>".to_string(),
+                _ => badge(None),
+            };
+            let _ = writeln!(
+                out,
+                "<tr><td><b>{}</b></td><td>{}</td><td>{}</td><td>{status}</td><td class=\"n\">{} of {} ran / {} / {}</td><td>{controls}</td>{}</tr>",
+                h(r.id),
+                h(r.title.unwrap_or("")),
+                r.evidence.map(|e| e.as_str()).unwrap_or("unknown"),
+                r.tally.ran,
+                r.tally.mapped,
+                r.tally.passed,
+                r.tally.failed,
+                counts_cells(&r.counts),
+            );
+        }
+        out.push_str("</tbody></table>\n");
     }
-    out.push_str("</tbody></table>\n");
+    for (coverage, label) in [
+        (
+            Coverage::NoControl,
+            "no control of the scanned modules maps to them",
+        ),
+        (
+            Coverage::Organisational,
+            "organisational: no admission control can evidence them",
+        ),
+    ] {
+        let rest: Vec<&CriterionSummary> = rows.iter().filter(|r| r.coverage == coverage).collect();
+        if rest.is_empty() {
+            continue;
+        }
+        let _ = write!(
+            out,
+            "<details><summary>{} {label} (not evaluated)</summary><ul class=\"findings\">",
+            rest.len()
+        );
+        for r in rest {
+            let _ = write!(
+                out,
+                "<li><code>{}</code> {} <span class=\"muted\">({})</span></li>",
+                h(r.id),
+                h(r.title.unwrap_or("")),
+                r.evidence.map(|e| e.as_str()).unwrap_or("unknown")
+            );
+        }
+        out.push_str("</ul></details>\n");
+    }
 }
 
 fn findings_cell(c: &Check) -> String {

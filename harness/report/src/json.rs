@@ -7,7 +7,8 @@ use crate::catalogue::{Criteria, Severity};
 use crate::exit::{counted_failures, exit_code_for};
 use crate::inputs::{InputError, Origin};
 use crate::model::{Finding, ObjectRef, Scan};
-use crate::results::{Check, Counts, CriterionSummary, Results, Status};
+use crate::criteria::Evidence;
+use crate::results::{Check, ControlTally, Counts, Coverage, CriterionSummary, Results, Status};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -92,9 +93,13 @@ struct CriterionOut<'a> {
     id: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     title: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<Evidence>,
+    coverage: Coverage,
     status: &'static str,
     controls: &'a [&'a str],
     disabled_controls: &'a [&'a str],
+    control_counts: ControlTally,
     counts: Counts,
 }
 
@@ -163,9 +168,12 @@ fn criterion<'a>(c: &'a CriterionSummary<'a>) -> CriterionOut<'a> {
     CriterionOut {
         id: c.id,
         title: c.title,
-        status: status_name(c.counts.worst()),
+        evidence: c.evidence,
+        coverage: c.coverage,
+        status: status_name(c.status()),
         controls: &c.controls,
         disabled_controls: &c.disabled,
+        control_counts: c.tally,
         counts: c.counts,
     }
 }

@@ -7,10 +7,11 @@
 //!    YAML, JSON, `List` kinds, `kubectl get -o yaml`, `helm template`,
 //!    `kustomize build`), keeping each object's origin and reporting bad
 //!    documents without stopping.
-//! 2. The harness turns each module's answer into an [`Evaluation`]
-//!    ([`Evaluation::from_response`] parses the kit's rejection message back
-//!    into per-control findings) and collects them in a [`Scan`] together with
-//!    each module's catalogue and settings.
+//! 2. The harness asks each module to `explain` its evaluation (every
+//!    control's outcome and findings as data, see `kit::explain`), turns the
+//!    answer into an [`Evaluation`] ([`Evaluation::from_explanation`]) and
+//!    collects them in a [`Scan`] together with each module's catalogue,
+//!    settings and the module's own reading of them ([`Selection`]).
 //! 3. [`results::analyse`] derives the object × control verdicts once;
 //!    [`render`] writes one of the [`Format`]s and [`exit::exit_code`] says
 //!    how the process should end.
@@ -25,17 +26,19 @@ pub mod inputs;
 pub mod json;
 pub mod junit;
 pub mod markdown;
-pub mod message;
 pub mod model;
 pub mod policyreport;
 pub mod results;
 pub mod terminal;
 pub mod time;
 
-pub use catalogue::{ControlInfo, Criteria, FamilyCatalogue, ModuleSettings, Severity};
+pub use catalogue::{ControlInfo, Criteria, FamilyCatalogue, Severity};
 pub use exit::{ExitCode, FailOn, exit_code};
 pub use inputs::{InputError, Loaded, Object, Origin};
-pub use model::{ControlFinding, Evaluation, Exemption, Finding, Module, ObjectRef, Scan};
+pub use model::{
+    ControlFinding, ControlOutcome, Evaluation, Exemption, Finding, Module, ObjectRef, Ran, Scan,
+    Selection,
+};
 pub use results::{Results, Status, analyse};
 
 /// Output formats of `kube-soc2 scan --format`.

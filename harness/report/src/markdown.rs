@@ -7,7 +7,8 @@ use crate::escape::{markdown as md, markdown_code as code};
 use crate::exit::exit_code_for;
 use crate::json::verdict;
 use crate::model::Scan;
-use crate::results::{Check, CriterionSummary, Results, Status};
+use crate::criteria::{Framework, compress};
+use crate::results::{Check, Coverage, CriterionSummary, Results, Status};
 use std::fmt::Write;
 
 /// The status word for people: `not evaluated` rather than the JSON name.
@@ -15,27 +16,75 @@ fn status_name(s: Option<Status>) -> &'static str {
     s.map(Status::as_str).unwrap_or("not evaluated")
 }
 
-fn criteria(out: &mut String, heading: &str, rows: &[CriterionSummary]) {
+/// The coverage matrix of one framework: a row per criterion some control
+/// maps to, then the rest of the registry as two compact lines.
+fn criteria(out: &mut String, heading: &str, framework: Framework, rows: &[CriterionSummary]) {
     let _ = writeln!(out, "\n## {heading}\n");
-    if rows.is_empty() {
-        out.push_str("No enabled control maps to these criteria.\n");
-        return;
+    let count = |c: Coverage| rows.iter().filter(|r| r.coverage == c).count();
+    let _ = writeln!(
+        out,
+        "{} criteria: {} evaluated, {} not evaluated, {} not enabled, {} without a control, {} organisational.\n",
+        rows.len(),
+        count(Coverage::Evaluated),
+        count(Coverage::NotEvaluated),
+        count(Coverage::NotEnabled),
+        count(Coverage::NoControl),
+        count(Coverage::Organisational),
+    );
+    let mapped: Vec<&CriterionSummary> = rows.iter().filter(|r| r.tally.mapped > 0).collect();
+    if !mapped.is_empty() {
+        out.push_str("| Criterion | Title | Evidence | Status | Controls ran / passed / failed | Checks | Failed | Controls |\n");
+        out.push_str("|---|---|---|---|---|--:|--:|---|\n");
+        for r in mapped {
+            let mut controls: Vec<String> = r.controls.iter().map(|c| code(c)).collect();
+            if !r.disabled.is_empty() {
+                let off: Vec<String> = r.disabled.iter().map(|c| code(c)).collect();
+                controls.push(format!("(not enabled: {})", off.join(" ")));
+            }
+            let status = match r.coverage {
+                Coverage::Evaluated => format!("**{}**", status_name(r.status())),
+                Coverage::NotEnabled => "not enabled".to_string(),
+                _ => "not evaluated".to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {status} | {} of {} ran / {} / {} | {} | {} | {} |",
+                md(r.id),
+                md(r.title.unwrap_or("")),
+                r.evidence.map(|e| e.as_str()).unwrap_or("unknown"),
+                r.tally.ran,
+                r.tally.mapped,
+                r.tally.passed,
+                r.tally.failed,
+                r.counts.evaluated,
+                r.counts.fail,
+                controls.join(" "),
+            );
+        }
     }
-    out.push_str("| Criterion | Title | Controls | Evaluated | Passed | Failed | Status |\n");
-    out.push_str("|---|---|---|--:|--:|--:|---|\n");
-    for r in rows {
-        let controls: Vec<String> = r.controls.iter().map(|c| code(c)).collect();
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {} |",
-            md(r.id),
-            md(r.title.unwrap_or("")),
-            controls.join(" "),
-            r.counts.evaluated,
-            r.counts.pass,
-            r.counts.fail,
-            status_name(r.counts.worst()),
-        );
+    for (coverage, label) in [
+        (
+            Coverage::NoControl,
+            "No control of the scanned modules maps to",
+        ),
+        (
+            Coverage::Organisational,
+            "Organisational — no admission control can evidence",
+        ),
+    ] {
+        let ids: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.coverage == coverage)
+            .map(|r| r.id)
+            .collect();
+        if !ids.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n{label} ({}): {}",
+                ids.len(),
+                md(&compress(framework, &ids))
+            );
+        }
     }
 }
 
@@ -92,8 +141,18 @@ pub fn render(scan: &Scan, results: &Results, options: &RenderOptions) -> String
         options.fail_on
     );
 
-    criteria(&mut out, "SOC 2 Trust Services Criteria", &results.soc2);
-    criteria(&mut out, "ISO/IEC 27001:2022 Annex A", &results.iso27001);
+    criteria(
+        &mut out,
+        "SOC 2 Trust Services Criteria",
+        Framework::Soc2,
+        &results.soc2,
+    );
+    criteria(
+        &mut out,
+        "ISO/IEC 27001:2022 Annex A",
+        Framework::Iso27001,
+        &results.iso27001,
+    );
 
     out.push_str("\n## Controls\n\n");
     out.push_str("| Control | Module | Severity | Title | SOC 2 | ISO 27001 | Evaluated | Passed | Failed | Status |\n");

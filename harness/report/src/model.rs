@@ -1,9 +1,8 @@
 //! The result model the harness fills: one [`Evaluation`] per object × module,
 //! plus each module's catalogue and settings, collected in a [`Scan`].
 
-use crate::catalogue::{FamilyCatalogue, ModuleSettings};
+use crate::catalogue::{ControlInfo, FamilyCatalogue};
 use crate::inputs::{InputError, Origin};
-use crate::message;
 use serde::Serialize;
 use serde_json::Value;
 use std::time::{Duration, SystemTime};
@@ -91,11 +90,13 @@ pub struct Finding {
 pub struct ControlFinding {
     pub control: String,
     pub title: String,
+    /// The findings the module carried (at most `kit::explain::MAX_FINDINGS`).
     pub findings: Vec<Finding>,
-    /// The `Fix:` part of the message.
+    /// How many findings the control had in all.
+    pub total: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remediation: Option<String>,
-    /// The module's whole line for this control, as the user saw it.
+    /// One line for this control, as a person reads it.
     pub text: String,
 }
 
@@ -107,6 +108,28 @@ pub struct Exemption {
     pub reason: Option<String>,
 }
 
+/// What the module said one control did with the object (`explain`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ControlOutcome {
+    Pass,
+    Fail,
+    Warn,
+    Exempted,
+    /// The control could not verify the object (a lookup failed).
+    Error,
+}
+
+/// One control the module ran on the object.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Ran {
+    pub control: String,
+    pub outcome: ControlOutcome,
+    /// For `Error`: what could not be verified and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
 /// What one module said about one object.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Evaluation {
@@ -114,6 +137,8 @@ pub struct Evaluation {
     /// Module (family) name, e.g. `access-control`.
     pub module: String,
     pub allowed: bool,
+    /// Every control the module ran on this object, with its outcome.
+    pub ran: Vec<Ran>,
     pub violations: Vec<ControlFinding>,
     pub warnings: Vec<ControlFinding>,
     pub exempted: Vec<Exemption>,
@@ -126,39 +151,121 @@ pub struct Evaluation {
     pub error: Option<String>,
 }
 
+fn control_finding(c: &Value, catalogue: Option<&FamilyCatalogue>) -> ControlFinding {
+    let id = c["id"].as_str().unwrap_or_default().to_string();
+    let info = catalogue.and_then(|cat| cat.control(&id));
+    let findings: Vec<Finding> = c["findings"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|f| Finding {
+            container: f["container"].as_str().map(str::to_string),
+            path: f["path"]
+                .as_str()
+                .filter(|p| !p.is_empty())
+                .map(str::to_string),
+            message: f["message"].as_str().unwrap_or_default().to_string(),
+        })
+        .collect();
+    let total = c["total"]
+        .as_u64()
+        .map_or(findings.len(), |n| n as usize)
+        .max(findings.len());
+    let title = info.map(|i| i.title.clone()).unwrap_or_default();
+    let remediation = info
+        .map(|i| i.remediation.clone())
+        .filter(|r| !r.is_empty());
+    let mut what: Vec<String> = findings
+        .iter()
+        .map(crate::results::describe_finding)
+        .collect();
+    if total > findings.len() {
+        what.push(format!("and {} more", total - findings.len()));
+    }
+    let mut text = format!("[{id}] {title}: {}", what.join("; "));
+    if let Some(r) = &remediation {
+        text.push_str(&format!(". Fix: {r}"));
+    }
+    ControlFinding {
+        control: id,
+        title,
+        findings,
+        total,
+        remediation,
+        text,
+    }
+}
+
 impl Evaluation {
-    /// Reads a module's `ValidationResponse` (the JSON the waPC `validate`
-    /// returns: `accepted`, `message`, `code`, `audit_annotations`,
-    /// `warnings`). The catalogue, when given, makes the message parsing exact
-    /// (titles and remediations are matched, not guessed).
-    pub fn from_response(
+    /// Reads what a module's `explain` returned (see `kit::explain`): every
+    /// control's outcome and findings as data. The catalogue gives titles and
+    /// remediations.
+    pub fn from_explanation(
         object: ObjectRef,
         module: &str,
-        response: &Value,
+        explanation: &Value,
         catalogue: Option<&FamilyCatalogue>,
     ) -> Evaluation {
-        let parsed = message::parse_response(response, catalogue);
-        Evaluation {
+        let response = &explanation["response"];
+        let mut e = Evaluation {
             object,
             module: module.to_string(),
-            allowed: parsed.allowed,
-            violations: parsed.violations,
-            warnings: parsed.warnings,
-            exempted: parsed.exempted,
-            message: parsed.message,
-            error: parsed.error,
+            allowed: response["accepted"].as_bool().unwrap_or(false),
+            ran: Vec::new(),
+            violations: Vec::new(),
+            warnings: Vec::new(),
+            exempted: Vec::new(),
+            message: response["message"].as_str().map(str::to_string),
+            error: explanation["refused"].as_str().map(str::to_string),
+        };
+        if e.error.is_some() {
+            return e;
         }
+        if !explanation["controls"].is_array() {
+            e.error = Some("the module's explanation has no controls".to_string());
+            return e;
+        }
+        for c in explanation["controls"].as_array().into_iter().flatten() {
+            let id = c["id"].as_str().unwrap_or_default();
+            let outcome = match c["status"].as_str().unwrap_or_default() {
+                "pass" => ControlOutcome::Pass,
+                "fail" => ControlOutcome::Fail,
+                "warn" => ControlOutcome::Warn,
+                "exempted" => ControlOutcome::Exempted,
+                "error" => ControlOutcome::Error,
+                _ => continue,
+            };
+            match outcome {
+                ControlOutcome::Fail => e.violations.push(control_finding(c, catalogue)),
+                ControlOutcome::Warn => e.warnings.push(control_finding(c, catalogue)),
+                ControlOutcome::Exempted => e.exempted.push(Exemption {
+                    control: id.to_string(),
+                    reason: c["exemption"]
+                        .as_str()
+                        .filter(|r| !r.is_empty())
+                        .map(str::to_string),
+                }),
+                ControlOutcome::Pass | ControlOutcome::Error => {}
+            }
+            e.ran.push(Ran {
+                control: id.to_string(),
+                outcome,
+                error: c["error"].as_str().map(str::to_string),
+            });
+        }
+        e
     }
 
-    /// Like [`Evaluation::from_response`] from the raw bytes a module returned.
-    pub fn from_response_bytes(
+    /// Like [`Evaluation::from_explanation`] from the raw bytes a module returned.
+    pub fn from_explanation_bytes(
         object: ObjectRef,
         module: &str,
         bytes: &[u8],
         catalogue: Option<&FamilyCatalogue>,
     ) -> Evaluation {
         match serde_json::from_slice::<Value>(bytes) {
-            Ok(v) => Evaluation::from_response(object, module, &v, catalogue),
+            Ok(v) => Evaluation::from_explanation(object, module, &v, catalogue),
             Err(e) => Evaluation::failed(
                 object,
                 module,
@@ -173,12 +280,52 @@ impl Evaluation {
             object,
             module: module.to_string(),
             allowed: false,
+            ran: Vec::new(),
             violations: Vec::new(),
             warnings: Vec::new(),
             exempted: Vec::new(),
             message: None,
             error: Some(error.into()),
         }
+    }
+}
+
+/// Which controls a module's settings enable and which only warn, as the
+/// module itself reads them (`explain` of the settings alone).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub enabled: Vec<String>,
+    pub warn_only: Vec<String>,
+}
+
+impl Selection {
+    /// Reads the module's answer to `explain` of `{"settings": ...}`.
+    pub fn from_explanation(v: &Value) -> Result<Selection, String> {
+        if let Some(refused) = v["refused"].as_str() {
+            return Err(refused.to_string());
+        }
+        let controls = v["controls"]
+            .as_array()
+            .ok_or("the module's explanation has no controls")?;
+        let mut s = Selection::default();
+        for c in controls {
+            let id = c["id"].as_str().unwrap_or_default().to_string();
+            if c["status"] == "enabled" {
+                if c["warnOnly"] == true {
+                    s.warn_only.push(id.clone());
+                }
+                s.enabled.push(id);
+            }
+        }
+        Ok(s)
+    }
+
+    pub fn enabled(&self, c: &ControlInfo) -> bool {
+        self.enabled.contains(&c.id)
+    }
+
+    pub fn warn_only(&self, c: &ControlInfo) -> bool {
+        self.warn_only.contains(&c.id)
     }
 }
 
@@ -190,13 +337,12 @@ pub struct Module {
     pub settings: Value,
     /// Where the module came from (path or OCI ref), for the evidence.
     pub source: Option<String>,
-    /// Resolved from `settings`: which controls run, which only warn.
-    pub selection: ModuleSettings,
+    /// The module's reading of `settings`: which controls run, which only warn.
+    pub selection: Selection,
 }
 
 impl Module {
-    pub fn new(catalogue: FamilyCatalogue, settings: Value) -> Module {
-        let selection = ModuleSettings::from_value(&settings);
+    pub fn new(catalogue: FamilyCatalogue, settings: Value, selection: Selection) -> Module {
         Module {
             catalogue,
             settings,

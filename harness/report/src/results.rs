@@ -7,8 +7,10 @@
 //! the object's kind (the kit engine's own rule, for a CREATE).
 
 use crate::catalogue::{ControlInfo, Severity};
-use crate::criteria::natural_cmp;
-use crate::model::{ControlFinding, Evaluation, Exemption, Finding, Module, ObjectRef, Scan};
+use crate::criteria::{Evidence, Framework, natural_cmp};
+use crate::model::{
+    ControlFinding, ControlOutcome, Evaluation, Exemption, Finding, Module, ObjectRef, Scan,
+};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -179,16 +181,117 @@ pub struct ControlSummary<'a> {
     pub counts: Counts,
 }
 
+/// How far a scan's evidence reaches for one criterion of the registry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Coverage {
+    /// Enabled controls evaluated objects: the status is their verdict.
+    Evaluated,
+    /// Enabled controls map to it, but none applied to a scanned object.
+    NotEvaluated,
+    /// Controls of the scanned modules map to it, but the settings leave
+    /// every one of them out.
+    NotEnabled,
+    /// An admission control could evidence it (in part), but no control of
+    /// the scanned modules maps to it.
+    NoControl,
+    /// No admission control can evidence it (governance, people, physical):
+    /// it needs evidence from outside the cluster.
+    Organisational,
+}
+
+impl Coverage {
+    pub const ALL: &'static [Coverage] = &[
+        Coverage::Evaluated,
+        Coverage::NotEvaluated,
+        Coverage::NotEnabled,
+        Coverage::NoControl,
+        Coverage::Organisational,
+    ];
+
+    /// The JSON name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Coverage::Evaluated => "evaluated",
+            Coverage::NotEvaluated => "notEvaluated",
+            Coverage::NotEnabled => "notEnabled",
+            Coverage::NoControl => "noControl",
+            Coverage::Organisational => "organisational",
+        }
+    }
+
+    /// The words for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Coverage::Evaluated => "evaluated",
+            Coverage::NotEvaluated => "enabled controls applied to no scanned object",
+            Coverage::NotEnabled => "controls exist but are not enabled",
+            Coverage::NoControl => "no control of the scanned modules maps to it",
+            Coverage::Organisational => "not evidenced by admission control (organisational)",
+        }
+    }
+}
+
+/// How many of a criterion's controls exist, are enabled, ran, passed and
+/// failed: a verdict is only as strong as the controls behind it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ControlTally {
+    /// Controls of the scanned modules that map to the criterion.
+    pub mapped: usize,
+    /// Of those, enabled by the settings.
+    pub enabled: usize,
+    /// Enabled controls that evaluated at least one object.
+    pub ran: usize,
+    /// Controls that ran without a failure, warning or error.
+    pub passed: usize,
+    /// Controls with at least one failed check.
+    pub failed: usize,
+}
+
 /// Totals of one SOC 2 criterion or ISO 27001 Annex A control.
 #[derive(Clone, Debug)]
 pub struct CriterionSummary<'a> {
     pub id: &'a str,
     pub title: Option<&'static str>,
+    /// From the registry; `None` for an id a control uses that the registry
+    /// lacks (a test keeps that from happening).
+    pub evidence: Option<Evidence>,
+    pub coverage: Coverage,
     /// Enabled controls giving evidence for it.
     pub controls: Vec<&'a str>,
     /// Controls that map to it but the settings left out.
     pub disabled: Vec<&'a str>,
+    pub tally: ControlTally,
     pub counts: Counts,
+}
+
+impl CriterionSummary<'_> {
+    /// The verdict: the worst status of its checks; `None` (not evaluated)
+    /// when no check ran, whatever the reason — never a pass.
+    pub fn status(&self) -> Option<Status> {
+        self.counts.worst()
+    }
+
+    /// `2 of 3 controls ran: 1 passed, 1 failed` (empty when none is mapped).
+    pub fn tally_text(&self) -> String {
+        let t = &self.tally;
+        if t.mapped == 0 {
+            return String::new();
+        }
+        let mut s = format!(
+            "{} of {} control{} ran",
+            t.ran,
+            t.mapped,
+            if t.mapped == 1 { "" } else { "s" }
+        );
+        if t.ran > 0 {
+            s.push_str(&format!(": {} passed, {} failed", t.passed, t.failed));
+        }
+        if t.enabled < t.mapped {
+            s.push_str(&format!("; {} not enabled", t.mapped - t.enabled));
+        }
+        s
+    }
 }
 
 /// A module that could not evaluate an object.
@@ -309,19 +412,18 @@ pub fn analyse(scan: &Scan) -> Results<'_> {
         });
     }
     summarise_controls(scan, &mut results);
-    results.soc2 = summarise_criteria(
-        &results.controls,
-        |c| &c.criteria.soc2,
-        crate::criteria::soc2_title,
-    );
-    results.iso27001 = summarise_criteria(
-        &results.controls,
-        |c| &c.criteria.iso27001,
-        crate::criteria::iso27001_title,
-    );
+    results.soc2 = summarise_criteria(&results.controls, Framework::Soc2, |c| {
+        &c.criteria.soc2
+    });
+    results.iso27001 = summarise_criteria(&results.controls, Framework::Iso27001, |c| {
+        &c.criteria.iso27001
+    });
     results
 }
 
+/// The controls that would have run on an object of `kind`: only used when a
+/// module could not evaluate the object at all (a trap, a refusal), to report
+/// each of them as `error`. Otherwise the module's own answer says what ran.
 fn applicable_controls<'a>(
     module: Option<&'a Module>,
     api_version: &str,
@@ -370,51 +472,30 @@ fn check_evaluation<'a>(
         }
         return;
     }
-    for c in controls {
-        let exemption = e.exempted.iter().find(|x| x.control == c.id);
-        let check = if let Some(f) = find(&e.violations, &c.id) {
-            Check {
-                finding: Some(f),
-                ..base(&c.id, Some(c), Status::Fail)
-            }
-        } else if let Some(f) = find(&e.warnings, &c.id) {
-            Check {
-                finding: Some(f),
-                ..base(&c.id, Some(c), Status::Warn)
-            }
-        } else if exemption.is_some() {
-            Check {
-                exemption,
-                ..base(&c.id, Some(c), Status::Skip)
-            }
-        } else {
-            base(&c.id, Some(c), Status::Pass)
+    // The module said which controls ran and how they ended (`explain`).
+    let lookup = |id: &str| module.and_then(|m| m.catalogue.control(id));
+    for ran in &e.ran {
+        let id = ran.control.as_str();
+        let check = match ran.outcome {
+            ControlOutcome::Pass => base(id, lookup(id), Status::Pass),
+            ControlOutcome::Fail => Check {
+                finding: find(&e.violations, id),
+                ..base(id, lookup(id), Status::Fail)
+            },
+            ControlOutcome::Warn => Check {
+                finding: find(&e.warnings, id),
+                ..base(id, lookup(id), Status::Warn)
+            },
+            ControlOutcome::Exempted => Check {
+                exemption: e.exempted.iter().find(|x| x.control == id),
+                ..base(id, lookup(id), Status::Skip)
+            },
+            ControlOutcome::Error => Check {
+                error: Some(ran.error.as_deref().unwrap_or("could not verify")),
+                ..base(id, lookup(id), Status::Error)
+            },
         };
         results.checks.push(check);
-    }
-    // What the module reported beyond the controls we expected to apply
-    // (settings read differently, a catalogue out of date): still reported.
-    let expected = |id: &str| controls.iter().any(|c| c.id == id);
-    let lookup = |id: &str| module.and_then(|m| m.catalogue.control(id));
-    for (list, status) in [(&e.violations, Status::Fail), (&e.warnings, Status::Warn)] {
-        for f in list.iter().filter(|f| !expected(&f.control)) {
-            if status == Status::Warn && find(&e.violations, &f.control).is_some() {
-                continue;
-            }
-            results.checks.push(Check {
-                finding: Some(f),
-                ..base(&f.control, lookup(&f.control), status)
-            });
-        }
-    }
-    for x in e.exempted.iter().filter(|x| !expected(&x.control)) {
-        if find(&e.violations, &x.control).is_some() || find(&e.warnings, &x.control).is_some() {
-            continue;
-        }
-        results.checks.push(Check {
-            exemption: Some(x),
-            ..base(&x.control, lookup(&x.control), Status::Skip)
-        });
     }
 }
 
@@ -449,33 +530,76 @@ fn summarise_controls<'a>(scan: &'a Scan, results: &mut Results<'a>) {
     }
 }
 
+/// One entry per criterion of the registry (in registry order), then any id
+/// a control uses that the registry lacks (natural order).
 fn summarise_criteria<'a>(
     controls: &[ControlSummary<'a>],
+    framework: Framework,
     ids: impl Fn(&'a ControlInfo) -> &'a Vec<String>,
-    title: fn(&str) -> Option<&'static str>,
 ) -> Vec<CriterionSummary<'a>> {
-    let mut map: BTreeMap<&'a str, CriterionSummary<'a>> = BTreeMap::new();
+    let entry = |id: &'a str| {
+        let known = crate::criteria::lookup(framework, id);
+        CriterionSummary {
+            id,
+            title: known.map(|c| c.title),
+            evidence: known.map(|c| c.evidence),
+            coverage: Coverage::NoControl,
+            controls: Vec::new(),
+            disabled: Vec::new(),
+            tally: ControlTally::default(),
+            counts: Counts::default(),
+        }
+    };
+    let mut out: Vec<CriterionSummary<'a>> =
+        crate::criteria::of(framework).map(|c| entry(c.id)).collect();
+    let mut index: HashMap<&'a str, usize> =
+        out.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let mut unknown: Vec<&'a str> = Vec::new();
     for s in controls {
         let Some(c) = s.control else { continue };
         for id in ids(c) {
-            let entry = map.entry(id.as_str()).or_insert_with(|| CriterionSummary {
-                id,
-                title: title(id),
-                controls: Vec::new(),
-                disabled: Vec::new(),
-                counts: Counts::default(),
+            let i = *index.entry(id.as_str()).or_insert_with(|| {
+                unknown.push(id.as_str());
+                out.push(entry(id.as_str()));
+                out.len() - 1
             });
+            let e = &mut out[i];
+            if e.controls.contains(&s.id) || e.disabled.contains(&s.id) {
+                continue;
+            }
+            e.tally.mapped += 1;
             if s.enabled {
-                if !entry.controls.contains(&s.id) {
-                    entry.controls.push(s.id);
+                e.controls.push(s.id);
+                e.tally.enabled += 1;
+                e.counts.merge(&s.counts);
+                if s.counts.evaluated > 0 {
+                    e.tally.ran += 1;
+                    if s.counts.fail > 0 {
+                        e.tally.failed += 1;
+                    } else if s.counts.warn + s.counts.error == 0 {
+                        e.tally.passed += 1;
+                    }
                 }
-                entry.counts.merge(&s.counts);
-            } else if !entry.disabled.contains(&s.id) {
-                entry.disabled.push(s.id);
+            } else {
+                e.disabled.push(s.id);
             }
         }
     }
-    let mut out: Vec<CriterionSummary> = map.into_values().collect();
-    out.sort_by(|a, b| natural_cmp(a.id, b.id));
+    for e in &mut out {
+        e.coverage = if e.counts.evaluated > 0 {
+            Coverage::Evaluated
+        } else if e.tally.enabled > 0 {
+            Coverage::NotEvaluated
+        } else if e.tally.mapped > 0 {
+            Coverage::NotEnabled
+        } else if e.evidence == Some(Evidence::Organisational) {
+            Coverage::Organisational
+        } else {
+            Coverage::NoControl
+        };
+    }
+    // Unknown ids last, in natural order.
+    let known = out.len() - unknown.len();
+    out[known..].sort_by(|a, b| natural_cmp(a.id, b.id));
     out
 }

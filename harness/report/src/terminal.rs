@@ -8,7 +8,8 @@ use crate::RenderOptions;
 use crate::escape::terminal as clean;
 use crate::exit::{ExitCode, counted_failures, exit_code_for};
 use crate::model::Scan;
-use crate::results::{Check, Counts, CriterionSummary, Results, Status};
+use crate::criteria::{Framework, compress};
+use crate::results::{Check, Counts, Coverage, CriterionSummary, Results, Status};
 use std::fmt::Write;
 
 struct Style {
@@ -64,35 +65,91 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn criteria_table(out: &mut String, st: &Style, heading: &str, rows: &[CriterionSummary]) {
-    if rows.is_empty() {
-        return;
-    }
-    let _ = writeln!(out, "\n{}", st.bold(heading));
-    let w = rows.iter().map(|r| r.id.len()).max().unwrap_or(0).max(9);
+/// The coverage matrix of one framework: a row per criterion some control of
+/// the scanned modules maps to (verdict, and how many of its controls ran,
+/// passed and failed), then the rest of the registry in two compact lines —
+/// every criterion is accounted for, none is shown as passed untested.
+fn criteria_table(
+    out: &mut String,
+    st: &Style,
+    heading: &str,
+    framework: Framework,
+    rows: &[CriterionSummary],
+) {
+    let count = |c: Coverage| rows.iter().filter(|r| r.coverage == c).count();
+    let failing = rows
+        .iter()
+        .filter(|r| matches!(r.status(), Some(Status::Fail | Status::Error)))
+        .count();
     let _ = writeln!(
         out,
-        "  {:<w$}  {:>8}  {:>9}  {:>6}  {:>6}  STATUS",
-        "CRITERION", "CONTROLS", "EVALUATED", "PASSED", "FAILED"
+        "\n{} {}",
+        st.bold(heading),
+        st.dim(&format!(
+            "— {} criteria: {} evaluated ({failing} failing), {} not evaluated, {} not enabled, {} without a control, {} organisational",
+            rows.len(),
+            count(Coverage::Evaluated),
+            count(Coverage::NotEvaluated),
+            count(Coverage::NotEnabled),
+            count(Coverage::NoControl),
+            count(Coverage::Organisational),
+        ))
     );
-    for r in rows {
-        let title = r
-            .title
-            .map(|t| format!(" {}", st.dim(t)))
-            .unwrap_or_default();
-        let status = match r.title {
-            Some(_) => st.status(r.counts.worst()),
-            None => st.status_last(r.counts.worst()),
-        };
+    let mapped: Vec<&CriterionSummary> = rows.iter().filter(|r| r.tally.mapped > 0).collect();
+    if !mapped.is_empty() {
+        let w = mapped.iter().map(|r| r.id.len()).max().unwrap_or(0).max(9);
         let _ = writeln!(
             out,
-            "  {:<w$}  {:>8}  {:>9}  {:>6}  {:>6}  {status}{title}",
-            clean(r.id),
-            r.controls.len(),
-            r.counts.evaluated,
-            r.counts.pass,
-            r.counts.fail,
+            "  {:<w$}  {:>8}  {:>3}  {:>6}  {:>6}  {:>6}  STATUS",
+            "CRITERION", "CONTROLS", "RAN", "PASSED", "FAILED", "CHECKS"
         );
+        for r in mapped {
+            let status = match r.coverage {
+                Coverage::Evaluated => st.status(r.status()),
+                Coverage::NotEnabled => st.dim("off  "),
+                _ => st.dim("n/a  "),
+            };
+            let title = r
+                .title
+                .map(|t| format!(" {}", st.dim(t)))
+                .unwrap_or_default();
+            let line = format!(
+                "  {:<w$}  {:>8}  {:>3}  {:>6}  {:>6}  {:>6}  {status}{title}",
+                clean(r.id),
+                r.tally.mapped,
+                r.tally.ran,
+                r.tally.passed,
+                r.tally.failed,
+                r.counts.evaluated,
+            );
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+        let _ = writeln!(
+            out,
+            "  {}",
+            st.dim("CONTROLS: controls mapping to it; RAN/PASSED/FAILED: of those, controls that evaluated objects, passed, failed; CHECKS: object × control checks; n/a: enabled controls applied to no scanned object; off: not enabled")
+        );
+    }
+    for (coverage, label) in [
+        (Coverage::NoControl, "no control in the scanned modules"),
+        (
+            Coverage::Organisational,
+            "organisational, not evidenced by admission control",
+        ),
+    ] {
+        let ids: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.coverage == coverage)
+            .map(|r| r.id)
+            .collect();
+        if !ids.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                st.dim(&format!("{label} ({}):", ids.len())),
+                clean(&compress(framework, &ids))
+            );
+        }
     }
 }
 
@@ -163,12 +220,14 @@ pub fn render(scan: &Scan, results: &Results, options: &RenderOptions) -> String
         &mut out,
         &st,
         "SOC 2 Trust Services Criteria",
+        Framework::Soc2,
         &results.soc2,
     );
     criteria_table(
         &mut out,
         &st,
         "ISO/IEC 27001:2022 Annex A",
+        Framework::Iso27001,
         &results.iso27001,
     );
 

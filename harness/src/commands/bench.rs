@@ -18,19 +18,36 @@ use std::time::{Duration, Instant};
 /// The request measured when none is given.
 pub const DEFAULT_REQUEST: &str = "tests/bench/pod-5kb.json";
 
+/// Every family crate linked into the harness, in module-name order.
+/// `kube-soc2 scaffold family` keeps this list and the one below.
+pub const NATIVE_FAMILIES: &[&str] = &[
+    // families: begin
+    "access-control",
+    "availability",
+    "cluster-hardening",
+    "confidentiality",
+    "encryption",
+    "images",
+    "privacy",
+    "processing-integrity",
+    // families: end
+];
+
 /// The family crates linked into the harness, by module name.
 pub fn native_family(module: &str) -> Option<&'static kit::Family> {
-    match module {
-        "access-control" => Some(&access_control::FAMILY),
-        "availability" => Some(&availability::FAMILY),
-        "cluster-hardening" => Some(&cluster_hardening::FAMILY),
-        "confidentiality" => Some(&confidentiality::FAMILY),
-        "encryption" => Some(&encryption::FAMILY),
-        "images" => Some(&images::FAMILY),
-        "privacy" => Some(&privacy::FAMILY),
-        "processing-integrity" => Some(&processing_integrity::FAMILY),
-        _ => None,
-    }
+    Some(match module {
+        // families: begin
+        "access-control" => &access_control::FAMILY,
+        "availability" => &availability::FAMILY,
+        "cluster-hardening" => &cluster_hardening::FAMILY,
+        "confidentiality" => &confidentiality::FAMILY,
+        "encryption" => &encryption::FAMILY,
+        "images" => &images::FAMILY,
+        "privacy" => &privacy::FAMILY,
+        "processing-integrity" => &processing_integrity::FAMILY,
+        // families: end
+        _ => return None,
+    })
 }
 
 #[derive(Serialize, Debug, Clone, Copy)]
@@ -205,7 +222,7 @@ pub fn bench(
                 "modules": results,
             }))?
         ),
-        Format::Table => {
+        Format::Table | Format::Markdown => {
             println!(
                 "request {} ({} bytes payload), {iterations} iterations per measure, times in µs",
                 request_path.display(),

@@ -7,6 +7,7 @@ pub mod bench;
 pub mod conformance;
 pub mod controls;
 pub mod manifest;
+pub mod new_family;
 pub mod package;
 pub mod replay;
 pub mod run;

@@ -124,7 +124,10 @@ pub fn parallel_map<T: Send>(n: usize, work: impl Fn(usize) -> T + Sync) -> Vec<
 /// The fixture folders replayed when none is named: the suite-wide ones and
 /// each family's own (`policies/<family>/fixtures`).
 pub fn default_fixture_dirs() -> Vec<PathBuf> {
-    let mut dirs = vec![PathBuf::from("tests/fixtures")];
+    let mut dirs: Vec<PathBuf> = vec![PathBuf::from("tests/fixtures")]
+        .into_iter()
+        .filter(|p| p.is_dir())
+        .collect();
     if let Ok(entries) = std::fs::read_dir("policies") {
         let mut families: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path().join("fixtures")))

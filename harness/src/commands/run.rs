@@ -58,12 +58,14 @@ pub fn parse_settings(arg: Option<&str>) -> Result<Value> {
     }
 }
 
+/// The cluster lookups answer from: the snapshot at `cluster`, or none at
+/// all — like a policy-server that cannot reach the API server, every lookup
+/// then fails rather than answering from an empty cluster.
 pub fn load_context(cluster: Option<&Path>) -> Result<Arc<Context>> {
-    let snapshot = match cluster {
-        Some(path) => load_snapshot(path)?,
-        None => kit::Snapshot::default(),
-    };
-    Ok(Arc::new(Context::new(snapshot, Vec::new())))
+    Ok(Arc::new(match cluster {
+        Some(path) => Context::new(load_snapshot(path)?, Vec::new()),
+        None => Context::offline(),
+    }))
 }
 
 /// Evaluates once; `Err` for anything that kept the evaluation from running.

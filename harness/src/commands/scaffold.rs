@@ -1,8 +1,9 @@
 //! `kube-soc2 scaffold …`: generated distribution files (Artifact Hub
-//! packages, deployable manifests).
+//! packages, deployable manifests) and new families and controls.
 
 use super::artifacthub::{ArtifactHubArgs, scaffold_artifacthub};
 use super::manifest::{DeployArgs, ManifestArgs, scaffold_deploy, scaffold_manifest};
+use super::new_family::{ControlArgs, FamilyArgs, scaffold_control, scaffold_family};
 use crate::engine::{Host, HostOptions};
 use anyhow::Result;
 
@@ -17,6 +18,11 @@ pub enum Scaffold {
     /// The ready-made manifests of deploy/: per family the recommended
     /// controls enforced and every control monitored, and policies.yml.
     Deploy(DeployArgs),
+    /// A new family crate under policies/, compiling, tested and linked into
+    /// the harness; scripts, replay, scan and packaging pick it up.
+    Family(FamilyArgs),
+    /// A new control file in a family with a passing and a failing fixture.
+    Control(ControlArgs),
 }
 
 pub fn scaffold(command: &Scaffold) -> Result<bool> {
@@ -24,6 +30,8 @@ pub fn scaffold(command: &Scaffold) -> Result<bool> {
         Scaffold::Artifacthub(args) => scaffold_artifacthub(args),
         Scaffold::Manifest(args) => scaffold_manifest(&Host::new(HostOptions::default())?, args),
         Scaffold::Deploy(args) => scaffold_deploy(&Host::new(HostOptions::default())?, args),
+        Scaffold::Family(args) => scaffold_family(args),
+        Scaffold::Control(args) => scaffold_control(args),
     }
 }
 

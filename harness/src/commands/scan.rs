@@ -68,7 +68,8 @@ pub struct ScanHostArgs {
     /// Evaluation deadline in seconds (like policy-server's --policy-timeout); 0 disables it.
     #[arg(long, default_value_t = crate::engine::DEFAULT_TIMEOUT_SECONDS)]
     pub timeout: u64,
-    /// Largest memory of one policy instance, in MiB.
+    /// Largest memory of one policy instance, in MiB; 0 disables the limit
+    /// (policy-server sets none).
     #[arg(long, default_value_t = 512)]
     pub memory_limit: usize,
     /// Parallel evaluations (default: every core).
@@ -83,7 +84,7 @@ impl ScanHostArgs {
     pub fn host(&self) -> Result<Host> {
         Host::new(HostOptions {
             timeout_seconds: (self.timeout > 0).then_some(self.timeout),
-            memory_limit: self.memory_limit.saturating_mul(1024 * 1024),
+            memory_limit: crate::engine::memory_limit_bytes(self.memory_limit),
             verbose: self.verbose,
             // A module's output must never end up inside a report on stdout.
             inherit_stdio: self.verbose,
@@ -174,6 +175,11 @@ pub struct ScanModule {
     /// The settings as given (`null` = defaults), for the report.
     pub given: Value,
     pub source: String,
+    /// The module's own reading of the settings (`explain` of the settings).
+    pub selection: report::Selection,
+    /// Whether the module answers `explain` (every kube-soc2 module does);
+    /// other Kubewarden modules are evaluated through `validate` alone.
+    pub explains: bool,
 }
 
 impl ScanModule {
@@ -271,12 +277,27 @@ pub fn load_modules(
                 verdict.message.unwrap_or_default()
             );
         }
+        let explains = !catalogue.controls.is_empty();
+        let selection = if explains {
+            let config = PolicyConfig::new(&loaded.name);
+            let answer = host.explain(&loaded, None, &object, &config, &Arc::default())?;
+            report::Selection::from_explanation(&answer).map_err(|e| {
+                anyhow!(
+                    "--settings: module {} cannot read its settings: {e}",
+                    loaded.name
+                )
+            })?
+        } else {
+            report::Selection::default()
+        };
         modules.push(ScanModule {
             source: path.display().to_string(),
             loaded,
             catalogue,
             settings: object,
             given,
+            selection,
+            explains,
         });
     }
     if !settings.is_empty() {
@@ -437,29 +458,57 @@ impl Evaluator<'_> {
                 allow_context_aware: true,
                 ..PolicyConfig::new(&m.loaded.name)
             };
-            let evaluation =
-                match self
-                    .host
-                    .evaluate(&m.loaded, &request, &m.settings, &config, &self.context)
-                {
-                    Ok(response) => match serde_json::to_value(&response) {
-                        Ok(v) => Evaluation::from_response(
-                            outcome.reference.clone(),
-                            m.name(),
-                            &v,
-                            Some(&m.catalogue),
-                        ),
-                        Err(e) => {
-                            Evaluation::failed(outcome.reference.clone(), m.name(), e.to_string())
-                        }
-                    },
-                    Err(e) => {
-                        Evaluation::failed(outcome.reference.clone(), m.name(), format!("{e:#}"))
-                    }
-                };
+            let reference = outcome.reference.clone();
+            let evaluation = if m.explains {
+                match self.host.explain(
+                    &m.loaded,
+                    Some(&request),
+                    &m.settings,
+                    &config,
+                    &self.context,
+                ) {
+                    Ok(answer) => Evaluation::from_explanation(
+                        reference,
+                        m.name(),
+                        &answer,
+                        Some(&m.catalogue),
+                    ),
+                    Err(e) => Evaluation::failed(reference, m.name(), format!("{e:#}")),
+                }
+            } else {
+                self.verdict_only(m, &request, &config, reference)
+            };
             outcome.evaluations.push(evaluation);
         }
         outcome
+    }
+
+    /// A module without `explain` (not a kube-soc2 module): its admission
+    /// verdict alone, reported under the module's name as one check.
+    fn verdict_only(
+        &self,
+        m: &ScanModule,
+        request: &Value,
+        config: &PolicyConfig,
+        reference: report::ObjectRef,
+    ) -> Evaluation {
+        let response =
+            match self
+                .host
+                .evaluate(&m.loaded, request, &m.settings, config, &self.context)
+            {
+                Ok(r) => r,
+                Err(e) => return Evaluation::failed(reference, m.name(), format!("{e:#}")),
+            };
+        let outcome = if response.allowed { "pass" } else { "fail" };
+        let message = response.status.as_ref().and_then(|s| s.message.clone());
+        let explanation = serde_json::json!({
+            "response": {"accepted": response.allowed, "message": message},
+            "controls": [{"id": m.name(), "status": outcome,
+                          "findings": [{"path": "", "message": message.clone().unwrap_or_default()}],
+                          "total": 1}],
+        });
+        Evaluation::from_explanation(reference, m.name(), &explanation, None)
     }
 
     /// Every object on `jobs` threads pulling from a shared index; outcomes in
@@ -648,7 +697,8 @@ pub fn scan(args: &ScanArgs) -> Result<report::ExitCode> {
         .map(|p| p.display().to_string())
         .collect();
     for m in &modules {
-        let mut module = report::Module::new(m.catalogue.clone(), m.given.clone());
+        let mut module =
+            report::Module::new(m.catalogue.clone(), m.given.clone(), m.selection.clone());
         module.source = Some(m.source.clone());
         scan.modules.push(module);
     }
@@ -745,8 +795,11 @@ pub fn bench_scan(args: &BenchScanArgs) -> Result<bool> {
     let mut scan = report::Scan::new("kube-soc2", env!("CARGO_PKG_VERSION"));
     scan.inputs = vec!["generated".into()];
     for m in &modules {
-        scan.modules
-            .push(report::Module::new(m.catalogue.clone(), m.given.clone()));
+        scan.modules.push(report::Module::new(
+            m.catalogue.clone(),
+            m.given.clone(),
+            m.selection.clone(),
+        ));
     }
     let mut evaluations = 0;
     let mut skipped = 0;

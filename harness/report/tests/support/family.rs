@@ -7,7 +7,7 @@
 
 use kit::control::Finding as KitFinding;
 use kit::{Control, Criteria, Ctx, Family, KindSet, Severity};
-use report::{Evaluation, FamilyCatalogue, Module, Scan};
+use report::{Evaluation, FamilyCatalogue, Module, Scan, Selection};
 use serde_json::{Value, json};
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -210,14 +210,22 @@ pub fn scan_of(loaded: report::Loaded, settings: &[(&Family, Value)], inputs: &[
     scan.inputs = inputs.iter().map(|s| s.to_string()).collect();
     for (family, s) in settings {
         let catalogue = FamilyCatalogue::from_json(&kit::catalogue::to_json(family)).unwrap();
-        scan.modules.push(Module::new(catalogue, s.clone()));
+        let selection = kit::engine::explain(
+            family,
+            &serde_json::to_vec(&json!({"settings": s})).unwrap(),
+            &kit::NoCluster,
+        );
+        let selection =
+            Selection::from_explanation(&serde_json::from_slice(&selection).unwrap()).unwrap();
+        scan.modules
+            .push(Module::new(catalogue, s.clone(), selection));
     }
     for object in &loaded.objects {
         let reference = object.reference();
         scan.objects.push(reference.clone());
         for (i, (family, s)) in settings.iter().enumerate() {
-            let answer = kit::engine::validate(family, &payload(&object.value, s), &kit::NoCluster);
-            scan.evaluations.push(Evaluation::from_response_bytes(
+            let answer = kit::engine::explain(family, &payload(&object.value, s), &kit::NoCluster);
+            scan.evaluations.push(Evaluation::from_explanation_bytes(
                 reference.clone(),
                 family.name,
                 &answer,

@@ -1,0 +1,305 @@
+//! `kube-soc2 scaffold family <name>` and `scaffold control <family> <id>`:
+//! a new family is one command, a new control one file plus its fixtures.
+//!
+//! A family is a crate under `policies/<name>` that compiles, passes its tests
+//! and is picked up with no other edit: `scripts/build` and `replay` find every
+//! folder under `policies/`, and the harness links it natively (the lists
+//! between `families: begin` / `families: end` in `harness/Cargo.toml` and
+//! `harness/src/commands/bench.rs` are rewritten here).
+
+use anyhow::{Context as _, Result, bail};
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct FamilyArgs {
+    /// Module name, kebab-case (e.g. `network-exposure`).
+    pub name: String,
+    /// One-line title, e.g. "Network exposure (SOC 2 CC6.6)".
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Workspace root (default: the current folder).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct ControlArgs {
+    /// The family (folder under policies/).
+    pub family: String,
+    /// Control id, kebab-case, unique across every family.
+    pub id: String,
+    /// Workspace root (default: the current folder).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+fn is_kebab(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !s.starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
+        && !s.ends_with('-')
+        && !s.contains("--")
+}
+
+fn snake(s: &str) -> String {
+    s.replace('-', "_")
+}
+
+fn write_new(path: &Path, text: &str) -> Result<()> {
+    if path.exists() {
+        bail!("{} exists already; nothing was overwritten", path.display());
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Replaces the lines between the `families: begin` and `families: end`
+/// markers of `path` with `lines` (kept sorted, one per family).
+fn rewrite_list(path: &Path, entry: String, indent: &str) -> Result<()> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let begin = text
+        .find("families: begin\n")
+        .map(|i| i + "families: begin\n".len())
+        .with_context(|| format!("{}: no `families: begin` marker", path.display()))?;
+    let end_marker = text[begin..]
+        .find("families: end")
+        .map(|i| begin + i)
+        .with_context(|| format!("{}: no `families: end` marker", path.display()))?;
+    // The end marker's line starts after the last newline before it.
+    let end = text[..end_marker].rfind('\n').map_or(begin, |i| i + 1);
+    let mut lines: Vec<String> = text[begin..end].lines().map(str::to_string).collect();
+    let line = format!("{indent}{entry}");
+    if lines.contains(&line) {
+        return Ok(());
+    }
+    lines.push(line);
+    lines.sort();
+    let mut out = String::with_capacity(text.len() + entry.len() + 8);
+    out.push_str(&text[..begin]);
+    for l in &lines {
+        out.push_str(l);
+        out.push('\n');
+    }
+    out.push_str(&text[end..]);
+    std::fs::write(path, out)?;
+    Ok(())
+}
+
+pub fn scaffold_family(args: &FamilyArgs) -> Result<bool> {
+    let name = &args.name;
+    if !is_kebab(name) || name == "kit" {
+        bail!("family name \"{name}\" must be kebab-case (a-z, 0-9, -) and not `kit`");
+    }
+    let root = &args.root;
+    let dir = root.join("policies").join(name);
+    if dir.exists() {
+        bail!("{} exists already", dir.display());
+    }
+    let title = args.title.clone().unwrap_or_else(|| name.replace('-', " "));
+    let crate_name = snake(name);
+    write_new(
+        &dir.join("Cargo.toml"),
+        &format!(
+            r#"[package]
+name = "{name}"
+description = "kube-soc2 {name} family: {title}"
+version.workspace = true
+edition.workspace = true
+license.workspace = true
+rust-version.workspace = true
+
+[lib]
+crate-type = ["cdylib", "rlib"]
+
+[dependencies]
+kit.workspace = true
+serde_json.workspace = true
+"#
+        ),
+    )?;
+    write_new(
+        &dir.join("src/lib.rs"),
+        &format!(
+            r#"//! kube-soc2 {name} family (one Kubewarden policy module): {title}.
+
+pub mod controls;
+
+use kit::Family;
+
+pub static FAMILY: Family = Family {{
+    name: "{name}",
+    title: "{title}",
+    version: env!("CARGO_PKG_VERSION"),
+    groups: &[controls::CONTROLS],
+    options: &[],
+    validate_options: None,
+    default_warn_only: &[],
+}};
+
+kit::export_family!(FAMILY);
+"#
+        ),
+    )?;
+    write_new(
+        &dir.join("src/controls/mod.rs"),
+        "//! The controls of the family, one file each (`kube-soc2 scaffold control`).\n\nuse kit::Control;\n\n/// Catalogue order.\npub static CONTROLS: &[&Control] = &[\n];\n",
+    )?;
+    write_new(
+        &dir.join("tests/catalogue.rs"),
+        &format!(
+            "#[test]\nfn catalogue_keeps_the_kit_invariants() {{\n    kit::catalogue::check_family(&{crate_name}::FAMILY).unwrap();\n}}\n"
+        ),
+    )?;
+    write_new(
+        &dir.join("metadata.yml"),
+        "# Kubewarden policy metadata (see kwctl annotate), embedded by `kube-soc2 annotate`.\n# Route every kind the controls look at (a test checks it against the catalogue).\nrules:\n  - apiGroups: [\"\"]\n    apiVersions: [\"v1\"]\n    resources: [\"pods\"]\n    operations: [\"CREATE\", \"UPDATE\"]\n  - apiGroups: [\"apps\"]\n    apiVersions: [\"v1\"]\n    resources: [\"deployments\", \"replicasets\", \"statefulsets\", \"daemonsets\"]\n    operations: [\"CREATE\", \"UPDATE\"]\n  - apiGroups: [\"\"]\n    apiVersions: [\"v1\"]\n    resources: [\"replicationcontrollers\"]\n    operations: [\"CREATE\", \"UPDATE\"]\n  - apiGroups: [\"batch\"]\n    apiVersions: [\"v1\"]\n    resources: [\"jobs\", \"cronjobs\"]\n    operations: [\"CREATE\", \"UPDATE\"]\nmutating: false\nbackgroundAudit: true\ncontextAwareResources: []\n",
+    )?;
+    write_new(
+        &dir.join("README.md"),
+        &format!(
+            "# kube-soc2 {name}\n\nKubewarden policy module: {title}.\n\n## Settings\n\n```yaml\ncontrols: [default]   # control ids or tags; `all` selects everything\nskip: []\nwarnOnly: []\nexemptions: []\nparameters: {{}}\n```\n\nList the controls with `kube-soc2 controls`.\n"
+        ),
+    )?;
+    write_new(&dir.join("fixtures/.gitkeep"), "")?;
+    rewrite_list(
+        &root.join("harness/Cargo.toml"),
+        format!("{name} = {{ path = \"../policies/{name}\" }}"),
+        "",
+    )?;
+    let bench = root.join("harness/src/commands/bench.rs");
+    rewrite_list(&bench, format!("\"{name}\","), "    ")?;
+    // The second list (the `native_family` match) follows the first.
+    rewrite_second_list(
+        &bench,
+        format!("\"{name}\" => &{crate_name}::FAMILY,"),
+        "        ",
+    )?;
+    println!(
+        "created {}: add controls with `kube-soc2 scaffold control {name} <id>`",
+        dir.display()
+    );
+    Ok(true)
+}
+
+/// [`rewrite_list`] on the second marked list of a file.
+fn rewrite_second_list(path: &Path, entry: String, indent: &str) -> Result<()> {
+    let text = std::fs::read_to_string(path)?;
+    let first = text
+        .find("families: end")
+        .with_context(|| format!("{}: no `families: end` marker", path.display()))?;
+    let split = text[first..]
+        .find('\n')
+        .map_or(text.len(), |i| first + i + 1);
+    let (head, tail) = text.split_at(split);
+    let tmp = path.with_extension("scaffold.tmp");
+    std::fs::write(&tmp, tail)?;
+    let result = rewrite_list(&tmp, entry, indent);
+    let new_tail = std::fs::read_to_string(&tmp);
+    let _ = std::fs::remove_file(&tmp);
+    result?;
+    std::fs::write(path, format!("{head}{}", new_tail?))?;
+    Ok(())
+}
+
+pub fn scaffold_control(args: &ControlArgs) -> Result<bool> {
+    let (family, id) = (&args.family, &args.id);
+    if !is_kebab(id) {
+        bail!("control id \"{id}\" must be kebab-case (a-z, 0-9, -)");
+    }
+    let dir = args.root.join("policies").join(family);
+    let mod_rs = dir.join("src/controls/mod.rs");
+    let text = std::fs::read_to_string(&mod_rs)
+        .with_context(|| format!("{}: no such family", dir.display()))?;
+    let module = snake(id);
+    let label = format!("example.com/{id}");
+    write_new(
+        &dir.join(format!("src/controls/{module}.rs")),
+        &format!(
+            r#"//! {id}: TODO say what this control checks and why.
+
+use kit::{{Control, Criteria, Ctx, Finding, Severity}};
+
+pub static CONTROL: Control = Control {{
+    id: "{id}",
+    title: "Pods carry the {label} label",
+    rationale: "TODO: why an auditor cares.",
+    remediation: "add the label {label} to the pod template",
+    severity: Severity::Medium,
+    tags: &[],
+    criteria: Criteria {{
+        soc2: &["CC8.1"],
+        iso27001: &["A.8.9"],
+        pss: &[],
+        cis: &[],
+    }},
+    check,
+    ..Control::DEFAULTS
+}};
+
+fn check(ctx: &Ctx) -> Vec<Finding> {{
+    let pod = ctx.pod();
+    if pod.labels().is_some_and(|l| l.contains_key("{label}")) {{
+        return Vec::new();
+    }}
+    vec![Finding::new(
+        format!("{{}}.labels", pod.metadata_path),
+        "the pod template has no {label} label",
+    )]
+}}
+"#
+        ),
+    )?;
+    write_new(
+        &dir.join(format!("fixtures/{id}.yaml")),
+        &format!(
+            r#"description: {id} passes a labelled Pod and its workloads
+module: {family}
+settings: {{controls: [{id}]}}
+object:
+  apiVersion: v1
+  kind: Pod
+  metadata: {{name: web, namespace: team-a, labels: {{"{label}": "yes"}}}}
+  spec:
+    containers: [{{name: app, image: "registry.example.com/app:1.0"}}]
+wrapAs: [Deployment, CronJob]
+expect: {{allowed: true}}
+---
+description: {id} fails an unlabelled Pod and its workloads
+module: {family}
+settings: {{controls: [{id}]}}
+object:
+  apiVersion: v1
+  kind: Pod
+  metadata: {{name: web, namespace: team-a}}
+  spec:
+    containers: [{{name: app, image: "registry.example.com/app:1.0"}}]
+wrapAs: [Deployment, CronJob]
+expect:
+  allowed: false
+  messageContains: ["[{id}]"]
+"#
+        ),
+    )?;
+    let text = text.replacen(
+        "\nuse kit::Control;",
+        &format!("\npub mod {module};\n\nuse kit::Control;"),
+        1,
+    );
+    let Some(list_end) = text.rfind("];") else {
+        bail!("{}: no `CONTROLS` list", mod_rs.display());
+    };
+    let text = format!(
+        "{}    &{module}::CONTROL,\n{}",
+        &text[..list_end],
+        &text[list_end..]
+    );
+    std::fs::write(&mod_rs, text)?;
+    println!(
+        "created policies/{family}/src/controls/{module}.rs and policies/{family}/fixtures/{id}.yaml"
+    );
+    Ok(true)
+}
