@@ -1,6 +1,15 @@
 //! kube-soc2 privacy family (one Kubewarden policy module): retention, legal hold, deletion, backups, snapshots, storage classes and residency for personal data (SOC 2 P4.2, P4.3, C1.2, A1.2).
 
+pub mod claims;
 pub mod controls;
+pub mod data;
+pub mod duration;
+pub mod meta;
+#[allow(dead_code)]
+mod quantity;
+pub mod velero;
+
+pub use quantity::Quantity;
 
 use kit::Family;
 
@@ -9,8 +18,8 @@ pub static FAMILY: Family = Family {
     title: "Privacy and data lifecycle (SOC 2 P4.2, P4.3, C1.2, A1.2)",
     version: env!("CARGO_PKG_VERSION"),
     groups: &[controls::CONTROLS],
-    options: &[],
-    validate_options: None,
+    options: data::OPTIONS,
+    validate_options: Some(data::validate_options),
     default_warn_only: &[],
 };
 
