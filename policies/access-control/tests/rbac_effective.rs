@@ -268,8 +268,9 @@ fn failing_cluster_refuses_with_the_host_error() {
             "Policy has not been granted access to Kubernetes ClusterRole resources",
         ],
     );
-    // warnOnly turns it into a warning and admits the binding.
-    let settings = json!({"controls": [C], "warnOnly": [C]});
+    // warnOnly turns it into a warning and admits the binding (another
+    // control stays enforced: settings where everything only warns are refused).
+    let settings = json!({"controls": [C, "pss-privileged"], "warnOnly": [C]});
     let r = evaluate(
         request(
             "ClusterRoleBinding",

@@ -231,7 +231,8 @@ fn exemptions_and_warn_only_still_apply() {
             .contains("SEC-9")
     );
 
-    let settings = json!({"controls": [C], "warnOnly": [C]});
+    // Another control stays enforced: settings where everything only warns are refused.
+    let settings = json!({"controls": [C, "pss-privileged"], "warnOnly": [C]});
     let r = eval(connect("attach", "prod-db", &["dev"], json!({})), settings);
     assert_allowed(&r);
     assert!(

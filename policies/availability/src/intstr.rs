@@ -17,7 +17,8 @@ impl IntOrPercent {
     /// refuses those, so no control has to guess what they mean.
     pub fn from_json(v: &Value) -> Option<IntOrPercent> {
         match v {
-            Value::Number(n) => n.as_i64().map(IntOrPercent::Int),
+            // `kit::Int` decides: `1.0` is 1, `1.5` is not a count.
+            Value::Number(_) => kit::Int::of(Some(v)).value().map(IntOrPercent::Int),
             Value::String(s) => {
                 let digits = s.strip_suffix('%')?;
                 if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -74,6 +75,8 @@ mod tests {
         assert_eq!(IntOrPercent::from_json(&json!("-5%")), None);
         assert_eq!(IntOrPercent::from_json(&json!("%")), None);
         assert_eq!(IntOrPercent::from_json(&json!(1.5)), None);
+        assert_eq!(IntOrPercent::from_json(&json!(1.0)), Some(Int(1)));
+        assert_eq!(IntOrPercent::from_json(&json!(1e300)), None);
         assert_eq!(IntOrPercent::from_json(&json!(null)), None);
         // Deployment maxUnavailable rounds down, PDB values round up.
         assert_eq!(Percent(25).scaled(2, false), 0);

@@ -196,7 +196,7 @@ fn failed_lookups_degrade_to_a_clear_finding() {
     let r = evaluate_with(
         &d,
         "CREATE",
-        json!({"controls": ["pdb-required"], "warnOnly": ["context-aware"]}),
+        json!({"controls": ["pdb-required", "priority-class-global-default"], "warnOnly": ["context-aware"]}),
         &FAILING,
     );
     allowed(&r);

@@ -1235,14 +1235,14 @@ fn warn_only_and_exemptions_apply() {
     );
     let r = evaluate(
         &bare,
-        json!({"controls": ["resources"], "warnOnly": ["resources"]}),
+        json!({"controls": ["resources", "priority-class-global-default"], "warnOnly": ["resources"]}),
         vec![],
     );
     allowed(&r);
     let r = evaluate(
         &bare,
         json!({"controls": ["resources-requests-limits"],
-        "exemptions": [{"containers": ["app"], "reason": "TICKET-1"}]}),
+        "exemptions": [{"namespaces": [NS], "containers": ["app"], "reason": "TICKET-1"}]}),
         vec![],
     );
     allowed(&r);

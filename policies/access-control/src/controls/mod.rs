@@ -2,12 +2,14 @@
 
 pub mod common;
 pub mod hardening;
+pub mod namespace_psa_labels;
 pub mod namespaces;
 pub mod network;
 pub mod pss;
 pub mod rbac;
 pub mod runtime_access;
 pub mod service_accounts;
+pub mod workloads_not_in_default_namespace;
 
 use kit::Control;
 

@@ -8,6 +8,11 @@ use kit::{Cluster, Snapshot};
 use serde_json::{Value, json};
 
 pub use kit::control::POD_KINDS;
+/// Shared test support of every family (kit::testing); `FAILING` fails every
+/// lookup the way policy-server does without a grant.
+pub use kit::testing::{
+    REFUSING as FAILING, annotation, assert_allowed, assert_denied, message, only, spec_path,
+};
 
 /// An AdmissionRequest as policy-server sends it.
 pub fn request(kind: &str, operation: &str, namespace: &str, object: Value) -> Value {
@@ -61,82 +66,16 @@ pub fn workload(kind: &str, namespace: &str, spec: Value) -> Value {
     }
 }
 
-/// The pod spec path of `kind`.
-pub fn spec_path(kind: &str) -> &'static str {
-    match kind {
-        "Pod" => "spec",
-        "CronJob" => "spec.jobTemplate.spec.template.spec",
-        _ => "spec.template.spec",
-    }
-}
-
 /// The engine's ValidationResponse as JSON (`accepted`, `message`, `code`,
 /// `audit_annotations`, `warnings`).
 pub fn evaluate(request: Value, settings: Value, cluster: &dyn Cluster) -> Value {
-    let payload = json!({"request": request, "settings": settings});
-    let response = kit::engine::evaluate(
-        &access_control::FAMILY,
-        payload.to_string().as_bytes(),
-        cluster,
-    );
-    serde_json::to_value(response).expect("a response serialises")
+    kit::testing::evaluate(&access_control::FAMILY, request, settings, cluster)
 }
 
 /// Evaluates with an empty cluster snapshot.
 pub fn eval(request: Value, settings: Value) -> Value {
     evaluate(request, settings, &Snapshot::new(vec![]))
 }
-
-/// Settings enabling exactly `control`, with its parameters.
-pub fn only(control: &str, params: Value) -> Value {
-    if params.is_null() {
-        json!({"controls": [control]})
-    } else {
-        json!({"controls": [control], "parameters": {control: params}})
-    }
-}
-
-pub fn message(r: &Value) -> &str {
-    r["message"].as_str().unwrap_or("")
-}
-
-#[track_caller]
-pub fn assert_allowed(r: &Value) {
-    assert_eq!(
-        r["accepted"],
-        true,
-        "expected acceptance, got: {}",
-        message(r)
-    );
-}
-
-/// Asserts a compliance refusal (no status code) whose message has every needle.
-#[track_caller]
-pub fn assert_denied(r: &Value, needles: &[&str]) {
-    assert_eq!(r["accepted"], false, "expected a refusal, got acceptance");
-    assert!(
-        r["code"].is_null(),
-        "not a compliance refusal: {}",
-        message(r)
-    );
-    for n in needles {
-        assert!(
-            message(r).contains(n),
-            "message lacks {n:?}:\n{}",
-            message(r)
-        );
-    }
-}
-
-/// The value of an audit annotation, if set.
-pub fn annotation<'a>(r: &'a Value, key: &str) -> Option<&'a str> {
-    r["audit_annotations"][key].as_str()
-}
-
-/// A cluster whose every call fails, like a host without context access.
-pub const FAILING: kit::cluster::Refusing = kit::cluster::Refusing(|kind| {
-    format!("Policy has not been granted access to Kubernetes {kind} resources")
-});
 
 /// A cluster that counts its calls, to prove lookups happen only when needed.
 #[derive(Default)]

@@ -91,6 +91,10 @@ pub struct Budget<'a> {
     pub selector: Result<Option<Selector>, String>,
     pub min_available: Option<IntOrPercent>,
     pub max_unavailable: Option<IntOrPercent>,
+    /// Fields present but neither an integer (`1.0` is one) nor a percentage,
+    /// with the message to report: read as absent above, so every control
+    /// that judges the admitted budget reports them.
+    pub malformed: Vec<(&'static str, String)>,
 }
 
 impl<'a> Budget<'a> {
@@ -100,12 +104,30 @@ impl<'a> Budget<'a> {
             // policy/v1: an empty selector selects every pod of the namespace.
             Some(s) => Selector::from_object(s).map(Some),
         };
-        let int = |k: &str| json::get(v, &["spec", k]).and_then(IntOrPercent::from_json);
+        let mut malformed = Vec::new();
+        let mut int = |k: &'static str| match json::get(v, &["spec", k]) {
+            None | Some(Value::Null) => None,
+            Some(x) => {
+                let read = IntOrPercent::from_json(x);
+                if read.is_none() {
+                    malformed.push((
+                        k,
+                        format!(
+                            "{k} is not an integer or a percentage: {}",
+                            json::brief(x, 40)
+                        ),
+                    ));
+                }
+                read
+            }
+        };
+        let (min_available, max_unavailable) = (int("minAvailable"), int("maxUnavailable"));
         Budget {
             name: super::name_of(v),
             selector,
-            min_available: int("minAvailable"),
-            max_unavailable: int("maxUnavailable"),
+            min_available,
+            max_unavailable,
+            malformed,
         }
     }
 
@@ -120,8 +142,9 @@ pub struct Autoscaler<'a> {
     pub target_api_version: &'a str,
     pub target_kind: &'a str,
     pub target_name: &'a str,
-    /// `spec.minReplicas`, 1 when unset (the API server's default).
-    pub min_replicas: i64,
+    /// `spec.minReplicas`, 1 when unset (the API server's default); `Err`
+    /// when it is not an integer.
+    pub min_replicas: Result<i64, String>,
 }
 
 impl<'a> Autoscaler<'a> {
@@ -132,7 +155,7 @@ impl<'a> Autoscaler<'a> {
             target_api_version: target("apiVersion"),
             target_kind: target("kind"),
             target_name: target("name"),
-            min_replicas: json::get_i64(v, &["spec", "minReplicas"]).unwrap_or(1),
+            min_replicas: super::int(v, &["spec", "minReplicas"], 1),
         }
     }
 

@@ -1,24 +1,14 @@
 //! Helpers shared by the integration tests: building objects of every kind,
 //! admission payloads, and evaluating them through the kit's engine exactly as
 //! the waPC `validate` entry point does.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use kit::Cluster;
 use serde_json::{Value, json};
 
-pub const NS: &str = "team-a";
-
-/// Every Pod-bearing kind.
-pub const POD_KINDS: &[&str] = &[
-    "Pod",
-    "Deployment",
-    "ReplicaSet",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicationController",
-    "Job",
-    "CronJob",
-];
+/// Shared test support of every family (kit::testing): the namespace of test
+/// objects, every Pod-bearing kind, where each kind's pod spec lives.
+pub use kit::testing::{NS, POD_BEARING as POD_KINDS, spec_path};
 
 /// `(group, version)` of a kind, as `request.kind` carries it.
 pub fn gv(kind: &str) -> (&'static str, &'static str) {
@@ -36,15 +26,6 @@ pub fn api_version(kind: &str) -> String {
     match gv(kind) {
         ("", v) => v.to_string(),
         (g, v) => format!("{g}/{v}"),
-    }
-}
-
-/// Where the pod spec of `kind` lives, as findings report it.
-pub fn spec_path(kind: &str) -> &'static str {
-    match kind {
-        "Pod" => "spec",
-        "CronJob" => "spec.jobTemplate.spec.template.spec",
-        _ => "spec.template.spec",
     }
 }
 

@@ -1,6 +1,6 @@
 //! Interactive TTY and stdin (Gatekeeper `K8sDisallowInteractiveTTY`).
 
-use kit::{Control, Criteria, Ctx, Finding, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Flag, Severity};
 use serde_json::Value;
 
 pub static CONTROL: Control = Control {
@@ -24,8 +24,22 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let mut findings = Vec::new();
     for c in ctx.pod().containers() {
         for field in ["tty", "stdin"] {
-            if c.value.get(field) == Some(&Value::Bool(true)) {
-                findings.push(Finding::container(&c, field, format!("{field} is true")));
+            // Fail closed: `"true"`, `1` or a YAML 1.1 `yes` that reached the
+            // object as a string may all mean true to some reader.
+            let v = c.value.get(field);
+            match Flag::of(v) {
+                Flag::True => {
+                    findings.push(Finding::container(&c, field, format!("{field} is true")))
+                }
+                Flag::Malformed => findings.push(Finding::container(
+                    &c,
+                    field,
+                    format!(
+                        "{field} is not a boolean ({}), read as true",
+                        kit::json::brief(v.unwrap_or(&Value::Null), 40)
+                    ),
+                )),
+                Flag::Absent | Flag::False => {}
             }
         }
     }

@@ -3,13 +3,16 @@
 //! control covers every Pod-bearing kind and all three container lists.
 
 pub mod ephemeral_containers;
+pub mod fs_group_range;
 pub mod group_ranges;
 pub mod interactive_tty;
 pub mod net_raw;
 pub mod process_namespace;
 pub mod readonly_root;
+pub mod run_as_group_range;
 pub mod runtime_class;
 pub mod runtime_socket;
+pub mod supplemental_groups_range;
 
 use kit::Control;
 
@@ -30,9 +33,9 @@ pub static CONTROLS: &[&Control] = &[
     &readonly_root::CONTROL,
     &net_raw::CONTROL,
     &runtime_class::CONTROL,
-    &group_ranges::RUN_AS_GROUP,
-    &group_ranges::SUPPLEMENTAL_GROUPS,
-    &group_ranges::FS_GROUP,
+    &run_as_group_range::CONTROL,
+    &supplemental_groups_range::CONTROL,
+    &fs_group_range::CONTROL,
     &ephemeral_containers::CONTROL,
     &interactive_tty::CONTROL,
 ];

@@ -2,6 +2,7 @@
 //! runtime's default capabilities, NET_RAW among them.
 
 use crate::controls::common::is_windows;
+use kit::value::{capability_added, capability_dropped};
 use kit::{Control, Criteria, Ctx, Finding, Severity};
 use serde_json::Value;
 
@@ -22,11 +23,11 @@ pub static CONTROL: Control = Control {
     ..Control::DEFAULTS
 };
 
-/// Names a runtime reads as NET_RAW (CRI passes them through; containerd and
-/// CRI-O accept the `CAP_` prefix).
-fn is_net_raw(cap: &str) -> bool {
-    matches!(cap, "NET_RAW" | "CAP_NET_RAW" | "ALL")
-}
+// Which spellings grant and which drop NET_RAW is decided in one place for
+// every capability control, `kit::value::capability_added` / `_dropped`: a
+// grant is read generously (`net_raw`, ` CAP_NET_RAW `, `all`), a drop
+// strictly (`NET_RAW` or `ALL` only; `CAP_NET_RAW` drops nothing under
+// containerd's CRI, which prefixes `CAP_` again).
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let pod = ctx.pod();
@@ -40,7 +41,11 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         let drop = caps
             .map(|v| kit::json::get_array(v, &["drop"]))
             .unwrap_or(&[]);
-        if !drop.iter().filter_map(Value::as_str).any(is_net_raw) {
+        if !drop
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|d| capability_dropped(d, "NET_RAW"))
+        {
             findings.push(Finding::container(
                 &c,
                 "securityContext.capabilities.drop",
@@ -51,11 +56,14 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             .map(|v| kit::json::get_array(v, &["add"]))
             .unwrap_or(&[]);
         for (k, cap) in add.iter().enumerate() {
-            if let Some(cap) = cap.as_str().filter(|c| is_net_raw(c)) {
+            if let Some(cap) = cap.as_str().filter(|c| capability_added(c, "NET_RAW")) {
                 findings.push(Finding::container(
                     &c,
                     &format!("securityContext.capabilities.add[{k}]"),
-                    format!("capabilities.add grants {cap}, which includes NET_RAW"),
+                    format!(
+                        "capabilities.add grants {}, which includes NET_RAW",
+                        cap.chars().take(40).collect::<String>()
+                    ),
                 ));
             }
         }

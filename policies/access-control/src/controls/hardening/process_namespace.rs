@@ -1,6 +1,6 @@
 //! `shareProcessNamespace` (Kubewarden `share-pid-namespace-policy`).
 
-use kit::{Control, Criteria, Ctx, Finding, Severity};
+use kit::{Control, Criteria, Ctx, Finding, Flag, Severity};
 use serde_json::Value;
 
 pub static CONTROL: Control = Control {
@@ -23,15 +23,19 @@ pub static CONTROL: Control = Control {
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let pod = ctx.pod();
-    match pod.get(&["shareProcessNamespace"]) {
-        None | Some(Value::Null) | Some(Value::Bool(false)) => Vec::new(),
-        Some(Value::Bool(true)) => vec![Finding::new(
+    let v = pod.get(&["shareProcessNamespace"]);
+    match Flag::of(v) {
+        Flag::Absent | Flag::False => Vec::new(),
+        Flag::True => vec![Finding::new(
             pod.field_path("shareProcessNamespace"),
             "shareProcessNamespace is true",
         )],
-        Some(_) => vec![Finding::new(
+        Flag::Malformed => vec![Finding::new(
             pod.field_path("shareProcessNamespace"),
-            "shareProcessNamespace must be a boolean",
+            format!(
+                "shareProcessNamespace must be a boolean, got {}",
+                kit::json::brief(v.unwrap_or(&Value::Null), 40)
+            ),
         )],
     }
 }

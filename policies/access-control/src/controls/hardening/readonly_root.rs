@@ -2,8 +2,7 @@
 //! ISO 27001-tagged Kubernetes check).
 
 use crate::controls::common::is_windows;
-use kit::{Control, Criteria, Ctx, Finding, Severity};
-use serde_json::Value;
+use kit::{Control, Criteria, Ctx, Finding, Flag, Severity};
 
 pub static CONTROL: Control = Control {
     id: "readonly-root-filesystem",
@@ -31,13 +30,13 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     pod.containers()
         .filter_map(|c| {
-            let message = match c.get(&["securityContext", "readOnlyRootFilesystem"]) {
-                Some(Value::Bool(true)) => return None,
-                Some(Value::Bool(false)) => "readOnlyRootFilesystem is false",
-                None | Some(Value::Null) => {
+            let message = match Flag::of(c.get(&["securityContext", "readOnlyRootFilesystem"])) {
+                Flag::True => return None,
+                Flag::False => "readOnlyRootFilesystem is false",
+                Flag::Absent => {
                     "readOnlyRootFilesystem is not set (the root filesystem is writable)"
                 }
-                Some(_) => "readOnlyRootFilesystem must be a boolean",
+                Flag::Malformed => "readOnlyRootFilesystem must be a boolean",
             };
             Some(Finding::container(
                 &c,

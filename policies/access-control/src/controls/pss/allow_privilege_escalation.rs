@@ -3,7 +3,6 @@
 //! v1.25 Windows pods (`spec.os.name: windows`) are exempt.
 
 use kit::{Control, Criteria, Ctx, Finding, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "pss-allow-privilege-escalation",
@@ -34,14 +33,15 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     pod.containers()
         .filter_map(|c| {
-            let message = match super::set(c.get(&["securityContext", "allowPrivilegeEscalation"]))
-            {
-                Some(Value::Bool(false)) => return None,
-                None => "allowPrivilegeEscalation is not set, which allows escalation".to_string(),
-                Some(v) => format!(
-                    "allowPrivilegeEscalation is {}, not false",
-                    super::shown(Some(v))
-                ),
+            let v = c.get(&["securityContext", "allowPrivilegeEscalation"]);
+            let message = match kit::Flag::of(v) {
+                kit::Flag::False => return None,
+                kit::Flag::Absent => {
+                    "allowPrivilegeEscalation is not set, which allows escalation".to_string()
+                }
+                kit::Flag::True | kit::Flag::Malformed => {
+                    format!("allowPrivilegeEscalation is {}, not false", super::shown(v))
+                }
             };
             Some(Finding::container(&c, FIELD, message))
         })

@@ -33,7 +33,10 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         for (i, port) in ports.iter().enumerate() {
             // Go reads an absent hostPort as 0, which PSA allows.
             let host_port = super::set(port.get("hostPort"));
-            if host_port.is_none_or(|p| p.as_f64() == Some(0.0)) {
+            if matches!(
+                kit::Int::of(host_port),
+                kit::Int::Absent | kit::Int::Value(0)
+            ) {
                 continue;
             }
             findings.push(Finding::container(

@@ -9,6 +9,17 @@
 //! `runAsUser: "0"`, `seccompProfile.type: 5` — reads as a bad value, so a
 //! malformed object is refused rather than waved through; a list of the wrong
 //! type reads as empty.
+//!
+//! Values in more than one shape (issue 9): booleans are read through
+//! `kit::Flag` (`enabled` forbids anything but absent/`false`, `is_true`
+//! requires a JSON `true`) and integers through `kit::Int` (`runAsUser: 0.0` is
+//! root, `hostPort: 0.0` is no host port). On every value the API server
+//! accepts these give PSA's verdict, and PSA's conformance cases stay at 100%.
+//! Capability names are deliberately NOT normalised here: PSA compares the
+//! strings exactly (`add: [chown]` is outside the baseline set, `drop: [all]`
+//! does not satisfy restricted), which is already the fail-closed reading;
+//! the runtime-aware normalisation (`kit::value::capability_added/_dropped`)
+//! is for the family's own hardening controls (`drop-net-raw`).
 
 pub mod allow_privilege_escalation;
 pub mod app_armor_profile;
@@ -169,7 +180,7 @@ pub(crate) fn text(v: Option<&Value>) -> Option<&str> {
 /// A `*bool` PSA forbids to be true: anything but absent, `null` or `false`
 /// (a non-boolean is malformed and counts as set).
 pub(crate) fn enabled(v: Option<&Value>) -> bool {
-    !matches!(v, None | Some(Value::Null | Value::Bool(false)))
+    kit::Flag::of(v).may_be_true()
 }
 
 /// A value quoted for a message: strings in quotes, anything else as JSON.
@@ -189,7 +200,7 @@ pub(crate) fn is_windows(pod: &PodTemplate) -> bool {
 /// `spec.hostUsers: false`: the pod runs in its own user namespace, where root
 /// and an unmasked /proc are not the node's (PSA relaxes for these from v1.35).
 pub(crate) fn in_user_namespace(pod: &PodTemplate) -> bool {
-    pod.get(&["hostUsers"]) == Some(&Value::Bool(false))
+    kit::Flag::of(pod.get(&["hostUsers"])).is_false()
 }
 
 /// Path of an annotation of the pod template, e.g.

@@ -38,7 +38,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     let mut findings = Vec::new();
     let pod_value = super::set(pod.get(&["securityContext", "runAsNonRoot"]));
-    let pod_non_root = pod_value == Some(&Value::Bool(true));
+    let pod_non_root = kit::Flag::of(pod_value).is_true();
     if let Some(v) = pod_value
         && !pod_non_root
     {
@@ -46,7 +46,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     for c in pod.containers() {
         match super::set(c.get(&["securityContext", "runAsNonRoot"])) {
-            Some(Value::Bool(true)) => {}
+            v if kit::Flag::of(v).is_true() => {}
             Some(v) => findings.push(Finding::container(&c, FIELD, not_true(v))),
             // Unset: inherits the pod's setting, which must then be true.
             None if pod_non_root => {}

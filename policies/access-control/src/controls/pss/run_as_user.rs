@@ -25,9 +25,11 @@ pub static CONTROL: Control = Control {
 const FIELD: &str = "securityContext.runAsUser";
 const MESSAGE: &str = "runAsUser is 0 (root)";
 
-/// `runAsUser: 0`; a non-numeric value is malformed and counts as root.
+/// `runAsUser: 0` (also written `0.0`); a value that is not an integer is
+/// malformed and counts as root. Same verdict as PSA on every value the API
+/// server accepts (it refuses non-integers for this int64 field).
 fn is_root(v: Option<&Value>) -> bool {
-    super::set(v).is_some_and(|v| v.as_f64().is_none_or(|uid| uid == 0.0))
+    matches!(kit::Int::of(v), kit::Int::Value(0) | kit::Int::Malformed)
 }
 
 fn check(ctx: &Ctx) -> Vec<Finding> {

@@ -30,7 +30,7 @@ pub static CONTROL: Control = Control {
 
 /// Whether the pod carries no token of its service account at all.
 fn tokenless(pod: &kit::PodTemplate) -> bool {
-    pod.get(&["automountServiceAccountToken"]) == Some(&Value::Bool(false))
+    kit::Flag::of(pod.get(&["automountServiceAccountToken"])).is_false()
         && !pod.volumes().any(|(_, v)| {
             kit::json::get_array(v, &["projected", "sources"])
                 .iter()

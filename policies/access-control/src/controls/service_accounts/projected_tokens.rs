@@ -76,12 +76,15 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                     "expirationSeconds is not set (the default is {DEFAULT_EXPIRATION}), above the limit {max}"
                 )),
                 None | Some(Value::Null) => {}
-                Some(e) => match e.as_i64() {
-                    Some(secs) if secs <= max => {}
-                    Some(secs) => problems.push(format!(
+                Some(e) => match kit::Int::of(Some(e)) {
+                    kit::Int::Value(secs) if secs <= max => {}
+                    kit::Int::Value(secs) => problems.push(format!(
                         "expirationSeconds {secs} is above the limit {max}"
                     )),
-                    None => problems.push("expirationSeconds must be an integer".to_string()),
+                    _ => problems.push(format!(
+                        "expirationSeconds must be an integer, got {}",
+                        kit::json::brief(e, 40)
+                    )),
                 },
             }
             match token.get("audience").and_then(Value::as_str).filter(|a| !a.is_empty()) {
