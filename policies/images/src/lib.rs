@@ -1,6 +1,10 @@
-//! kube-soc2 images family (one Kubewarden policy module): registries, tags, digests, signatures, image configuration, vulnerability gating (SOC 2 CC6.8, CC7.1, CC8.1).
+//! kube-soc2 images family (one Kubewarden policy module): registries, tags, digests, signatures, vulnerability gating (SOC 2 CC6.8, CC7.1, CC8.1).
 
 pub mod controls;
+pub mod host;
+pub mod patterns;
+pub mod reference;
+pub mod refs;
 
 use kit::Family;
 

@@ -1,6 +1,11 @@
 //! kube-soc2 processing-integrity family (one Kubewarden policy module): Jobs and CronJobs, admission-control integrity, API versions, change provenance, custom-resource validation (SOC 2 PI1.x, CC7.1, CC8.1).
 
+pub mod apiversions;
 pub mod controls;
+pub mod cron;
+pub mod job;
+pub mod tz;
+pub mod webhook;
 
 use kit::Family;
 

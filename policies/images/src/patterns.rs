@@ -1,0 +1,372 @@
+//! Registry and repository patterns of allow- and deny-lists, anchored on the
+//! registry host and on the repository path.
+//!
+//! - A registry pattern matches the whole registry host (with its port):
+//!   `registry.example.com` never matches `registry.example.com.evil.io` nor
+//!   `registry.example.com:5000`. `*` matches within one DNS label (no `.`,
+//!   `:` or `/`), `**` across labels, `?` one character of a label.
+//! - A repository pattern is `registry/path`, normalised like an image
+//!   reference (`nginx` → `docker.io/library/nginx`, `bitnami/*` →
+//!   `docker.io/bitnami/*`); the registry part matches as above, the path part
+//!   with `*` within one path segment and `**` across segments
+//!   (`registry.example.com/shop/**` = every repository under `shop/`).
+//!   A first segment of only `*`/`**` is a registry wildcard; `**` alone
+//!   matches every image.
+//!
+//! Matching is a dynamic programme over at most 255 × 1,000 bytes, with no
+//! recursion: no input makes it slow or deep.
+
+use crate::reference::{DEFAULT_DOMAIN, Reference, split_domain};
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Tok {
+    Byte(u8),
+    One,
+    Star,
+    Globstar,
+}
+
+fn tokens(p: &str) -> Vec<Tok> {
+    let b = p.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'*' if b.get(i + 1) == Some(&b'*') => {
+                while i < b.len() && b[i] == b'*' {
+                    i += 1;
+                }
+                out.push(Tok::Globstar);
+                continue;
+            }
+            b'*' => out.push(Tok::Star),
+            b'?' => out.push(Tok::One),
+            c => out.push(Tok::Byte(c)),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Glob match where `*` and `?` never match a byte of `seps`; `**` matches anything.
+fn glob(pattern: &str, text: &str, seps: &[u8]) -> bool {
+    let t = text.as_bytes();
+    // reach[j]: the pattern so far can match exactly t[..j].
+    let mut reach = vec![false; t.len() + 1];
+    reach[0] = true;
+    for tok in tokens(pattern) {
+        let mut next = vec![false; t.len() + 1];
+        match tok {
+            Tok::Byte(c) => {
+                for j in 0..t.len() {
+                    next[j + 1] = reach[j] && t[j] == c;
+                }
+            }
+            Tok::One => {
+                for j in 0..t.len() {
+                    next[j + 1] = reach[j] && !seps.contains(&t[j]);
+                }
+            }
+            Tok::Star => {
+                for j in 0..=t.len() {
+                    next[j] = reach[j] || (j > 0 && next[j - 1] && !seps.contains(&t[j - 1]));
+                }
+            }
+            Tok::Globstar => {
+                for j in 0..=t.len() {
+                    next[j] = reach[j] || (j > 0 && next[j - 1]);
+                }
+            }
+        }
+        reach = next;
+        if !reach.iter().any(|r| *r) {
+            return false;
+        }
+    }
+    reach[t.len()]
+}
+
+const HOST_SEPS: &[u8] = b".:/";
+const PATH_SEPS: &[u8] = b"/";
+
+/// A registry host pattern.
+#[derive(Clone, Debug)]
+pub struct RegistryPattern(String);
+
+impl RegistryPattern {
+    pub fn parse(p: &str) -> Result<RegistryPattern, String> {
+        let ok = |b: u8| b.is_ascii_alphanumeric() || b"-.:[]*?".contains(&b);
+        if p.is_empty() || p.len() > 255 || !p.bytes().all(ok) {
+            return Err(format!(
+                "{} is not a registry host pattern (letters, digits, '-', '.', ':', '[', ']', '*', '?'; no path)",
+                crate::reference::excerpt(p, 60)
+            ));
+        }
+        let p = if p == "index.docker.io" {
+            DEFAULT_DOMAIN
+        } else {
+            p
+        };
+        Ok(RegistryPattern(p.to_ascii_lowercase()))
+    }
+
+    pub fn matches(&self, r: &Reference) -> bool {
+        glob(&self.0, &r.domain.to_ascii_lowercase(), HOST_SEPS)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A repository pattern (`registry/path`).
+#[derive(Clone, Debug)]
+pub struct RepositoryPattern {
+    host: String,
+    path: String,
+    /// An exact tag the image must have (`quay.io/etcd/etcd:v3.4.12`).
+    tag: Option<String>,
+    /// An exact digest the image must have.
+    digest: Option<String>,
+}
+
+impl RepositoryPattern {
+    pub fn parse(p: &str) -> Result<RepositoryPattern, String> {
+        let why = || {
+            format!(
+                "{} is not a repository pattern (e.g. registry.example.com/team/*, nginx, **, quay.io/etcd/etcd:v3.4.12)",
+                crate::reference::excerpt(p, 60)
+            )
+        };
+        let ok = |b: u8| {
+            b.is_ascii_lowercase()
+                || b.is_ascii_digit()
+                || b"-._/*?@".contains(&b)
+                || b":[]".contains(&b)
+                || b.is_ascii_uppercase()
+        };
+        if p.is_empty() || p.len() > 512 || !p.bytes().all(ok) {
+            return Err(why());
+        }
+        // An exact tag and/or digest may follow the repository, as in
+        // trusted-repos' `images` lists.
+        let (p, digest) = match p.split_once('@') {
+            Some((r, d)) => (
+                r,
+                Some(crate::reference::digest(d).map_err(|e| format!("{}: {e}", why()))?),
+            ),
+            None => (p, None),
+        };
+        let (p, tag) = match p.rfind(':') {
+            Some(i) if !p[i + 1..].contains('/') => {
+                let t = &p[i + 1..];
+                if t.is_empty() || t.contains(['*', '?', '[', ']']) {
+                    return Err(why());
+                }
+                (&p[..i], Some(t.to_string()))
+            }
+            _ => (p, None),
+        };
+        if p == "**" {
+            return Ok(RepositoryPattern {
+                host: "**".into(),
+                path: "**".into(),
+                tag,
+                digest,
+            });
+        }
+        let (host, path) = match p.split_once('/') {
+            Some((first, rest)) if first.bytes().all(|b| b == b'*') => (first, rest),
+            _ => split_domain(p),
+        };
+        let host = if host == "index.docker.io" {
+            DEFAULT_DOMAIN
+        } else {
+            host
+        };
+        // The path: lower-case, no ':' (that would be a tag).
+        if path.is_empty()
+            || path
+                .bytes()
+                .any(|b| b":[]".contains(&b) || b.is_ascii_uppercase())
+            || path.split('/').any(str::is_empty)
+        {
+            return Err(why());
+        }
+        let path = if host == DEFAULT_DOMAIN && !path.contains('/') && !path.starts_with("**") {
+            format!("library/{path}")
+        } else {
+            path.to_string()
+        };
+        Ok(RepositoryPattern {
+            host: host.to_ascii_lowercase(),
+            path,
+            tag,
+            digest,
+        })
+    }
+
+    pub fn matches(&self, r: &Reference) -> bool {
+        glob(&self.host, &r.domain.to_ascii_lowercase(), HOST_SEPS)
+            && glob(&self.path, &r.path, PATH_SEPS)
+            && self.tag.as_ref().is_none_or(|t| r.tag.as_ref() == Some(t))
+            && self
+                .digest
+                .as_ref()
+                .is_none_or(|d| r.digest.as_ref() == Some(d))
+    }
+
+    /// The normalised form, for messages.
+    pub fn text(&self) -> String {
+        let mut s = format!("{}/{}", self.host, self.path);
+        if let Some(t) = &self.tag {
+            s.push(':');
+            s.push_str(t);
+        }
+        if let Some(d) = &self.digest {
+            s.push('@');
+            s.push_str(d);
+        }
+        s
+    }
+}
+
+/// Parses every entry of a setting; the error names the setting and entry.
+pub fn parse_all<T>(
+    key: &str,
+    entries: &[String],
+    f: fn(&str) -> Result<T, String>,
+) -> Result<Vec<T>, String> {
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| f(e).map_err(|m| format!("{key}[{i}]: {m}")))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reference::parse;
+
+    fn reg(p: &str, image: &str) -> bool {
+        RegistryPattern::parse(p)
+            .unwrap()
+            .matches(&parse(image).unwrap())
+    }
+
+    fn repo(p: &str, image: &str) -> bool {
+        RepositoryPattern::parse(p)
+            .unwrap()
+            .matches(&parse(image).unwrap())
+    }
+
+    #[test]
+    fn registries_are_anchored() {
+        assert!(reg(
+            "registry.example.com",
+            "registry.example.com/shop/api:1"
+        ));
+        assert!(!reg(
+            "registry.example.com",
+            "registry.example.com.evil.io/shop/api:1"
+        ));
+        assert!(!reg("registry.example.com", "evilregistry.example.com/x"));
+        assert!(!reg("registry.example.com", "registry.example.com:5000/x"));
+        assert!(reg(
+            "registry.example.com:5000",
+            "registry.example.com:5000/x"
+        ));
+        assert!(reg("*.example.com", "registry.example.com/x"));
+        assert!(!reg("*.example.com", "a.b.example.com/x"));
+        assert!(!reg("*.example.com", "example.com/x"));
+        assert!(reg("**.example.com", "a.b.example.com/x"));
+        assert!(!reg("registry.example.*", "registry.example.com.evil.io/x"));
+        assert!(reg("docker.io", "nginx"));
+        assert!(reg("index.docker.io", "nginx"));
+        assert!(reg("k8s.gcr.io", "k8s.gcr.io/pause:3.9"));
+        assert!(!reg("k8s.gcr.io", "registry.k8s.io/pause:3.9"));
+        assert!(reg("Registry.Example.com", "registry.example.com/x"));
+        assert!(RegistryPattern::parse("registry.example.com/shop").is_err());
+        assert!(RegistryPattern::parse("").is_err());
+        assert!(RegistryPattern::parse("a b").is_err());
+    }
+
+    #[test]
+    fn repositories_are_anchored_on_host_and_path() {
+        assert!(repo(
+            "registry.example.com/shop/*",
+            "registry.example.com/shop/api:1"
+        ));
+        assert!(!repo(
+            "registry.example.com/shop/*",
+            "registry.example.com/shop/a/b:1"
+        ));
+        assert!(repo(
+            "registry.example.com/shop/**",
+            "registry.example.com/shop/a/b:1"
+        ));
+        assert!(!repo(
+            "registry.example.com/shop/**",
+            "registry.example.com/shopping/a"
+        ));
+        assert!(!repo(
+            "registry.example.com/shop/*",
+            "registry.example.com.evil.io/shop/api"
+        ));
+        assert!(repo("nginx", "nginx:1.27"));
+        assert!(repo("nginx", "docker.io/library/nginx"));
+        assert!(!repo("nginx", "bitnami/nginx"));
+        assert!(repo("bitnami/*", "bitnami/redis"));
+        assert!(repo("docker.io/**", "nginx"));
+        assert!(repo("**", "registry.example.com/shop/api"));
+        assert!(repo("**", "nginx"));
+        assert!(!repo("*/shop/*", "registry.example.com/shop/api"));
+        assert!(repo("**/shop/*", "registry.example.com/shop/api"));
+        assert!(!repo("**/shop/*", "a.b/c/shop/api"));
+        assert!(repo("**/shop/api", "registry.example.com/shop/api"));
+        assert!(repo(
+            "gcr.io/google_containers/**",
+            "gcr.io/google_containers/pause:3.1"
+        ));
+        assert!(repo(
+            "quay.io/etcd/etcd:v3.4.12",
+            "quay.io/etcd/etcd:v3.4.12"
+        ));
+        assert!(!repo(
+            "quay.io/etcd/etcd:v3.4.12",
+            "quay.io/etcd/etcd:v3.4.13"
+        ));
+        assert!(!repo("quay.io/etcd/etcd:v3.4.12", "quay.io/etcd/etcd"));
+        assert!(repo("localhost:5000/a", "localhost:5000/a:1"));
+        let d = format!("sha256:{}", "a".repeat(64));
+        assert!(repo(&format!("nginx:1@{d}"), &format!("nginx:1@{d}")));
+        assert!(!repo(&format!("nginx@{d}"), "nginx:1"));
+        for bad in [
+            "",
+            "nginx:",
+            "nginx:*",
+            "registry.example.com/Shop",
+            "a//b",
+            "a/",
+            "x@sha256:1",
+            "a b",
+        ] {
+            assert!(RepositoryPattern::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            RepositoryPattern::parse("nginx").unwrap().text(),
+            "docker.io/library/nginx"
+        );
+    }
+
+    #[test]
+    fn hostile_patterns_stay_fast() {
+        let p = "*a".repeat(100);
+        assert!(!glob(&p, &"b".repeat(999), b"/"));
+        assert!(glob(&p, &"a".repeat(999), b"/"));
+        assert!(glob(&"**".repeat(100), &"a/".repeat(400), b"/"));
+        assert!(!glob("a", "", b"/"));
+        assert!(glob("", "", b"/"));
+    }
+}

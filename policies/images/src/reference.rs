@@ -1,0 +1,532 @@
+//! Container image references, read exactly as the container runtime reads
+//! them: the grammar of `github.com/distribution/reference` (`ParseNormalizedNamed`),
+//! which the kubelet, containerd and CRI-O all use.
+//!
+//! ```text
+//! reference  := name [ ":" tag ] [ "@" digest ]
+//! name       := [domain "/"] path            (at most 255 characters, domain included)
+//! domain     := host [ ":" port ]            host: DNS labels (any case), or [IPv6]
+//! path       := component ( "/" component )*
+//! component  := [a-z0-9]+ ( ( "." | "_" | "__" | "-"+ ) [a-z0-9]+ )*
+//! tag        := [A-Za-z0-9_] [A-Za-z0-9_.-]{0,127}
+//! digest     := algorithm ":" hex            sha256 → 64, sha384 → 96, sha512 → 128 lower-case hex
+//! ```
+//!
+//! Normalisation: the first `/`-segment is a registry only when it contains
+//! `.` or `:`, is `localhost`, or has upper-case letters; otherwise the
+//! registry is `docker.io` (`index.docker.io` is the same registry), and a
+//! one-segment path on `docker.io` gets the `library/` prefix. A reference
+//! with neither tag nor digest means `:latest` to the runtime.
+//!
+//! Parsing never panics and is linear in the input; errors say what is wrong
+//! with a bounded excerpt of the input.
+
+use std::fmt;
+
+pub const DEFAULT_DOMAIN: &str = "docker.io";
+const LEGACY_DEFAULT_DOMAIN: &str = "index.docker.io";
+const OFFICIAL_PREFIX: &str = "library/";
+const NAME_MAX: usize = 255;
+const TAG_MAX: usize = 128;
+
+/// A parsed, normalised image reference.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference {
+    /// Registry host with optional port, e.g. `docker.io`, `registry.example.com:5000`.
+    pub domain: String,
+    /// Repository path within the registry, e.g. `library/nginx`, `shop/api`.
+    pub path: String,
+    pub tag: Option<String>,
+    /// `algorithm:hex`, validated.
+    pub digest: Option<String>,
+}
+
+impl Reference {
+    /// `domain/path`, the repository as registries and allow-lists name it.
+    pub fn repository(&self) -> String {
+        format!("{}/{}", self.domain, self.path)
+    }
+
+    /// The tag the runtime pulls: the explicit one, else `latest` when there is
+    /// no digest.
+    pub fn effective_tag(&self) -> Option<&str> {
+        match (&self.tag, &self.digest) {
+            (Some(t), _) => Some(t),
+            (None, None) => Some("latest"),
+            (None, Some(_)) => None,
+        }
+    }
+
+    /// A digest is immutable; a tag is not.
+    pub fn is_pinned(&self) -> bool {
+        self.digest.is_some()
+    }
+
+    /// A `sha256:` digest (the only algorithm registries serve in practice).
+    pub fn sha256(&self) -> Option<&str> {
+        self.digest
+            .as_deref()
+            .and_then(|d| d.strip_prefix("sha256:"))
+    }
+}
+
+impl fmt::Display for Reference {
+    /// The fully qualified form, e.g. `docker.io/library/nginx:1.27@sha256:…`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.domain, self.path)?;
+        if let Some(t) = &self.tag {
+            write!(f, ":{t}")?;
+        }
+        if let Some(d) = &self.digest {
+            write!(f, "@{d}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A short, printable excerpt of untrusted input for messages.
+pub fn excerpt(s: &str, max: usize) -> String {
+    let mut out: String = s
+        .chars()
+        .take(max)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    if s.chars().count() > max {
+        out.push('…');
+    }
+    format!("\"{out}\"")
+}
+
+fn err(input: &str, why: impl fmt::Display) -> String {
+    format!("invalid image reference {}: {why}", excerpt(input, 80))
+}
+
+/// Parses `input` as the runtime does (see the module documentation).
+pub fn parse(input: &str) -> Result<Reference, String> {
+    if input.is_empty() {
+        return Err("invalid image reference \"\": empty".into());
+    }
+    if input.len() > 4 * NAME_MAX {
+        return Err(err(input, format!("longer than {} bytes", 4 * NAME_MAX)));
+    }
+    if let Some(c) = input
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
+    {
+        return Err(err(input, format!("contains the character {c:?}")));
+    }
+    if input.len() == 64 && is_hex(input, false) {
+        return Err(err(
+            input,
+            "a 64-character hexadecimal string is an image ID, not a repository name",
+        ));
+    }
+    // Digest: after the first '@' (no other part may contain one).
+    let (rest, digest) = match input.split_once('@') {
+        Some((r, d)) => (r, Some(parse_digest(input, d)?)),
+        None => (input, None),
+    };
+    // Tag: after the last ':' when no '/' follows it (a ':' before a '/' is a port).
+    let (name, tag) = match rest.rfind(':') {
+        Some(i) if !rest[i + 1..].contains('/') => (&rest[..i], Some(&rest[i + 1..])),
+        _ => (rest, None),
+    };
+    if let Some(t) = tag {
+        check_tag(input, t)?;
+    }
+    if name.is_empty() {
+        return Err(err(input, "no repository name"));
+    }
+    let (domain, path) = split_domain(name);
+    if path.to_ascii_lowercase() != path {
+        return Err(err(
+            input,
+            format!("repository name {} must be lowercase", excerpt(path, 80)),
+        ));
+    }
+    check_domain(input, domain)?;
+    check_path(input, path)?;
+    let domain = if domain == LEGACY_DEFAULT_DOMAIN {
+        DEFAULT_DOMAIN
+    } else {
+        domain
+    };
+    let path = if domain == DEFAULT_DOMAIN && !path.contains('/') {
+        format!("{OFFICIAL_PREFIX}{path}")
+    } else {
+        path.to_string()
+    };
+    if domain.len() + 1 + path.len() > NAME_MAX {
+        return Err(err(
+            input,
+            format!("repository name longer than {NAME_MAX} characters"),
+        ));
+    }
+    Ok(Reference {
+        domain: domain.to_string(),
+        path,
+        tag: tag.map(str::to_string),
+        digest,
+    })
+}
+
+/// `distribution/reference` `splitDockerDomain` (before the `library/` prefix).
+pub fn split_domain(name: &str) -> (&str, &str) {
+    match name.split_once('/') {
+        Some((first, rest))
+            if first.contains(['.', ':'])
+                || first == "localhost"
+                || first.to_ascii_lowercase() != first =>
+        {
+            (first, rest)
+        }
+        _ => (DEFAULT_DOMAIN, name),
+    }
+}
+
+fn is_hex(s: &str, upper_ok: bool) -> bool {
+    s.bytes().all(|b| {
+        b.is_ascii_digit() || (b'a'..=b'f').contains(&b) || (upper_ok && (b'A'..=b'F').contains(&b))
+    })
+}
+
+fn check_tag(input: &str, tag: &str) -> Result<(), String> {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let bytes = tag.as_bytes();
+    match bytes.first() {
+        None => Err(err(input, "empty tag after ':'")),
+        Some(&b) if !word(b) => Err(err(
+            input,
+            format!(
+                "tag {} must start with a letter, digit or '_'",
+                excerpt(tag, 40)
+            ),
+        )),
+        _ if bytes.len() > TAG_MAX => {
+            Err(err(input, format!("tag longer than {TAG_MAX} characters")))
+        }
+        _ if !bytes.iter().all(|&b| word(b) || b == b'.' || b == b'-') => Err(err(
+            input,
+            format!(
+                "tag {} may only contain letters, digits, '_', '.' and '-'",
+                excerpt(tag, 40)
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Validates a digest (`sha256:<64 lower hex>` …) on its own.
+pub fn digest(d: &str) -> Result<String, String> {
+    parse_digest(d, d)
+}
+
+fn parse_digest(input: &str, d: &str) -> Result<String, String> {
+    let Some((alg, hex)) = d.split_once(':') else {
+        return Err(err(input, "digest must be <algorithm>:<hex>"));
+    };
+    let comp_ok = |c: &str| {
+        let b = c.as_bytes();
+        !b.is_empty() && b[0].is_ascii_alphabetic() && b.iter().all(u8::is_ascii_alphanumeric)
+    };
+    if !alg.split(['+', '.', '-', '_']).all(comp_ok) {
+        return Err(err(
+            input,
+            format!("digest algorithm {} is malformed", excerpt(alg, 20)),
+        ));
+    }
+    let want = match alg {
+        "sha256" => 64,
+        "sha384" => 96,
+        "sha512" => 128,
+        _ => {
+            return Err(err(
+                input,
+                format!(
+                    "unsupported digest algorithm {} (sha256, sha384, sha512)",
+                    excerpt(alg, 20)
+                ),
+            ));
+        }
+    };
+    if hex.len() != want || !is_hex(hex, false) {
+        return Err(err(
+            input,
+            format!("{alg} digest must be {want} lower-case hexadecimal characters"),
+        ));
+    }
+    Ok(d.to_string())
+}
+
+fn check_domain(input: &str, domain: &str) -> Result<(), String> {
+    // host [":" port]; an IPv6 host is bracketed.
+    let (host, port) = if let Some(rest) = domain.strip_prefix('[') {
+        let Some((v6, after)) = rest.split_once(']') else {
+            return Err(err(input, "unterminated '[' in registry host"));
+        };
+        if v6.is_empty() || !v6.bytes().all(|b| b.is_ascii_hexdigit() || b == b':') {
+            return Err(err(input, "registry IPv6 address is malformed"));
+        }
+        match after {
+            "" => ("", None),
+            p => match p.strip_prefix(':') {
+                Some(port) => ("", Some(port)),
+                None => return Err(err(input, "unexpected text after the IPv6 address")),
+            },
+        }
+    } else {
+        match domain.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (domain, None),
+        }
+    };
+    if let Some(p) = port
+        && (p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(err(
+            input,
+            format!("registry port {} must be a number", excerpt(p, 20)),
+        ));
+    }
+    if domain.starts_with('[') {
+        return Ok(());
+    }
+    let label_ok = |l: &str| {
+        let b = l.as_bytes();
+        !b.is_empty()
+            && b[0].is_ascii_alphanumeric()
+            && b[b.len() - 1].is_ascii_alphanumeric()
+            && b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-')
+    };
+    if !host.split('.').all(label_ok) {
+        return Err(err(
+            input,
+            format!("registry host {} is malformed", excerpt(host, 60)),
+        ));
+    }
+    Ok(())
+}
+
+fn check_path(input: &str, path: &str) -> Result<(), String> {
+    for comp in path.split('/') {
+        if !component_ok(comp) {
+            return Err(err(
+                input,
+                format!(
+                    "repository path component {} must be lower-case letters and digits separated by '.', '_', '__' or '-'",
+                    excerpt(comp, 40)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `[a-z0-9]+ ( ( "." | "_" | "__" | "-"+ ) [a-z0-9]+ )*`
+fn component_ok(c: &str) -> bool {
+    let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    let b = c.as_bytes();
+    if b.is_empty() || !alnum(b[0]) || !alnum(b[b.len() - 1]) {
+        return false;
+    }
+    let mut i = 0;
+    while i < b.len() {
+        if alnum(b[i]) {
+            i += 1;
+            continue;
+        }
+        // A separator run between alphanumerics.
+        let start = i;
+        while i < b.len() && !alnum(b[i]) {
+            i += 1;
+        }
+        let sep = &c[start..i];
+        let ok = matches!(sep, "." | "_" | "__") || sep.bytes().all(|s| s == b'-');
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(s: &str) -> Reference {
+        parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    fn bad(s: &str, needle: &str) {
+        match parse(s) {
+            Ok(r) => panic!("{s} parsed as {r:?}"),
+            Err(e) => assert!(e.contains(needle), "{s}: {e} lacks {needle:?}"),
+        }
+    }
+
+    const D: &str = "sha256:5d0c2b5f7a4e8e9f1c3b2a1d0e9f8c7b6a5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f";
+
+    #[test]
+    fn docker_hub_normalisation() {
+        let r = ok("nginx");
+        assert_eq!(r.repository(), "docker.io/library/nginx");
+        assert_eq!(r.tag, None);
+        assert_eq!(r.effective_tag(), Some("latest"));
+        assert_eq!(r.to_string(), "docker.io/library/nginx");
+        assert_eq!(ok("nginx:1.27").repository(), "docker.io/library/nginx");
+        assert_eq!(
+            ok("bitnami/redis:7").repository(),
+            "docker.io/bitnami/redis"
+        );
+        assert_eq!(
+            ok("docker.io/nginx").repository(),
+            "docker.io/library/nginx"
+        );
+        assert_eq!(
+            ok("index.docker.io/nginx").repository(),
+            "docker.io/library/nginx"
+        );
+        assert_eq!(
+            ok("index.docker.io/library/nginx:1").repository(),
+            "docker.io/library/nginx"
+        );
+        assert_eq!(ok("a/b/c/d").repository(), "docker.io/a/b/c/d");
+    }
+
+    #[test]
+    fn registry_hosts_ports_and_localhost() {
+        let r = ok("registry.example.com/shop/api:2.31.4");
+        assert_eq!(
+            (r.domain.as_str(), r.path.as_str()),
+            ("registry.example.com", "shop/api")
+        );
+        let r = ok("registry.example.com:5000/shop/api");
+        assert_eq!(r.domain, "registry.example.com:5000");
+        assert_eq!(r.tag, None);
+        let r = ok("registry.example.com:5000/shop/api:1.0");
+        assert_eq!(r.tag.as_deref(), Some("1.0"));
+        assert_eq!(ok("localhost/app").domain, "localhost");
+        assert_eq!(ok("localhost:5000/app:v1").domain, "localhost:5000");
+        assert_eq!(ok("myhost:80/app").domain, "myhost:80");
+        assert_eq!(ok("[::1]:5000/app").domain, "[::1]:5000");
+        assert_eq!(ok("[2001:db8::1]/app").domain, "[2001:db8::1]");
+        assert_eq!(ok("192.168.1.10:5000/app").domain, "192.168.1.10:5000");
+        // No '.', ':' nor localhost: a Docker Hub user, not a registry.
+        assert_eq!(ok("registry/app").repository(), "docker.io/registry/app");
+        // An upper-case first segment is a registry host (as in distribution/reference).
+        assert_eq!(ok("Registry/app").domain, "Registry");
+        // "localhost:5000" alone is the Hub image library/localhost with tag 5000.
+        let r = ok("localhost:5000");
+        assert_eq!(
+            (r.repository().as_str(), r.tag.as_deref()),
+            ("docker.io/library/localhost", Some("5000"))
+        );
+        assert_eq!(ok("gcr.io/distroless/static").domain, "gcr.io");
+        assert_eq!(ok("k8s.gcr.io/pause:3.9").domain, "k8s.gcr.io");
+    }
+
+    #[test]
+    fn tags_and_digests() {
+        let r = ok(&format!("registry.example.com/shop/frontend:3.12.0@{D}"));
+        assert_eq!(r.tag.as_deref(), Some("3.12.0"));
+        assert_eq!(r.digest.as_deref(), Some(D));
+        assert!(r.is_pinned());
+        assert_eq!(r.effective_tag(), Some("3.12.0"));
+        assert_eq!(r.sha256().map(str::len), Some(64));
+        let r = ok(&format!("nginx@{D}"));
+        assert_eq!(r.tag, None);
+        assert_eq!(r.effective_tag(), None);
+        let r = ok(&format!("host:5000/a@{D}"));
+        assert_eq!((r.domain.as_str(), r.tag.as_deref()), ("host:5000", None));
+        assert_eq!(ok("nginx:Latest").tag.as_deref(), Some("Latest"));
+        assert_eq!(ok("nginx:_x").tag.as_deref(), Some("_x"));
+        assert_eq!(
+            ok(&format!("a:{}", "x".repeat(128))).tag.map(|t| t.len()),
+            Some(128)
+        );
+        ok(&format!("a@sha512:{}", "a".repeat(128)));
+        ok(&format!("a@sha384:{}", "0".repeat(96)));
+        assert_eq!(
+            ok(&format!("a:1@{D}")).to_string(),
+            format!("docker.io/library/a:1@{D}")
+        );
+    }
+
+    #[test]
+    fn malformed_references_are_refused_with_reasons() {
+        bad("", "empty");
+        bad("Nginx", "must be lowercase");
+        bad("library/Nginx:1", "must be lowercase");
+        bad("registry.example.com/Shop/api", "must be lowercase");
+        bad("nginx:", "empty tag");
+        bad("nginx:-x", "must start");
+        bad("nginx:a+b", "may only contain");
+        bad(&format!("a:{}", "x".repeat(129)), "longer than 128");
+        bad("nginx@sha256:abc", "64 lower-case");
+        bad(&format!("nginx@sha256:{}", "A".repeat(64)), "64 lower-case");
+        bad(
+            &format!("nginx@md5:{}", "a".repeat(32)),
+            "unsupported digest algorithm",
+        );
+        bad("nginx@", "digest must be");
+        bad("nginx@sha256", "digest must be");
+        bad(&format!("nginx@{D}@{D}"), "lower-case");
+        bad(" nginx", "character");
+        bad("nginx\n", "character");
+        bad("ngïnx", "character");
+        bad("a//b", "path component");
+        bad("a/", "path component");
+        bad("/a", "path component");
+        bad("a..b", "path component");
+        bad("a___b", "path component");
+        bad("a-", "path component");
+        bad("-a", "path component");
+        bad(":1", "no repository");
+        bad("host.com:abc/x", "port");
+        bad("host.com:/x", "port");
+        bad("-host.com/x", "registry host");
+        bad("host..com/x", "registry host");
+        bad("[::1/x", "unterminated");
+        bad("[zz]:5/x", "IPv6");
+        // Without '.' or ':' the first segment is a Docker Hub namespace, as in the runtime.
+        bad("[zz]/x", "path component");
+        bad(&"a".repeat(64).replace('a', "0"), "image ID");
+        bad(&format!("a/{}", "b".repeat(260)), "longer than 255");
+        bad(&"x".repeat(5000), "longer than");
+        ok("a__b");
+        ok("a---b.c_d");
+        ok(&"a".repeat(64)[..63]);
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        let pieces = [
+            "",
+            "a",
+            "A",
+            ":",
+            "@",
+            "/",
+            ".",
+            "-",
+            "[",
+            "]",
+            "sha256",
+            "é",
+            "\u{0}",
+            "localhost",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in pieces {
+                        let s = format!("{a}{b}{c}{d}");
+                        let _ = parse(&s);
+                        let _ = parse(&format!("{s}@sha256:{}", "f".repeat(64)));
+                    }
+                }
+            }
+        }
+        assert!(excerpt(&"é".repeat(200), 5).ends_with("…\""));
+    }
+}

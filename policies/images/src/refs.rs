@@ -1,0 +1,35 @@
+//! The image reference of every container of the pod template, parsed once per check.
+
+use crate::reference::{self, Reference};
+use kit::{Container, Ctx, Finding};
+
+/// Each container (containers, initContainers, ephemeralContainers) with its
+/// parsed reference, or why it does not parse (`no image` when absent).
+pub fn containers<'a>(ctx: &Ctx<'a>) -> Vec<(Container<'a>, Result<Reference, String>)> {
+    ctx.pod()
+        .containers()
+        .map(|c| {
+            let r = match c.get(&["image"]) {
+                None | Some(serde_json::Value::Null) => Err("no image".to_string()),
+                Some(_) => reference::parse(c.image),
+            };
+            (c, r)
+        })
+        .collect()
+}
+
+/// Only the containers whose reference parses: for controls whose subject a
+/// malformed reference cannot be (the runtime cannot pull it at all;
+/// `image-reference-valid` reports it).
+pub fn parsed<'a>(ctx: &Ctx<'a>) -> Vec<(Container<'a>, Reference)> {
+    containers(ctx)
+        .into_iter()
+        .filter_map(|(c, r)| r.ok().map(|r| (c, r)))
+        .collect()
+}
+
+/// A finding at `image` for a positive requirement that a malformed reference
+/// cannot meet (fail closed).
+pub fn unparsable(c: &Container, control: &str, why: &str) -> Finding {
+    Finding::container(c, "image", format!("{control} cannot be verified: {why}"))
+}

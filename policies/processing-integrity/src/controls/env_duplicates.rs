@@ -1,0 +1,42 @@
+//! Container inputs are unambiguous (PI1.2).
+
+use kit::{Control, Ctx, Finding, Severity, json};
+use serde_json::Value;
+
+pub static CONTROL: Control = Control {
+    id: "env-duplicate-names",
+    title: "Containers do not define an environment variable twice",
+    rationale: "When env lists the same name twice, the last entry silently wins: a reviewed value is overridden by one further down (often after a merge of kustomize patches or Helm values), so the configuration the process receives is not the one reviewed. Each name once makes the input of the process unambiguous.",
+    remediation: "keep one env entry per name in each container",
+    severity: Severity::Low,
+    tags: &["inputs"],
+    criteria: super::INPUTS,
+    check,
+    ..Control::DEFAULTS
+};
+
+fn check(ctx: &Ctx) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for c in ctx.pod().containers() {
+        let env = match c.get(&["env"]) {
+            Some(Value::Array(e)) => e,
+            _ => continue,
+        };
+        let mut seen: Vec<&str> = Vec::with_capacity(env.len());
+        for (i, e) in env.iter().enumerate() {
+            let Some(name) = json::get_str(e, &["name"]) else {
+                continue;
+            };
+            if seen.contains(&name) {
+                out.push(Finding::container(
+                    &c,
+                    &format!("env[{i}].name"),
+                    format!("{name} is defined again: the last value wins"),
+                ));
+            } else {
+                seen.push(name);
+            }
+        }
+    }
+    out
+}
