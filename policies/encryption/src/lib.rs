@@ -1,6 +1,11 @@
 //! kube-soc2 encryption family (one Kubewarden policy module): TLS at every edge, mesh mTLS, certificates, encryption at rest, control-plane encryption, secret hygiene (SOC 2 CC6.1, CC6.7, C1.1).
 
+pub mod controlplane;
 pub mod controls;
+pub mod secrets;
+pub mod storage;
+pub mod tls;
+pub mod x509;
 
 use kit::Family;
 

@@ -1,0 +1,336 @@
+//! Recognising credentials written as literal values: by the name they are
+//! stored under and by the shape of the value (private keys, cloud access
+//! keys, tokens, URLs with passwords, high-entropy strings).
+
+use kit::Ctx;
+
+/// Name fragments (upper-case, `-`/`.` read as `_`) of variables that hold secrets.
+const SECRET_NAMES: &[&str] = &[
+    "PASSWORD",
+    "PASSWD",
+    "PASSPHRASE",
+    "SECRET",
+    "TOKEN",
+    "APIKEY",
+    "API_KEY",
+    "ACCESS_KEY",
+    "ACCESSKEY",
+    "PRIVATE_KEY",
+    "PRIVATEKEY",
+    "CREDENTIAL",
+    "AUTH_KEY",
+    "SIGNING_KEY",
+    "ENCRYPTION_KEY",
+    "MASTER_KEY",
+    "CLIENT_KEY",
+    "_PWD",
+    "DSN",
+];
+
+/// Last segments of a name that say the value is not the secret itself.
+const REFERENCE_SUFFIXES: &[&str] = &[
+    "FILE",
+    "PATH",
+    "DIR",
+    "NAME",
+    "REF",
+    "KEYREF",
+    "SECRETREF",
+    "ENDPOINT",
+    "HOST",
+    "PORT",
+    "LENGTH",
+    "LEN",
+    "TTL",
+    "TIMEOUT",
+    "EXPIRY",
+    "EXPIRATION",
+    "LIFETIME",
+    "HEADER",
+    "TYPE",
+    "ENABLED",
+    "ENABLE",
+    "DISABLED",
+    "REQUIRED",
+    "POLICY",
+    "SIZE",
+    "MIN",
+    "MAX",
+    "ROTATION",
+    "ALGORITHM",
+    "ISSUER",
+    "AUDIENCE",
+    "MOUNT",
+    "LOCATION",
+    "FORMAT",
+    "KIND",
+    "MODE",
+    "VERSION",
+];
+
+/// Whether a variable or key name says it holds a secret.
+pub fn secret_name(name: &str) -> bool {
+    let n = name.trim().to_ascii_uppercase().replace(['-', '.'], "_");
+    if !SECRET_NAMES.iter().any(|s| n.contains(s)) {
+        return false;
+    }
+    let last = n.rsplit('_').find(|s| !s.is_empty()).unwrap_or("");
+    !REFERENCE_SUFFIXES.contains(&last)
+}
+
+/// Values that are not a secret whatever the name: empty, booleans, numbers,
+/// paths, placeholders for substitution.
+pub fn inert_value(v: &str) -> bool {
+    let v = v.trim();
+    v.len() < 4
+        || matches!(
+            v.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "none" | "null" | "enabled" | "disabled"
+        )
+        || v.bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+        || v.starts_with('/')
+        || v.starts_with("$(")
+        || v.starts_with("${")
+        || v.starts_with("{{")
+        || v.starts_with("file://")
+        || v.starts_with("vault:")
+        || v.starts_with("ref+")
+        || v.starts_with("arn:aws:secretsmanager")
+}
+
+fn run(b: &[u8], i: usize, len: usize, ok: fn(u8) -> bool) -> bool {
+    b.len() >= i + len && b[i..i + len].iter().all(|c| ok(*c))
+}
+
+fn upper_digit(c: u8) -> bool {
+    c.is_ascii_uppercase() || c.is_ascii_digit()
+}
+
+fn b64url(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'-' || c == b'_'
+}
+
+/// The kind of credential `v` contains, by shape; `None` when it has none.
+pub fn credential_shape(v: &str, entropy: bool) -> Option<&'static str> {
+    if v.contains("PRIVATE KEY-----") && v.contains("-----BEGIN") {
+        return Some("a PEM private key");
+    }
+    let b = v.as_bytes();
+    for (i, w) in b.windows(4).enumerate() {
+        let boundary = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+        if !boundary {
+            continue;
+        }
+        match w {
+            b"AKIA" | b"ASIA" | b"AGPA" | b"AIDA" | b"AROA" | b"ANPA"
+                if run(b, i + 4, 16, upper_digit)
+                    && !b.get(i + 20).is_some_and(u8::is_ascii_alphanumeric) =>
+            {
+                return Some("an AWS access key id");
+            }
+            b"AIza" if run(b, i + 4, 35, b64url) => return Some("a Google API key"),
+            b"ghp_" | b"gho_" | b"ghs_" | b"ghu_" if run(b, i + 4, 36, b64url) => {
+                return Some("a GitHub token");
+            }
+            b"glpa" if v[i..].starts_with("glpat-") && run(b, i + 6, 20, b64url) => {
+                return Some("a GitLab token");
+            }
+            b"xoxb" | b"xoxp" | b"xoxa" | b"xoxs" if b.get(i + 4) == Some(&b'-') => {
+                return Some("a Slack token");
+            }
+            b"sk_l" | b"rk_l" if v[i + 2..].starts_with("_live_") => {
+                return Some("a Stripe live key");
+            }
+            _ => {}
+        }
+        if w.starts_with(b"eyJ") && jwt_at(&v[i..]) {
+            return Some("a JSON Web Token");
+        }
+    }
+    if url_with_password(v) {
+        return Some("a URL with an embedded password");
+    }
+    if entropy && high_entropy(v) {
+        return Some("a high-entropy string");
+    }
+    None
+}
+
+/// `eyJ<header>.eyJ<payload>.<signature>` with base64url segments.
+fn jwt_at(s: &str) -> bool {
+    let token: &str = s
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'))
+        .next()
+        .unwrap_or("");
+    let parts: Vec<&str> = token.split('.').collect();
+    parts.len() == 3
+        && parts[0].len() >= 10
+        && parts[1].starts_with("eyJ")
+        && parts[1].len() >= 10
+        && parts[2].len() >= 10
+}
+
+/// `scheme://user:password@host` with a literal password.
+fn url_with_password(v: &str) -> bool {
+    let mut rest = v;
+    while let Some(i) = rest.find("://") {
+        let after = &rest[i + 3..];
+        let authority = after
+            .split(['/', ' ', '\n', '"', '\'', '?', '#'])
+            .next()
+            .unwrap_or("");
+        if let Some((userinfo, _)) = authority.rsplit_once('@')
+            && let Some((_, password)) = userinfo.split_once(':')
+            && !password.is_empty()
+            && !inert_value(password)
+            && !password.starts_with('$')
+        {
+            return true;
+        }
+        rest = after;
+    }
+    false
+}
+
+/// A single token of at least 32 characters mixing upper case, lower case
+/// and digits (two or more) with a Shannon entropy of at least 4.3 bits per character:
+/// random keys look like this, hex digests, UUIDs and words do not.
+pub fn high_entropy(v: &str) -> bool {
+    let v = v.trim();
+    let b = v.as_bytes();
+    if b.len() < 32 || b.len() > 4096 || v.starts_with('/') || v.contains("://") {
+        return false;
+    }
+    if !b
+        .iter()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'-' | b'_'))
+    {
+        return false;
+    }
+    let (mut up, mut low, mut dig) = (false, false, 0);
+    let mut counts = [0u32; 128];
+    for &c in b {
+        up |= c.is_ascii_uppercase();
+        low |= c.is_ascii_lowercase();
+        dig += usize::from(c.is_ascii_digit());
+        counts[usize::from(c & 0x7f)] += 1;
+    }
+    if !(up && low && dig >= 2) {
+        return false;
+    }
+    let n = b.len() as f64;
+    let h: f64 = counts
+        .iter()
+        .filter(|c| **c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum();
+    h >= 4.3
+}
+
+/// The allow-lists every literal-credential control reads.
+pub struct Allow {
+    names: Vec<String>,
+    values: Vec<String>,
+    entropy: bool,
+}
+
+impl Allow {
+    pub fn of(ctx: &Ctx) -> Allow {
+        Allow {
+            names: ctx.params.strings("allowNames"),
+            values: ctx.params.strings("allowValues"),
+            entropy: ctx.params.bool("detectHighEntropy"),
+        }
+    }
+
+    /// Why the literal `value` stored under `name` looks like a credential.
+    pub fn judge(&self, name: &str, value: &str) -> Option<String> {
+        if kit::glob::any_matches(&self.names, name) || kit::glob::any_matches(&self.values, value)
+        {
+            return None;
+        }
+        if let Some(shape) = credential_shape(value, self.entropy) {
+            return Some(format!("holds {shape}"));
+        }
+        if secret_name(name) && !inert_value(value) {
+            return Some("is named like a credential and has a literal value".into());
+        }
+        None
+    }
+}
+
+pub const PARAMS: &[kit::Param] = &[
+    kit::Param {
+        name: "allowNames",
+        kind: kit::ParamKind::StringList,
+        default: "[]",
+        description: "variable or key names (globs, e.g. \"*_TOKEN_AUDIENCE\") never reported",
+    },
+    kit::Param {
+        name: "allowValues",
+        kind: kit::ParamKind::StringList,
+        default: "[]",
+        description: "values (globs, e.g. \"dev-*\") never reported, e.g. documented test placeholders",
+    },
+    kit::Param {
+        name: "detectHighEntropy",
+        kind: kit::ParamKind::Bool,
+        default: "true",
+        description: "also report any value of 32+ characters that looks random (mixed case and digits, ≥ 4.3 bits of entropy per character)",
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_values_and_shapes() {
+        assert!(
+            secret_name("DATABASE_PASSWORD")
+                && secret_name("api-key")
+                && secret_name("GITHUB_TOKEN")
+        );
+        assert!(
+            !secret_name("PASSWORD_FILE") && !secret_name("TOKEN_TTL") && !secret_name("LOG_LEVEL")
+        );
+        assert!(
+            inert_value("")
+                && inert_value("true")
+                && inert_value("3600")
+                && inert_value("/run/secrets/db")
+        );
+        assert!(!inert_value("hunter22"));
+        assert_eq!(
+            credential_shape("AKIAIOSFODNN7EXAMPLE", false),
+            Some("an AWS access key id")
+        );
+        assert_eq!(credential_shape("xAKIAIOSFODNN7EXAMPLE", false), None);
+        assert_eq!(
+            credential_shape("-----BEGIN RSA PRIVATE KEY-----\nMII", false),
+            Some("a PEM private key")
+        );
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+        assert_eq!(credential_shape(jwt, false), Some("a JSON Web Token"));
+        assert_eq!(
+            credential_shape("postgres://app:s3cr3tpw@db:5432/x", false),
+            Some("a URL with an embedded password")
+        );
+        assert_eq!(
+            credential_shape("postgres://app:$(DB_PASSWORD)@db:5432/x", false),
+            None
+        );
+        assert_eq!(
+            credential_shape("redis://redis.shop.svc.cluster.local:6379/0", true),
+            None
+        );
+        assert!(high_entropy("q8Zt3LmR7vXw2PkN9sHd4GfJ6bYc1TeA5uWo0"));
+        assert!(!high_entropy("0123456789abcdef0123456789abcdef01234567"));
+        assert!(!high_entropy("550e8400-e29b-41d4-a716-446655440000"));
+        assert!(!high_entropy("ThisIsAVeryLongConfigurationName2"));
+    }
+}
