@@ -3,7 +3,7 @@
 
 pub mod controls;
 pub mod intstr;
-pub mod quantity;
+pub use kit::quantity;
 
 use kit::Family;
 

@@ -68,8 +68,7 @@ pub fn components<'a>(ctx: &Ctx<'a>, wanted: &[&str]) -> Vec<Component<'a>> {
 /// rather than after `=` in the same word. `FlagArg` borrows both from the
 /// command line, so the value follows the name directly only in the `=` form.
 pub fn value_in_next_word(arg: &FlagArg) -> bool {
-    arg.value
-        .is_some_and(|v| v.as_ptr() as usize != arg.name.as_ptr() as usize + arg.name.len() + 1)
+    arg.stray.is_some()
 }
 
 /// `--name=value` for messages, the value cut short.
@@ -143,7 +142,7 @@ impl<'a> Component<'a> {
                 format!(
                     "{} --{flag} {}: a boolean flag takes its value only after '=' (pflag reads --{flag} as true and the next word as a stray argument the component refuses); write --{flag}={want}",
                     self.name,
-                    truncate(arg.value.unwrap_or(""), MAX_VALUE)
+                    truncate(arg.stray.unwrap_or(""), MAX_VALUE)
                 ),
             ));
         }

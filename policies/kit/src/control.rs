@@ -217,6 +217,16 @@ impl Finding {
         self.message.starts_with(crate::explain::UNVERIFIED)
     }
 
+    /// A finding about a container at a full field path (e.g. one built from
+    /// `c.field_path("env[3].valueFrom")` plus more).
+    pub fn container_at(c: &Container, path: String, message: impl Into<String>) -> Finding {
+        Finding {
+            path,
+            container: Some((c.name.to_string(), c.image.to_string())),
+            message: message.into(),
+        }
+    }
+
     /// A finding about `field` (relative path) of a container.
     pub fn container(c: &Container, field: &str, message: impl Into<String>) -> Finding {
         Finding {

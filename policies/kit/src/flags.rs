@@ -17,6 +17,9 @@ pub struct FlagArg<'a> {
     pub name: &'a str,
     /// `None` for a bare `--name`.
     pub value: Option<&'a str>,
+    /// A boolean flag written `--name word`: pflag sets it to true and leaves
+    /// `word` as a stray argument, which the components refuse.
+    pub stray: Option<&'a str>,
     /// Field path of the word holding the flag, e.g.
     /// `spec.containers[0].command[3]`.
     pub path: String,
@@ -72,19 +75,27 @@ impl<'a> Flags<'a> {
             else {
                 continue;
             };
-            let (name, value) = match body.split_once('=') {
-                Some((n, v)) => (n, Some(v)),
-                None => match words.get(i) {
-                    Some((next, _)) if !next.starts_with('-') && !is_binary(next) => {
-                        i += 1;
-                        (body, Some(*next))
-                    }
-                    _ => (body, None),
-                },
+            let next_word = words
+                .get(i)
+                .map(|(next, _)| *next)
+                .filter(|next| !next.starts_with('-') && !is_binary(next));
+            let (name, value, stray) = match body.split_once('=') {
+                Some((n, v)) => (n, Some(v), None),
+                // pflag never gives a boolean flag the next word: `--profiling
+                // false` sets profiling to true and leaves a stray `false`.
+                None if BOOLEAN_FLAGS.contains(&body) => {
+                    i += usize::from(next_word.is_some());
+                    (body, None, next_word)
+                }
+                None => {
+                    i += usize::from(next_word.is_some());
+                    (body, next_word, None)
+                }
             };
             args.push(FlagArg {
                 name,
                 value,
+                stray,
                 path: path.clone(),
             });
         }
@@ -142,6 +153,27 @@ impl<'a> Flags<'a> {
             .unwrap_or("")
     }
 }
+
+/// Boolean flags of the control-plane components that controls read: the
+/// only form that sets them to false is `--name=false`.
+pub const BOOLEAN_FLAGS: &[&str] = &[
+    "allow-privileged",
+    "anonymous-auth",
+    "auto-tls",
+    "client-cert-auth",
+    "enable-bootstrap-token-auth",
+    "enable-debugging-handlers",
+    "insecure-skip-tls-verify",
+    "make-iptables-util-chains",
+    "peer-auto-tls",
+    "peer-client-cert-auth",
+    "profiling",
+    "protect-kernel-defaults",
+    "read-only-port-enabled",
+    "rotate-certificates",
+    "service-account-lookup",
+    "use-service-account-credentials",
+];
 
 /// A word that starts a new program in `sh -c`-less command lines is never a
 /// flag value; only the control-plane binaries are recognised.
@@ -216,6 +248,11 @@ mod tests {
         let f = parse("etcd --auto-tls=true --auto-tls=false - -- --=x ---x --client-cert-auth");
         assert_eq!(f.flag("auto-tls"), Flag::False);
         assert_eq!(f.flag("client-cert-auth"), Flag::True);
+        // A boolean flag never takes the next word, as in pflag.
+        let f = parse("kube-apiserver --anonymous-auth false --v 2");
+        assert_eq!(f.flag("anonymous-auth"), Flag::True);
+        assert_eq!(f.last("anonymous-auth").unwrap().stray, Some("false"));
+        assert_eq!(f.get("v"), Some("2"));
         assert!(parse("").args.is_empty());
     }
 }

@@ -16,10 +16,16 @@ pub fn group_of(api_version: &str) -> &str {
     api_version.rsplit_once('/').map_or("", |(g, _)| g)
 }
 
-/// Kinds without a namespace: the built-in ones and those of the CRDs the
-/// families read (cert-manager, Gateway API, snapshots, Kubewarden, Istio has none).
+/// Kinds without a namespace: the built-in ones, those of the CRDs the
+/// families read (cert-manager, Gateway API, snapshots, Kubewarden; Istio has
+/// none), and the configuration files of the control plane that `scan` reads
+/// (KubeletConfiguration, EncryptionConfiguration, the audit `Policy`, ...),
+/// which belong to no namespace either.
 pub const CLUSTER_SCOPED: &[&str] = &[
     "APIService",
+    "AdmissionConfiguration",
+    "AuthenticationConfiguration",
+    "AuthorizationConfiguration",
     "CSIDriver",
     "CSINode",
     "CertificateSigningRequest",
@@ -31,9 +37,12 @@ pub const CLUSTER_SCOPED: &[&str] = &[
     "ClusterRoleBinding",
     "ComponentStatus",
     "CustomResourceDefinition",
+    "EncryptionConfiguration",
     "FlowSchema",
     "GatewayClass",
     "IngressClass",
+    "KubeProxyConfiguration",
+    "KubeletConfiguration",
     "MutatingAdmissionPolicy",
     "MutatingAdmissionPolicyBinding",
     "MutatingWebhookConfiguration",
@@ -41,6 +50,7 @@ pub const CLUSTER_SCOPED: &[&str] = &[
     "Node",
     "PersistentVolume",
     "PodSecurityPolicy",
+    "Policy",
     "PolicyServer",
     "PriorityClass",
     "PriorityLevelConfiguration",

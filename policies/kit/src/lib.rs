@@ -22,6 +22,7 @@ pub mod json;
 pub mod kinds;
 pub mod labels;
 pub mod pod;
+pub mod quantity;
 pub mod rbac;
 pub mod request;
 pub mod response;
@@ -32,7 +33,7 @@ pub mod value;
 
 pub use cluster::{Cluster, NoCluster, Snapshot};
 pub use control::{
-    Control, Criteria, Ctx, Family, Finding, KindSet, Operation, Param, ParamKind, Severity,
+    Control, Criteria, Ctx, Family, Finding, KindSet, Operation, Param, ParamKind, Params, Severity,
 };
 pub use pod::{Container, ContainerList, PodTemplate};
 pub use request::Request;

@@ -102,15 +102,15 @@ pub fn string(v: Option<&Value>) -> Result<Option<&str>, &Value> {
 /// A Linux capability as a control must read it, in both directions.
 ///
 /// Kubernetes does not validate capability names; the runtimes turn them into
-/// `CAP_<NAME>`. containerd's CRI plugin and CRI-O both prefix `CAP_` to the
-/// upper-cased name, so `net_raw` adds `CAP_NET_RAW`, while `CAP_NET_RAW`
-/// becomes `CAP_CAP_NET_RAW`, which names nothing: a drop written that way drops
-/// nothing. Which forms take effect differs by runtime and version, so each
-/// direction reads the names pessimistically:
+/// `CAP_<NAME>` differently. containerd's CRI plugin upper-cases every entry
+/// and prefixes `CAP_` (so `net_raw` is `CAP_NET_RAW`, but `CAP_NET_RAW`
+/// becomes `CAP_CAP_NET_RAW`, which names nothing) and matches `ALL` in any
+/// case; CRI-O keeps a `CAP_`-prefixed name as written and compares without
+/// case. Each direction therefore reads the names pessimistically:
 /// - [`capability_added`]: any spelling that some runtime would grant counts
 ///   as granting (case, surrounding blanks and a `CAP_` prefix ignored);
-/// - [`capability_dropped`]: only the canonical upper-case name without prefix
-///   (or `ALL`) counts as dropping.
+/// - [`capability_dropped`]: only a spelling that every runtime drops counts
+///   as dropping: the name without prefix or blanks, in any case, or `ALL`.
 pub fn capability_added(entry: &str, capability: &str) -> bool {
     let name = normalise_capability(entry);
     name == capability || name == "ALL"
@@ -118,7 +118,7 @@ pub fn capability_added(entry: &str, capability: &str) -> bool {
 
 /// See [`capability_added`].
 pub fn capability_dropped(entry: &str, capability: &str) -> bool {
-    entry == capability || entry == "ALL"
+    entry.eq_ignore_ascii_case(capability) || entry.eq_ignore_ascii_case("ALL")
 }
 
 /// `" cap_net_raw "` → `NET_RAW`: the name some runtime may grant for `entry`.
@@ -182,9 +182,11 @@ mod tests {
             assert!(capability_added(granted, "NET_RAW"), "{granted}");
         }
         assert!(!capability_added("NET_ADMIN", "NET_RAW"));
-        assert!(capability_dropped("NET_RAW", "NET_RAW"));
-        assert!(capability_dropped("ALL", "NET_RAW"));
-        for ineffective in ["CAP_NET_RAW", "net_raw", " NET_RAW", "all"] {
+        for effective in ["NET_RAW", "net_raw", "ALL", "all"] {
+            assert!(capability_dropped(effective, "NET_RAW"), "{effective}");
+        }
+        // containerd turns these into names that drop nothing.
+        for ineffective in ["CAP_NET_RAW", "cap_net_raw", " NET_RAW", "NET_RAW "] {
             assert!(!capability_dropped(ineffective, "NET_RAW"), "{ineffective}");
         }
         assert_eq!(string(Some(&json!("a"))), Ok(Some("a")));

@@ -6,10 +6,9 @@ pub mod data;
 pub mod duration;
 pub mod meta;
 #[allow(dead_code)]
-mod quantity;
 pub mod velero;
 
-pub use quantity::Quantity;
+pub use kit::quantity::Quantity;
 
 use kit::Family;
 
