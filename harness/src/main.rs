@@ -128,6 +128,9 @@ enum Command {
         /// AdmissionRequest to evaluate (default: tests/bench/pod-5kb.json).
         #[arg(long)]
         request: Option<PathBuf>,
+        /// The do-nothing policy measured as the engine's floor.
+        #[arg(long, default_value = commands::bench::DEFAULT_BASELINE)]
+        baseline: PathBuf,
         /// Policy settings: inline JSON or a file (default {}).
         #[arg(long)]
         settings: Option<String>,
@@ -229,11 +232,13 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Bench {
             dist,
             request,
+            baseline,
             settings,
             iterations,
             format,
         } => commands::bench::bench(
             &dist,
+            Some(&baseline),
             request.as_deref(),
             settings.as_deref(),
             iterations,

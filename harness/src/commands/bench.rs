@@ -1,7 +1,10 @@
 //! `kube-soc2 bench`: size, compile time and evaluation latency of every
-//! module, measured the way policy-server runs it (a fresh instance per
-//! evaluation) and the way `kwctl bench` does (one instance reused), next to
-//! the same checks compiled natively.
+//! module, measured the way policy-server runs it (FRESH: a fresh instance
+//! per evaluation), the way `kwctl bench` does (KWCTL: one instance reused,
+//! payload built and answer decoded each time), the guest alone (GUEST: the
+//! `validate` call on a prebuilt payload), and natively (the same checks
+//! compiled for the host). A do-nothing policy (`tests/bench/noop-policy`)
+//! is measured first: `+floor` columns are a module's time above it.
 
 use super::controls::{Format, table};
 use super::dist_modules;
@@ -81,6 +84,12 @@ impl Latency {
     }
 }
 
+#[derive(Serialize, Debug, Clone, Copy)]
+pub struct AboveFloor {
+    pub whole_evaluation: f64,
+    pub fresh_instance: f64,
+}
+
 #[derive(Serialize, Debug)]
 pub struct ModuleBench {
     pub module: String,
@@ -89,8 +98,17 @@ pub struct ModuleBench {
     pub compile_ms: f64,
     /// policy-server: instantiate + `_start`/`wapc_init` + `validate` each time.
     pub fresh_instance: Latency,
-    /// kwctl bench: `validate` on one initialised instance.
+    /// The guest alone: `validate` on one initialised instance, payload
+    /// prebuilt, answer not decoded.
     pub reused_instance: Latency,
+    /// What `kwctl bench` times: on one initialised instance, building the
+    /// payload from the request and settings, the waPC call, decoding the
+    /// answer into the AdmissionResponse.
+    pub whole_evaluation: Latency,
+    /// `whole_evaluation` and `fresh_instance` medians minus the do-nothing
+    /// policy's (the engine's floor), when the baseline was measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub above_floor_us: Option<AboveFloor>,
     /// The family's checks compiled for the host, same payload bytes.
     pub native: Option<Latency>,
     /// Whether the wasm and native answers were byte-identical.
@@ -115,9 +133,11 @@ fn measure(iterations: usize, mut f: impl FnMut() -> Result<()>) -> Result<Laten
 fn bench_module(
     host: &Host,
     path: &Path,
-    payload: &[u8],
+    request: &serde_json::Value,
+    settings: &serde_json::Value,
     iterations: usize,
 ) -> Result<ModuleBench> {
+    let payload = &validate_payload(request, settings)[..];
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut compiles: Vec<Duration> = Vec::new();
     let mut module: Option<Arc<LoadedModule>> = None;
@@ -163,6 +183,12 @@ fn bench_module(
             .map(drop)
             .map_err(call_error)
     })?;
+    let whole = measure(iterations, || {
+        let payload = validate_payload(request, settings);
+        let answer = instance.call("validate", &payload);
+        std::hint::black_box(host.to_admission_response(request, answer, &config));
+        Ok(())
+    })?;
     let (native, same) = match native_family(&module.name) {
         Some(family) => {
             let snapshot = kit::Snapshot::default();
@@ -185,14 +211,20 @@ fn bench_module(
         compile_ms: compiles[compiles.len() / 2].as_secs_f64() * 1e3,
         fresh_instance: fresh,
         reused_instance: reused,
+        whole_evaluation: whole,
+        above_floor_us: None,
         native,
         same_answer_as_native: same,
         allowed,
     })
 }
 
+/// The do-nothing policy `scripts/build` writes, the engine's floor.
+pub const DEFAULT_BASELINE: &str = "target/bench/noop.wasm";
+
 pub fn bench(
     dist: &Path,
+    baseline: Option<&Path>,
     request_path: Option<&Path>,
     settings: Option<&str>,
     iterations: usize,
@@ -206,11 +238,34 @@ pub fn bench(
         .with_context(|| format!("cannot use the request {}", request_path.display()))?;
     let settings = super::run::parse_settings(settings)?;
     // Exactly the bytes policy-server would send (sorted keys), for wasm and native alike.
-    let payload = validate_payload(&request.to_value(), &settings);
+    let request = request.to_value();
+    let payload = validate_payload(&request, &settings);
     let host = Host::new(HostOptions::default())?;
     let mut results = Vec::new();
+    let floor = match baseline {
+        Some(path) if path.is_file() => {
+            Some(bench_module(&host, path, &request, &settings, iterations)?)
+        }
+        Some(path) => {
+            eprintln!(
+                "note: no baseline module at {} (scripts/build writes it); figures above the floor are omitted",
+                path.display()
+            );
+            None
+        }
+        None => None,
+    };
     for path in dist_modules(dist)? {
-        results.push(bench_module(&host, &path, &payload, iterations)?);
+        let mut r = bench_module(&host, &path, &request, &settings, iterations)?;
+        r.above_floor_us = floor.as_ref().map(|f| AboveFloor {
+            whole_evaluation: r.whole_evaluation.median_us - f.whole_evaluation.median_us,
+            fresh_instance: r.fresh_instance.median_us - f.fresh_instance.median_us,
+        });
+        results.push(r);
+    }
+    if let Some(mut f) = floor {
+        f.module = "(do-nothing policy)".into();
+        results.insert(0, f);
     }
     match format {
         Format::Json => println!(
@@ -239,9 +294,12 @@ pub fn bench(
                         f(r.fresh_instance.median_us),
                         f(r.fresh_instance.p99_us),
                         format!("{:.0}", r.fresh_instance.per_second),
+                        f(r.whole_evaluation.median_us),
+                        r.above_floor_us
+                            .map_or("-".into(), |a| f(a.whole_evaluation)),
+                        r.above_floor_us.map_or("-".into(), |a| f(a.fresh_instance)),
                         f(r.reused_instance.median_us),
                         f(r.reused_instance.p99_us),
-                        format!("{:.0}", r.reused_instance.per_second),
                         r.native.map_or("-".into(), |n| f(n.median_us)),
                         r.native.map_or("-".into(), |n| f(n.p99_us)),
                         match r.same_answer_as_native {
@@ -263,9 +321,11 @@ pub fn bench(
                         "FRESH med",
                         "FRESH p99",
                         "FRESH /s",
-                        "REUSED med",
-                        "REUSED p99",
-                        "REUSED /s",
+                        "KWCTL med",
+                        "KWCTL +floor",
+                        "FRESH +floor",
+                        "GUEST med",
+                        "GUEST p99",
                         "NATIVE med",
                         "NATIVE p99",
                         "SAME",
