@@ -5,42 +5,8 @@
 mod common;
 
 use common::*;
+use kit::testing::{field_paths, mutants, replaced};
 use serde_json::{Value, json};
-
-/// Every path (object keys and array indices) into `v`.
-fn paths(v: &Value, prefix: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
-    match v {
-        Value::Object(m) => {
-            for (k, child) in m {
-                prefix.push(json!(k));
-                out.push(prefix.clone());
-                paths(child, prefix, out);
-                prefix.pop();
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                prefix.push(json!(i));
-                out.push(prefix.clone());
-                paths(child, prefix, out);
-                prefix.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
-fn set(v: &mut Value, path: &[Value], new: Value) {
-    let mut cur = v;
-    for step in path {
-        cur = match step {
-            Value::String(k) => &mut cur[k.as_str()],
-            Value::Number(i) => &mut cur[i.as_u64().unwrap() as usize],
-            _ => unreachable!(),
-        };
-    }
-    *cur = new;
-}
 
 fn replacements() -> Vec<Value> {
     vec![
@@ -129,17 +95,11 @@ fn every_field_of_every_type_in_the_object_under_review() {
     let cluster = kit::Snapshot::new(context());
     let mut evaluations = 0;
     for subject in subjects() {
-        let mut all = Vec::new();
-        paths(&subject, &mut Vec::new(), &mut all);
-        for path in &all {
-            for new in replacements() {
-                let mut damaged = subject.clone();
-                set(&mut damaged, path, new);
-                let r = evaluate_with(&damaged, "CREATE", settings(), &cluster);
-                // A verdict, or a refusal of a malformed object: never anything else.
-                assert!(r.code.is_none() || r.code == Some(400), "{path:?}: {r:?}");
-                evaluations += 1;
-            }
+        for damaged in mutants(&subject, &replacements()) {
+            let r = evaluate_with(&damaged, "CREATE", settings(), &cluster);
+            // A verdict, or a refusal of a malformed object: never anything else.
+            assert!(r.code.is_none() || r.code == Some(400), "{damaged}: {r:?}");
+            evaluations += 1;
         }
     }
     assert!(evaluations > 2_000, "{evaluations}");
@@ -162,12 +122,10 @@ fn every_field_of_every_type_in_the_cluster() {
         if !read.iter().any(|k| object["kind"] == *k) {
             continue;
         }
-        let mut all = Vec::new();
-        paths(object, &mut Vec::new(), &mut all);
-        for path in &all {
+        for path in field_paths(object) {
             for new in replacements() {
                 let mut objects = base.clone();
-                set(&mut objects[i], path, new);
+                objects[i] = replaced(object, &path, new);
                 let cluster = kit::Snapshot::new(objects);
                 for subject in [&base[1], &base[8], &base[9]] {
                     let r = evaluate_with(subject, "CREATE", settings(), &cluster);

@@ -175,3 +175,76 @@ pub fn warned(r: &Value, needle: &str) -> bool {
             .any(|w| w.as_str().is_some_and(|s| s.contains(needle)))
     })
 }
+
+/// Every path (object keys and array indices) into `v`, parents first.
+pub fn field_paths(v: &Value) -> Vec<Vec<Value>> {
+    fn walk(v: &Value, prefix: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
+        match v {
+            Value::Object(m) => {
+                for (k, child) in m {
+                    prefix.push(json!(k));
+                    out.push(prefix.clone());
+                    walk(child, prefix, out);
+                    prefix.pop();
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    prefix.push(json!(i));
+                    out.push(prefix.clone());
+                    walk(child, prefix, out);
+                    prefix.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(v, &mut Vec::new(), &mut out);
+    out
+}
+
+/// `v` with the field at `path` (from [`field_paths`]) replaced by `new`.
+pub fn replaced(v: &Value, path: &[Value], new: Value) -> Value {
+    let mut out = v.clone();
+    let mut cur = &mut out;
+    for step in path {
+        cur = match step {
+            Value::String(k) => &mut cur[k.as_str()],
+            Value::Number(i) => &mut cur[i.as_u64().unwrap_or(0) as usize],
+            _ => return out,
+        };
+    }
+    *cur = new;
+    out
+}
+
+/// Values of every JSON type and the odd shapes controls must survive:
+/// what [`mutants`] puts in place of each field.
+pub fn odd_values() -> Vec<Value> {
+    vec![
+        Value::Null,
+        json!(0),
+        json!(-1),
+        json!(3.5),
+        json!(1e300),
+        json!(""),
+        json!("*"),
+        json!("100%"),
+        json!("é/…/"),
+        json!(true),
+        json!([null, 1, "*"]),
+        json!({}),
+        json!({"matchExpressions": [{"key": 1, "operator": "In"}]}),
+    ]
+}
+
+/// `subject` with each of its fields in turn replaced by each of `values`:
+/// the mutants a robustness test feeds to the engine.
+pub fn mutants<'a>(subject: &'a Value, values: &'a [Value]) -> impl Iterator<Item = Value> + 'a {
+    field_paths(subject).into_iter().flat_map(move |path| {
+        values
+            .iter()
+            .map(move |v| replaced(subject, &path, v.clone()))
+    })
+}

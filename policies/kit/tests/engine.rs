@@ -514,3 +514,16 @@ fn explain_without_a_request_reads_the_settings_like_the_engine() {
         "{x}"
     );
 }
+
+#[test]
+fn no_mutant_of_an_object_makes_the_engine_answer_anything_but_a_verdict() {
+    let subject = deployment(&["nginx:1.25", "redis"]);
+    let values = kit::testing::odd_values();
+    let mut n = 0;
+    for mutant in kit::testing::mutants(&subject, &values) {
+        let r = eval(json!({"controls": ["all"]}), mutant.clone());
+        assert!(r["code"].is_null() || r["code"] == 400, "{mutant}: {r}");
+        n += 1;
+    }
+    assert!(n > 100, "{n}");
+}

@@ -3,43 +3,9 @@
 //! CREATE, UPDATE and DELETE; and oversized or odd schedules, selectors and
 //! webhook lists.
 
-use kit::testing::{evaluate, request_for};
+use kit::testing::{evaluate, field_paths, replaced, request_for};
 use processing_integrity::FAMILY;
 use serde_json::{Value, json};
-
-fn paths(v: &Value, prefix: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
-    match v {
-        Value::Object(m) => {
-            for (k, child) in m {
-                prefix.push(json!(k));
-                out.push(prefix.clone());
-                paths(child, prefix, out);
-                prefix.pop();
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                prefix.push(json!(i));
-                out.push(prefix.clone());
-                paths(child, prefix, out);
-                prefix.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
-fn set(v: &mut Value, path: &[Value], new: Value) {
-    let mut cur = v;
-    for step in path {
-        cur = match step {
-            Value::String(k) => &mut cur[k.as_str()],
-            Value::Number(i) => &mut cur[i.as_u64().unwrap() as usize],
-            _ => unreachable!(),
-        };
-    }
-    *cur = new;
-}
 
 fn replacements() -> Vec<Value> {
     vec![
@@ -132,12 +98,9 @@ fn every_field_of_every_type_for_every_operation() {
     ]);
     let mut evaluations = 0;
     for subject in subjects() {
-        let mut all = Vec::new();
-        paths(&subject, &mut Vec::new(), &mut all);
-        for path in &all {
+        for path in field_paths(&subject) {
             for new in replacements() {
-                let mut damaged = subject.clone();
-                set(&mut damaged, path, new);
+                let damaged = replaced(&subject, &path, new);
                 for op in ["CREATE", "UPDATE", "DELETE"] {
                     let mut req = request_for(op, damaged.clone());
                     if op == "UPDATE" {
