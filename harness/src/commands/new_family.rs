@@ -156,7 +156,41 @@ kit::export_family!(FAMILY);
     )?;
     write_new(
         &dir.join("metadata.yml"),
-        "# Kubewarden policy metadata (see kwctl annotate), embedded by `kube-soc2 annotate`.\n# Route every kind the controls look at (a test checks it against the catalogue).\nrules:\n  - apiGroups: [\"\"]\n    apiVersions: [\"v1\"]\n    resources: [\"pods\"]\n    operations: [\"CREATE\", \"UPDATE\"]\n  - apiGroups: [\"apps\"]\n    apiVersions: [\"v1\"]\n    resources: [\"deployments\", \"replicasets\", \"statefulsets\", \"daemonsets\"]\n    operations: [\"CREATE\", \"UPDATE\"]\n  - apiGroups: [\"\"]\n    apiVersions: [\"v1\"]\n    resources: [\"replicationcontrollers\"]\n    operations: [\"CREATE\", \"UPDATE\"]\n  - apiGroups: [\"batch\"]\n    apiVersions: [\"v1\"]\n    resources: [\"jobs\", \"cronjobs\"]\n    operations: [\"CREATE\", \"UPDATE\"]\nmutating: false\nbackgroundAudit: true\ncontextAwareResources: []\n",
+        &format!(
+            r#"# Kubewarden policy metadata (see kwctl annotate), embedded by `kube-soc2 annotate`.
+# Route every kind the controls look at (a test checks it against the catalogue).
+rules:
+  - apiGroups: [""]
+    apiVersions: ["v1"]
+    resources: ["pods", "replicationcontrollers"]
+    operations: ["CREATE", "UPDATE"]
+  - apiGroups: ["apps"]
+    apiVersions: ["v1"]
+    resources: ["deployments", "replicasets", "statefulsets", "daemonsets"]
+    operations: ["CREATE", "UPDATE"]
+  - apiGroups: ["batch"]
+    apiVersions: ["v1"]
+    resources: ["jobs", "cronjobs"]
+    operations: ["CREATE", "UPDATE"]
+mutating: false
+backgroundAudit: true
+contextAwareResources: []
+annotations:
+  io.kubewarden.policy.title: kube-soc2-{name}
+  io.kubewarden.policy.version: 0.1.0
+  io.kubewarden.policy.description: "{title}"
+  io.kubewarden.policy.author: "kube-soc2 developers <maintainers@kube-soc2.dev>"
+  io.kubewarden.policy.url: https://github.com/kube-soc2/kube-soc2
+  io.kubewarden.policy.source: https://github.com/kube-soc2/kube-soc2
+  io.kubewarden.policy.ociUrl: ghcr.io/kube-soc2/policies/{name}
+  io.kubewarden.policy.license: Apache-2.0
+  io.kubewarden.policy.category: Compliance
+  io.kubewarden.policy.severity: medium
+  io.artifacthub.displayName: kube-soc2 {title}
+  io.artifacthub.resources: Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, ReplicationController, Job, CronJob
+  io.artifacthub.keywords: compliance, soc2, iso27001
+"#
+        ),
     )?;
     write_new(
         &dir.join("README.md"),
