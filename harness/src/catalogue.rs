@@ -31,6 +31,8 @@ pub struct ControlInfo {
     pub operations: Vec<String>,
     pub subresources: Vec<String>,
     pub parameters: Vec<Value>,
+    /// Cluster resources the control looks up (context-aware).
+    pub reads: Vec<crate::host_capabilities::ContextAwareResource>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq)]

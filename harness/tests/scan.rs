@@ -324,8 +324,11 @@ fn every_input_form_file_folder_stdin_list_and_multi_document() {
         .as_deref(),
         Some("pass")
     );
-    // No control applies to a ConfigMap: in the evidence, not evaluated.
-    assert_eq!(cm["status"], "notEvaluated");
+    // The encryption family looks for credentials in ConfigMaps.
+    assert_eq!(
+        status(cm, "secret-literal-configmap").as_deref(),
+        Some("pass")
+    );
     let pod = object(&report, "Pod", "from-list");
     assert!(
         failed(pod).contains(&"resources-requests-limits".to_string()),
@@ -528,7 +531,7 @@ fn settings_per_module_select_controls_and_invalid_settings_exit_2() {
     let yaml = settings_file(
         &dir,
         "settings.yaml",
-        "# per module, as the policy-server gets them\naccess-control:\n  controls: [pss-privileged]\n  warnOnly: [pss-privileged]\navailability:\n  controls: [pods-bare]\n",
+        "# per module, as the policy-server gets them\naccess-control:\n  controls: [pss-privileged, pss-host-ports]\n  warnOnly: [pss-privileged]\navailability:\n  controls: [pods-bare]\n",
     );
     let run = scan(&["--format", "json", "--settings", p(&yaml), p(&pod)]);
     let report = run.json();
@@ -539,7 +542,7 @@ fn settings_per_module_select_controls_and_invalid_settings_exit_2() {
     assert_eq!(run.code, 1, "{run:?}");
     assert_eq!(
         report["modules"][0]["settings"],
-        json!({"controls": ["pss-privileged"], "warnOnly": ["pss-privileged"]})
+        json!({"controls": ["pss-privileged", "pss-host-ports"], "warnOnly": ["pss-privileged"]})
     );
     assert_eq!(
         report["modules"][1]["enabledControls"],
@@ -551,7 +554,7 @@ fn settings_per_module_select_controls_and_invalid_settings_exit_2() {
         &dir,
         "exempt.json",
         r#"{"access-control": {"exemptions": [{"namespaces": ["team"], "controls": ["pss-privileged"], "reason": "CHG-7"}]},
-            "availability": {"skip": ["default"]}}"#,
+            "availability": {"controls": ["hpa-sanity"]}}"#,
     );
     let run = scan(&["--format", "json", "--settings", p(&exempt), p(&pod)]);
     assert_eq!(run.code, 0, "{run:?}");
@@ -652,7 +655,10 @@ fn every_output_format() {
     assert_eq!(report["result"], "fail");
     assert_eq!(report["exitCode"], 1);
     assert_eq!(report["tool"]["name"], "kube-soc2");
-    assert_eq!(report["modules"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        report["modules"].as_array().unwrap().len(),
+        kube_soc2::commands::bench::NATIVE_FAMILIES.len()
+    );
     let schema: Value = serde_json::from_str(
         &std::fs::read_to_string(workspace().join("harness/report/report.schema.json")).unwrap(),
     )
@@ -955,13 +961,21 @@ const NON_COMPLIANT: &[(&str, &str, &[&str])] = &[
             "probes-liveness-readiness",
         ],
     ),
-    ("Ingress", "legacy", &["ingress-tls-hosts", "ingress-weak-tls"]),
+    (
+        "Ingress",
+        "legacy",
+        &["ingress-tls-hosts", "ingress-weak-tls"],
+    ),
     (
         "Secret",
         "legacy-tls",
         &["tls-secret-certificate", "secret-last-applied-data"],
     ),
-    ("Certificate", "partners-tls", &["cert-manager-key-strength"]),
+    (
+        "Certificate",
+        "partners-tls",
+        &["cert-manager-key-strength"],
+    ),
     ("ConfigMap", "mailer-config", &["secret-literal-configmap"]),
     ("Deployment", "mailer", &["secret-literal-env"]),
     (
@@ -1012,7 +1026,11 @@ const NON_COMPLIANT: &[(&str, &str, &[&str])] = &[
     (
         "MutatingWebhookConfiguration",
         "shop-audit-hook",
-        &["webhook-side-effects", "webhook-timeout", "webhook-client-tls"],
+        &[
+            "webhook-side-effects",
+            "webhook-timeout",
+            "webhook-client-tls",
+        ],
     ),
     ("Ingress", "legacy-shop", &["api-version-removed"]),
     ("StorageClass", "customer-ssd", &["storage-reclaim-retain"]),
@@ -1027,11 +1045,7 @@ const NON_COMPLIANT: &[(&str, &str, &[&str])] = &[
         "customer-export",
         &["retention-metadata"],
     ),
-    (
-        "Pod",
-        "kube-apiserver",
-        &["apiserver-anonymous-auth"],
-    ),
+    ("Pod", "kube-apiserver", &["apiserver-anonymous-auth"]),
     ("Policy", "", &["audit-policy-sensitive-resources"]),
 ];
 

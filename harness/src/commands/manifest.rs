@@ -143,31 +143,23 @@ pub fn mode_name(mode: PolicyMode) -> &'static str {
     }
 }
 
-fn selects(selector: &str, c: &ControlInfo) -> bool {
-    selector == "all" || selector == c.id || c.tags.iter().any(|t| t == selector)
-}
-
-fn selectors(settings: &Value, key: &str, default: &[&str]) -> Vec<String> {
-    match settings.get(key) {
-        Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(|i| i.as_str().map(str::to_string))
-            .collect(),
-        _ => default.iter().map(|s| s.to_string()).collect(),
-    }
-}
-
-/// The controls `settings` enable (the kit's rule: selected by `controls`,
-/// default `[default]`, and not by `skip`).
-pub fn enabled_controls<'a>(catalogue: &'a Catalogue, settings: &Value) -> Vec<&'a ControlInfo> {
-    let on = selectors(settings, "controls", &["default"]);
-    let off = selectors(settings, "skip", &[]);
-    catalogue
+/// The controls `settings` enable, as the module itself reads them (`explain`
+/// of the settings alone), in catalogue order.
+pub fn enabled_controls<'a>(
+    host: &Host,
+    module: &crate::engine::LoadedModule,
+    catalogue: &'a Catalogue,
+    settings: &Value,
+) -> Result<Vec<&'a ControlInfo>> {
+    let config = crate::admission::PolicyConfig::new(&module.name);
+    let answer = host.explain(module, None, settings, &config, &Default::default())?;
+    let selection = report::Selection::from_explanation(&answer)
+        .map_err(|e| anyhow!("module {} cannot read the settings: {e}", module.name))?;
+    Ok(catalogue
         .controls
         .iter()
-        .filter(|c| on.iter().any(|s| selects(s, c)) && !off.iter().any(|s| selects(s, c)))
-        .collect()
+        .filter(|c| selection.enabled.contains(&c.id))
+        .collect())
 }
 
 /// RFC 1123 subdomain, as Kubernetes object names (and kwctl) require.
@@ -254,26 +246,42 @@ pub fn resolve(host: &Host, dist: &Path, choice: &Choice) -> Result<Policy> {
             format!("registry://{}", image_reference(url, &version)?)
         }
     };
-    let enabled = enabled_controls(&catalogue, &settings);
+    let enabled = enabled_controls(host, &module, &catalogue, &settings)?;
     let context_aware: Vec<String> = enabled
         .iter()
-        .filter(|c| c.tags.iter().any(|t| t == CONTEXT_AWARE_TAG))
+        .filter(|c| !c.reads.is_empty() || c.tags.iter().any(|t| t == CONTEXT_AWARE_TAG))
         .map(|c| c.id.clone())
         .collect();
-    let context_aware_resources: Vec<ContextAwareResource> =
-        if choice.allow_context_aware || !context_aware.is_empty() {
-            metadata
-                .context_aware_resources
-                .iter()
-                .cloned()
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect()
-        } else {
-            Vec::new()
-        };
-    let host_capabilities = match &metadata.host_capabilities {
-        Some(declared) => declared.clone(),
+    // Only what the enabled controls declare they read (all the module's
+    // resources for a control that declares none, or when asked to).
+    let context_aware_resources: Vec<ContextAwareResource> = if choice.allow_context_aware
+        || enabled
+            .iter()
+            .any(|c| c.reads.is_empty() && context_aware.contains(&c.id))
+    {
+        metadata
+            .context_aware_resources
+            .iter()
+            .cloned()
+            .collect::<Vec<_>>()
+    } else {
+        enabled
+            .iter()
+            .flat_map(|c| c.reads.iter().cloned())
+            .collect::<Vec<_>>()
+    }
+    .into_iter()
+    .collect::<BTreeSet<_>>()
+    .into_iter()
+    .collect();
+    // Kubernetes reads only with something to read; the module's other host
+    // capabilities (OCI, crypto) as it declares them.
+    let host_capabilities: Vec<String> = match &metadata.host_capabilities {
+        Some(declared) => declared
+            .iter()
+            .filter(|c| !c.starts_with("kubernetes/") || !context_aware_resources.is_empty())
+            .cloned()
+            .collect(),
         None if !context_aware_resources.is_empty() => {
             KUBERNETES_READS.iter().map(|s| s.to_string()).collect()
         }
@@ -581,31 +589,5 @@ mod tests {
         for bad in ["", "A", "-a", "a-", "a/b", "a..b", "a_b", &"a".repeat(254)] {
             assert!(check_name(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn selection_follows_the_kit() {
-        let c = |id: &str, tags: &[&str]| ControlInfo {
-            id: id.into(),
-            tags: tags.iter().map(|t| t.to_string()).collect(),
-            ..Default::default()
-        };
-        let cat = Catalogue {
-            controls: vec![
-                c("a", &["default"]),
-                c("b", &["x", "context-aware"]),
-                c("d", &[]),
-            ],
-            ..Default::default()
-        };
-        let ids = |s: Value| -> Vec<String> {
-            enabled_controls(&cat, &s)
-                .iter()
-                .map(|c| c.id.clone())
-                .collect()
-        };
-        assert_eq!(ids(json!({})), ["a"]);
-        assert_eq!(ids(json!({"controls": "all", "skip": ["x"]})), ["a", "d"]);
-        assert_eq!(ids(json!({"controls": ["d", "context-aware"]})), ["b", "d"]);
     }
 }
