@@ -700,8 +700,9 @@ fn every_output_format() {
         assert!(kinds.iter().any(|k| k == "PolicyReport"), "{layout}");
         assert!(kinds.iter().any(|k| k == "ClusterPolicyReport"), "{layout}");
         if layout == "namespace" {
-            // shop, default (the CronJob) and the cluster-scoped objects.
-            assert_eq!(kinds.len(), 3, "{kinds:?}");
+            // shop, default (the CronJob), kube-system (the control-plane
+            // mirror Pods) and the cluster-scoped objects.
+            assert_eq!(kinds.len(), 4, "{kinds:?}");
         }
     }
 

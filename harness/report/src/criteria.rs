@@ -57,8 +57,11 @@ pub enum Evidence {
 }
 
 impl Evidence {
-    pub const ALL: &'static [Evidence] =
-        &[Evidence::Admission, Evidence::Partial, Evidence::Organisational];
+    pub const ALL: &'static [Evidence] = &[
+        Evidence::Admission,
+        Evidence::Partial,
+        Evidence::Organisational,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -98,7 +101,10 @@ pub fn parse(text: &'static str) -> Result<Vec<Criterion>, String> {
         }
         let cols: Vec<&'static str> = line.split('\t').collect();
         let [framework, id, evidence, title] = cols[..] else {
-            return Err(format!("line {n}: expected 4 tab-separated columns, got {}", cols.len()));
+            return Err(format!(
+                "line {n}: expected 4 tab-separated columns, got {}",
+                cols.len()
+            ));
         };
         let framework = Framework::parse(framework)
             .ok_or_else(|| format!("line {n}: unknown framework {framework:?}"))?;
@@ -283,7 +289,10 @@ mod tests {
             lookup(Framework::Iso27001, "A.8.34").unwrap().title,
             "Protection of information systems during audit testing"
         );
-        assert_eq!(iso27001_title("A.5.23"), Some("Information security for use of cloud services"));
+        assert_eq!(
+            iso27001_title("A.5.23"),
+            Some("Information security for use of cloud services")
+        );
         assert!(lookup(Framework::Soc2, "CC9.3").is_none());
         assert!(lookup(Framework::Soc2, "A.8.2").is_none());
     }
@@ -300,23 +309,60 @@ mod tests {
             }
             assert!(!c.title.is_empty() && c.title.len() < 100, "{}", c.id);
         }
-        for (id, e) in [("CC6.1", Evidence::Admission), ("A.8.9", Evidence::Admission), ("CC8.1", Evidence::Partial)] {
-            assert_eq!(lookup(if id.starts_with("A.") { Framework::Iso27001 } else { Framework::Soc2 }, id).unwrap().evidence, e);
+        for (id, e) in [
+            ("CC6.1", Evidence::Admission),
+            ("A.8.9", Evidence::Admission),
+            ("CC8.1", Evidence::Partial),
+        ] {
+            assert_eq!(
+                lookup(
+                    if id.starts_with("A.") {
+                        Framework::Iso27001
+                    } else {
+                        Framework::Soc2
+                    },
+                    id
+                )
+                .unwrap()
+                .evidence,
+                e
+            );
         }
     }
 
     #[test]
     fn malformed_registries_are_refused() {
-        assert!(parse("soc2\tCC1.1\tadmission\n").unwrap_err().contains("line 1"));
-        assert!(parse("sox\tCC1.1\tadmission\tx\n").unwrap_err().contains("framework"));
-        assert!(parse("soc2\tCC1.1\tsome\tx\n").unwrap_err().contains("evidence"));
-        assert!(parse("soc2\tCC1.1\tpartial\tx\nsoc2\tCC1.1\tpartial\ty\n").unwrap_err().contains("twice"));
+        assert!(
+            parse("soc2\tCC1.1\tadmission\n")
+                .unwrap_err()
+                .contains("line 1")
+        );
+        assert!(
+            parse("sox\tCC1.1\tadmission\tx\n")
+                .unwrap_err()
+                .contains("framework")
+        );
+        assert!(
+            parse("soc2\tCC1.1\tsome\tx\n")
+                .unwrap_err()
+                .contains("evidence")
+        );
+        assert!(
+            parse("soc2\tCC1.1\tpartial\tx\nsoc2\tCC1.1\tpartial\ty\n")
+                .unwrap_err()
+                .contains("twice")
+        );
     }
 
     #[test]
     fn compressed_lists() {
         assert_eq!(
-            compress(Framework::Soc2, &["CC1.1", "CC1.2", "CC1.3", "CC1.4", "CC1.5", "CC2.1", "CC2.2", "CC6.4"]),
+            compress(
+                Framework::Soc2,
+                &[
+                    "CC1.1", "CC1.2", "CC1.3", "CC1.4", "CC1.5", "CC2.1", "CC2.2", "CC6.4"
+                ]
+            ),
             "CC1.1–CC1.5, CC2.1, CC2.2, CC6.4"
         );
         assert_eq!(

@@ -38,7 +38,8 @@ pre{font:12px/1.4 ui-monospace,Menlo,Consolas,monospace;background:#f4f6f9;paddi
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:12px 0}
 dl.meta dt{color:var(--muted)}dl.meta dd{margin:0}
 ul.findings{margin:0;padding-left:18px}
-@media print{body{max-width:none;padding:0}h2{break-after:avoid}tr{break-inside:avoid}}
+details{margin:6px 0}summary{cursor:pointer;color:var(--muted)}
+@media print{body{max-width:none;padding:0}h2{break-after:avoid}tr{break-inside:avoid}details>*{display:block}}
 "#;
 
 fn badge(s: Option<Status>) -> String {

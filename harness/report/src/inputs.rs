@@ -11,6 +11,18 @@
 //! on: one broken file in a folder must not hide the findings of the others.
 //! The order of the result is deterministic: inputs in the order given, folder
 //! entries sorted by name, documents and list items in file order.
+//!
+//! Folders as they are: files that are not manifests are recognised and
+//! skipped (listed in [`Loaded::skipped`], summed up in one line by
+//! [`skipped_summary`]) rather than reported as bad documents — a Helm chart
+//! (a folder with `Chart.yaml`: its templates, values and chart files), Go
+//! templates (`{{ .Values.x }}`), a kustomization and the patches it names,
+//! other tools' configuration (YAML or JSON without `kind`: OpenAPI, JSON
+//! Schema, CI workflows, `values.yaml`), and anything in a folder that is not
+//! a regular file (a FIFO would block the scan forever). `--exclude` globs
+//! ([`LoadOptions`]) and a `.kube-soc2ignore` file in a scanned folder leave
+//! out more. Real input errors (invalid YAML, a
+//! manifest without `kind`) stay errors.
 
 use crate::model::ObjectRef;
 use serde::Serialize;
@@ -145,11 +157,205 @@ impl fmt::Display for InputError {
     }
 }
 
+/// Why a file was not read as manifests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SkipReason {
+    /// A file of a Helm chart (a folder holding `Chart.yaml`).
+    HelmChart,
+    /// Go template text (`{{ .Values.x }}`) outside a chart folder.
+    HelmTemplate,
+    /// A kustomization, or a patch or configuration file it names.
+    Kustomize,
+    /// YAML or JSON that is no Kubernetes object: another tool's
+    /// configuration, OpenAPI or JSON Schema, values files.
+    NotManifest,
+    /// A FIFO, socket or device found in a folder.
+    NotRegularFile,
+    /// Left out by `--exclude`.
+    Excluded,
+}
+
+impl SkipReason {
+    fn describe(self, n: usize) -> String {
+        let s = if n == 1 { "" } else { "s" };
+        match self {
+            SkipReason::HelmChart => format!("{n} Helm chart file{s}"),
+            SkipReason::HelmTemplate => format!("{n} Go/Helm template{s}"),
+            SkipReason::Kustomize => format!("{n} kustomization or patch file{s}"),
+            SkipReason::NotManifest => {
+                format!("{n} file{s} without Kubernetes objects (configuration, schemas, values)")
+            }
+            SkipReason::NotRegularFile => format!("{n} special file{s} (not a regular file)"),
+            SkipReason::Excluded => format!("{n} excluded by --exclude"),
+        }
+    }
+}
+
+/// A file (or folder, for `--exclude`) that was not read as manifests.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub file: String,
+    pub reason: SkipReason,
+}
+
+/// One line about every skipped file, with how to scan what they describe:
+/// `None` when nothing was skipped.
+pub fn skipped_summary(skipped: &[Skipped]) -> Option<String> {
+    if skipped.is_empty() {
+        return None;
+    }
+    let mut counts: std::collections::BTreeMap<SkipReason, usize> = Default::default();
+    for s in skipped {
+        *counts.entry(s.reason).or_default() += 1;
+    }
+    let parts: Vec<String> = counts.iter().map(|(r, n)| r.describe(*n)).collect();
+    let mut line = format!("skipped, not Kubernetes manifests: {}", parts.join(", "));
+    let helm = counts.contains_key(&SkipReason::HelmChart)
+        || counts.contains_key(&SkipReason::HelmTemplate);
+    let kustomize = counts.contains_key(&SkipReason::Kustomize);
+    if helm || kustomize {
+        let mut hints = Vec::new();
+        if helm {
+            hints.push("`helm template <chart> | kube-soc2 scan -`");
+        }
+        if kustomize {
+            hints.push("`kustomize build <dir> | kube-soc2 scan -`");
+        }
+        line.push_str(&format!(
+            "; scan what they render with {}",
+            hints.join(" or ")
+        ));
+    }
+    Some(line)
+}
+
+/// How to load: `--exclude` globs.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    exclude: Vec<Glob>,
+}
+
+impl LoadOptions {
+    /// Options with these `--exclude` patterns (gitignore-like: a pattern
+    /// without `/` matches a file or folder name at any depth, one with `/`
+    /// the path below the folder given (or the path as shown); `*` and `?`
+    /// stay within a name, `**` crosses folders, `[a-z]` and `[!x]` are
+    /// classes; a trailing `/` matches folders only).
+    pub fn new<S: AsRef<str>>(exclude: &[S]) -> Result<LoadOptions, String> {
+        let exclude = exclude
+            .iter()
+            .map(|p| Glob::new(p.as_ref()))
+            .collect::<Result<_, _>>()?;
+        Ok(LoadOptions { exclude })
+    }
+
+    fn excluded(&self, rel: &str, shown: &str, name: &str, is_dir: bool) -> bool {
+        self.exclude
+            .iter()
+            .any(|g| g.matches(rel, shown, name, is_dir))
+    }
+}
+
+/// One `--exclude` pattern.
+#[derive(Clone, Debug)]
+struct Glob {
+    pattern: Vec<char>,
+    anchored: bool,
+    dirs_only: bool,
+}
+
+impl Glob {
+    fn new(p: &str) -> Result<Glob, String> {
+        let dirs_only = p.ends_with('/');
+        let body = p.trim_end_matches('/');
+        let body = body.strip_prefix("./").unwrap_or(body);
+        if body.is_empty() {
+            return Err(format!("--exclude: \"{p}\" matches nothing"));
+        }
+        Ok(Glob {
+            anchored: body.contains('/'),
+            pattern: body.trim_start_matches('/').chars().collect(),
+            dirs_only,
+        })
+    }
+
+    fn matches(&self, rel: &str, shown: &str, name: &str, is_dir: bool) -> bool {
+        if self.dirs_only && !is_dir {
+            return false;
+        }
+        let m = |s: &str| glob_match(&self.pattern, &s.chars().collect::<Vec<_>>());
+        if self.anchored {
+            m(rel) || m(shown.strip_prefix("./").unwrap_or(shown))
+        } else {
+            m(name)
+        }
+    }
+}
+
+/// `*` (within a name), `**` (across folders), `?`, `[...]`; the rest literal.
+fn glob_match(p: &[char], s: &[char]) -> bool {
+    match p.first() {
+        None => s.is_empty(),
+        Some('*') if p.get(1) == Some(&'*') => {
+            let rest = &p[2..];
+            // `**/` also matches no folder at all.
+            (rest.first() == Some(&'/') && glob_match(&rest[1..], s))
+                || (0..=s.len()).any(|i| glob_match(rest, &s[i..]))
+        }
+        Some('*') => {
+            for i in 0..=s.len() {
+                if glob_match(&p[1..], &s[i..]) {
+                    return true;
+                }
+                if i < s.len() && s[i] == '/' {
+                    return false;
+                }
+            }
+            false
+        }
+        Some('?') => !s.is_empty() && s[0] != '/' && glob_match(&p[1..], &s[1..]),
+        Some('[') => match class(&p[1..], s.first().copied()) {
+            Some((true, used)) => glob_match(&p[1 + used..], &s[1..]),
+            Some((false, _)) => false,
+            // No closing `]`: a literal `[`.
+            None => s.first() == Some(&'[') && glob_match(&p[1..], &s[1..]),
+        },
+        Some(c) => s.first() == Some(c) && glob_match(&p[1..], &s[1..]),
+    }
+}
+
+/// Matches `c` against the class after a `[`: whether it matched and how
+/// many pattern chars the class used (with its `]`); `None` if unclosed.
+fn class(p: &[char], c: Option<char>) -> Option<(bool, usize)> {
+    let negate = matches!(p.first(), Some('!' | '^'));
+    let mut i = usize::from(negate);
+    let mut hit = false;
+    let mut first = true;
+    while i < p.len() {
+        if p[i] == ']' && !first {
+            let ok = c.is_some_and(|c| c != '/' && hit != negate);
+            return Some((ok, i + 1));
+        }
+        first = false;
+        if i + 2 < p.len() && p[i + 1] == '-' && p[i + 2] != ']' {
+            hit |= c.is_some_and(|c| p[i] <= c && c <= p[i + 2]);
+            i += 3;
+        } else {
+            hit |= c == Some(p[i]);
+            i += 1;
+        }
+    }
+    None
+}
+
 /// Everything loaded from the inputs.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Loaded {
     pub objects: Vec<Object>,
     pub errors: Vec<InputError>,
+    /// Files not read as manifests, and why (in walk order).
+    pub skipped: Vec<Skipped>,
 }
 
 impl Loaded {
@@ -172,6 +378,17 @@ impl Loaded {
 /// recursively, anything else is read as a file. A file reached twice (named
 /// and inside a named folder) is loaded once.
 pub fn load<P: AsRef<Path>>(inputs: &[P], stdin: &mut dyn Read) -> Loaded {
+    load_with(inputs, stdin, &LoadOptions::default())
+}
+
+/// [`load`] with `--exclude` patterns. Files named explicitly are read
+/// whatever they are (a FIFO from `<(helm template ...)` included); only the
+/// folder walk skips special files and applies `--exclude`.
+pub fn load_with<P: AsRef<Path>>(
+    inputs: &[P],
+    stdin: &mut dyn Read,
+    options: &LoadOptions,
+) -> Loaded {
     let mut loaded = Loaded::default();
     let mut seen: HashSet<PathBuf> = HashSet::new();
     let mut stdin_read = false;
@@ -195,17 +412,74 @@ pub fn load<P: AsRef<Path>>(inputs: &[P], stdin: &mut dyn Read) -> Loaded {
         match std::fs::metadata(path) {
             Err(e) => loaded.error(&name, None, None, format!("cannot read: {e}")),
             Ok(m) if m.is_dir() => {
-                let mut files = Vec::new();
-                let mut visited = HashSet::new();
-                walk(path, 0, &mut files, &mut visited, &mut loaded);
-                for file in files {
-                    load_file_once(&file, &mut seen, &mut loaded);
+                let own = ignore_file(path, options, &mut loaded);
+                let mut walker = Walker {
+                    root: path,
+                    options: own.as_ref().unwrap_or(options),
+                    files: Vec::new(),
+                    visited: HashSet::new(),
+                    not_resources: HashSet::new(),
+                };
+                walker.walk(path, 0, &mut loaded);
+                if !walker.not_resources.is_empty() {
+                    for (file, skip) in &mut walker.files {
+                        if skip.is_none() && walker.not_resources.contains(&real_path(file)) {
+                            *skip = Some(SkipReason::Kustomize);
+                        }
+                    }
+                }
+                for (file, skip) in walker.files {
+                    match skip {
+                        None => load_file_once(&file, &mut seen, &mut loaded),
+                        Some(reason) => {
+                            let key = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+                            if seen.insert(key) {
+                                loaded.skipped.push(Skipped {
+                                    file: file.display().to_string(),
+                                    reason,
+                                });
+                            }
+                        }
+                    }
                 }
             }
             Ok(_) => load_file_once(path, &mut seen, &mut loaded),
         }
     }
     loaded
+}
+
+/// The file in a scanned folder that lists more `--exclude` patterns for it,
+/// one per line (`#` comments), relative to that folder — like
+/// `.helmignore` or `.dockerignore`.
+pub const IGNORE_FILE: &str = ".kube-soc2ignore";
+
+/// `options` plus the patterns of `dir/.kube-soc2ignore`, if there is one.
+fn ignore_file(dir: &Path, options: &LoadOptions, loaded: &mut Loaded) -> Option<LoadOptions> {
+    let file = dir.join(IGNORE_FILE);
+    let text = std::fs::read_to_string(&file).ok()?;
+    let name = file.display().to_string();
+    let mut own = options.clone();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if line.starts_with('!') {
+            loaded.error(
+                &name,
+                None,
+                Some(i + 1),
+                format!("\"{line}\": negated patterns are not supported"),
+            );
+            continue;
+        }
+        match Glob::new(line) {
+            Ok(g) => own.exclude.push(g),
+            Err(e) => loaded.error(&name, None, Some(i + 1), e),
+        }
+    }
+    Some(own)
 }
 
 fn load_file_once(path: &Path, seen: &mut HashSet<PathBuf>, loaded: &mut Loaded) {
@@ -221,49 +495,171 @@ fn has_manifest_extension(path: &Path) -> bool {
         .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
 }
 
-/// Collects manifest files under `dir`, sorted by name at every level. Hidden
-/// entries (`.git`, `.github`, editor files) are skipped: they hold CI
-/// workflows and tool configs, never manifests to deploy.
-fn walk(
-    dir: &Path,
-    depth: usize,
-    out: &mut Vec<PathBuf>,
-    visited: &mut HashSet<PathBuf>,
-    loaded: &mut Loaded,
-) {
-    let name = dir.display().to_string();
-    if depth > MAX_DEPTH {
-        loaded.error(
-            &name,
-            None,
-            None,
-            "folders nested too deep; not read".into(),
-        );
-        return;
-    }
-    // Symlinked folders are followed, each real folder once.
-    let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    if !visited.insert(real) {
-        return;
-    }
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            loaded.error(&name, None, None, format!("cannot list folder: {e}"));
-            return;
+/// Names kustomize reads its kustomization from.
+const KUSTOMIZATION_FILES: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/// Files a kustomization names that are not resources: patches, replacement
+/// and transformer configs. Resources (`resources`, `crds`) are plain
+/// manifests and stay in the scan.
+fn kustomize_non_resources(dir: &Path, text: &str) -> Vec<PathBuf> {
+    let Ok(v) = serde_yaml::from_str::<Value>(text) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut add = |p: &str| {
+        if !p.contains("://") && !p.trim().is_empty() && !p.contains('\n') {
+            out.push(dir.join(p.trim()));
         }
     };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-        .map(|e| e.path())
-        .collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            walk(&path, depth + 1, out, visited, loaded);
-        } else if has_manifest_extension(&path) {
-            out.push(path);
+    for key in [
+        "patchesStrategicMerge",
+        "patches",
+        "patchesJson6902",
+        "replacements",
+        "configurations",
+        "transformers",
+        "generators",
+        "validators",
+    ] {
+        for item in v.get(key).and_then(Value::as_array).into_iter().flatten() {
+            match item {
+                Value::String(p) => add(p),
+                other => {
+                    if let Some(p) = other.get("path").and_then(Value::as_str) {
+                        add(p);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The folder walk: collects manifest files in name order at every level,
+/// and what it leaves out.
+struct Walker<'a> {
+    root: &'a Path,
+    options: &'a LoadOptions,
+    /// Files in walk order; `Some(reason)` for those skipped.
+    files: Vec<(PathBuf, Option<SkipReason>)>,
+    visited: HashSet<PathBuf>,
+    /// Real paths of kustomizations and the patches and configs they name.
+    not_resources: HashSet<PathBuf>,
+}
+
+fn real_path(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+impl Walker<'_> {
+    fn relative(&self, path: &Path) -> String {
+        path.strip_prefix(self.root)
+            .unwrap_or(path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// Every manifest-extension file under `dir`, all skipped for `reason`
+    /// (a Helm chart is left out as a whole).
+    fn skip_tree(&mut self, dir: &Path, depth: usize, reason: SkipReason) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        paths.sort();
+        for path in paths {
+            let Ok(m) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
+            if m.is_dir() {
+                self.skip_tree(&path, depth + 1, reason);
+            } else if m.is_file() && has_manifest_extension(&path) {
+                self.files.push((path, Some(reason)));
+            }
+        }
+    }
+
+    /// Hidden entries (`.git`, `.github`, editor files) are skipped: they hold
+    /// CI workflows and tool configs, never manifests to deploy.
+    fn walk(&mut self, dir: &Path, depth: usize, loaded: &mut Loaded) {
+        let name = dir.display().to_string();
+        if depth > MAX_DEPTH {
+            loaded.error(
+                &name,
+                None,
+                None,
+                "folders nested too deep; not read".into(),
+            );
+            return;
+        }
+        // Symlinked folders are followed, each real folder once.
+        let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        if !self.visited.insert(real) {
+            return;
+        }
+        let entries = match std::fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) => {
+                loaded.error(&name, None, None, format!("cannot list folder: {e}"));
+                return;
+            }
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            .map(|e| e.path())
+            .collect();
+        paths.sort();
+        // A Helm chart: nothing in it is a manifest before `helm template`.
+        if dir.join("Chart.yaml").is_file() {
+            self.skip_tree(dir, depth, SkipReason::HelmChart);
+            return;
+        }
+        // Anywhere in the walk: a patch may be named `patches/x.yaml` or
+        // `../base/patch.yaml`; applied when the walk is done.
+        for k in KUSTOMIZATION_FILES {
+            let file = dir.join(k);
+            if file.is_file() {
+                self.not_resources.insert(real_path(&file));
+                if let Ok(text) = std::fs::read_to_string(&file) {
+                    self.not_resources.extend(
+                        kustomize_non_resources(dir, &text)
+                            .iter()
+                            .map(|p| real_path(p)),
+                    );
+                }
+            }
+        }
+        for path in paths {
+            // Follows symlinks; a dangling one is read (and reported) as a file.
+            let meta = std::fs::metadata(&path).ok();
+            let is_dir = meta.as_ref().is_some_and(|m| m.is_dir());
+            let file_name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let rel = self.relative(&path);
+            if self
+                .options
+                .excluded(&rel, &path.display().to_string(), &file_name, is_dir)
+            {
+                self.files.push((path, Some(SkipReason::Excluded)));
+                continue;
+            }
+            if is_dir {
+                self.walk(&path, depth + 1, loaded);
+            } else if meta.as_ref().is_some_and(|m| !m.is_file()) {
+                // A FIFO would block the scan forever; sockets and devices
+                // are not manifests either.
+                self.files.push((path, Some(SkipReason::NotRegularFile)));
+            } else if has_manifest_extension(&path) {
+                self.files.push((path, None));
+            }
         }
     }
 }
@@ -315,22 +711,150 @@ pub fn load_str(name: &str, text: &str) -> Loaded {
     loaded
 }
 
-/// Loads manifests from text, appending to `loaded`.
+/// Loads manifests from text, appending to `loaded` — or, when the text is no
+/// manifest at all (a Go template, another tool's configuration), records it
+/// in `loaded.skipped` and loads nothing.
 pub fn load_str_into(name: &str, text: &str, loaded: &mut Loaded) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut file = Loaded::default();
+    let mut notes = Notes::default();
     let trimmed = text.trim_start();
-    if (trimmed.starts_with('{') || trimmed.starts_with('[')) && load_json(name, text, loaded) {
+    let json = (trimmed.starts_with('{') || trimmed.starts_with('['))
+        && load_json(name, text, &mut file, &mut notes);
+    if !json {
+        for doc in split_documents(text) {
+            load_yaml_document(name, &doc, &mut file, &mut notes);
+        }
+    }
+    if let Some(reason) = not_a_manifest(text, &notes) {
+        loaded.skipped.push(Skipped {
+            file: name.to_string(),
+            reason,
+        });
         return;
     }
-    for doc in split_documents(text) {
-        load_yaml_document(name, &doc, loaded);
+    let base = loaded.objects.len();
+    for mut o in file.objects {
+        o.seq += base;
+        loaded.objects.push(o);
+    }
+    loaded.errors.extend(file.errors);
+}
+
+/// What the documents of one file looked like.
+#[derive(Debug, Default)]
+struct Notes {
+    /// Documents that are (or try to be) Kubernetes objects: they have a
+    /// `kind` or `metadata`, or list such items.
+    manifests: usize,
+    /// Objects of tools that never reach a cluster (kustomize, skaffold, kind).
+    tool_configs: usize,
+    kustomize: bool,
+    /// Other non-empty documents: configuration, schemas, scalars.
+    others: usize,
+    /// Documents that did not parse.
+    parse_errors: usize,
+}
+
+/// API groups of configuration read by tools, never applied to a cluster.
+const TOOL_CONFIG_GROUPS: &[&str] = &[
+    "skaffold",
+    "kind.x-k8s.io",
+    "kpt.dev",
+    "k3d.io",
+    "kuttl.dev",
+    "ctlptl.dev",
+];
+
+impl Notes {
+    fn note(&mut self, v: &Value) {
+        match v {
+            Value::Null => {}
+            Value::Object(m) => {
+                let api = m.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+                let group = api.split('/').next().unwrap_or("");
+                if group == "kustomize.config.k8s.io" || api == "builtin" {
+                    self.tool_configs += 1;
+                    self.kustomize = true;
+                } else if TOOL_CONFIG_GROUPS.contains(&group) {
+                    self.tool_configs += 1;
+                } else if m.contains_key("kind") || m.contains_key("metadata") {
+                    self.manifests += 1;
+                } else {
+                    self.others += 1;
+                }
+            }
+            Value::Array(items) => {
+                if items
+                    .iter()
+                    .any(|i| i.get("kind").is_some() || i.get("metadata").is_some())
+                {
+                    self.manifests += 1;
+                } else if !items.is_empty() {
+                    self.others += 1;
+                }
+            }
+            _ => self.others += 1,
+        }
+    }
+}
+
+/// Go template actions only Helm (or a chart's own helpers) write.
+const HELM_ACTIONS: &[&str] = &[
+    ".Values",
+    ".Release",
+    ".Chart",
+    ".Capabilities",
+    ".Files",
+    ".Template",
+    "$.Values",
+    "include ",
+    "template ",
+    "toYaml",
+    "tpl ",
+    "define ",
+    "required ",
+    "/*",
+];
+
+/// `(any "{{", any Helm-only action)` in the text.
+fn go_template(text: &str) -> (bool, bool) {
+    let mut any = false;
+    for (i, _) in text.match_indices("{{") {
+        any = true;
+        let rest = text[i + 2..].trim_start_matches('-').trim_start();
+        if HELM_ACTIONS.iter().any(|a| rest.starts_with(a)) {
+            return (true, true);
+        }
+    }
+    (any, false)
+}
+
+/// Why a whole file is no manifest, if it is not: a template (Helm actions,
+/// or `{{` in text that is not valid YAML), tool configuration only, or
+/// valid YAML/JSON without any Kubernetes object. A file with one manifest
+/// in it is a manifest file: its other documents stay errors.
+fn not_a_manifest(text: &str, notes: &Notes) -> Option<SkipReason> {
+    let (template, helm) = go_template(text);
+    if helm || (template && notes.parse_errors > 0) {
+        return Some(SkipReason::HelmTemplate);
+    }
+    if notes.parse_errors > 0 || notes.manifests > 0 {
+        return None;
+    }
+    if notes.kustomize {
+        Some(SkipReason::Kustomize)
+    } else if notes.tool_configs + notes.others > 0 {
+        Some(SkipReason::NotManifest)
+    } else {
+        None
     }
 }
 
 /// Reads `text` as a sequence of JSON values, one document each. Returns false
 /// (having loaded nothing) if the very first value is not JSON, so the caller
 /// reads the text as YAML instead: `{a: b}` is a YAML flow mapping.
-fn load_json(name: &str, text: &str, loaded: &mut Loaded) -> bool {
+fn load_json(name: &str, text: &str, loaded: &mut Loaded, notes: &mut Notes) -> bool {
     let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
     let mut document = 0;
     loop {
@@ -348,10 +872,12 @@ fn load_json(name: &str, text: &str, loaded: &mut Loaded) -> bool {
                     line,
                     source: None,
                 };
+                notes.note(&value);
                 classify(origin, value, loaded);
             }
             Err(_) if document == 1 => return false,
             Err(e) => {
+                notes.parse_errors += 1;
                 // A JSON stream cannot resynchronise after a syntax error.
                 loaded.error(
                     name,
@@ -480,10 +1006,11 @@ fn parse_yaml(text: &str, doc_line: usize) -> Result<Value, (Option<usize>, Stri
     yaml_to_json(value).map_err(|m| (Some(doc_line), m))
 }
 
-fn load_yaml_document(name: &str, doc: &Document, loaded: &mut Loaded) {
+fn load_yaml_document(name: &str, doc: &Document, loaded: &mut Loaded, notes: &mut Notes) {
     let value = match parse_yaml(&doc.text, doc.line) {
         Ok(v) => v,
         Err((line, message)) => {
+            notes.parse_errors += 1;
             loaded.error(name, Some(doc.number), line, message);
             return;
         }
@@ -495,6 +1022,7 @@ fn load_yaml_document(name: &str, doc: &Document, loaded: &mut Loaded) {
         line: doc.line,
         source: helm_source(&doc.text),
     };
+    notes.note(&value);
     classify(origin, value, loaded);
 }
 

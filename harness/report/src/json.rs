@@ -4,10 +4,10 @@
 
 use crate::RenderOptions;
 use crate::catalogue::{Criteria, Severity};
-use crate::exit::{counted_failures, exit_code_for};
-use crate::inputs::{InputError, Origin};
-use crate::model::{Finding, ObjectRef, Scan};
 use crate::criteria::Evidence;
+use crate::exit::{counted_failures, exit_code_for};
+use crate::inputs::{InputError, Origin, Skipped};
+use crate::model::{Finding, ObjectRef, Scan};
 use crate::results::{Check, ControlTally, Counts, Coverage, CriterionSummary, Results, Status};
 use serde::Serialize;
 use serde_json::Value;
@@ -34,6 +34,7 @@ struct Report<'a> {
     objects: Vec<ObjectOut<'a>>,
     evaluation_errors: Vec<EvalErrorOut<'a>>,
     input_errors: &'a [InputError],
+    skipped_inputs: &'a [Skipped],
 }
 
 #[derive(Serialize)]
@@ -51,6 +52,7 @@ struct Summary {
     failures_counted: usize,
     input_errors: usize,
     evaluation_errors: usize,
+    skipped_inputs: usize,
 }
 
 #[derive(Serialize)]
@@ -231,6 +233,7 @@ pub fn to_value(scan: &Scan, results: &Results, options: &RenderOptions) -> Valu
             failures_counted: counted_failures(results, options.fail_on),
             input_errors: scan.input_errors.len(),
             evaluation_errors: results.errors.len(),
+            skipped_inputs: scan.skipped_inputs.len(),
         },
         modules: scan
             .modules
@@ -293,15 +296,131 @@ pub fn to_value(scan: &Scan, results: &Results, options: &RenderOptions) -> Valu
             })
             .collect(),
         input_errors: &scan.input_errors,
+        skipped_inputs: &scan.skipped_inputs,
     };
     // Serialising plain structs of strings and numbers cannot fail.
     serde_json::to_value(&report).unwrap_or(Value::Null)
 }
 
-/// Pretty-printed JSON with a trailing newline.
-pub fn render(scan: &Scan, results: &Results, options: &RenderOptions) -> String {
-    let mut s = serde_json::to_string_pretty(&to_value(scan, results, options))
-        .unwrap_or_else(|_| "null".to_string());
+/// Containers nested deeper than this are written on one line: the report's
+/// sections and lists stay readable line by line (one criterion, one check
+/// result per line) while the 154-entry coverage matrix and the evidence stay
+/// compact.
+const PRETTY_DEPTH: usize = 3;
+
+/// serde_json's pretty printer down to `max` levels of nesting, compact
+/// below.
+struct ShallowPretty {
+    max: usize,
+    depth: usize,
+    has_value: bool,
+}
+
+impl ShallowPretty {
+    fn pretty(&self) -> bool {
+        self.depth <= self.max
+    }
+
+    fn separator<W: ?Sized + std::io::Write>(&self, w: &mut W, first: bool) -> std::io::Result<()> {
+        if self.pretty() {
+            w.write_all(if first { b"\n" } else { b",\n" })?;
+            for _ in 0..self.depth {
+                w.write_all(b"  ")?;
+            }
+            Ok(())
+        } else if first {
+            Ok(())
+        } else {
+            w.write_all(b",")
+        }
+    }
+
+    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, end: &[u8]) -> std::io::Result<()> {
+        let pretty = self.pretty();
+        self.depth -= 1;
+        if pretty && self.has_value {
+            w.write_all(b"\n")?;
+            for _ in 0..self.depth {
+                w.write_all(b"  ")?;
+            }
+        }
+        w.write_all(end)
+    }
+}
+
+impl serde_json::ser::Formatter for ShallowPretty {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.separator(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.separator(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(if self.pretty() { b": " } else { b":" })
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+/// `value` as JSON with a trailing newline, indented down to `levels` of
+/// nesting and compact below (one list entry per line).
+pub fn to_string_shallow(value: &Value, levels: usize) -> String {
+    let mut bytes = Vec::new();
+    let formatter = ShallowPretty {
+        max: levels,
+        depth: 0,
+        has_value: false,
+    };
+    let mut ser = serde_json::Serializer::with_formatter(&mut bytes, formatter);
+    if serde::Serialize::serialize(value, &mut ser).is_err() {
+        return "null\n".to_string();
+    }
+    // serde_json writes valid UTF-8.
+    let mut s = String::from_utf8(bytes).unwrap_or_else(|_| "null".to_string());
     s.push('\n');
     s
+}
+
+/// The report as JSON with a trailing newline: indented down to the entries
+/// of each list (one criterion, one object field, one result per line).
+pub fn render(scan: &Scan, results: &Results, options: &RenderOptions) -> String {
+    to_string_shallow(&to_value(scan, results, options), PRETTY_DEPTH)
 }

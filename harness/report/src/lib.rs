@@ -29,12 +29,13 @@ pub mod markdown;
 pub mod model;
 pub mod policyreport;
 pub mod results;
+pub mod sarif;
 pub mod terminal;
 pub mod time;
 
 pub use catalogue::{ControlInfo, Criteria, FamilyCatalogue, Severity};
 pub use exit::{ExitCode, FailOn, exit_code};
-pub use inputs::{InputError, Loaded, Object, Origin};
+pub use inputs::{InputError, LoadOptions, Loaded, Object, Origin, SkipReason, Skipped};
 pub use model::{
     ControlFinding, ControlOutcome, Evaluation, Exemption, Finding, Module, ObjectRef, Ran, Scan,
     Selection,
@@ -50,6 +51,7 @@ pub enum Format {
     Junit,
     Markdown,
     Html,
+    Sarif,
 }
 
 impl Format {
@@ -60,6 +62,7 @@ impl Format {
         Format::Junit,
         Format::Markdown,
         Format::Html,
+        Format::Sarif,
     ];
 
     /// Parses a `--format` value; the error lists the valid ones.
@@ -85,6 +88,7 @@ impl Format {
             Format::Junit => "junit",
             Format::Markdown => "markdown",
             Format::Html => "html",
+            Format::Sarif => "sarif",
         }
     }
 }
@@ -122,5 +126,6 @@ pub fn render_results(
         Format::Junit => junit::render(scan, results),
         Format::Markdown => markdown::render(scan, results, options),
         Format::Html => html::render(scan, results, options),
+        Format::Sarif => sarif::render(scan, results, options),
     }
 }

@@ -3,11 +3,11 @@
 //! escaped, so an object name cannot inject markup or HTML.
 
 use crate::RenderOptions;
+use crate::criteria::{Framework, compress};
 use crate::escape::{markdown as md, markdown_code as code};
 use crate::exit::exit_code_for;
 use crate::json::verdict;
 use crate::model::Scan;
-use crate::criteria::{Framework, compress};
 use crate::results::{Check, Coverage, CriterionSummary, Results, Status};
 use std::fmt::Write;
 

@@ -2,7 +2,7 @@
 //! plus each module's catalogue and settings, collected in a [`Scan`].
 
 use crate::catalogue::{ControlInfo, FamilyCatalogue};
-use crate::inputs::{InputError, Origin};
+use crate::inputs::{InputError, Origin, Skipped};
 use serde::Serialize;
 use serde_json::Value;
 use std::time::{Duration, SystemTime};
@@ -374,6 +374,10 @@ pub struct Scan {
     pub objects: Vec<ObjectRef>,
     pub evaluations: Vec<Evaluation>,
     pub input_errors: Vec<InputError>,
+    /// Files the folder walk (or content checks) left out as no manifests:
+    /// Helm charts, kustomizations, other configuration, special files,
+    /// `--exclude`d paths.
+    pub skipped_inputs: Vec<Skipped>,
 }
 
 impl Scan {
@@ -388,6 +392,7 @@ impl Scan {
             objects: Vec::new(),
             evaluations: Vec::new(),
             input_errors: Vec::new(),
+            skipped_inputs: Vec::new(),
         }
     }
 

@@ -242,7 +242,8 @@ pub struct ControlTally {
     pub enabled: usize,
     /// Enabled controls that evaluated at least one object.
     pub ran: usize,
-    /// Controls that ran without a failure, warning or error.
+    /// Controls that ran with at least one pass and no failure, warning or
+    /// error (one that was only exempted neither passed nor failed).
     pub passed: usize,
     /// Controls with at least one failed check.
     pub failed: usize,
@@ -412,9 +413,7 @@ pub fn analyse(scan: &Scan) -> Results<'_> {
         });
     }
     summarise_controls(scan, &mut results);
-    results.soc2 = summarise_criteria(&results.controls, Framework::Soc2, |c| {
-        &c.criteria.soc2
-    });
+    results.soc2 = summarise_criteria(&results.controls, Framework::Soc2, |c| &c.criteria.soc2);
     results.iso27001 = summarise_criteria(&results.controls, Framework::Iso27001, |c| {
         &c.criteria.iso27001
     });
@@ -550,8 +549,9 @@ fn summarise_criteria<'a>(
             counts: Counts::default(),
         }
     };
-    let mut out: Vec<CriterionSummary<'a>> =
-        crate::criteria::of(framework).map(|c| entry(c.id)).collect();
+    let mut out: Vec<CriterionSummary<'a>> = crate::criteria::of(framework)
+        .map(|c| entry(c.id))
+        .collect();
     let mut index: HashMap<&'a str, usize> =
         out.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     let mut unknown: Vec<&'a str> = Vec::new();
@@ -576,7 +576,7 @@ fn summarise_criteria<'a>(
                     e.tally.ran += 1;
                     if s.counts.fail > 0 {
                         e.tally.failed += 1;
-                    } else if s.counts.warn + s.counts.error == 0 {
+                    } else if s.counts.warn + s.counts.error == 0 && s.counts.pass > 0 {
                         e.tally.passed += 1;
                     }
                 }

@@ -5,10 +5,10 @@
 //! ANSI colour only when the caller asks (it knows whether stdout is a TTY).
 
 use crate::RenderOptions;
+use crate::criteria::{Framework, compress};
 use crate::escape::terminal as clean;
 use crate::exit::{ExitCode, counted_failures, exit_code_for};
 use crate::model::Scan;
-use crate::criteria::{Framework, compress};
 use crate::results::{Check, Counts, Coverage, CriterionSummary, Results, Status};
 use std::fmt::Write;
 
@@ -215,6 +215,9 @@ pub fn render(scan: &Scan, results: &Results, options: &RenderOptions) -> String
         plural(scan.modules.len(), "module", "modules"),
     );
     let _ = writeln!(out, "{}", summary_line(&results.totals));
+    if let Some(line) = crate::inputs::skipped_summary(&scan.skipped_inputs) {
+        let _ = writeln!(out, "{}", st.dim(&clean(&line)));
+    }
 
     criteria_table(
         &mut out,

@@ -68,7 +68,7 @@ fn a_generated_scan_renders_in_every_format() {
     let objects = generate_objects(1000, 9);
     let loaded = report::Loaded {
         objects,
-        errors: Vec::new(),
+        ..Default::default()
     };
     let timer = Throughput::start();
     let scan = support::family::default_scan(loaded);

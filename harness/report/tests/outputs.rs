@@ -264,10 +264,129 @@ fn results_count_checks_per_control_and_criterion() {
     );
     assert_eq!(
         cc61.title,
-        Some("Logical access security software, infrastructure and architectures")
+        Some("Logical access security over software, infrastructure and architectures")
     );
-    let ids: Vec<&str> = r.soc2.iter().map(|c| c.id).collect();
-    assert_eq!(ids, ["A1.2", "CC6.1", "CC6.8", "CC8.1"]);
+    // The whole registry, in its order; the mapped ones in that order too.
+    assert_eq!(r.soc2.len(), 61);
+    assert_eq!(r.iso27001.len(), 93);
+    let ids: Vec<&str> = r
+        .soc2
+        .iter()
+        .filter(|c| c.tally.mapped > 0)
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(ids, ["CC6.1", "CC6.8", "CC8.1", "A1.2"]);
+}
+
+#[test]
+fn coverage_matrix_accounts_for_every_criterion_and_never_passes_an_untested_one() {
+    use report::criteria::{Evidence, Framework};
+    use report::results::Coverage;
+    // Default settings: test-labels (A.5.9) is not enabled; test-no-exec
+    // (CC8.1, A.8.32) is enabled but never applies to a scan.
+    let scan = default_scan(report::inputs::load_str("ok.yaml", COMPLIANT));
+    let r = analyse(&scan);
+    for (framework, rows) in [
+        (Framework::Soc2, &r.soc2),
+        (Framework::Iso27001, &r.iso27001),
+    ] {
+        let registry: Vec<&str> = report::criteria::of(framework).map(|c| c.id).collect();
+        let got: Vec<&str> = rows.iter().map(|c| c.id).collect();
+        assert_eq!(got, registry, "every criterion, in registry order");
+        for c in rows.iter() {
+            if c.coverage != Coverage::Evaluated {
+                assert_eq!(
+                    c.status(),
+                    None,
+                    "{} is {:?} but has a verdict",
+                    c.id,
+                    c.coverage
+                );
+            }
+        }
+    }
+    let soc2 = |id: &str| r.soc2.iter().find(|c| c.id == id).unwrap();
+    let iso = |id: &str| r.iso27001.iter().find(|c| c.id == id).unwrap();
+
+    let cc61 = soc2("CC6.1");
+    assert_eq!(cc61.coverage, Coverage::Evaluated);
+    assert_eq!(cc61.evidence, Some(Evidence::Admission));
+    assert_eq!(cc61.status(), Some(report::Status::Pass));
+    // privileged + non-root ran and passed; labels maps to it but is off.
+    assert_eq!(
+        (
+            cc61.tally.mapped,
+            cc61.tally.enabled,
+            cc61.tally.ran,
+            cc61.tally.passed,
+            cc61.tally.failed
+        ),
+        (3, 2, 2, 2, 0)
+    );
+    assert_eq!(
+        cc61.tally_text(),
+        "2 of 3 controls ran: 2 passed, 0 failed; 1 not enabled"
+    );
+
+    let cc81 = soc2("CC8.1");
+    assert_eq!(cc81.coverage, Coverage::NotEvaluated);
+    assert_eq!((cc81.tally.enabled, cc81.tally.ran), (1, 0));
+    assert_eq!(iso("A.5.9").coverage, Coverage::NotEnabled);
+    assert_eq!(iso("A.5.9").disabled, ["test-labels"]);
+    assert_eq!(soc2("CC6.6").coverage, Coverage::NoControl);
+    assert_eq!(soc2("CC1.1").coverage, Coverage::Organisational);
+    assert_eq!(iso("A.7.4").coverage, Coverage::Organisational);
+
+    // The same in JSON, for every criterion.
+    let v: Value = serde_json::from_str(&render(Format::Json, &scan, &options())).unwrap();
+    let cc11 = &v["criteria"]["soc2"][0];
+    assert_eq!(cc11["id"], "CC1.1");
+    assert_eq!(cc11["evidence"], "organisational");
+    assert_eq!(cc11["coverage"], "organisational");
+    assert_eq!(cc11["status"], "notEvaluated");
+    let cc61 = v["criteria"]["soc2"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "CC6.1")
+        .unwrap();
+    assert_eq!(
+        cc61["controlCounts"],
+        json!({"mapped": 3, "enabled": 2, "ran": 2, "passed": 2, "failed": 0})
+    );
+    assert_eq!(v["criteria"]["iso27001"].as_array().unwrap().len(), 93);
+
+    // And readable: the terminal accounts for the rest in compact lines.
+    let text = render(Format::Terminal, &scan, &options());
+    for want in [
+        "61 criteria: 3 evaluated (0 failing), 1 not evaluated, 0 not enabled",
+        "organisational, not evidenced by admission control (",
+        "CC1.1–CC1.5",
+        "A.7.1–A.7.14",
+        "no control in the scanned modules (",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in\n{text}");
+    }
+    let md = render(Format::Markdown, &scan, &options());
+    assert!(md.contains("| CC8.1 | Authorising, designing, testing, approving and implementing changes | partial | not evaluated | 0 of 1 ran / 0 / 0 |"), "{md}");
+    assert!(md.contains("Organisational — no admission control can evidence ("));
+    let html = render(Format::Html, &scan, &options());
+    assert!(html.contains("<code>A.7.14</code> Secure disposal or re-use of equipment"));
+}
+
+/// An id a control uses that the registry lacks is still reported (last,
+/// without title), never dropped.
+#[test]
+fn unknown_criterion_ids_are_listed_not_dropped() {
+    let mut scan = default_scan(report::inputs::load_str("ok.yaml", COMPLIANT));
+    scan.modules[0].catalogue.controls[0]
+        .criteria
+        .soc2
+        .push("CC99.1".into());
+    let r = analyse(&scan);
+    let last = r.soc2.last().unwrap();
+    assert_eq!((last.id, last.title, last.evidence), ("CC99.1", None, None));
+    assert_eq!(r.soc2.len(), 62);
 }
 
 #[test]
@@ -641,7 +760,7 @@ fn markdown_report() {
         "# kube-soc2 compliance scan",
         "| Result | **FAIL** (exit 1, `--fail-on any`) |",
         "## SOC 2 Trust Services Criteria",
-        "| CC6.1 | Logical access security software, infrastructure and architectures |",
+        "| CC6.1 | Logical access security over software, infrastructure and architectures | admission | **fail** |",
         "## ISO/IEC 27001:2022 Annex A",
         "## Failures by resource",
         "### Deployment shop/api",
@@ -781,6 +900,7 @@ fn dump_when_asked() {
         (Format::Junit, "xml"),
         (Format::Markdown, "md"),
         (Format::Html, "html"),
+        (Format::Sarif, "sarif"),
     ] {
         let out = render(f, &scan, &options());
         std::fs::write(format!("{dir}/report.{ext}"), out).unwrap();
@@ -796,4 +916,129 @@ fn every_format_renders_an_empty_scan() {
     }
     assert_eq!(Format::parse("junit"), Ok(Format::Junit));
     assert!(Format::parse("xml").unwrap_err().contains("policyreport"));
+}
+
+/// The OASIS SARIF 2.1.0 schema (tests/schemas/sarif-schema-2.1.0.json),
+/// with format validation on (URIs, dates).
+fn sarif_validator() -> jsonschema::Validator {
+    let schema: Value =
+        serde_json::from_str(&support::read("schemas/sarif-schema-2.1.0.json")).unwrap();
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the SARIF schema compiles")
+}
+
+#[test]
+fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
+    let validator = sarif_validator();
+    let mut scan = app_scan();
+    scan.input_errors.push(report::InputError {
+        file: "bad dir/bad.yaml".into(),
+        document: Some(2),
+        line: Some(7),
+        message: "invalid YAML".into(),
+    });
+    let text = render(Format::Sarif, &scan, &options());
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_valid(&validator, &v, "the SARIF log");
+    assert_eq!(v["version"], "2.1.0");
+    let runs = v["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1, "one run");
+    let run = &runs[0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "test-privileged",
+            "test-run-as-non-root",
+            "test-no-exec",
+            "test-replicas",
+            "test-labels"
+        ]
+    );
+    let privileged = &rules[0];
+    assert_eq!(
+        privileged["shortDescription"]["text"],
+        "Privileged containers are disallowed"
+    );
+    assert_eq!(
+        privileged["help"]["text"],
+        "remove securityContext.privileged or set it to false"
+    );
+    assert_eq!(privileged["defaultConfiguration"]["level"], "error");
+    assert_eq!(privileged["properties"]["soc2"], json!(["CC6.1", "CC6.8"]));
+    assert_eq!(privileged["properties"]["severity"], "critical");
+    assert_eq!(rules[4]["defaultConfiguration"]["level"], "note");
+
+    let results = run["results"].as_array().unwrap();
+    // One result per finding: api has two privileged containers.
+    let api_privileged: Vec<&Value> = results
+        .iter()
+        .filter(|r| {
+            r["ruleId"] == "test-privileged"
+                && r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+                    == "Deployment shop/api"
+        })
+        .collect();
+    assert_eq!(api_privileged.len(), 2);
+    let r = api_privileged[0];
+    assert_eq!(r["ruleIndex"], 0);
+    assert_eq!(r["level"], "error");
+    assert_eq!(
+        r["locations"][0]["physicalLocation"],
+        json!({"artifactLocation": {"uri": "app.yaml"}, "region": {"startLine": 6}})
+    );
+    assert_eq!(
+        r["message"]["text"],
+        "container \"api\" at spec.template.spec.containers[0].securityContext.privileged: privileged is true"
+    );
+    assert_eq!(
+        r["properties"]["fieldPath"],
+        "spec.template.spec.containers[0].securityContext.privileged"
+    );
+    // The exemption is a suppressed result with its reason.
+    let exempted = results
+        .iter()
+        .find(|r| r["suppressions"].is_array())
+        .unwrap();
+    assert_eq!(
+        exempted["suppressions"][0]["justification"],
+        "CHG-42, approved (security)"
+    );
+    // No passes; the input error is a notification with its (encoded) file.
+    assert!(results.iter().all(|r| r["properties"]["status"] != "pass"));
+    let invocation = &run["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert_eq!(
+        invocation["toolExecutionNotifications"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+            ["uri"],
+        "bad%20dir/bad.yaml"
+    );
+
+    // helm template output on stdin points at the chart template.
+    let loaded = report::inputs::load_str(
+        report::inputs::STDIN_NAME,
+        "---\n# Source: shop/templates/api.yaml\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: x}\nspec:\n  containers: [{name: c, image: i, securityContext: {privileged: true}}]\n",
+    );
+    let scan = scan_of(loaded, &[(&ACCESS, Value::Null)], &["-"]);
+    let v: Value = serde_json::from_str(&render(Format::Sarif, &scan, &options())).unwrap();
+    assert_valid(&validator, &v, "the SARIF log of stdin");
+    assert_eq!(
+        v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "shop/templates/api.yaml"
+    );
+
+    // The schema is not a rubber stamp.
+    let mut bad = v.clone();
+    bad["runs"][0]["results"][0]["level"] = json!("critical");
+    assert!(!validator.is_valid(&bad));
+    let mut bad = v.clone();
+    bad["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"] =
+        json!({"startLine": 0});
+    assert!(!validator.is_valid(&bad));
+    let mut bad = v;
+    bad["version"] = json!("2.0.0");
+    assert!(!validator.is_valid(&bad));
 }

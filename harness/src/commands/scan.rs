@@ -37,7 +37,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// `--format`: `text` (= `terminal`), `json`, `policyreport`, `junit`,
-/// `markdown`, `html`.
+/// `markdown`, `html`, `sarif`.
 fn parse_format(s: &str) -> Result<Format, String> {
     Format::parse(s)
 }
@@ -110,6 +110,14 @@ pub struct ScanArgs {
     /// an error (a wrong path must not pass).
     #[arg(value_name = "PATHS", required = true)]
     pub inputs: Vec<PathBuf>,
+    /// Leave out files and folders of the folder walk matching GLOB
+    /// (repeatable; `*-test.yaml`, `tests/`, `vendor/**`: a pattern without
+    /// `/` matches a name at any depth, one with `/` the path below the
+    /// folder given); a `.kube-soc2ignore` file in a scanned folder lists more,
+    /// one per line. Helm charts, kustomizations, templates, other tools'
+    /// configuration and special files are skipped anyway, in one line.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
     /// Folder of the policy modules (*.wasm).
     #[arg(long, default_value = "dist")]
     pub dist: PathBuf,
@@ -122,7 +130,8 @@ pub struct ScanArgs {
     /// besides the scanned objects themselves.
     #[arg(long, value_name = "PATH")]
     pub cluster: Vec<PathBuf>,
-    /// Report format: text, json, policyreport, junit, markdown or html.
+    /// Report format: text, json, policyreport, junit, markdown, html or sarif
+    /// (SARIF 2.1.0, for code-scanning dashboards).
     #[arg(long, short, default_value = "text", value_parser = parse_format)]
     pub format: Format,
     /// Write the report to this file instead of standard output.
@@ -668,7 +677,15 @@ pub fn scan(args: &ScanArgs) -> Result<report::ExitCode> {
     let host = args.host.host()?;
     let modules = load_modules(&host, &args.dist, args.settings.as_deref())?;
 
-    let mut loaded = report::inputs::load(&args.inputs, &mut std::io::stdin().lock());
+    let load_options = report::LoadOptions::new(&args.exclude).map_err(|e| anyhow!(e))?;
+    let mut loaded =
+        report::inputs::load_with(&args.inputs, &mut std::io::stdin().lock(), &load_options);
+    // One line; the terminal summary carries it itself.
+    if (args.format != Format::Terminal || args.output.is_some())
+        && let Some(line) = report::inputs::skipped_summary(&loaded.skipped)
+    {
+        eprintln!("kube-soc2 scan: {line}");
+    }
     let cluster = if args.cluster.is_empty() {
         Loaded::default()
     } else {
@@ -707,6 +724,7 @@ pub fn scan(args: &ScanArgs) -> Result<report::ExitCode> {
         scan.evaluations.extend(o.evaluations);
     }
     scan.input_errors = loaded.errors;
+    scan.skipped_inputs = loaded.skipped;
     // --cluster errors make the context incomplete: the scan cannot pass.
     scan.input_errors
         .extend(cluster.errors.into_iter().map(|mut e| {
