@@ -121,6 +121,14 @@ enum Command {
         #[arg(long, default_value = "table")]
         format: commands::controls::Format,
     },
+    /// One control in full: why, fix, criteria, parameters, a settings
+    /// snippet, and a passing and a failing example from its fixtures.
+    Explain {
+        /// The control id (see `kube-soc2 controls`).
+        id: String,
+        #[arg(long, default_value = "dist")]
+        dist: PathBuf,
+    },
     /// Measure module size, compile time and evaluation latency.
     Bench {
         #[arg(long, default_value = "dist")]
@@ -228,6 +236,10 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Controls { dist, format } => {
             let host = Host::new(HostOptions::default())?;
             commands::controls::controls(&host, &dist, format)
+        }
+        Command::Explain { id, dist } => {
+            let host = Host::new(HostOptions::default())?;
+            commands::explain::explain(&host, &dist, &id)
         }
         Command::Bench {
             dist,

@@ -259,11 +259,7 @@ pub fn resolve(host: &Host, dist: &Path, choice: &Choice) -> Result<Policy> {
             .iter()
             .any(|c| c.reads.is_empty() && context_aware.contains(&c.id))
     {
-        metadata
-            .context_aware_resources
-            .iter()
-            .cloned()
-            .collect::<Vec<_>>()
+        metadata.context_aware_resources.to_vec()
     } else {
         enabled
             .iter()

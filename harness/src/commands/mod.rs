@@ -6,6 +6,7 @@ pub mod artifacthub;
 pub mod bench;
 pub mod conformance;
 pub mod controls;
+pub mod explain;
 pub mod manifest;
 pub mod new_family;
 pub mod package;

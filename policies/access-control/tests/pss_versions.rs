@@ -88,6 +88,10 @@ fn latest_is_v1_37_and_versions_are_validated() {
     assert_eq!(pss::parse_version("v1.0"), Some(0));
     assert_eq!(pss::parse_version("v1.38"), None);
     assert_eq!(pss::parse_version("1.30"), None);
+    // Only the canonical spelling PSA labels use.
+    for odd in ["v1.+5", "v1.05", "v1.", "v1. 5", "v1.5 ", "V1.5"] {
+        assert_eq!(pss::parse_version(odd), None, "{odd}");
+    }
     let spec = json!({"securityContext": {"sysctls": [{"name": "net.ipv4.tcp_notsent_lowat", "value": "1"}]}});
     assert_eq!(
         allowed("pss-sysctls", "latest", spec.clone()),

@@ -60,7 +60,13 @@ pub fn parse_version(s: &str) -> Option<u32> {
     if s == "latest" {
         return Some(LATEST_MINOR);
     }
-    let minor: u32 = s.strip_prefix("v1.")?.parse().ok()?;
+    // Only the canonical spelling, as Pod Security Admission's labels use it:
+    // `u32::parse` would also take `v1.+5` and `v1.05`.
+    let digits = s.strip_prefix("v1.")?;
+    let canonical = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    let minor: u32 = digits.parse().ok().filter(|_| canonical)?;
     (minor <= LATEST_MINOR).then_some(minor)
 }
 
