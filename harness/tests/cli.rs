@@ -230,6 +230,47 @@ fn annotate_refuses_an_annotated_module() {
 }
 
 #[test]
+fn explain_shows_one_control_with_its_criteria_settings_and_examples() {
+    dist_module("access-control");
+    let out = cli()
+        .current_dir(common::workspace())
+        .args(["explain", "pss-privileged", "--dist"])
+        .arg(dist())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = stdout(&out);
+    for want in [
+        "# pss-privileged",
+        "in the default set",
+        "Fix: ",
+        "SOC 2 CC6.1",
+        "Pod Security Standards: Privileged Containers",
+        "access-control:",
+        "Passes: ",
+        "Fails: ",
+        "privileged: true",
+    ] {
+        assert!(page.contains(want), "missing {want:?}:\n{page}");
+    }
+    let out = cli()
+        .args(["explain", "privileged", "--dist"])
+        .arg(dist())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("did you mean") && err.contains("pss-privileged"),
+        "{err}"
+    );
+}
+
+#[test]
 fn bench_measures_each_module() {
     let dir = temp_dir("bench");
     std::fs::copy(
