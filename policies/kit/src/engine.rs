@@ -43,7 +43,7 @@ fn applies(control: &Control, request: &Request, op: Operation) -> bool {
 }
 
 pub fn evaluate(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> ValidationResponse {
-    evaluate_and_explain(family, payload, cluster).0
+    run_with(family, payload, cluster, Explanation::none(family)).0
 }
 
 /// waPC `explain`: the same evaluation as `validate`, returned as data for
@@ -96,10 +96,18 @@ pub fn evaluate_and_explain(
     payload: &[u8],
     cluster: &dyn Cluster,
 ) -> (ValidationResponse, Explanation) {
+    run_with(family, payload, cluster, Explanation::new(family))
+}
+
+fn run_with(
+    family: &Family,
+    payload: &[u8],
+    cluster: &dyn Cluster,
+    mut explanation: Explanation,
+) -> (ValidationResponse, Explanation) {
     // Evidence recorded by the checks (e.g. break-glass access) is returned as
     // audit annotations whatever the verdict; see `evidence`.
     crate::evidence::begin();
-    let mut explanation = Explanation::new(family);
     let mut response = evaluate_request(family, payload, cluster, &mut explanation);
     crate::evidence::attach(&mut response);
     (response, explanation)
