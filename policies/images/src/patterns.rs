@@ -244,6 +244,25 @@ pub fn parse_all<T>(
         .collect()
 }
 
+/// The `registries` and `repositories` parameters of a control, parsed.
+/// Invalid patterns were refused by `validate_settings`; any left over are
+/// skipped.
+pub fn registries_and_repositories(
+    params: &kit::Params,
+) -> (Vec<RegistryPattern>, Vec<RepositoryPattern>) {
+    let registries = params
+        .strings("registries")
+        .iter()
+        .filter_map(|p| RegistryPattern::parse(p).ok())
+        .collect();
+    let repositories = params
+        .strings("repositories")
+        .iter()
+        .filter_map(|p| RepositoryPattern::parse(p).ok())
+        .collect();
+    (registries, repositories)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

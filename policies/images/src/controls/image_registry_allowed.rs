@@ -49,18 +49,7 @@ fn validate(p: &Params) -> Result<(), String> {
 }
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
-    let registries: Vec<_> = ctx
-        .params
-        .strings("registries")
-        .iter()
-        .filter_map(|p| RegistryPattern::parse(p).ok())
-        .collect();
-    let repositories: Vec<_> = ctx
-        .params
-        .strings("repositories")
-        .iter()
-        .filter_map(|p| RepositoryPattern::parse(p).ok())
-        .collect();
+    let (registries, repositories) = crate::patterns::registries_and_repositories(&ctx.params);
     let list = {
         let mut l: Vec<String> = registries.iter().map(|p| p.as_str().to_string()).collect();
         l.extend(repositories.iter().map(|p| p.text()));

@@ -46,19 +46,7 @@ fn validate(p: &Params) -> Result<(), String> {
 }
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
-    // Invalid patterns were refused by validate_settings; skip any left over.
-    let registries: Vec<_> = ctx
-        .params
-        .strings("registries")
-        .iter()
-        .filter_map(|p| RegistryPattern::parse(p).ok())
-        .collect();
-    let repositories: Vec<_> = ctx
-        .params
-        .strings("repositories")
-        .iter()
-        .filter_map(|p| RepositoryPattern::parse(p).ok())
-        .collect();
+    let (registries, repositories) = crate::patterns::registries_and_repositories(&ctx.params);
     crate::refs::parsed(ctx)
         .into_iter()
         .filter_map(|(c, r)| {
