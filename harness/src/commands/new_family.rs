@@ -56,37 +56,48 @@ fn write_new(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Replaces the lines between the `families: begin` and `families: end`
-/// markers of `path` with `lines` (kept sorted, one per family).
-fn rewrite_list(path: &Path, entry: String, indent: &str) -> Result<()> {
+/// Adds `entry` (indented, kept sorted, once) to the `nth` list between
+/// `families: begin` and `families: end` markers of `path`.
+fn add_to_list(path: &Path, nth: usize, entry: &str, indent: &str) -> Result<()> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let begin = text
-        .find("families: begin\n")
-        .map(|i| i + "families: begin\n".len())
-        .with_context(|| format!("{}: no `families: begin` marker", path.display()))?;
-    let end_marker = text[begin..]
-        .find("families: end")
-        .map(|i| begin + i)
-        .with_context(|| format!("{}: no `families: end` marker", path.display()))?;
-    // The end marker's line starts after the last newline before it.
-    let end = text[..end_marker].rfind('\n').map_or(begin, |i| i + 1);
-    let mut lines: Vec<String> = text[begin..end].lines().map(str::to_string).collect();
-    let line = format!("{indent}{entry}");
-    if lines.contains(&line) {
-        return Ok(());
+    let text = insert_sorted(&text, nth, &format!("{indent}{entry}")).with_context(|| {
+        format!(
+            "{}: no list {} between `families: begin`/`end` markers",
+            path.display(),
+            nth + 1
+        )
+    })?;
+    std::fs::write(path, text)?;
+    Ok(())
+}
+
+/// `text` with `line` in its `nth` marked list; `None` without such a list.
+fn insert_sorted(text: &str, nth: usize, line: &str) -> Option<String> {
+    let mut from = 0;
+    let mut list = None;
+    for _ in 0..=nth {
+        let begin = from + text[from..].find("families: begin\n")? + "families: begin\n".len();
+        let marker = begin + text[begin..].find("families: end")?;
+        // The end marker's line starts after the last newline before it.
+        let end = text[..marker].rfind('\n').map_or(begin, |i| i + 1);
+        list = Some((begin, end));
+        from = marker;
     }
-    lines.push(line);
-    lines.sort();
-    let mut out = String::with_capacity(text.len() + entry.len() + 8);
+    let (begin, end) = list?;
+    let mut lines: Vec<&str> = text[begin..end].lines().collect();
+    if !lines.contains(&line) {
+        lines.push(line);
+        lines.sort();
+    }
+    let mut out = String::with_capacity(text.len() + line.len() + 1);
     out.push_str(&text[..begin]);
-    for l in &lines {
+    for l in lines {
         out.push_str(l);
         out.push('\n');
     }
     out.push_str(&text[end..]);
-    std::fs::write(path, out)?;
-    Ok(())
+    Some(out)
 }
 
 pub fn scaffold_family(args: &FamilyArgs) -> Result<bool> {
@@ -199,17 +210,19 @@ annotations:
         ),
     )?;
     write_new(&dir.join("fixtures/.gitkeep"), "")?;
-    rewrite_list(
+    add_to_list(
         &root.join("harness/Cargo.toml"),
-        format!("{name} = {{ path = \"../policies/{name}\" }}"),
+        0,
+        &format!("{name} = {{ path = \"../policies/{name}\" }}"),
         "",
     )?;
     let bench = root.join("harness/src/commands/bench.rs");
-    rewrite_list(&bench, format!("\"{name}\","), "    ")?;
-    // The second list (the `native_family` match) follows the first.
-    rewrite_second_list(
+    add_to_list(&bench, 0, &format!("\"{name}\","), "    ")?;
+    // The second list is the `native_family` match.
+    add_to_list(
         &bench,
-        format!("\"{name}\" => &{crate_name}::FAMILY,"),
+        1,
+        &format!("\"{name}\" => &{crate_name}::FAMILY,"),
         "        ",
     )?;
     println!(
@@ -217,26 +230,6 @@ annotations:
         dir.display()
     );
     Ok(true)
-}
-
-/// [`rewrite_list`] on the second marked list of a file.
-fn rewrite_second_list(path: &Path, entry: String, indent: &str) -> Result<()> {
-    let text = std::fs::read_to_string(path)?;
-    let first = text
-        .find("families: end")
-        .with_context(|| format!("{}: no `families: end` marker", path.display()))?;
-    let split = text[first..]
-        .find('\n')
-        .map_or(text.len(), |i| first + i + 1);
-    let (head, tail) = text.split_at(split);
-    let tmp = path.with_extension("scaffold.tmp");
-    std::fs::write(&tmp, tail)?;
-    let result = rewrite_list(&tmp, entry, indent);
-    let new_tail = std::fs::read_to_string(&tmp);
-    let _ = std::fs::remove_file(&tmp);
-    result?;
-    std::fs::write(path, format!("{head}{}", new_tail?))?;
-    Ok(())
 }
 
 pub fn scaffold_control(args: &ControlArgs) -> Result<bool> {
@@ -336,4 +329,18 @@ expect:
         "created policies/{family}/src/controls/{module}.rs and policies/{family}/fixtures/{id}.yaml"
     );
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn entries_go_into_the_nth_marked_list_sorted_and_once() {
+        let text = "a\n# families: begin\nb\nd\n# families: end\nx\n  // families: begin\n  q\n  // families: end\n";
+        let one = super::insert_sorted(text, 0, "c").unwrap();
+        assert_eq!(one, text.replace("b\nd\n", "b\nc\nd\n"));
+        assert_eq!(super::insert_sorted(&one, 0, "c").unwrap(), one);
+        let two = super::insert_sorted(text, 1, "  p").unwrap();
+        assert!(two.ends_with("  p\n  q\n  // families: end\n"), "{two}");
+        assert!(super::insert_sorted(text, 2, "z").is_none());
+    }
 }
