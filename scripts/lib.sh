@@ -8,14 +8,21 @@ KUBE_SOC2="$TARGET_DIR/tool/kube-soc2"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
-# Policy families: every crate under policies/ except the shared kit.
+# Bundle modules: one module holding every family (policies/soc2).
+bundles() { echo soc2; }
+
+# Policy families: every crate under policies/ except the shared kit and the bundles.
 families() {
   for d in "$ROOT"/policies/*/; do
     d="${d%/}"; name="${d##*/}"
     [ "$name" = kit ] && continue
+    bundles | grep -qx "$name" && continue
     [ -f "$d/Cargo.toml" ] && echo "$name"
   done
 }
+
+# Every module dist/ holds: the families, then the bundles.
+modules() { families; bundles; }
 
 ensure_wasm_target() {
   if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip1; then

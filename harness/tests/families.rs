@@ -2,7 +2,8 @@
 //! linked into the harness (no compiled modules needed): unique ids, the
 //! generated `CONTROLS.md`, metadata rules and context-aware resources that
 //! cover what the controls look at, and fixtures that pass and fail every
-//! control.
+//! control. `policies/soc2` is not a family but the bundle of them all: it
+//! must hold every family's controls, options and metadata, nothing more.
 
 use kube_soc2::catalogue::{Catalogue, ControlInfo};
 use kube_soc2::commands::bench::{NATIVE_FAMILIES, native_family};
@@ -22,14 +23,15 @@ fn families() -> Vec<(&'static str, &'static kit::Family)> {
         .collect()
 }
 
-/// The family folders under policies/ (every crate but the kit).
+/// The family folders under policies/ (every crate but the kit and the bundle).
 fn family_folders() -> BTreeSet<String> {
     std::fs::read_dir(workspace().join("policies"))
         .unwrap()
         .filter_map(|e| {
             let e = e.ok()?;
             let name = e.file_name().to_string_lossy().to_string();
-            (name != "kit" && e.path().join("Cargo.toml").is_file()).then_some(name)
+            let family = name != "kit" && name != soc2::FAMILY.name;
+            (family && e.path().join("Cargo.toml").is_file()).then_some(name)
         })
         .collect()
 }
@@ -243,4 +245,121 @@ fn every_control_has_passing_and_failing_fixtures_of_its_own() {
         problems.len(),
         problems.join("\n")
     );
+}
+
+#[test]
+fn the_bundle_holds_every_family_and_nothing_else() {
+    let members: Vec<&str> = soc2::MEMBERS.iter().map(|f| f.name).collect();
+    assert_eq!(
+        members, NATIVE_FAMILIES,
+        "policies/soc2/src/lib.rs MEMBERS (and its Cargo.toml) must list every family"
+    );
+    let bundle = &soc2::FAMILY;
+    kit::catalogue::check_family(bundle).unwrap();
+    let ids: Vec<&str> = bundle.controls().map(|c| c.id).collect();
+    let expected: Vec<&str> = families()
+        .iter()
+        .flat_map(|(_, f)| f.controls().map(|c| c.id))
+        .collect();
+    assert_eq!(ids, expected, "the bundle's controls, in family order");
+    // Options: each member's, once by name; a name two families declare is
+    // one setting, so they must agree on what it is.
+    let mut names = BTreeSet::new();
+    for (family, f) in families() {
+        for o in f.options {
+            names.insert(o.name);
+            let b = bundle
+                .options
+                .iter()
+                .find(|b| b.name == o.name)
+                .unwrap_or_else(|| panic!("option {} of {family} is not in the bundle", o.name));
+            assert_eq!(
+                (b.kind, b.default),
+                (o.kind, o.default),
+                "option {} of {family} differs from the bundle's (another family declares it otherwise)",
+                o.name
+            );
+        }
+    }
+    assert_eq!(bundle.options.len(), names.len(), "each option once");
+    let warn: Vec<&str> = families()
+        .iter()
+        .flat_map(|(_, f)| f.default_warn_only.iter().copied())
+        .collect();
+    assert_eq!(bundle.default_warn_only, warn);
+    // The bundle's catalogue describes each control as its family does, so
+    // `kube-soc2 controls` and CONTROLS.md read the same from either.
+    let from_bundle: Catalogue = serde_json::from_slice(&soc2::catalogue_json()).unwrap();
+    assert_eq!(from_bundle.family, "soc2");
+    let from_families: Vec<ControlInfo> = families()
+        .into_iter()
+        .flat_map(|(_, f)| catalogue(f).controls)
+        .collect();
+    assert_eq!(from_bundle.controls, from_families);
+}
+
+/// Every (group, version, resource, operation) a metadata's rules route.
+fn routes(metadata: &Metadata) -> BTreeSet<(String, String, String, String)> {
+    let mut out = BTreeSet::new();
+    for r in &metadata.rules {
+        for g in &r.api_groups {
+            for v in &r.api_versions {
+                for res in &r.resources {
+                    for op in &r.operations {
+                        out.insert((g.clone(), v.clone(), res.clone(), op.clone()));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn metadata_of(module: &str) -> Metadata {
+    let path = workspace().join(format!("policies/{module}/metadata.yml"));
+    Metadata::from_yaml(&std::fs::read_to_string(&path).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e:#}", path.display()))
+}
+
+#[test]
+fn the_bundle_metadata_routes_and_reads_exactly_what_the_families_do() {
+    let bundle = metadata_of("soc2");
+    let mut routed = BTreeSet::new();
+    let mut reads = BTreeSet::new();
+    let mut capabilities = BTreeSet::new();
+    for (name, _) in families() {
+        let m = metadata_of(name);
+        routed.extend(routes(&m));
+        reads.extend(
+            m.context_aware_resources
+                .iter()
+                .map(|r| (r.api_version.clone(), r.kind.clone())),
+        );
+        capabilities.extend(m.host_capabilities.clone().unwrap_or_default());
+        assert_eq!(
+            m.annotations.as_ref().unwrap()["io.kubewarden.policy.version"],
+            bundle.annotations.as_ref().unwrap()["io.kubewarden.policy.version"],
+            "the bundle is released with the families"
+        );
+    }
+    let bundle_routes = routes(&bundle);
+    let missing: Vec<_> = routed.difference(&bundle_routes).collect();
+    let extra: Vec<_> = bundle_routes.difference(&routed).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "policies/soc2/metadata.yml must route what the families route: missing {missing:?}, extra {extra:?}"
+    );
+    let bundle_reads: BTreeSet<(String, String)> = bundle
+        .context_aware_resources
+        .iter()
+        .map(|r| (r.api_version.clone(), r.kind.clone()))
+        .collect();
+    assert_eq!(bundle_reads, reads, "contextAwareResources");
+    let bundle_capabilities: BTreeSet<String> = bundle
+        .host_capabilities
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    assert_eq!(bundle_capabilities, capabilities, "hostCapabilities");
 }

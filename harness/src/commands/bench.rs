@@ -36,9 +36,11 @@ pub const NATIVE_FAMILIES: &[&str] = &[
     // families: end
 ];
 
-/// The family crates linked into the harness, by module name.
+/// The family crates linked into the harness, by module name, and the bundle
+/// of them all (`soc2`, not a family: it holds theirs).
 pub fn native_family(module: &str) -> Option<&'static kit::Family> {
     Some(match module {
+        "soc2" => &soc2::FAMILY,
         // families: begin
         "access-control" => &access_control::FAMILY,
         "availability" => &availability::FAMILY,
@@ -113,6 +115,9 @@ pub struct ModuleBench {
     pub native: Option<Latency>,
     /// Whether the wasm and native answers were byte-identical.
     pub same_answer_as_native: Option<bool>,
+    /// Linear memory of a fresh instance after one `validate` (wasm memory
+    /// only grows: the evaluation's peak), bytes.
+    pub peak_memory_bytes: usize,
     pub allowed: bool,
 }
 
@@ -169,6 +174,13 @@ fn bench_module(
         .and_then(|v| v.get("accepted").and_then(serde_json::Value::as_bool))
         .unwrap_or(false);
 
+    let peak_memory_bytes = {
+        let mut instance = host
+            .instantiate(&module, &config, &context)
+            .map_err(call_error)?;
+        instance.call("validate", payload).map_err(call_error)?;
+        instance.memory_bytes()
+    };
     let fresh = measure(iterations, || {
         host.call(&module, &config, &context, "validate", payload)
             .map(drop)
@@ -215,6 +227,7 @@ fn bench_module(
         above_floor_us: None,
         native,
         same_answer_as_native: same,
+        peak_memory_bytes,
         allowed,
     })
 }
@@ -307,6 +320,7 @@ pub fn bench(
                             Some(false) => "NO".into(),
                             None => "-".into(),
                         },
+                        format!("{:.1}", r.peak_memory_bytes as f64 / (1024.0 * 1024.0)),
                         r.allowed.to_string(),
                     ]
                 })
@@ -329,6 +343,7 @@ pub fn bench(
                         "NATIVE med",
                         "NATIVE p99",
                         "SAME",
+                        "PEAK MiB",
                         "ALLOWED",
                     ],
                     &rows

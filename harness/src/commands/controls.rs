@@ -1,7 +1,8 @@
 //! `kube-soc2 controls`: the catalogue of every module, read by calling each
-//! module's own `catalogue` function.
+//! module's own `catalogue` function. A bundle's controls are listed once,
+//! under their own families (see [`without_double_counting`]).
 
-use super::dist_modules;
+use super::{dist_modules, without_double_counting};
 use crate::catalogue::ControlInfo;
 use crate::engine::Host;
 use anyhow::Result;
@@ -137,7 +138,7 @@ fn row(c: &ControlInfo) -> Vec<String> {
 pub fn controls(host: &Host, dist: &Path, format: Format) -> Result<bool> {
     let mut all: Vec<ControlInfo> = Vec::new();
     let mut ok = true;
-    for path in dist_modules(dist)? {
+    for path in without_double_counting(dist_modules(dist)?, &[])? {
         let module = host.load(&path)?;
         match (&module.catalogue, &module.catalogue_error) {
             (Some(c), _) => all.extend(c.controls.iter().cloned()),

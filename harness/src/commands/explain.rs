@@ -3,7 +3,7 @@
 //! titles, kinds, parameters with types and defaults, a settings snippet, and
 //! a passing and a failing example taken from its fixtures.
 
-use super::dist_modules;
+use super::{dist_modules, without_double_counting};
 use crate::catalogue::ControlInfo;
 use crate::engine::Host;
 use anyhow::{Result, bail};
@@ -33,14 +33,20 @@ fn yaml_block(out: &mut String, v: &Value) {
     out.push_str("```\n");
 }
 
-/// The page `explain` prints for `c` of module `family`.
-pub fn render(c: &ControlInfo, fixtures: &Path) -> String {
+/// The page `explain` prints for `c`, found in `module` (the settings
+/// snippet is keyed by it: the control's family, or the bundle holding it).
+pub fn render(c: &ControlInfo, module: &str, fixtures: &Path) -> String {
     let mut out = String::new();
     let default = c.tags.iter().any(|t| t == "default");
     let _ = writeln!(out, "# {} — {}\n", c.id, c.title);
+    let in_module = if module == c.family {
+        String::new()
+    } else {
+        format!(" (in module {module})")
+    };
     let _ = writeln!(
         out,
-        "family {}, severity {}, {} (tags: {})\n",
+        "family {}{in_module}, severity {}, {} (tags: {})\n",
         c.family,
         c.severity,
         if default {
@@ -100,7 +106,7 @@ pub fn render(c: &ControlInfo, fixtures: &Path) -> String {
         settings["parameters"] = json!({ &c.id: params });
     }
     out.push_str("\nSettings (`kube-soc2 scan --settings`, or the policy's settings alone):\n");
-    yaml_block(&mut out, &json!({ &c.family: settings }));
+    yaml_block(&mut out, &json!({ module: settings }));
     for (allowed, heading) in [(true, "Passes"), (false, "Fails")] {
         if let Some((what, object)) = example(fixtures, &c.id, allowed) {
             let _ = writeln!(out, "\n{heading}: {what}");
@@ -112,14 +118,15 @@ pub fn render(c: &ControlInfo, fixtures: &Path) -> String {
 
 pub fn explain(host: &Host, dist: &Path, id: &str) -> Result<bool> {
     let mut known = Vec::new();
-    for path in dist_modules(dist)? {
+    // The modules `scan` would use, so the settings snippet names one of them.
+    for path in without_double_counting(dist_modules(dist)?, &[])? {
         let module = host.load(&path)?;
         let Some(catalogue) = &module.catalogue else {
             continue;
         };
         if let Some(c) = catalogue.control(id) {
             let fixtures = Path::new("policies").join(&c.family).join("fixtures");
-            print!("{}", render(c, &fixtures));
+            print!("{}", render(c, &module.name, &fixtures));
             return Ok(true);
         }
         known.extend(catalogue.controls.iter().map(|c| c.id.clone()));

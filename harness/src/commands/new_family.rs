@@ -225,6 +225,22 @@ annotations:
         &format!("\"{name}\" => &{crate_name}::FAMILY,"),
         "        ",
     )?;
+    // The bundle module holds every family (in a workspace that has it).
+    let bundle = root.join("policies/soc2");
+    if bundle.is_dir() {
+        add_to_list(
+            &bundle.join("Cargo.toml"),
+            0,
+            &format!("{name} = {{ path = \"../{name}\" }}"),
+            "",
+        )?;
+        add_to_list(
+            &bundle.join("src/lib.rs"),
+            0,
+            &format!("&{crate_name}::FAMILY,"),
+            "    ",
+        )?;
+    }
     println!(
         "created {}: add controls with `kube-soc2 scaffold control {name} <id>`",
         dir.display()

@@ -52,9 +52,23 @@ pub const MAX_PAYLOAD_BYTES: usize = 8 * 1024 * 1024;
 /// `validate`, `validate_settings`, `protocol_version`, plus `catalogue`
 /// (the family's control catalogue as JSON, read by `kube-soc2 controls`) and
 /// `explain` (the evaluation of `validate` as data, see [`explain`]).
+///
+/// With the kit's `bundle` feature only the native entry points are
+/// generated: a bundle module links several families, and a wasm module has
+/// one allocator and one `wapc_init` (its own, from [`export_module!`]).
 #[macro_export]
 macro_rules! export_family {
     ($family:expr) => {
+        $crate::export_module!($family, $crate::catalogue::to_json(&$family), family);
+    };
+}
+
+/// [`export_family!`] with the catalogue given as an expression (a bundle
+/// names each control's own family). The last argument is `family` (waPC
+/// exports unless the kit's `bundle` feature is on) or `bundle` (always).
+#[macro_export]
+macro_rules! export_module {
+    ($family:expr, $catalogue:expr, $kind:ident) => {
         /// Native entry point with the same contract as the waPC `validate`.
         pub fn validate(payload: &[u8]) -> Vec<u8> {
             $crate::engine::validate(&$family, payload, &$crate::cluster::HostCluster::default())
@@ -70,11 +84,38 @@ macro_rules! export_family {
             $crate::engine::explain(&$family, payload, &$crate::cluster::HostCluster::default())
         }
 
-        /// The family's control catalogue as JSON.
+        /// The module's control catalogue as JSON.
         pub fn catalogue() -> Vec<u8> {
-            $crate::catalogue::to_json(&$family)
+            $catalogue
         }
 
+        $crate::__wapc_exports!($kind);
+    };
+}
+
+#[cfg(not(feature = "bundle"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __wapc_exports {
+    ($kind:ident) => {
+        $crate::__wapc_module!();
+    };
+}
+
+#[cfg(feature = "bundle")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __wapc_exports {
+    (family) => {};
+    (bundle) => {
+        $crate::__wapc_module!();
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __wapc_module {
+    () => {
         #[cfg(target_arch = "wasm32")]
         mod wapc_exports {
             use $crate::wapc_guest as guest;
