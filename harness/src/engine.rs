@@ -203,9 +203,18 @@ pub struct PolicyInstance {
     store: Store<InstanceState>,
     guest_call: TypedFunc<(i32, i32), i32>,
     deadline: u64,
+    /// The guest's exported linear memory, if it exports one.
+    memory: Option<wasmtime::Memory>,
 }
 
 impl PolicyInstance {
+    /// Size of the guest's linear memory in bytes. Wasm memory only grows, so
+    /// after a call this is the call's peak (what an instance of
+    /// policy-server, which sets no limit, would hold at most).
+    pub fn memory_bytes(&self) -> usize {
+        self.memory.map_or(0, |m| m.data_size(&self.store))
+    }
+
     /// `WapcHost::call`: one waPC invocation of `operation`.
     pub fn call(&mut self, operation: &str, payload: &[u8]) -> Result<Vec<u8>, CallError> {
         let (Ok(op_len), Ok(payload_len)) =
@@ -443,10 +452,12 @@ impl Host {
                 return Err(CallError::Init(trap_text(&e)));
             }
         }
+        let memory = instance.get_memory(&mut store, "memory");
         Ok(PolicyInstance {
             store,
             guest_call,
             deadline,
+            memory,
         })
     }
 

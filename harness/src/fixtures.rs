@@ -6,6 +6,7 @@ use crate::admission::AdmissionResponse;
 use crate::cluster_snapshot::{Context, RecordedCall, flatten_lists, load_objects};
 use crate::request::{self, UserInfo, Wrap};
 use anyhow::{Context as _, Result, anyhow, bail};
+use report::inputs::Scalars;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -296,24 +297,42 @@ impl Fixture {
     }
 }
 
+/// One document of a fixture file.
+#[derive(Debug)]
+pub struct Document {
+    /// 1-based position in the file (every `---` opens one).
+    pub number: usize,
+    /// 1-based line where the document starts, or where its error is.
+    pub line: usize,
+    pub fixture: Result<Fixture>,
+}
+
 /// Every fixture document of one file, each parsed or with its error.
-pub fn parse_file(path: &Path) -> Result<Vec<Result<Fixture>>> {
+///
+/// The file is split at its `---` lines before parsing (like `scan` reads
+/// manifests), so a broken document is reported with its line and the ones
+/// after it are still read. Values are YAML 1.2 as written: a fixture states
+/// the exact value it sends (`tty: "yes"` and `tty: true` are different
+/// cases), and integers beyond 64 bits are floats, never an error.
+pub fn parse_file(path: &Path) -> Result<Vec<Document>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut out = Vec::new();
-    for doc in serde_yaml::Deserializer::from_str(&text) {
-        let value = match Value::deserialize(doc) {
-            Ok(v) => v,
-            // The YAML stream itself is broken: nothing after this is reliable.
-            Err(e) => {
-                out.push(Err(anyhow!("invalid YAML: {e}")));
-                return Ok(out);
-            }
-        };
-        if value.is_null() {
-            continue;
-        }
-        out.push(serde_json::from_value::<Fixture>(value).map_err(|e| anyhow!("{e}")));
+    for doc in report::inputs::split_documents(&text) {
+        let (line, fixture) =
+            match report::inputs::parse_yaml_document(&doc.text, doc.line, Scalars::Yaml12) {
+                Ok(Value::Null) => continue,
+                Ok(value) => (
+                    doc.line,
+                    serde_json::from_value::<Fixture>(value).map_err(|e| anyhow!("{e}")),
+                ),
+                Err(e) => (e.line.unwrap_or(doc.line), Err(anyhow!("{}", e.message))),
+            };
+        out.push(Document {
+            number: doc.number,
+            line,
+            fixture,
+        });
     }
     Ok(out)
 }

@@ -7,8 +7,16 @@
 //! documents) and `kustomize build`.
 //!
 //! A bad document (unparsable, not an object, no apiVersion or kind) becomes an
-//! [`InputError`] naming the file and 1-based document number, and loading goes
-//! on: one broken file in a folder must not hide the findings of the others.
+//! [`InputError`] naming the file, line and 1-based document number, and
+//! loading goes on, with the next document of the same file (YAML documents
+//! are split at their `---` lines before parsing; a JSON stream resumes at the
+//! next line that opens a value) and with the other files: one broken
+//! document must not hide the findings of the others.
+//!
+//! Values are read as the API server receives them from `kubectl apply`
+//! ([`Scalars::Kubectl`], [`parse_yaml_document`]): YAML 1.1 scalars as
+//! go-yaml v2 resolves them (`tty: yes` is `true`), integers beyond 64 bits as
+//! floats rather than errors.
 //! The order of the result is deterministic: inputs in the order given, folder
 //! entries sorted by name, documents and list items in file order.
 //!
@@ -124,6 +132,7 @@ impl Object {
             api_version: self.api_version().to_string(),
             kind: self.kind().to_string(),
             namespace: self.namespace().map(str::to_string),
+            namespace_assumed: false,
             name: self.name().to_string(),
             origin: self.origin.clone(),
             seq: self.seq,
@@ -356,6 +365,8 @@ pub struct Loaded {
     pub errors: Vec<InputError>,
     /// Files not read as manifests, and why (in walk order).
     pub skipped: Vec<Skipped>,
+    /// Every file (and standard input) read, with its sha256 (evidence).
+    pub files: Vec<crate::evidence::InputFile>,
 }
 
 impl Loaded {
@@ -690,6 +701,9 @@ pub fn load_reader(name: &str, reader: &mut dyn Read, loaded: &mut Loaded) {
         );
         return;
     }
+    loaded
+        .files
+        .push(crate::evidence::InputFile::of(name, &bytes));
     match String::from_utf8(bytes) {
         Ok(text) => load_str_into(name, &text, loaded),
         Err(e) => loaded.error(
@@ -852,43 +866,100 @@ fn not_a_manifest(text: &str, notes: &Notes) -> Option<SkipReason> {
 }
 
 /// Reads `text` as a sequence of JSON values, one document each. Returns false
-/// (having loaded nothing) if the very first value is not JSON, so the caller
-/// reads the text as YAML instead: `{a: b}` is a YAML flow mapping.
+/// (having loaded nothing) if the very first value is not JSON but the text
+/// reads as YAML, so the caller reads it as YAML instead: `{a: b}` is a YAML
+/// flow mapping.
+///
+/// A JSON stream cannot resynchronise inside a broken value, but the values of
+/// `kubectl get -o json`, NDJSON and the like each start a line with `{` or
+/// `[`: after a broken value, reading resumes at the next such line, so one
+/// bad document never hides the ones after it.
 fn load_json(name: &str, text: &str, loaded: &mut Loaded, notes: &mut Notes) -> bool {
-    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
     let mut document = 0;
-    loop {
-        let start = stream.byte_offset();
-        let next = stream.next();
-        let Some(next) = next else { return true };
-        document += 1;
-        match next {
-            Ok(value) => {
-                let line = line_of_offset(text, start);
-                let origin = Origin {
-                    file: name.to_string(),
-                    document,
-                    item: None,
-                    line,
-                    source: None,
-                };
-                notes.note(&value);
-                classify(origin, value, loaded);
-            }
-            Err(_) if document == 1 => return false,
-            Err(e) => {
-                notes.parse_errors += 1;
-                // A JSON stream cannot resynchronise after a syntax error.
-                loaded.error(
-                    name,
-                    Some(document),
-                    Some(e.line()),
-                    format!("invalid JSON: {e}; the rest of the file is not read"),
-                );
+    let mut resume = 0;
+    'stream: while resume < text.len() {
+        let rest = &text[resume..];
+        // Lines before `rest`: serde_json counts from its start.
+        let lines_before = line_of(text, resume) - 1;
+        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<Value>();
+        loop {
+            let start = resume + stream.byte_offset();
+            let Some(next) = stream.next() else {
                 return true;
+            };
+            document += 1;
+            match next {
+                Ok(value) => {
+                    let origin = Origin {
+                        file: name.to_string(),
+                        document,
+                        item: None,
+                        line: line_of_offset(text, start),
+                        source: None,
+                    };
+                    notes.note(&value);
+                    classify(origin, value, loaded);
+                }
+                Err(_) if document == 1 && reads_as_yaml(text) => return false,
+                Err(e) => {
+                    notes.parse_errors += 1;
+                    let next = next_json_start(text, start);
+                    let what = if next.is_some() {
+                        "reading goes on with the next value that starts a line"
+                    } else {
+                        "no value starts a line after it"
+                    };
+                    loaded.error(
+                        name,
+                        Some(document),
+                        Some(lines_before + e.line()),
+                        format!("invalid JSON: {e}; {what}"),
+                    );
+                    match next {
+                        Some(offset) => {
+                            resume = offset;
+                            continue 'stream;
+                        }
+                        None => return true,
+                    }
+                }
             }
         }
     }
+    true
+}
+
+/// Whether text that starts like JSON is YAML instead (flow mappings,
+/// several `---` documents).
+fn reads_as_yaml(text: &str) -> bool {
+    let docs = split_documents(text);
+    docs.len() > 1
+        || docs
+            .first()
+            .is_some_and(|d| parse_yaml_document(&d.text, d.line, Scalars::Kubectl).is_ok())
+}
+
+/// Offset of the first line after the one holding the first non-blank
+/// character at or after `offset` that starts with `{` or `[`.
+fn next_json_start(text: &str, offset: usize) -> Option<usize> {
+    let rest = &text[offset.min(text.len())..];
+    let first = offset + (rest.len() - rest.trim_start().len());
+    let mut at = first + text[first..].find('\n')? + 1;
+    loop {
+        if text[at..].starts_with(['{', '[']) {
+            return Some(at);
+        }
+        at += text[at..].find('\n')? + 1;
+    }
+}
+
+/// Line (1-based) of the byte at `offset`.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// Line (1-based) of the first non-blank character at or after `offset`.
@@ -984,34 +1055,356 @@ fn helm_source(text: &str) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-/// Parses one document. The direct YAML → JSON deserialisation is almost
-/// twice as fast; documents that may need more care take the careful path
-/// through `serde_yaml::Value`: merge keys (kept literally by the direct
-/// path), tags, non-finite floats (silently `null` there), and anything the
-/// direct path refuses (so errors always come from one place).
-fn parse_yaml(text: &str, doc_line: usize) -> Result<Value, (Option<usize>, String)> {
-    let delicate = ["<<", "!", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF"];
-    if !delicate.iter().any(|d| text.contains(d))
-        && let Ok(v) = serde_yaml::from_str::<Value>(text)
-    {
-        return Ok(v);
+/// How plain (unquoted, untagged) YAML scalars are read.
+///
+/// kubectl, Helm and the other Go clients convert YAML to JSON with
+/// `sigs.k8s.io/yaml`, which decodes with go-yaml v2: YAML 1.1 scalars. A
+/// plain `yes`/`no`/`on`/`off`/`y`/`n` (lower, Title or UPPER case, nothing
+/// else) is a boolean there, `0644` is the octal 420, `1_000` is 1000, and
+/// every float the JSON encoder can write as an integer (`3.0`) is sent as
+/// one. Quoted, block (`|`, `>`) and explicitly tagged scalars stay strings.
+/// serde_yaml reads YAML 1.2, where all of these are strings or floats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scalars {
+    /// What the API server receives from `kubectl apply`: manifests.
+    Kubectl,
+    /// YAML 1.2 as written (the harness's own files: fixtures).
+    Yaml12,
+}
+
+/// A document that could not be read, located in the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocumentError {
+    /// 1-based line in the file, when known.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+/// Reads one YAML document (as split by [`split_documents`], starting at
+/// `doc_line` of its file) into the JSON the modules read.
+///
+/// Integers beyond 64 bits (≥ 2^64, < -2^63) become floats, as go-yaml and
+/// every JSON decoder without arbitrary precision hand them on: a number, never
+/// an "out of range" error (with [`Scalars::Kubectl`], a float that rounds to
+/// a 64-bit integer, such as -2^63 - 1, is that integer, as kubectl sends it). Merge keys (`<<`) are applied, tags are dropped,
+/// non-scalar mapping keys and non-finite floats (`.nan`, `.inf`: JSON has
+/// none) are errors. Error lines point into the file.
+pub fn parse_yaml_document(
+    text: &str,
+    doc_line: usize,
+    scalars: Scalars,
+) -> Result<Value, DocumentError> {
+    let reader = Reader {
+        text,
+        scalars,
+        tagged: false,
+    };
+    serde::de::DeserializeSeed::deserialize(reader, serde_yaml::Deserializer::from_str(text))
+        .map_err(|e| {
+            let (line, message) = yaml_error(&e, doc_line);
+            DocumentError {
+                line,
+                message: format!("invalid YAML: {message}"),
+            }
+        })
+}
+
+/// Builds JSON straight from serde_yaml's events (one pass, no intermediate
+/// `serde_yaml::Value`), deciding what each scalar means.
+#[derive(Clone, Copy)]
+struct Reader<'de> {
+    /// The document text: a plain scalar is recognised by where serde_yaml's
+    /// borrowed slice of it sits in this text (see [`is_plain`]).
+    text: &'de str,
+    scalars: Scalars,
+    /// The value carries an explicit tag (`!foo x`): never resolved further.
+    tagged: bool,
+}
+
+impl<'de> Reader<'de> {
+    fn child(self) -> Reader<'de> {
+        Reader {
+            tagged: false,
+            ..self
+        }
     }
-    let mut value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let (line, message) = yaml_error(&e, doc_line);
-        (line, format!("invalid YAML: {message}"))
-    })?;
-    value
-        .apply_merge()
-        .map_err(|e| (Some(doc_line), format!("invalid YAML merge key: {e}")))?;
-    yaml_to_json(value).map_err(|m| (Some(doc_line), m))
+
+    fn number<E: serde::de::Error>(self, f: f64) -> Result<Value, E> {
+        let value = match self.scalars {
+            Scalars::Kubectl => go_json_number(f),
+            Scalars::Yaml12 => serde_json::Number::from_f64(f).map(Value::Number),
+        };
+        value.ok_or_else(|| E::custom(format!("the number {f} cannot be represented in JSON")))
+    }
+}
+
+/// A float as Go's JSON encoder writes it, hence as the API server receives
+/// it from kubectl: integral values in the 64-bit range as integers (`3.0`
+/// is `3`), others as floats; `None` for NaN and infinities (an error there).
+fn go_json_number(f: f64) -> Option<Value> {
+    if !f.is_finite() {
+        return None;
+    }
+    if f.fract() == 0.0 && f >= i64::MIN as f64 && f < u64::MAX as f64 {
+        return Some(if f < 0.0 {
+            Value::from(f as i64)
+        } else {
+            Value::from(f as u64)
+        });
+    }
+    serde_json::Number::from_f64(f).map(Value::Number)
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Reader<'de> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Reader<'de> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a YAML value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E>(self, i: i64) -> Result<Value, E> {
+        Ok(Value::from(i))
+    }
+
+    fn visit_u64<E>(self, u: u64) -> Result<Value, E> {
+        Ok(Value::from(u))
+    }
+
+    // serde_yaml hands integers beyond 64 bits over as 128-bit ones.
+    fn visit_i128<E: serde::de::Error>(self, i: i128) -> Result<Value, E> {
+        self.number(i as f64)
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, u: u128) -> Result<Value, E> {
+        self.number(u as f64)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, f: f64) -> Result<Value, E> {
+        self.number(f)
+    }
+
+    // A plain or quoted scalar whose value is its own text.
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Value, E> {
+        if self.scalars == Scalars::Kubectl
+            && !self.tagged
+            && let Some(v) = yaml11_scalar(s)
+            && is_plain(self.text, s)
+        {
+            return Ok(v);
+        }
+        Ok(Value::String(s.to_string()))
+    }
+
+    // Escaped, folded or block scalars: always strings.
+    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_string()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(item) = seq.next_element_seed(self.child())? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        use serde::de::Error;
+        let mut out = Map::new();
+        let mut merged = Vec::new();
+        while let Some(key) = map.next_key_seed(self.child())? {
+            let value = map.next_value_seed(self.child())?;
+            // `<<`: no label or annotation key may hold `<`, so in a
+            // Kubernetes object it is always the merge key.
+            if key.as_str() == Some("<<") {
+                match value {
+                    Value::Object(m) => merged.push(m),
+                    Value::Array(sources) => {
+                        for source in sources {
+                            match source {
+                                Value::Object(m) => merged.push(m),
+                                other => {
+                                    return Err(A::Error::custom(format!(
+                                        "a merge key (<<) lists {}, not a mapping",
+                                        type_name(&other)
+                                    )));
+                                }
+                            }
+                        }
+                    }
+                    other => {
+                        return Err(A::Error::custom(format!(
+                            "a merge key (<<) takes a mapping or a list of mappings, not {}",
+                            type_name(&other)
+                        )));
+                    }
+                }
+                continue;
+            }
+            // As sigs.k8s.io/yaml: scalar keys become strings (`true`, `1`).
+            let key = match key {
+                Value::String(s) => s,
+                Value::Array(_) | Value::Object(_) => {
+                    return Err(A::Error::custom(
+                        "a mapping key is a list or a mapping; JSON keys are strings",
+                    ));
+                }
+                other => other.to_string(),
+            };
+            out.insert(key, value);
+        }
+        // Keys of the mapping itself win, then earlier merged mappings.
+        for source in merged {
+            for (k, v) in source {
+                out.entry(k).or_insert(v);
+            }
+        }
+        Ok(Value::Object(out))
+    }
+
+    // A tagged node (`!secret x`): the tag is dropped, the value kept.
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        use serde::de::VariantAccess;
+        let (_tag, variant) = data.variant::<String>()?;
+        variant.newtype_variant_seed(Reader {
+            tagged: true,
+            ..self
+        })
+    }
+}
+
+/// What go-yaml v2 makes of a plain scalar that YAML 1.2 reads as a string:
+/// YAML 1.1 booleans, and integers written in octal with a leading zero or
+/// with `_` separators. `None`: it stays a string.
+fn yaml11_scalar(s: &str) -> Option<Value> {
+    match s {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => return Some(Value::Bool(true)),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => {
+            return Some(Value::Bool(false));
+        }
+        _ => {}
+    }
+    let first = *s.as_bytes().first()?;
+    if !(first.is_ascii_digit() || first == b'+' || first == b'-') {
+        return None;
+    }
+    let plain = s.replace('_', "");
+    let (negative, digits) = match plain.as_bytes().first() {
+        Some(b'-') => (true, &plain[1..]),
+        Some(b'+') => (false, &plain[1..]),
+        _ => (false, plain.as_str()),
+    };
+    let prefixed = |p: &str| {
+        digits
+            .strip_prefix(p)
+            .or_else(|| digits.strip_prefix(&p.to_ascii_uppercase()))
+    };
+    let (radix, body) = if let Some(b) = prefixed("0x") {
+        (16, b)
+    } else if let Some(b) = prefixed("0o") {
+        (8, b)
+    } else if let Some(b) = prefixed("0b") {
+        (2, b)
+    } else if digits.len() > 1 && digits.starts_with('0') {
+        (8, &digits[1..])
+    } else {
+        (10, digits)
+    };
+    // `from_str_radix` takes a sign itself: only digits may follow ours.
+    if body.bytes().all(|b| b.is_ascii_alphanumeric())
+        && let Ok(m) = u64::from_str_radix(body, radix)
+    {
+        if !negative {
+            return Some(Value::from(m));
+        }
+        if let Ok(i) = i64::try_from(-i128::from(m)) {
+            return Some(Value::from(i));
+        }
+    }
+    // Not an integer: a decimal float, as YAML 1.1 writes them (`08` is 8).
+    let (mantissa, exponent) = match digits.find(['e', 'E']) {
+        Some(i) => (&digits[..i], Some(&digits[i + 1..])),
+        None => (digits, None),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = all_digits(whole)
+        && all_digits(fraction)
+        && (!whole.is_empty() || (!fraction.is_empty() && mantissa.starts_with('.')));
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !e.is_empty() && all_digits(e)
+    });
+    if !(mantissa_ok && exponent_ok) {
+        return None;
+    }
+    go_json_number(plain.parse().ok()?)
+}
+
+/// Whether `s`, a slice serde_yaml borrowed from `text`, was written as a
+/// plain scalar without a tag. serde_yaml does not say which style a scalar
+/// had, but a borrowed scalar is its own text: a quoted one sits right after
+/// its quote, a tagged one after its tag (`!!str yes`, `!!str &a yes`).
+fn is_plain(text: &str, s: &str) -> bool {
+    let start = (s.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+    let Some(before) = text.get(..start) else {
+        return false;
+    };
+    if start + s.len() > text.len() || before.ends_with(['"', '\'']) {
+        return false;
+    }
+    let mut rest = before.trim_end_matches([' ', '\t']);
+    // At most a tag and an anchor precede a scalar.
+    for _ in 0..2 {
+        let token_start = rest
+            .rfind(|c: char| c.is_whitespace() || matches!(c, '[' | '{' | ','))
+            .map_or(0, |i| i + 1);
+        let token = &rest[token_start..];
+        if token.starts_with('!') {
+            return false;
+        }
+        if !token.starts_with('&') {
+            break;
+        }
+        rest = rest[..token_start].trim_end_matches([' ', '\t']);
+    }
+    true
 }
 
 fn load_yaml_document(name: &str, doc: &Document, loaded: &mut Loaded, notes: &mut Notes) {
-    let value = match parse_yaml(&doc.text, doc.line) {
+    let value = match parse_yaml_document(&doc.text, doc.line, Scalars::Kubectl) {
         Ok(v) => v,
-        Err((line, message)) => {
+        Err(e) => {
             notes.parse_errors += 1;
-            loaded.error(name, Some(doc.number), line, message);
+            loaded.error(name, Some(doc.number), e.line, e.message);
             return;
         }
     };
@@ -1046,58 +1439,6 @@ fn yaml_error(e: &serde_yaml::Error, doc_line: usize) -> (Option<usize>, String)
     message.push_str(rest);
     let line = e.location().map(|l| l.line() + offset).unwrap_or(doc_line);
     (Some(line), message)
-}
-
-/// Converts YAML to the JSON model the modules read, as `sigs.k8s.io/yaml`
-/// does for kubectl: scalar keys become strings, tags are dropped.
-fn yaml_to_json(v: serde_yaml::Value) -> Result<Value, String> {
-    use serde_yaml::Value as Y;
-    Ok(match v {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f)
-                    .map(Value::Number)
-                    .ok_or_else(|| format!("the number {n} cannot be represented in JSON"))?
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .map(yaml_to_json)
-                .collect::<Result<_, _>>()?,
-        ),
-        Y::Mapping(m) => {
-            let mut out = Map::new();
-            for (k, v) in m {
-                let key = match k {
-                    Y::String(s) => s,
-                    Y::Bool(b) => b.to_string(),
-                    Y::Number(n) => n.to_string(),
-                    Y::Null => "null".to_string(),
-                    Y::Tagged(t) => match yaml_to_json(t.value)? {
-                        Value::String(s) => s,
-                        other => other.to_string(),
-                    },
-                    Y::Sequence(_) | Y::Mapping(_) => {
-                        return Err(
-                            "a mapping key is a list or a mapping; JSON keys are strings".into(),
-                        );
-                    }
-                };
-                out.insert(key, yaml_to_json(v)?);
-            }
-            Value::Object(out)
-        }
-        Y::Tagged(t) => yaml_to_json(t.value)?,
-    })
 }
 
 fn type_name(v: &Value) -> &'static str {

@@ -66,7 +66,8 @@ fn yaml_anchors_merge_keys_and_scalar_keys() {
     let v = &l.objects[0].value;
     assert_eq!(v["metadata"]["annotations"]["team"], "a");
     assert_eq!(v["data"]["1"], "one");
-    assert_eq!(v["data"]["true"], "yes");
+    // A plain `yes` is a YAML 1.1 boolean, as kubectl reads it (documents.rs).
+    assert_eq!(v["data"]["true"], true);
 }
 
 #[test]
@@ -297,7 +298,7 @@ fn names_fall_back_to_generate_name() {
     assert_eq!(r.describe(), "Job db-migrate-");
     assert_eq!(r.effective_namespace("default"), Some("default"));
     let r = r.with_default_namespace("shop");
-    assert_eq!(r.describe(), "Job shop/db-migrate-");
+    assert_eq!(r.describe(), "Job shop/db-migrate- (namespace assumed)");
     let ns = load_str(
         "n.yaml",
         "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n",
