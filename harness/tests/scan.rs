@@ -491,12 +491,25 @@ fn context_is_the_scanned_set_plus_cluster() {
 }
 
 #[test]
-fn objects_without_namespace_land_in_the_default_namespace() {
-    let cronjob = example("non-compliant/60-reports-cronjob.yaml");
+fn objects_without_namespace_land_in_the_namespace_given_at_apply_time() {
+    let dir = temp_dir("no-namespace");
+    let text = std::fs::read_to_string(example("non-compliant/60-reports-cronjob.yaml"))
+        .unwrap()
+        .replace("  namespace: default\n", "");
+    let cronjob = p(&write(&dir, "cronjob.yaml", &text)).to_string();
     let run = scan(&["--format", "json", &cronjob]);
     let report = run.json();
     let cj = object(&report, "CronJob", "nightly-sales-report");
+    assert!(cj.get("namespace").is_none(), "no namespace is invented");
+    assert_ne!(
+        status(cj, "workloads-not-in-default-namespace").as_deref(),
+        Some("fail")
+    );
+    let run = scan(&["--format", "json", "--namespace", "default", &cronjob]);
+    let report = run.json();
+    let cj = object(&report, "CronJob", "nightly-sales-report");
     assert_eq!(cj["namespace"], "default");
+    assert_eq!(cj["namespaceAssumed"], true);
     assert_eq!(
         status(cj, "workloads-not-in-default-namespace").as_deref(),
         Some("fail")
@@ -524,7 +537,8 @@ fn settings_per_module_select_controls_and_invalid_settings_exit_2() {
     let pod_obj = object(&defaults, "Pod", "root-shell");
     assert!(failed(pod_obj).contains(&"pss-privileged".to_string()));
     assert!(failed(pod_obj).contains(&"resources-requests-limits".to_string()));
-    assert_eq!(defaults["modules"][0]["settings"], Value::Null);
+    // The settings the module evaluated with: its defaults, never null.
+    assert_eq!(defaults["modules"][0]["settings"], serde_json::json!({}));
 
     // YAML settings: access-control warns only on pss-privileged, availability
     // runs only the opt-in pods-bare. Each module gets its own settings.
@@ -700,9 +714,13 @@ fn every_output_format() {
         assert!(kinds.iter().any(|k| k == "PolicyReport"), "{layout}");
         assert!(kinds.iter().any(|k| k == "ClusterPolicyReport"), "{layout}");
         if layout == "namespace" {
-            // shop, default (the CronJob), kube-system (the control-plane
-            // mirror Pods) and the cluster-scoped objects.
-            assert_eq!(kinds.len(), 4, "{kinds:?}");
+            // shop (split in two: no report above 200 KB), default (the
+            // CronJob), kube-system (the control-plane mirror Pods) and the
+            // cluster-scoped objects.
+            assert_eq!(kinds.len(), 5, "{kinds:?}");
+            for doc in run.stdout.split("\n---") {
+                assert!(doc.len() < 220_000, "a PolicyReport over the apply limit");
+            }
         }
     }
 
@@ -742,8 +760,12 @@ fn every_output_format() {
     let html = &run.stdout;
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.trim_end().ends_with("</html>"));
-    for banned in ["<script", "src=", "href=", "@import", "url(", "<link"] {
+    for banned in ["<script", "src=", "@import", "url(", "<link"] {
         assert!(!html.contains(banned), "{banned}: not self-contained");
+    }
+    // Links only within the page (the table of contents).
+    for (i, _) in html.match_indices("href=") {
+        assert!(html[i..].starts_with("href=\"#"), "external link at {i}");
     }
     for want in ["SOC 2", "ISO/IEC 27001", "A.8.2", "Deployment shop/api"] {
         assert!(html.contains(want), "missing {want:?}");

@@ -1,5 +1,8 @@
 //! How `kube-soc2 scan` ends: 0 all pass, 1 failures at or above `--fail-on`,
-//! 2 usage or input errors.
+//! 2 usage or input errors, or nothing evaluated.
+//!
+//! Every format derives its headline from [`verdict`], so the badge, the
+//! summary line and the exit code cannot disagree.
 
 use crate::catalogue::Severity;
 use crate::model::Scan;
@@ -12,8 +15,10 @@ pub enum ExitCode {
     Pass = 0,
     /// At least one failure at or above the threshold.
     Failures = 1,
-    /// Usage errors, unreadable inputs or bad documents, or a module that
-    /// could not evaluate an object: the scan is incomplete, so it cannot pass.
+    /// Usage errors, unreadable inputs or bad documents, a module that
+    /// could not evaluate an object, or a scan in which no enabled control
+    /// applied to any object: the scan is incomplete or empty, so it cannot
+    /// pass.
     Error = 2,
 }
 
@@ -67,24 +72,82 @@ impl fmt::Display for FailOn {
     }
 }
 
+/// Whether a failed check counts against the threshold: at or above
+/// `--fail-on` and not a known failure of the `--baseline`.
+pub fn counts_against(check: &crate::results::Check, fail_on: FailOn) -> bool {
+    check.status == Status::Fail && !check.known && fail_on.counts(check.severity())
+}
+
 /// Failures that count against the threshold.
 pub fn counted_failures(results: &Results, fail_on: FailOn) -> usize {
     results
         .checks
         .iter()
-        .filter(|c| c.status == Status::Fail && fail_on.counts(c.severity()))
+        .filter(|c| counts_against(c, fail_on))
         .count()
+}
+
+/// The one verdict of a scan every format shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Pass,
+    Fail,
+    /// Input or evaluation errors: the scan is incomplete.
+    Error,
+    /// No enabled control applied to any scanned object: nothing was
+    /// evidenced, which is not a pass.
+    NothingEvaluated,
+}
+
+impl Verdict {
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Verdict::Pass => ExitCode::Pass,
+            Verdict::Fail => ExitCode::Failures,
+            Verdict::Error | Verdict::NothingEvaluated => ExitCode::Error,
+        }
+    }
+
+    /// The JSON word (`result`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Error => "error",
+            Verdict::NothingEvaluated => "notEvaluated",
+        }
+    }
+
+    /// The words for people.
+    pub fn words(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Error => "error",
+            Verdict::NothingEvaluated => "nothing evaluated",
+        }
+    }
+}
+
+/// The verdict of an analysed scan. Errors come first (an incomplete scan
+/// cannot pass or fail cleanly: an unreadable input, a module that could not
+/// evaluate an object, a control that could not verify one), then an empty
+/// scan, then the threshold.
+pub fn verdict(scan: &Scan, results: &Results, fail_on: FailOn) -> Verdict {
+    if !scan.input_errors.is_empty() || !results.errors.is_empty() || results.totals.error > 0 {
+        Verdict::Error
+    } else if results.totals.evaluated == 0 {
+        Verdict::NothingEvaluated
+    } else if counted_failures(results, fail_on) > 0 {
+        Verdict::Fail
+    } else {
+        Verdict::Pass
+    }
 }
 
 /// The exit code for an analysed scan.
 pub fn exit_code_for(scan: &Scan, results: &Results, fail_on: FailOn) -> ExitCode {
-    if !scan.input_errors.is_empty() || !results.errors.is_empty() {
-        ExitCode::Error
-    } else if counted_failures(results, fail_on) > 0 {
-        ExitCode::Failures
-    } else {
-        ExitCode::Pass
-    }
+    verdict(scan, results, fail_on).exit_code()
 }
 
 /// The exit code for a scan (analyses it; use [`exit_code_for`] when the

@@ -5,7 +5,8 @@
 use crate::RenderOptions;
 use crate::catalogue::{Criteria, Severity};
 use crate::criteria::Evidence;
-use crate::exit::{counted_failures, exit_code_for};
+use crate::evidence::{ExemptionEntry, InputFile};
+use crate::exit::counted_failures;
 use crate::inputs::{InputError, Origin, Skipped};
 use crate::model::{Finding, ObjectRef, Scan};
 use crate::results::{Check, ControlTally, Counts, Coverage, CriterionSummary, Results, Status};
@@ -35,6 +36,35 @@ struct Report<'a> {
     evaluation_errors: Vec<EvalErrorOut<'a>>,
     input_errors: &'a [InputError],
     skipped_inputs: &'a [Skipped],
+    /// Every file read, with its digest.
+    input_files: &'a [InputFile],
+    /// `--namespace`, when given: assumed for objects whose manifest names
+    /// no namespace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assumed_namespace: Option<&'a str>,
+    exemptions: Vec<ExemptionEntry<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<BaselineOut<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BaselineOut<'a> {
+    source: &'a str,
+    known: usize,
+    new: usize,
+    fixed: usize,
+    fixed_failures: Vec<FixedOut<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FixedOut<'a> {
+    control: &'a str,
+    kind: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    namespace: &'a str,
+    name: &'a str,
 }
 
 #[derive(Serialize)]
@@ -53,6 +83,11 @@ struct Summary {
     input_errors: usize,
     evaluation_errors: usize,
     skipped_inputs: usize,
+    /// Namespaced objects whose manifest names no namespace and none was
+    /// assumed: they land in the namespace given at apply time.
+    namespace_unknown: usize,
+    /// Objects evaluated in the assumed `--namespace`.
+    namespace_assumed: usize,
 }
 
 #[derive(Serialize)]
@@ -63,8 +98,14 @@ struct ModuleOut<'a> {
     version: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     source: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sha256: Option<&'a str>,
+    /// The settings object the module evaluated with (`{}` = defaults).
     settings: &'a Value,
+    /// The module's own reading of them: the controls that ran…
     enabled_controls: Vec<&'a str>,
+    /// …and those of them whose findings are warnings.
+    warn_only_controls: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -112,6 +153,8 @@ struct ObjectOut<'a> {
     kind: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     namespace: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    namespace_assumed: bool,
     name: &'a str,
     origin: &'a Origin,
     status: &'static str,
@@ -131,6 +174,9 @@ struct ResultOut<'a> {
     findings: &'a [Finding],
     #[serde(skip_serializing_if = "Option::is_none")]
     message: Option<String>,
+    /// A failure the `--baseline` already had.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    known: bool,
 }
 
 #[derive(Serialize)]
@@ -193,21 +239,26 @@ fn result<'a>(c: &'a Check<'a>) -> ResultOut<'a> {
         severity: c.severity(),
         findings: c.findings(),
         message,
+        known: c.known,
     }
 }
 
-/// The overall verdict word for an exit code.
-pub fn verdict(code: crate::ExitCode) -> &'static str {
-    match code {
-        crate::ExitCode::Pass => "pass",
-        crate::ExitCode::Failures => "fail",
-        crate::ExitCode::Error => "error",
+/// The settings as reported: `{}` for a module given none (the object it
+/// evaluated with), never `null`.
+pub fn settings_of(m: &crate::Module) -> &Value {
+    static EMPTY: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    if m.settings.is_null() {
+        EMPTY.get_or_init(|| Value::Object(serde_json::Map::new()))
+    } else {
+        &m.settings
     }
 }
 
 /// The report as a JSON value (what [`render`] prints).
 pub fn to_value(scan: &Scan, results: &Results, options: &RenderOptions) -> Value {
-    let code = exit_code_for(scan, results, options.fail_on);
+    let verdict = crate::exit::verdict(scan, results, options.fail_on);
+    let code = verdict.exit_code();
+    let (namespace_unknown, namespace_assumed) = results.namespace_notes();
     let report = Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
@@ -220,7 +271,7 @@ pub fn to_value(scan: &Scan, results: &Results, options: &RenderOptions) -> Valu
             .map(|d| (d.as_secs_f64() * 1000.0).round() / 1000.0),
         inputs: &scan.inputs,
         fail_on: options.fail_on.to_string(),
-        result: verdict(code),
+        result: verdict.as_str(),
         exit_code: code.code(),
         summary: Summary {
             objects: results.objects.len(),
@@ -234,6 +285,8 @@ pub fn to_value(scan: &Scan, results: &Results, options: &RenderOptions) -> Valu
             input_errors: scan.input_errors.len(),
             evaluation_errors: results.errors.len(),
             skipped_inputs: scan.skipped_inputs.len(),
+            namespace_unknown,
+            namespace_assumed,
         },
         modules: scan
             .modules
@@ -243,12 +296,20 @@ pub fn to_value(scan: &Scan, results: &Results, options: &RenderOptions) -> Valu
                 title: &m.catalogue.title,
                 version: &m.catalogue.version,
                 source: m.source.as_deref(),
-                settings: &m.settings,
+                sha256: m.sha256.as_deref(),
+                settings: settings_of(m),
                 enabled_controls: m
                     .catalogue
                     .controls
                     .iter()
                     .filter(|c| m.selection.enabled(c))
+                    .map(|c| c.id.as_str())
+                    .collect(),
+                warn_only_controls: m
+                    .catalogue
+                    .controls
+                    .iter()
+                    .filter(|c| m.selection.enabled(c) && m.selection.warn_only(c))
                     .map(|c| c.id.as_str())
                     .collect(),
             })
@@ -279,6 +340,7 @@ pub fn to_value(scan: &Scan, results: &Results, options: &RenderOptions) -> Valu
                 api_version: &o.object.api_version,
                 kind: &o.object.kind,
                 namespace: o.object.namespace.as_deref(),
+                namespace_assumed: o.object.namespace_assumed,
                 name: &o.object.name,
                 origin: &o.object.origin,
                 status: status_name(o.counts.worst()),
@@ -297,6 +359,25 @@ pub fn to_value(scan: &Scan, results: &Results, options: &RenderOptions) -> Valu
             .collect(),
         input_errors: &scan.input_errors,
         skipped_inputs: &scan.skipped_inputs,
+        input_files: &scan.input_files,
+        assumed_namespace: scan.namespace.as_deref(),
+        exemptions: crate::evidence::exemptions(scan, results),
+        baseline: results.baseline.as_ref().map(|b| BaselineOut {
+            source: &b.source,
+            known: b.known,
+            new: b.new,
+            fixed: b.fixed.len(),
+            fixed_failures: b
+                .fixed
+                .iter()
+                .map(|(control, kind, namespace, name)| FixedOut {
+                    control,
+                    kind,
+                    namespace,
+                    name,
+                })
+                .collect(),
+        }),
     };
     // Serialising plain structs of strings and numbers cannot fail.
     serde_json::to_value(&report).unwrap_or(Value::Null)

@@ -16,9 +16,11 @@
 //!    [`render`] writes one of the [`Format`]s and [`exit::exit_code`] says
 //!    how the process should end.
 
+pub mod baseline;
 pub mod catalogue;
 pub mod criteria;
 pub mod escape;
+pub mod evidence;
 pub mod exit;
 pub mod generate;
 pub mod html;
@@ -34,7 +36,7 @@ pub mod terminal;
 pub mod time;
 
 pub use catalogue::{ControlInfo, Criteria, FamilyCatalogue, Severity};
-pub use exit::{ExitCode, FailOn, exit_code};
+pub use exit::{ExitCode, FailOn, Verdict, exit_code, verdict};
 pub use inputs::{InputError, LoadOptions, Loaded, Object, Origin, SkipReason, Skipped};
 pub use model::{
     ControlFinding, ControlOutcome, Evaluation, Exemption, Finding, Module, ObjectRef, Ran, Scan,
@@ -93,9 +95,34 @@ impl Format {
     }
 }
 
+/// `--evidence`: how much of the passing evidence the readable formats
+/// (html, markdown) list. JSON, JUnit, SARIF and PolicyReports are for
+/// machines and always carry what their format defines.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EvidenceMode {
+    /// Failures, warnings, exemptions and errors object by object; passes
+    /// as counts per control. The report grows with failures, not checks.
+    #[default]
+    Failures,
+    /// Also every passing check of every object.
+    Full,
+}
+
+impl EvidenceMode {
+    pub fn parse(s: &str) -> Result<EvidenceMode, String> {
+        match s {
+            "failures" => Ok(EvidenceMode::Failures),
+            "full" => Ok(EvidenceMode::Full),
+            _ => Err(format!("--evidence: \"{s}\" is not one of failures, full")),
+        }
+    }
+}
+
 /// What every renderer may need besides the scan itself.
 #[derive(Clone, Debug, Default)]
 pub struct RenderOptions {
+    /// `--evidence`: failures only (default) or every check.
+    pub evidence: EvidenceMode,
     /// ANSI colour in the terminal summary; the harness passes isatty(stdout).
     pub color: bool,
     /// The `--fail-on` threshold, shown in summaries and used for the verdict.

@@ -13,8 +13,10 @@ use std::time::{Duration, SystemTime};
 /// ClusterPolicyReport.
 pub use kit::kinds::CLUSTER_SCOPED as CLUSTER_SCOPED_KINDS;
 
-/// The namespace a namespaced object without `metadata.namespace` lands in
-/// when applied without `-n`.
+/// The namespace `kubectl apply` uses without `-n` and without a context
+/// namespace. A scan never assumes it: a namespaced object whose manifest
+/// names no namespace lands in the namespace given at apply time, which only
+/// `--namespace` tells (see [`ObjectRef::namespace_assumed`]).
 pub const DEFAULT_NAMESPACE: &str = "default";
 
 /// An evaluated object, as the reports name it.
@@ -23,9 +25,14 @@ pub const DEFAULT_NAMESPACE: &str = "default";
 pub struct ObjectRef {
     pub api_version: String,
     pub kind: String,
-    /// `metadata.namespace` as written; `None` when absent.
+    /// `metadata.namespace` as written, or the `--namespace` the scan
+    /// assumed for a namespaced object whose manifest names none; `None` when
+    /// absent and not assumed (the namespace given at apply time).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// The namespace is not in the manifest: the scan assumed `--namespace`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub namespace_assumed: bool,
     /// `metadata.name` (or `generateName`); may be empty.
     pub name: String,
     pub origin: Origin,
@@ -55,11 +62,19 @@ impl ObjectRef {
     pub fn with_default_namespace(mut self, ns: &str) -> ObjectRef {
         if self.namespace.is_none() && !self.is_cluster_scoped() {
             self.namespace = Some(ns.to_string());
+            self.namespace_assumed = true;
         }
         self
     }
 
-    /// `Kind ns/name` or `Kind name`, as the kit names objects in messages.
+    /// A namespaced object whose manifest names no namespace and for which
+    /// the scan assumed none: it lands in the namespace given at apply time.
+    pub fn namespace_unknown(&self) -> bool {
+        self.namespace.is_none() && !self.is_cluster_scoped()
+    }
+
+    /// `Kind ns/name` or `Kind name`, as the kit names objects in messages;
+    /// an assumed namespace is said so (an unknown one is the reports' note).
     pub fn describe(&self) -> String {
         let name = if self.name.is_empty() {
             "(unnamed)"
@@ -67,6 +82,9 @@ impl ObjectRef {
             &self.name
         };
         match &self.namespace {
+            Some(ns) if !self.is_cluster_scoped() && self.namespace_assumed => {
+                format!("{} {ns}/{name} (namespace assumed)", self.kind)
+            }
             Some(ns) if !self.is_cluster_scoped() => format!("{} {ns}/{name}", self.kind),
             _ => format!("{} {name}", self.kind),
         }
@@ -333,12 +351,14 @@ impl Selection {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Module {
     pub catalogue: FamilyCatalogue,
-    /// The settings object passed to the module (`null` = defaults).
+    /// The settings object passed to the module (`{}` = defaults).
     pub settings: Value,
     /// Where the module came from (path or OCI ref), for the evidence.
     pub source: Option<String>,
     /// The module's reading of `settings`: which controls run, which only warn.
     pub selection: Selection,
+    /// `sha256:<hex>` of the module file, tying the evidence to what ran.
+    pub sha256: Option<String>,
 }
 
 impl Module {
@@ -348,6 +368,7 @@ impl Module {
             settings,
             source: None,
             selection,
+            sha256: None,
         }
     }
 
@@ -378,6 +399,14 @@ pub struct Scan {
     /// Helm charts, kustomizations, other configuration, special files,
     /// `--exclude`d paths.
     pub skipped_inputs: Vec<Skipped>,
+    /// Every file (and standard input) read, with its digest.
+    pub input_files: Vec<crate::evidence::InputFile>,
+    /// `--namespace`: the namespace assumed for namespaced objects whose
+    /// manifest names none; `None` = unknown (the one given at apply time).
+    pub namespace: Option<String>,
+    /// `--baseline`: failures of a previous report that are not reported as
+    /// new and do not fail the scan.
+    pub baseline: Option<crate::baseline::Baseline>,
 }
 
 impl Scan {
@@ -393,6 +422,9 @@ impl Scan {
             evaluations: Vec::new(),
             input_errors: Vec::new(),
             skipped_inputs: Vec::new(),
+            input_files: Vec::new(),
+            namespace: None,
+            baseline: None,
         }
     }
 

@@ -18,6 +18,19 @@
 //! - [`Layout::PerResource`] (audit-scanner today): one report per object,
 //!   `scope` = the object, results without `resources`.
 //!
+//! Size: no report is larger than [`MAX_REPORT_BYTES`] of JSON. The API
+//! server refuses objects over about 1.5 MiB (etcd's request limit), and a
+//! client-side `kubectl apply` copies the whole object into the
+//! `kubectl.kubernetes.io/last-applied-configuration` annotation, which the
+//! API server limits to 256 KiB with every other annotation; a report that
+//! would be larger is split into several (`kube-soc2-<ns>`,
+//! `kube-soc2-<ns>-2`, ...), each with its own summary.
+//!
+//! Namespaces: a namespaced object whose manifest names no namespace (and no
+//! `--namespace` was given) lands in the namespace given at apply time; its
+//! results go into a PolicyReport without `metadata.namespace`, which
+//! `kubectl apply -n <ns>` places beside the object.
+//!
 //! Deliberate differences: reports are named `kube-soc2-…` and labelled
 //! `app.kubernetes.io/managed-by: kube-soc2`, so the audit-scanner's
 //! clean-up (which owns reports labelled `managed-by: kubewarden`) never
@@ -59,23 +72,39 @@ pub struct Options {
     /// `results[].source`; `kubewarden` like the audit-scanner, so dashboards
     /// group scan results with the cluster's.
     pub source: String,
-    /// Namespace of namespaced objects whose manifest names none.
-    pub default_namespace: String,
+    /// Largest report, in bytes of JSON (see the module documentation).
+    pub max_report_bytes: usize,
 }
+
+/// 200 KB: under the 256 KiB annotation limit of a client-side
+/// `kubectl apply`, with room for the labels and the annotation's own
+/// overhead; far under the API server's 1.5 MiB.
+pub const MAX_REPORT_BYTES: usize = 200_000;
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             layout: Layout::default(),
             source: "kubewarden".to_string(),
-            default_namespace: crate::model::DEFAULT_NAMESPACE.to_string(),
+            max_report_bytes: MAX_REPORT_BYTES,
         }
     }
 }
 
-fn object_reference(o: &ObjectRef, default_ns: &str) -> Value {
+/// The object's namespace as the scan knows it: written or assumed (the
+/// object reference already carries `--namespace`); `None` for
+/// cluster-scoped objects and for namespace-less manifests.
+fn namespace_of(o: &ObjectRef) -> Option<&str> {
+    if o.is_cluster_scoped() {
+        None
+    } else {
+        o.namespace.as_deref()
+    }
+}
+
+fn object_reference(o: &ObjectRef) -> Value {
     let mut r = json!({"apiVersion": o.api_version, "kind": o.kind, "name": o.name});
-    if let Some(ns) = o.effective_namespace(default_ns) {
+    if let Some(ns) = namespace_of(o) {
         r["namespace"] = json!(ns);
     }
     r
@@ -158,7 +187,7 @@ fn result(
         r["message"] = json!(message);
     }
     if with_resource {
-        r["resources"] = json!([object_reference(check.object, &options.default_namespace)]);
+        r["resources"] = json!([object_reference(check.object)]);
     }
     r
 }
@@ -172,6 +201,52 @@ fn summary(results: &[Value]) -> Value {
         "error": count("error"),
         "skip": count("skip"),
     })
+}
+
+/// Splits `results` into runs whose JSON stays under `max` bytes (with room
+/// for the report around them); a single result larger than that (it cannot
+/// be: findings are capped per control) still gets a report of its own.
+fn chunks(results: Vec<Value>, max: usize) -> Vec<Vec<Value>> {
+    // Metadata, scope and summary of a report.
+    const ENVELOPE: usize = 2_000;
+    let budget = max.saturating_sub(ENVELOPE).max(1);
+    let mut out: Vec<Vec<Value>> = vec![Vec::new()];
+    let mut size = 0;
+    for r in results {
+        let n = serde_json::to_string(&r).map_or(0, |s| s.len() + 1);
+        if size + n > budget && out.last().is_some_and(|l| !l.is_empty()) {
+            out.push(Vec::new());
+            size = 0;
+        }
+        size += n;
+        if let Some(last) = out.last_mut() {
+            last.push(r);
+        }
+    }
+    out
+}
+
+/// One report per chunk of `results`, named `name`, `name-2`, ...
+fn reports(
+    kind: &str,
+    name: &str,
+    namespace: Option<&str>,
+    scope: Option<Value>,
+    results: Vec<Value>,
+    max: usize,
+) -> Vec<Value> {
+    chunks(results, max)
+        .into_iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let name = if i == 0 {
+                name.to_string()
+            } else {
+                format!("{name}-{}", i + 1)
+            };
+            report(kind, name, namespace, scope.clone(), part)
+        })
+        .collect()
 }
 
 fn report(
@@ -218,42 +293,54 @@ pub fn to_values(scan: &Scan, results: &Results, options: &Options) -> Vec<Value
             .unwrap_or(module)
             .to_string()
     };
-    let ns_of = |o: &ObjectRef| {
-        o.effective_namespace(&options.default_namespace)
-            .map(str::to_string)
-    };
+    let ns_of = |o: &ObjectRef| namespace_of(o).map(str::to_string);
+    let max = options.max_report_bytes;
     match options.layout {
         Layout::PerNamespace => {
             let mut namespaced: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+            let mut apply_time: Vec<Value> = Vec::new();
             let mut cluster: Vec<Value> = Vec::new();
             for c in &results.checks {
                 let r = result(c, &category(c.module), seconds, options, true);
                 match ns_of(c.object) {
                     Some(ns) => namespaced.entry(ns).or_default().push(r),
+                    None if c.object.namespace_unknown() => apply_time.push(r),
                     None => cluster.push(r),
                 }
             }
-            let mut out: Vec<Value> = namespaced
-                .into_iter()
-                .map(|(ns, rs)| {
-                    let scope = json!({"apiVersion": "v1", "kind": "Namespace", "name": ns});
-                    report(
-                        "PolicyReport",
-                        format!("kube-soc2-{ns}"),
-                        Some(&ns),
-                        Some(scope),
-                        rs,
-                    )
-                })
-                .collect();
-            if !cluster.is_empty() {
-                out.push(report(
-                    "ClusterPolicyReport",
-                    "kube-soc2-cluster".to_string(),
+            let mut out: Vec<Value> = Vec::new();
+            for (ns, rs) in namespaced {
+                let scope = json!({"apiVersion": "v1", "kind": "Namespace", "name": ns});
+                out.extend(reports(
+                    "PolicyReport",
+                    &format!("kube-soc2-{ns}"),
+                    Some(&ns),
+                    Some(scope),
+                    rs,
+                    max,
+                ));
+            }
+            if !apply_time.is_empty() {
+                // No namespace and no scope: `kubectl apply -n <ns>` puts it
+                // where the objects go.
+                out.extend(reports(
+                    "PolicyReport",
+                    "kube-soc2-apply-namespace",
                     None,
-                    // Like the audit-scanner's cluster-wide report: no scope.
+                    None,
+                    apply_time,
+                    max,
+                ));
+            }
+            if !cluster.is_empty() {
+                // Like the audit-scanner's cluster-wide report: no scope.
+                out.extend(reports(
+                    "ClusterPolicyReport",
+                    "kube-soc2-cluster",
+                    None,
                     None,
                     cluster,
+                    max,
                 ));
             }
             out
@@ -277,8 +364,9 @@ pub fn to_values(scan: &Scan, results: &Results, options: &Options) -> Vec<Value
                 let pending = by_object
                     .entry((order, identity))
                     .or_insert_with(|| Pending {
-                        scope: object_reference(o, &options.default_namespace),
+                        scope: object_reference(o),
                         namespace: ns,
+                        cluster_scoped: o.is_cluster_scoped(),
                         results: Vec::new(),
                     });
                 pending
@@ -287,13 +375,21 @@ pub fn to_values(scan: &Scan, results: &Results, options: &Options) -> Vec<Value
             }
             by_object
                 .into_iter()
-                .map(|((_, identity), p)| {
-                    let kind = match p.namespace {
-                        Some(_) => "PolicyReport",
-                        None => "ClusterPolicyReport",
+                .flat_map(|((_, identity), p)| {
+                    let kind = if p.cluster_scoped {
+                        "ClusterPolicyReport"
+                    } else {
+                        "PolicyReport"
                     };
                     let name = format!("kube-soc2-{:016x}", fnv(&identity));
-                    report(kind, name, p.namespace.as_deref(), Some(p.scope), p.results)
+                    reports(
+                        kind,
+                        &name,
+                        p.namespace.as_deref(),
+                        Some(p.scope),
+                        p.results,
+                        max,
+                    )
                 })
                 .collect()
         }
@@ -304,6 +400,7 @@ pub fn to_values(scan: &Scan, results: &Results, options: &Options) -> Vec<Value
 struct Pending {
     scope: Value,
     namespace: Option<String>,
+    cluster_scoped: bool,
     results: Vec<Value>,
 }
 

@@ -55,6 +55,8 @@ pub struct Check<'a> {
     pub exemption: Option<&'a Exemption>,
     /// The module's error (status error).
     pub error: Option<&'a str>,
+    /// A failure the `--baseline` already had: shown, not new, not counted.
+    pub known: bool,
 }
 
 impl Check<'_> {
@@ -316,6 +318,8 @@ pub struct Results<'a> {
     pub iso27001: Vec<CriterionSummary<'a>>,
     pub totals: Counts,
     pub errors: Vec<EvalError<'a>>,
+    /// Set when the scan has a `--baseline`.
+    pub baseline: Option<crate::baseline::BaselineSummary>,
 }
 
 impl<'a> Results<'a> {
@@ -323,20 +327,53 @@ impl<'a> Results<'a> {
         &self.checks[o.checks.clone()]
     }
 
-    /// Objects with at least one failed or warned check: the "failures by
-    /// resource" section every readable format has.
+    /// Objects with at least one failed or warned check that is not a known
+    /// failure of the baseline: the "failures by resource" section every
+    /// readable format has.
     pub fn flagged_objects(&self) -> Vec<&ObjectResult<'a>> {
         self.objects
             .iter()
-            .filter(|o| o.counts.fail + o.counts.warn > 0)
+            .filter(|o| {
+                o.counts.fail + o.counts.warn > 0 && self.flagged_checks(o).next().is_some()
+            })
             .collect()
     }
 
-    /// The failed and warned checks of one object, in report order.
+    /// The failed and warned checks of one object, in report order, without
+    /// known failures of the baseline.
     pub fn flagged_checks(&self, o: &ObjectResult<'a>) -> impl Iterator<Item = &Check<'a>> {
         self.object_checks(o)
             .iter()
-            .filter(|c| matches!(c.status, Status::Fail | Status::Warn))
+            .filter(|c| matches!(c.status, Status::Fail | Status::Warn) && !c.known)
+    }
+
+    /// Failed checks counted against `--fail-on` (and not known from the
+    /// baseline), per control id: a control or criterion whose failures all
+    /// fall below the threshold says so instead of contradicting the verdict.
+    pub fn counted_by_control(&self, fail_on: crate::FailOn) -> HashMap<&'a str, usize> {
+        let mut out: HashMap<&'a str, usize> = HashMap::new();
+        for c in &self.checks {
+            if crate::exit::counts_against(c, fail_on) {
+                *out.entry(c.control_id).or_default() += 1;
+            }
+        }
+        out
+    }
+
+    /// Objects whose manifest names no namespace and for which none was
+    /// assumed (`--namespace` not given), and those with an assumed one.
+    pub fn namespace_notes(&self) -> (usize, usize) {
+        let unknown = self
+            .objects
+            .iter()
+            .filter(|o| o.object.namespace_unknown())
+            .count();
+        let assumed = self
+            .objects
+            .iter()
+            .filter(|o| o.object.namespace_assumed)
+            .count();
+        (unknown, assumed)
     }
 
     /// Checks with this status, in report order.
@@ -412,6 +449,9 @@ pub fn analyse(scan: &Scan) -> Results<'_> {
             counts,
         });
     }
+    if let Some(b) = &scan.baseline {
+        results.baseline = Some(b.apply(&mut results.checks));
+    }
     summarise_controls(scan, &mut results);
     results.soc2 = summarise_criteria(&results.controls, Framework::Soc2, |c| &c.criteria.soc2);
     results.iso27001 = summarise_criteria(&results.controls, Framework::Iso27001, |c| {
@@ -456,6 +496,7 @@ fn check_evaluation<'a>(
         finding: None,
         exemption: None,
         error: None,
+        known: false,
     };
     if let Some(err) = &e.error {
         results.errors.push(EvalError {

@@ -7,7 +7,7 @@
 use crate::RenderOptions;
 use crate::criteria::{Framework, compress};
 use crate::escape::terminal as clean;
-use crate::exit::{ExitCode, counted_failures, exit_code_for};
+use crate::exit::{Verdict, counted_failures};
 use crate::model::Scan;
 use crate::results::{Check, Counts, Coverage, CriterionSummary, Results, Status};
 use std::fmt::Write;
@@ -153,15 +153,16 @@ fn criteria_table(
     }
 }
 
-fn summary_line(c: &Counts) -> String {
+fn summary_line(c: &Counts, input_errors: usize) -> String {
     format!(
-        "{} evaluated: {} passed, {} failed, {} warned, {} skipped, {}",
+        "{} evaluated: {} passed, {} failed, {} warned, {} exempted, {}; {}",
         plural(c.evaluated, "check", "checks"),
         c.pass,
         c.fail,
         c.warn,
         c.skip,
         plural(c.error, "error", "errors"),
+        plural(input_errors, "input error", "input errors"),
     )
 }
 
@@ -214,9 +215,57 @@ pub fn render(scan: &Scan, results: &Results, options: &RenderOptions) -> String
         plural(results.objects.len(), "object", "objects"),
         plural(scan.modules.len(), "module", "modules"),
     );
-    let _ = writeln!(out, "{}", summary_line(&results.totals));
+    let _ = writeln!(
+        out,
+        "{}",
+        summary_line(&results.totals, scan.input_errors.len())
+    );
     if let Some(line) = crate::inputs::skipped_summary(&scan.skipped_inputs) {
         let _ = writeln!(out, "{}", st.dim(&clean(&line)));
+    }
+    if let Some(note) = crate::evidence::namespace_note(scan, results) {
+        let _ = writeln!(out, "{}", st.dim(&clean(&note)));
+    }
+    // Evidence integrity in one line; the digests are in json/html/markdown.
+    let _ = writeln!(
+        out,
+        "{}",
+        st.dim(&format!(
+            "evidence: {} {}, {} (sha256 recorded), {} read (sha256 recorded), settings as the modules read them; see --format json",
+            clean(&scan.tool),
+            clean(&scan.version),
+            plural(scan.modules.len(), "module", "modules"),
+            plural(scan.input_files.len(), "input file", "input files"),
+        ))
+    );
+    if let Some(b) = &results.baseline {
+        let _ = writeln!(
+            out,
+            "baseline {}: {} new, {} known (not listed), {} fixed",
+            clean(&b.source),
+            plural(b.new, "failure", "failures"),
+            b.known,
+            b.fixed.len()
+        );
+    }
+    for e in crate::evidence::exemptions(scan, results) {
+        if e.expired {
+            let _ = writeln!(
+                out,
+                "{}",
+                st.paint(
+                    "33",
+                    &format!(
+                        "exemption {}[{}] ({}) expired on {}: no longer applied ({})",
+                        clean(e.module),
+                        e.index,
+                        clean(&e.scope),
+                        clean(e.expires.unwrap_or("")),
+                        clean(e.reason.unwrap_or("no reason given"))
+                    )
+                )
+            );
+        }
     }
 
     criteria_table(
@@ -243,8 +292,16 @@ pub fn render(scan: &Scan, results: &Results, options: &RenderOptions) -> String
             "  {:<w$}  {:<8}  {:>9}  {:>6}  {:>6}  STATUS",
             "CONTROL", "SEVERITY", "EVALUATED", "PASSED", "FAILED"
         );
+        let counted = results.counted_by_control(options.fail_on);
         for c in &enabled {
             let severity = c.control.map(|i| i.severity.as_str()).unwrap_or("unknown");
+            let status = if c.counts.worst() == Some(Status::Fail)
+                && counted.get(c.id).copied().unwrap_or(0) == 0
+            {
+                st.dim("FAIL (not counted)")
+            } else {
+                st.status_last(c.counts.worst())
+            };
             let _ = writeln!(
                 out,
                 "  {:<w$}  {:<8}  {:>9}  {:>6}  {:>6}  {}",
@@ -253,7 +310,7 @@ pub fn render(scan: &Scan, results: &Results, options: &RenderOptions) -> String
                 c.counts.evaluated,
                 c.counts.pass,
                 c.counts.fail,
-                st.status_last(c.counts.worst()),
+                status,
             );
         }
         let disabled = results.controls.len() - enabled.len();
@@ -309,19 +366,26 @@ pub fn render(scan: &Scan, results: &Results, options: &RenderOptions) -> String
         }
     }
 
-    let code = exit_code_for(scan, results, options.fail_on);
+    let v = crate::exit::verdict(scan, results, options.fail_on);
+    let code = v.exit_code();
     let counted = counted_failures(results, options.fail_on);
-    let verdict = match code {
-        ExitCode::Pass if results.totals.fail > 0 => st.paint(
+    let not_counted = results.totals.fail - counted;
+    let verdict = match v {
+        Verdict::Pass if not_counted > 0 => st.paint(
             "33;1",
             &format!(
-                "PASS — {} below --fail-on {}",
-                plural(results.totals.fail, "failure", "failures"),
-                options.fail_on
+                "PASS — {} not counted (below --fail-on {}{})",
+                plural(not_counted, "failure", "failures"),
+                options.fail_on,
+                if results.baseline.is_some() {
+                    " or known from the baseline"
+                } else {
+                    ""
+                }
             ),
         ),
-        ExitCode::Pass => st.paint("32;1", "PASS"),
-        ExitCode::Failures => st.paint(
+        Verdict::Pass => st.paint("32;1", "PASS"),
+        Verdict::Fail => st.paint(
             "31;1",
             &format!(
                 "FAIL — {} at or above --fail-on {}",
@@ -329,15 +393,27 @@ pub fn render(scan: &Scan, results: &Results, options: &RenderOptions) -> String
                 options.fail_on
             ),
         ),
-        ExitCode::Error => st.paint(
+        Verdict::NothingEvaluated => st.paint(
             "35;1",
             &format!(
-                "ERROR — {} and {}; the scan is incomplete",
+                "NOTHING EVALUATED — no enabled control applies to any of the {}; a scan that checked nothing cannot pass",
+                plural(results.objects.len(), "object", "objects")
+            ),
+        ),
+        Verdict::Error => st.paint(
+            "35;1",
+            &format!(
+                "ERROR — {}, {} and {}; the scan is incomplete",
                 plural(scan.input_errors.len(), "input error", "input errors"),
                 plural(
                     results.errors.len(),
                     "evaluation error",
                     "evaluation errors"
+                ),
+                plural(
+                    results.totals.error,
+                    "check that could not verify",
+                    "checks that could not verify"
                 ),
             ),
         ),

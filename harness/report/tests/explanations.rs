@@ -12,6 +12,7 @@ fn object() -> ObjectRef {
         api_version: "apps/v1".into(),
         kind: "Deployment".into(),
         namespace: Some("shop".into()),
+        namespace_assumed: false,
         name: "api".into(),
         origin: Origin {
             file: "m.yaml".into(),

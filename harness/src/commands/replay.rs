@@ -1,7 +1,10 @@
-//! `kube-soc2 replay`: every fixture against every module in `dist/`.
+//! `kube-soc2 replay`: every fixture against every module in `dist/`. A
+//! bundle module (`soc2`) is held to the expectations of the fixtures of
+//! every family it holds, with their controls (see [`bundle_settings`]).
 
 use super::dist_modules;
 use crate::admission::PolicyConfig;
+use crate::catalogue::ControlInfo;
 use crate::engine::{Host, LoadedModule};
 use crate::fixtures::{self, Case};
 use anyhow::Result;
@@ -45,8 +48,78 @@ impl SettingsCache<'_> {
     }
 }
 
+/// Whether `module` is a bundle holding family `family` (its catalogue names
+/// controls of that family).
+fn holds(module: &LoadedModule, family: &str) -> bool {
+    module.name != family
+        && module
+            .catalogue
+            .as_ref()
+            .is_some_and(|c| c.controls.iter().any(|ctl| ctl.family == family))
+}
+
+/// The settings a bundle module is held to a case's expectations with, when
+/// the case names families the bundle holds (and not the bundle): the case's
+/// settings with `controls` listing the controls they select in those
+/// families (by default their `default` ones), so the bundle evaluates
+/// exactly the named families' controls. A selector that selects none of
+/// them is kept as written, for the bundle to refuse as the family does; ids
+/// a tag brings in and `skip` lists are left out, as the family leaves them.
+fn bundle_settings(module: &LoadedModule, case: &Case) -> Option<Value> {
+    if case.modules.contains(&module.name) {
+        return None;
+    }
+    let catalogue = module.catalogue.as_ref()?;
+    let controls: Vec<&ControlInfo> = catalogue
+        .controls
+        .iter()
+        .filter(|c| c.family != catalogue.family && case.modules.contains(&c.family))
+        .collect();
+    if controls.is_empty() {
+        return None;
+    }
+    let mut settings = case.settings.clone();
+    let selectors = match settings.get("controls") {
+        None => vec![json!(kit::settings::DEFAULT_TAG)],
+        Some(Value::Array(a)) => a.clone(),
+        Some(one @ Value::String(_)) => vec![one.clone()],
+        // Not selectors: refused by the bundle as by the family.
+        Some(_) => return Some(settings),
+    };
+    let skipped: Vec<&str> = match settings.get("skip") {
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+        Some(Value::String(s)) => vec![s.as_str()],
+        _ => Vec::new(),
+    };
+    let mut ids: Vec<Value> = Vec::new();
+    for selector in selectors {
+        let Some(sel) = selector.as_str() else {
+            ids.push(selector);
+            continue;
+        };
+        let selected: Vec<&str> = controls
+            .iter()
+            .filter(|c| sel == kit::settings::ALL || c.id == sel || c.tags.iter().any(|t| t == sel))
+            .map(|c| c.id.as_str())
+            .collect();
+        if selected.is_empty() || selected == [sel] {
+            ids.push(selector.clone());
+            continue;
+        }
+        for id in selected {
+            if !skipped.contains(&id) && !ids.iter().any(|v| v == id) {
+                ids.push(json!(id));
+            }
+        }
+    }
+    settings["controls"] = Value::Array(ids);
+    Some(settings)
+}
+
 fn evaluate(host: &Host, cache: &SettingsCache, module: &LoadedModule, case: &Case) -> Outcome {
-    let named = case.modules.contains(&module.name);
+    let through_bundle = bundle_settings(module, case);
+    let named = case.modules.contains(&module.name) || through_bundle.is_some();
+    let case_settings = through_bundle.as_ref().unwrap_or(&case.settings);
     let mut outcome = Outcome {
         label: case.label(),
         module: module.name.clone(),
@@ -56,9 +129,9 @@ fn evaluate(host: &Host, cache: &SettingsCache, module: &LoadedModule, case: &Ca
     // A fixture may test how `validate` refuses bad settings (policy-server
     // would refuse them at start), so the named modules still get them; the
     // verdict of validate_settings is shown when the expectation fails.
-    let (settings, invalid_settings) = match cache.validate(module, &case.settings) {
-        Ok(()) => (case.settings.clone(), None),
-        Err(message) if named => (case.settings.clone(), Some(message)),
+    let (settings, invalid_settings) = match cache.validate(module, case_settings) {
+        Ok(()) => (case_settings.clone(), None),
+        Err(message) if named => (case_settings.clone(), Some(message)),
         Err(_) => (json!({}), None),
     };
     let config = PolicyConfig {
@@ -162,14 +235,15 @@ pub fn replay(
     }
     for file in files {
         let file_matches = filter.is_none_or(|f| file.to_string_lossy().contains(f));
-        for (i, doc) in fixtures::parse_file(&file)?.into_iter().enumerate() {
-            let document = i + 1;
-            let fixture = match doc {
+        for doc in fixtures::parse_file(&file)? {
+            let document = doc.number;
+            let fixture = match doc.fixture {
                 Ok(f) => f,
                 Err(e) => {
                     failures.push(format!(
-                        "{}#{document}: unparsable fixture: {e:#}",
-                        file.display()
+                        "{}:{} (document {document}): unparsable fixture: {e:#}",
+                        file.display(),
+                        doc.line
                     ));
                     continue;
                 }
@@ -188,11 +262,11 @@ pub fn replay(
         }
     }
     let unparsable = failures.len();
-    // Modules a fixture names but dist lacks.
+    // Modules a fixture names but dist lacks (a bundle holding one stands in).
     let mut missing = 0;
     for case in &cases {
         for name in &case.modules {
-            if !modules.iter().any(|m| &m.name == name) {
+            if !modules.iter().any(|m| &m.name == name || holds(m, name)) {
                 missing += 1;
                 failures.push(format!(
                     "{} [{name}] {}: module {name} is not in {} (run scripts/build first)",

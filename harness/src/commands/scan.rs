@@ -8,8 +8,10 @@
 //!   goes on.
 //! - Context: the scanned set, plus `--cluster`, is the cluster snapshot the
 //!   context-aware controls read (a Deployment and its PDB in one folder
-//!   satisfy `pdb-required`). Namespaced objects without a namespace land in
-//!   `--namespace` (`default`), as `kubectl apply` puts them.
+//!   satisfy `pdb-required`). A namespaced object whose manifest names no
+//!   namespace lands in the namespace given at apply time, unknown here: it
+//!   is evaluated without one unless `--namespace` says which to assume
+//!   (then the reports mark it "namespace assumed").
 //! - Settings: one file with the settings of each module, exactly what the
 //!   policy-server is given, validated by each module's `validate_settings`.
 //! - Routing: an object reaches a module only if the module's metadata rules
@@ -19,7 +21,7 @@
 //! - Speed: modules are compiled once; every evaluation gets a fresh instance,
 //!   on every core.
 
-use super::dist_modules;
+use super::{dist_modules, resolve_dist};
 use crate::admission::PolicyConfig;
 use crate::cluster_snapshot::{Context, parse_documents};
 use crate::engine::{Host, HostOptions, LoadedModule};
@@ -61,6 +63,13 @@ fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
 fn parse_layout(s: &str) -> Result<report::policyreport::Layout, String> {
     report::policyreport::Layout::parse(s)
 }
+
+fn parse_evidence(s: &str) -> Result<report::EvidenceMode, String> {
+    report::EvidenceMode::parse(s)
+}
+
+/// How `--dist` is found, for `--help`.
+const DIST_HELP: &str = "Folder of the policy modules (*.wasm). Default: $KUBE_SOC2_DIST, else dist/ beside the kube-soc2 binary, else dist/ in the current folder (the first that holds modules)";
 
 /// Host flags of the evaluating commands.
 #[derive(clap::Args, Debug, Clone)]
@@ -118,9 +127,13 @@ pub struct ScanArgs {
     /// configuration and special files are skipped anyway, in one line.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
-    /// Folder of the policy modules (*.wasm).
-    #[arg(long, default_value = "dist")]
-    pub dist: PathBuf,
+    /// Folder of the policy modules (*.wasm). Default: $KUBE_SOC2_DIST, else
+    /// dist/ beside the kube-soc2 binary, else dist/ in the current folder
+    /// (the first that holds modules). A bundle (soc2.wasm) and the family
+    /// modules it holds never both run: the families when every one is
+    /// there, the bundle when --settings names it or some are missing.
+    #[arg(long)]
+    pub dist: Option<PathBuf>,
     /// Settings per module, one YAML or JSON file:
     /// `{access-control: {controls: [...]}, availability: {...}}` — the
     /// settings the policy-server gets. Modules not named run with defaults.
@@ -145,9 +158,22 @@ pub struct ScanArgs {
     /// low, medium, high, critical, or none.
     #[arg(long, default_value = "low", value_parser = parse_fail_on)]
     pub fail_on: FailOn,
-    /// Namespace of namespaced objects whose manifest names none.
-    #[arg(long, short, default_value = report::model::DEFAULT_NAMESPACE)]
-    pub namespace: String,
+    /// Namespace to assume for namespaced objects whose manifest names none
+    /// (the one you give `kubectl apply -n`). Default: none assumed — they
+    /// land in the namespace given at apply time, unknown to the scan, so
+    /// namespace controls do not judge them; reports say which ones.
+    #[arg(long, short)]
+    pub namespace: Option<String>,
+    /// How much passing evidence html and markdown list: failures (failures,
+    /// warnings, exemptions, errors per object; passes counted per control)
+    /// or full (every check). JSON always lists every check.
+    #[arg(long, default_value = "failures", value_parser = parse_evidence)]
+    pub evidence: report::EvidenceMode,
+    /// A previous `--format json` report: only failures it does not have are
+    /// reported as new and count for --fail-on; fixed ones are counted.
+    /// Matched by control, object kind/namespace/name and field path.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
     /// PolicyReport layout: namespace (one report per namespace) or resource
     /// (one report per object).
     #[arg(long, default_value = "namespace", value_parser = parse_layout)]
@@ -165,8 +191,8 @@ pub struct BenchScanArgs {
     /// Seed of the generator.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    #[arg(long, default_value = "dist")]
-    pub dist: PathBuf,
+    #[arg(long, help = DIST_HELP)]
+    pub dist: Option<PathBuf>,
     /// Settings per module, as for scan.
     #[arg(long)]
     pub settings: Option<PathBuf>,
@@ -186,6 +212,8 @@ pub struct ScanModule {
     pub source: String,
     /// The module's own reading of the settings (`explain` of the settings).
     pub selection: report::Selection,
+    /// `sha256:<hex>` of the module file.
+    pub sha256: String,
     /// Whether the module answers `explain` (every kube-soc2 module does);
     /// other Kubewarden modules are evaluated through `validate` alone.
     pub explains: bool,
@@ -221,6 +249,11 @@ pub fn read_settings_file(path: &Path) -> Result<Map<String, Value>> {
     };
     match value {
         Value::Null => Ok(Map::new()),
+        // The `settings:` key of a Kubewarden policy resource wraps one
+        // module's settings; this file maps module names to settings.
+        Value::Object(m) if m.len() == 1 && m.contains_key("settings") => bail!(
+            "--settings: {name} has a top-level `settings:` key, as in a Kubewarden policy resource; this file maps module names to their settings directly (`access-control: {{controls: [...]}}`): remove the `settings:` level (see examples/settings/)"
+        ),
         Value::Object(m) => Ok(m),
         other => bail!(
             "--settings: {name} must map module names to settings ({{\"access-control\": {{...}}}}), got {}",
@@ -241,9 +274,15 @@ pub fn load_modules(
         Some(path) => read_settings_file(path)?,
         None => Map::new(),
     };
-    let paths = dist_modules(dist)?;
+    // A bundle and the families it holds: one side only (see the function).
+    let named: Vec<&str> = settings.keys().map(String::as_str).collect();
+    let paths = super::without_double_counting(dist_modules(dist)?, &named)?;
     let mut modules = Vec::new();
     for path in &paths {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let sha256 = report::evidence::sha256(&bytes);
+        drop(bytes);
         let loaded = host.load(path)?;
         let catalogue = match (&loaded.catalogue, &loaded.catalogue_error) {
             (Some(c), _) => serde_json::to_value(c)
@@ -306,12 +345,19 @@ pub fn load_modules(
             settings: object,
             given,
             selection,
+            sha256,
             explains,
         });
     }
     if !settings.is_empty() {
-        let unknown: Vec<&str> = settings.keys().map(String::as_str).collect();
         let known: Vec<&str> = modules.iter().map(|m| m.loaded.name.as_str()).collect();
+        let unknown: Vec<String> = settings
+            .keys()
+            .map(|k| match did_you_mean(k, &known) {
+                Some(near) => format!("{k} (did you mean {near}?)"),
+                None => k.clone(),
+            })
+            .collect();
         bail!(
             "--settings: unknown module{} {}; the modules in {} are {}",
             if unknown.len() == 1 { "" } else { "s" },
@@ -323,10 +369,43 @@ pub fn load_modules(
     Ok(modules)
 }
 
+/// Levenshtein distance (small strings: module names).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
+}
+
+/// The known name closest to `name`, if close enough to be a typo or a
+/// near miss (`access_control`, `availabilty`, `rbac` for none).
+fn did_you_mean<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    let lower = name.to_ascii_lowercase().replace('_', "-");
+    known
+        .iter()
+        .map(|k| (edit_distance(&lower, k), *k))
+        .filter(|(d, k)| *d <= 3.max(k.len() / 4) || k.starts_with(&lower) && lower.len() >= 4)
+        .min()
+        .map(|(_, k)| k)
+}
+
 /// The object as the API server stores it: namespaced objects without a
-/// namespace get `default_ns`.
-fn with_namespace(value: &Value, default_ns: &str) -> Value {
+/// namespace get `default_ns`, when one is assumed (`--namespace`).
+fn with_namespace(value: &Value, default_ns: Option<&str>) -> Value {
     let mut value = value.clone();
+    let Some(default_ns) = default_ns else {
+        return value;
+    };
     let kind = value.get("kind").and_then(Value::as_str).unwrap_or("");
     if !request::is_cluster_scoped(kind) {
         let missing =
@@ -344,13 +423,12 @@ fn with_namespace(value: &Value, default_ns: &str) -> Value {
 }
 
 /// The object's reference in the reports, with the namespace it was
-/// evaluated in.
-fn reference(object: &Object, default_ns: &str) -> ObjectRef {
+/// evaluated in (marked assumed when it came from `--namespace`).
+fn reference(object: &Object, default_ns: Option<&str>) -> ObjectRef {
     let r = object.reference();
-    if request::is_cluster_scoped(object.kind()) {
-        r
-    } else {
-        r.with_default_namespace(default_ns)
+    match default_ns {
+        Some(ns) if !request::is_cluster_scoped(object.kind()) => r.with_default_namespace(ns),
+        _ => r,
     }
 }
 
@@ -372,7 +450,7 @@ fn identity(v: &Value) -> Option<Identity> {
 /// The cluster the context-aware controls see: the scanned objects and the
 /// `--cluster` ones; an object in both counts once, as scanned (it is the
 /// version about to be applied).
-pub fn build_context(scanned: &[Object], cluster: &[Object], default_ns: &str) -> Context {
+pub fn build_context(scanned: &[Object], cluster: &[Object], default_ns: Option<&str>) -> Context {
     let mut seen: HashSet<Identity> = HashSet::new();
     let mut objects = Vec::with_capacity(scanned.len() + cluster.len());
     for o in scanned.iter().chain(cluster) {
@@ -406,7 +484,8 @@ pub struct Evaluator<'a> {
     pub host: &'a Host,
     pub modules: &'a [ScanModule],
     pub context: Arc<Context>,
-    pub default_namespace: &'a str,
+    /// `--namespace`: assumed for objects whose manifest names none.
+    pub default_namespace: Option<&'a str>,
 }
 
 /// What one object produced.
@@ -424,6 +503,13 @@ impl Evaluator<'_> {
         let mut request = request::wrap_object(value, &Wrap::default())?;
         if request::is_cluster_scoped(object.kind()) {
             // wrap_object's own list may not know the kind.
+            request.namespace = None;
+            request.object = Some(object.value.clone());
+        } else if self.default_namespace.is_none() && object.namespace().is_none() {
+            // wrap_object falls back to `default` like `kubectl` without a
+            // context namespace; the scan does not know the apply-time
+            // namespace, so the request names none and the object keeps
+            // its manifest (controls treat an empty namespace as unknown).
             request.namespace = None;
             request.object = Some(object.value.clone());
         }
@@ -675,7 +761,19 @@ fn write_stdout(text: &str) -> Result<()> {
 pub fn scan(args: &ScanArgs) -> Result<report::ExitCode> {
     let started = Instant::now();
     let host = args.host.host()?;
-    let modules = load_modules(&host, &args.dist, args.settings.as_deref())?;
+    let dist = resolve_dist(args.dist.as_deref());
+    let modules = load_modules(&host, &dist, args.settings.as_deref())?;
+    let baseline = match &args.baseline {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("--baseline: cannot read {}", path.display()))?;
+            Some(
+                report::baseline::Baseline::from_json(&path.display().to_string(), &text)
+                    .map_err(|e| anyhow!("--baseline: {e}"))?,
+            )
+        }
+        None => None,
+    };
 
     let load_options = report::LoadOptions::new(&args.exclude).map_err(|e| anyhow!(e))?;
     let mut loaded =
@@ -693,17 +791,14 @@ pub fn scan(args: &ScanArgs) -> Result<report::ExitCode> {
     };
     let no_objects = nothing_found(&args.inputs, &loaded);
     loaded.errors.extend(no_objects);
-    let context = Arc::new(build_context(
-        &loaded.objects,
-        &cluster.objects,
-        &args.namespace,
-    ));
+    let namespace = args.namespace.as_deref().filter(|n| !n.is_empty());
+    let context = Arc::new(build_context(&loaded.objects, &cluster.objects, namespace));
 
     let evaluator = Evaluator {
         host: &host,
         modules: &modules,
         context,
-        default_namespace: &args.namespace,
+        default_namespace: namespace,
     };
     let outcomes = evaluate_with_progress(&evaluator, &loaded.objects, args.host.jobs());
 
@@ -714,9 +809,11 @@ pub fn scan(args: &ScanArgs) -> Result<report::ExitCode> {
         .map(|p| p.display().to_string())
         .collect();
     for m in &modules {
+        // The settings object the module evaluated with, `{}` for defaults.
         let mut module =
-            report::Module::new(m.catalogue.clone(), m.given.clone(), m.selection.clone());
+            report::Module::new(m.catalogue.clone(), m.settings.clone(), m.selection.clone());
         module.source = Some(m.source.clone());
+        module.sha256 = Some(m.sha256.clone());
         scan.modules.push(module);
     }
     for o in outcomes {
@@ -725,6 +822,14 @@ pub fn scan(args: &ScanArgs) -> Result<report::ExitCode> {
     }
     scan.input_errors = loaded.errors;
     scan.skipped_inputs = loaded.skipped;
+    scan.input_files = loaded.files;
+    scan.input_files
+        .extend(cluster.files.iter().map(|f| report::evidence::InputFile {
+            file: format!("--cluster {}", f.file),
+            ..f.clone()
+        }));
+    scan.namespace = namespace.map(str::to_string);
+    scan.baseline = baseline;
     // --cluster errors make the context incomplete: the scan cannot pass.
     scan.input_errors
         .extend(cluster.errors.into_iter().map(|mut e| {
@@ -737,9 +842,9 @@ pub fn scan(args: &ScanArgs) -> Result<report::ExitCode> {
     let options = report::RenderOptions {
         color: false,
         fail_on: args.fail_on,
+        evidence: args.evidence,
         policy_report: report::policyreport::Options {
             layout: args.policy_report_layout,
-            default_namespace: args.namespace.clone(),
             ..Default::default()
         },
     };
@@ -760,12 +865,13 @@ pub fn scan(args: &ScanArgs) -> Result<report::ExitCode> {
             std::fs::write(path, &text)
                 .with_context(|| format!("cannot write the report to {}", path.display()))?;
             eprintln!(
-                "kube-soc2 scan: {} objects, {} checks: {} passed, {} failed, {} errors; {} written to {} (exit {})",
+                "kube-soc2 scan: {} objects, {} checks: {} passed, {} failed, {} errors; {}: {} written to {} (exit {})",
                 results.objects.len(),
                 results.totals.evaluated,
                 results.totals.pass,
                 results.totals.fail,
                 results.totals.error + scan.input_errors.len(),
+                report::verdict(&scan, &results, args.fail_on).words(),
                 args.format.name(),
                 path.display(),
                 code.code()
@@ -782,15 +888,26 @@ pub fn scan(args: &ScanArgs) -> Result<report::ExitCode> {
     Ok(code)
 }
 
+/// `1.2 MB`, `340 KB`, `912 B` (decimal units).
+fn human_bytes(n: usize) -> String {
+    match n {
+        0..1_000 => format!("{n} B"),
+        1_000..1_000_000 => format!("{:.0} KB", n as f64 / 1e3),
+        _ => format!("{:.1} MB", n as f64 / 1e6),
+    }
+}
+
 /// Runs `kube-soc2 bench-scan`: scans generated objects through the modules
 /// and prints objects per second and the time to the first result.
 pub fn bench_scan(args: &BenchScanArgs) -> Result<bool> {
     let started = Instant::now();
     let host = args.host.host()?;
-    let modules = load_modules(&host, &args.dist, args.settings.as_deref())?;
+    let dist = resolve_dist(args.dist.as_deref());
+    let modules = load_modules(&host, &dist, args.settings.as_deref())?;
     let compiled = started.elapsed();
     let objects = report::generate::generate_objects(args.objects, args.seed);
-    let namespace = report::model::DEFAULT_NAMESPACE;
+    // Generated objects all name their namespace.
+    let namespace = None;
     let context = Arc::new(build_context(&objects, &[], namespace));
     let prepared = started.elapsed();
     let jobs = args.host.jobs();
@@ -875,6 +992,41 @@ pub fn bench_scan(args: &BenchScanArgs) -> Result<bool> {
         json.len(),
         ms(reported)
     );
+    // Report sizes per format (default options: --evidence failures), and
+    // what --evidence full costs: the readable formats grow with failures.
+    let flagged = results
+        .checks
+        .iter()
+        .filter(|c| matches!(c.status, report::Status::Fail | report::Status::Warn))
+        .count();
+    let mut sizes = Vec::new();
+    for format in [
+        Format::Html,
+        Format::Markdown,
+        Format::Terminal,
+        Format::PolicyReport,
+        Format::Sarif,
+    ] {
+        let t = Instant::now();
+        let text = report::render_results(format, &scan, &results, &Default::default());
+        sizes.push(format!(
+            "{} {} in {:.0} ms",
+            format.name(),
+            human_bytes(text.len()),
+            ms(t.elapsed())
+        ));
+    }
+    let full = report::RenderOptions {
+        evidence: report::EvidenceMode::Full,
+        ..Default::default()
+    };
+    let html_full = report::render_results(Format::Html, &scan, &results, &full).len();
+    println!(
+        "  reports ({flagged} failed or warned checks): json {}, {}; html --evidence full {}",
+        human_bytes(json.len()),
+        sizes.join(", "),
+        human_bytes(html_full)
+    );
     println!("  total: {:.3} s", started.elapsed().as_secs_f64());
     Ok(results.totals.error == 0)
 }
@@ -888,21 +1040,39 @@ mod tests {
     fn default_namespace_only_for_namespaced_kinds() {
         let d = with_namespace(
             &json!({"kind": "Deployment", "metadata": {"name": "a"}}),
-            "team",
+            Some("team"),
         );
         assert_eq!(d["metadata"]["namespace"], "team");
         let kept = with_namespace(
             &json!({"kind": "Deployment", "metadata": {"name": "a", "namespace": "x"}}),
-            "team",
+            Some("team"),
         );
         assert_eq!(kept["metadata"]["namespace"], "x");
         let ns = with_namespace(
             &json!({"kind": "Namespace", "metadata": {"name": "a"}}),
-            "team",
+            Some("team"),
         );
         assert!(ns["metadata"].get("namespace").is_none());
-        let flow = with_namespace(&json!({"kind": "FlowSchema", "metadata": {}}), "team");
+        let flow = with_namespace(&json!({"kind": "FlowSchema", "metadata": {}}), Some("team"));
         assert!(flow["metadata"].get("namespace").is_none());
+        // No --namespace: the manifest is left as written.
+        let none = with_namespace(
+            &json!({"kind": "Deployment", "metadata": {"name": "a"}}),
+            None,
+        );
+        assert!(none["metadata"].get("namespace").is_none());
+    }
+
+    #[test]
+    fn near_module_names_are_suggested() {
+        let known = ["access-control", "availability", "supply-chain"];
+        assert_eq!(
+            did_you_mean("access_control", &known),
+            Some("access-control")
+        );
+        assert_eq!(did_you_mean("availabilty", &known), Some("availability"));
+        assert_eq!(did_you_mean("supply", &known), Some("supply-chain"));
+        assert_eq!(did_you_mean("rbac", &known), None);
     }
 
     #[test]
@@ -945,7 +1115,7 @@ mod tests {
             ),
             obj(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b"}})),
         ];
-        let ctx = build_context(&scanned, &cluster, "default");
+        let ctx = build_context(&scanned, &cluster, Some("default"));
         assert_eq!(ctx.cluster.objects.len(), 2);
         assert_eq!(ctx.cluster.objects[0]["data"]["v"], "new");
         assert_eq!(ctx.cluster.objects[1]["metadata"]["namespace"], "default");
