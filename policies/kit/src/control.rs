@@ -1,9 +1,9 @@
 //! What a control is: catalogue data plus a pure check.
 
 use crate::cluster::Cluster;
+use crate::dom::{Map, Value};
 use crate::pod::{Container, PodTemplate};
 use crate::request::Request;
-use serde_json::{Map, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -174,7 +174,7 @@ pub struct Param {
 
 impl Param {
     pub fn default_value(&self) -> Value {
-        serde_json::from_str(self.default).unwrap_or(Value::Null)
+        crate::dom::parse(self.default.as_bytes()).unwrap_or(Value::Null)
     }
 }
 
@@ -241,7 +241,7 @@ impl Finding {
 pub type ParamsCheck = fn(&Params) -> Result<(), String>;
 
 /// Validation of a family's options taken together.
-pub type OptionsCheck = fn(&Map<String, Value>) -> Result<(), String>;
+pub type OptionsCheck = fn(&Map) -> Result<(), String>;
 
 /// A control of the suite. Declare one with `..Control::DEFAULTS` so only what
 /// differs from the common case is written:
@@ -321,7 +321,7 @@ impl Control {
 #[derive(Clone, Copy)]
 pub struct Params<'a> {
     pub spec: &'static [Param],
-    pub user: Option<&'a Map<String, Value>>,
+    pub user: Option<&'a Map>,
 }
 
 impl<'a> Params<'a> {
@@ -346,7 +346,7 @@ impl<'a> Params<'a> {
 
     pub fn string(&self, name: &str) -> String {
         match self.value(name) {
-            Value::String(s) => s,
+            Value::String(s) => s.to_string(),
             _ => String::new(),
         }
     }
@@ -356,7 +356,7 @@ impl<'a> Params<'a> {
             Value::Array(a) => a
                 .into_iter()
                 .filter_map(|v| match v {
-                    Value::String(s) => Some(s),
+                    Value::String(s) => Some(s.to_string()),
                     _ => None,
                 })
                 .collect(),
@@ -367,8 +367,8 @@ impl<'a> Params<'a> {
     pub fn string_map(&self, name: &str) -> Vec<(String, String)> {
         match self.value(name) {
             Value::Object(m) => m
-                .into_iter()
-                .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
+                .iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.to_string(), s.to_string())))
                 .collect(),
             _ => Vec::new(),
         }
@@ -382,7 +382,7 @@ pub struct Ctx<'a> {
     pub pod: Option<&'a PodTemplate<'a>>,
     pub params: Params<'a>,
     /// Family-wide options (e.g. `pssVersion`), already validated.
-    pub options: &'a Map<String, Value>,
+    pub options: &'a Map,
     pub cluster: &'a dyn Cluster,
 }
 

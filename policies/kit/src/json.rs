@@ -1,4 +1,4 @@
-//! Borrowing accessors over `serde_json::Value`.
+//! Borrowing accessors over the request's JSON tree ([`Value`]).
 //!
 //! Admission objects are read as untyped JSON rather than k8s-openapi structs:
 //! deserialising a whole Pod into typed structs is what makes most Kubewarden
@@ -6,12 +6,12 @@
 //! field simply reads as "absent" here, and the engine's shape checks report the
 //! fields a control depends on.
 
-use serde_json::{Map, Value};
+use crate::dom::{Map, Value};
 
 pub fn get<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
     let mut cur = v;
     for key in path {
-        cur = cur.as_object()?.get(*key)?;
+        cur = cur.as_object()?.get(key)?;
     }
     Some(cur)
 }
@@ -28,7 +28,7 @@ pub fn get_i64(v: &Value, path: &[&str]) -> Option<i64> {
     get(v, path)?.as_i64()
 }
 
-pub fn get_obj<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Map<String, Value>> {
+pub fn get_obj<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Map> {
     get(v, path)?.as_object()
 }
 
@@ -46,7 +46,7 @@ pub fn get_strs<'a>(v: &'a Value, path: &[&str]) -> impl Iterator<Item = &'a str
 }
 
 /// A short JSON rendering of a value for messages, cut at `max` characters.
-pub fn brief(v: &Value, max: usize) -> String {
+pub fn brief(v: &impl std::fmt::Display, max: usize) -> String {
     let s = v.to_string();
     if s.len() <= max {
         return s;
@@ -61,7 +61,7 @@ pub fn brief(v: &Value, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json_value as json;
 
     #[test]
     fn accessors_follow_paths_and_tolerate_wrong_types() {

@@ -1,7 +1,7 @@
 //! Locating the pod template of every Pod-bearing kind, and its containers.
 
+use crate::dom::{Map, Value};
 use crate::json;
-use serde_json::{Map, Value};
 
 /// Which list of the pod spec a container comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -212,11 +212,11 @@ impl<'a> PodTemplate<'a> {
         format!("{}.{field}", self.spec_path)
     }
 
-    pub fn annotations(&self) -> Option<&'a Map<String, Value>> {
+    pub fn annotations(&self) -> Option<&'a Map> {
         json::get_obj(self.metadata, &["annotations"])
     }
 
-    pub fn labels(&self) -> Option<&'a Map<String, Value>> {
+    pub fn labels(&self) -> Option<&'a Map> {
         json::get_obj(self.metadata, &["labels"])
     }
 
@@ -230,7 +230,7 @@ impl<'a> PodTemplate<'a> {
 pub struct Container<'a> {
     pub list: ContainerList,
     pub index: usize,
-    pub value: &'a Map<String, Value>,
+    pub value: &'a Map,
     pub raw: &'a Value,
     pub name: &'a str,
     pub image: &'a str,
@@ -265,7 +265,7 @@ impl<'a> Container<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json_value as json;
 
     fn pod_spec() -> Value {
         json!({

@@ -2,8 +2,8 @@
 //! warn-only, exemptions and parameters, plus family-specific options.
 
 use crate::control::{Control, Family, Params};
+use crate::dom::{Map, Value};
 use crate::exemptions::Exemption;
-use serde_json::{Map, Value};
 
 /// The selector that enables the recommended set.
 pub const DEFAULT_TAG: &str = "default";
@@ -18,8 +18,8 @@ pub struct Settings {
     pub skip: Vec<String>,
     pub warn_only: Vec<String>,
     pub exemptions: Vec<Exemption>,
-    pub parameters: Map<String, Value>,
-    pub options: Map<String, Value>,
+    pub parameters: Map,
+    pub options: Map,
 }
 
 /// True if `selector` (an id, a tag or `all`) names `control`.
@@ -174,7 +174,7 @@ pub fn selectors(family: &Family, key: &str, v: &Value) -> Result<Vec<String>, S
     Ok(out)
 }
 
-fn parameters(family: &Family, v: &Value) -> Result<Map<String, Value>, String> {
+fn parameters(family: &Family, v: &Value) -> Result<Map, String> {
     let Value::Object(m) = v else {
         return Err("parameters must be an object keyed by control id".into());
     };

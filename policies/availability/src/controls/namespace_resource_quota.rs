@@ -3,9 +3,9 @@
 
 use super::context::{self, RESOURCE_QUOTA};
 use super::quota::*;
+use kit::Value;
 use kit::control::{Operation, Params};
 use kit::{Control, Ctx, Finding, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "namespace-resource-quota",

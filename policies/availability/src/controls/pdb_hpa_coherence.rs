@@ -12,8 +12,8 @@
 
 use super::context::{self, Autoscaler, Budget, DEPLOYMENT, HPA, PDB, STATEFULSET};
 use super::replicas::REPLICATED;
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "pdb-hpa-coherence",

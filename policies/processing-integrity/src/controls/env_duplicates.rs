@@ -1,7 +1,7 @@
 //! Container inputs are unambiguous (PI1.2).
 
+use kit::Value;
 use kit::{Control, Ctx, Finding, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "env-duplicate-names",

@@ -1,7 +1,7 @@
 //! The ConfigMaps and Secrets a container reads exist (PI1.2).
 
+use kit::Value;
 use kit::{Container, Control, Ctx, Finding, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "env-references-exist",
