@@ -13,7 +13,10 @@
 //!
 //! Differences from `serde_json::Value` that matter:
 //! - object members iterate in document order (serde_json's map sorts them);
-//!   a repeated key is kept once with its last value, as serde_json does;
+//!   a key the document repeats reads as its last value, as with serde_json,
+//!   but iteration shows every copy (the API server re-encodes what it sends,
+//!   so an admission request never repeats a key; checking every object for
+//!   repeats measured at an eighth of the whole parse);
 //! - integers beyond 64 bits read as floats, as serde_json does by default.
 
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
@@ -355,37 +358,13 @@ impl Map {
         Map::default()
     }
 
+    /// The member `key`; its last value when the document repeats it.
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.members
             .iter()
+            .rev()
             .find(|(k, _)| k.as_str() == key)
             .map(|(_, v)| v)
-    }
-
-    /// The members with each repeated key once, holding its last value (what
-    /// serde_json and the API server's decoder keep).
-    fn without_duplicates(mut members: Vec<(Str, Value)>) -> Map {
-        let repeated = if members.len() <= 32 {
-            members
-                .iter()
-                .enumerate()
-                .any(|(i, (k, _))| members[..i].iter().any(|(seen, _)| seen == k))
-        } else {
-            let mut keys: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
-            keys.sort_unstable();
-            keys.windows(2).any(|w| w[0] == w[1])
-        };
-        if repeated {
-            let mut unique: Vec<(Str, Value)> = Vec::with_capacity(members.len());
-            for (k, v) in members.drain(..) {
-                match unique.iter_mut().find(|(seen, _)| *seen == k) {
-                    Some(slot) => slot.1 = v,
-                    None => unique.push((k, v)),
-                }
-            }
-            members = unique;
-        }
-        Map { members }
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
@@ -413,10 +392,17 @@ impl Map {
         self.members.is_empty()
     }
 
-    /// Takes the member `key` out.
+    /// Takes the member `key` out (its last value, dropping repeats).
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        let i = self.members.iter().position(|(k, _)| k.as_str() == key)?;
-        Some(self.members.remove(i).1)
+        let mut found = None;
+        self.members.retain_mut(|(k, v)| {
+            if k.as_str() != key {
+                return true;
+            }
+            found = Some(std::mem::take(v));
+            false
+        });
+        found
     }
 
     /// Adds or replaces the member `key` (for building values in code).
@@ -846,7 +832,7 @@ impl<'a> Parser<'a> {
                 Some(b'}') => {
                     self.pos += 1;
                     let members: Vec<_> = self.members.drain(start..).collect();
-                    return Ok(Value::Object(Map::without_duplicates(members)));
+                    return Ok(Value::Object(Map { members }));
                 }
                 None => return Err(self.error("EOF while parsing an object")),
                 Some(_) => return Err(self.error("expected `,` or `}`")),
@@ -1051,7 +1037,6 @@ mod tests {
             r#""esc\"aped\\ \/ \b\f\n\r\t \u00e9 \ud83d\ude00""#,
             r#"  [ ]  "#,
             r#"{}"#,
-            r#"{"k": "v", "k": "w"}"#,
             "\"caf\u{e9}\"",
             "3.0",
             "-0.0",
@@ -1109,13 +1094,13 @@ mod tests {
         assert_eq!(v["n"].as_f64(), Some(3.0));
         assert_eq!(v["k"].as_str(), Some("w"));
         let keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
-        assert_eq!(keys, ["spec", "n", "k"]);
-        let many: String = (0..40).map(|i| format!("\"k{}\": {i},", i % 39)).collect();
-        let many = parse(format!("{{{}\"end\": 0}}", many).as_bytes()).unwrap();
+        assert_eq!(keys, ["spec", "n", "k", "k"]);
+        let mut m = v.as_object().unwrap().clone();
         assert_eq!(
-            (many.as_object().unwrap().len(), many["k0"].as_i64()),
-            (40, Some(39))
+            m.remove("k").and_then(|k| k.as_str().map(str::to_string)),
+            Some("w".into())
         );
+        assert!(!m.contains_key("k"));
         assert_eq!(
             parse(br#"{"b":[1,2.5,"x"],"a":null}"#).unwrap().to_string(),
             r#"{"b":[1,2.5,"x"],"a":null}"#
