@@ -82,7 +82,33 @@ impl Settings {
             check(&s.options)?;
         }
         s.refuse_silent_disabling(family, m.contains_key("warnOnly"))?;
+        s.refuse_unconfigured(family)?;
         Ok(s)
+    }
+
+    /// A control whose own parameter check refuses its defaults (an allow-list
+    /// that is empty until configured) would deny every object: enabling it
+    /// without parameters is refused, naming the parameters it needs.
+    fn refuse_unconfigured(&self, family: &Family) -> Result<(), String> {
+        for control in self.enabled(family) {
+            let Some(check) = control.validate_params else {
+                continue;
+            };
+            if self.parameters.contains_key(control.id) {
+                continue; // checked with the given values in `parameters`
+            }
+            check(&Params {
+                spec: control.params,
+                user: None,
+            })
+            .map_err(|e| {
+                format!(
+                    "parameters.{}: {e}; the control is enabled and needs parameters (or skip it)",
+                    control.id
+                )
+            })?;
+        }
+        Ok(())
     }
 
     /// Settings that leave nothing enforced are almost always a mistake, and
