@@ -31,6 +31,7 @@ pub static CONTROL: Control = Control {
         },
     ],
     validate_params: Some(validate_resources),
+    reads: &[("v1", "ResourceQuota")],
     check: check_resource_quota,
     ..Control::DEFAULTS
 };

@@ -29,6 +29,13 @@ pub static CONTROL: Control = Control {
         "PodDisruptionBudget",
         "HorizontalPodAutoscaler",
     ]),
+    reads: &[
+        ("policy/v1", "PodDisruptionBudget"),
+        ("autoscaling/v2", "HorizontalPodAutoscaler"),
+        ("apps/v1", "Deployment"),
+        ("apps/v1", "StatefulSet"),
+        ("apps/v1", "ReplicaSet"),
+    ],
     check: |ctx| match ctx.request.kind.as_str() {
         "PodDisruptionBudget" => on_budget(ctx),
         "HorizontalPodAutoscaler" => on_autoscaler(ctx),

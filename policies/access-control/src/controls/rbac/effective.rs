@@ -63,6 +63,10 @@ pub static CONTROL: Control = Control {
         },
     ],
     validate_params: Some(validate),
+    reads: &[
+        ("rbac.authorization.k8s.io/v1", "Role"),
+        ("rbac.authorization.k8s.io/v1", "ClusterRole"),
+    ],
     check,
     ..Control::DEFAULTS
 };
