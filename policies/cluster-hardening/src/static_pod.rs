@@ -80,11 +80,8 @@ pub fn shown(arg: &FlagArg) -> String {
 }
 
 impl<'a> Component<'a> {
-    fn who(&self) -> (String, String) {
-        (
-            self.container.name.to_string(),
-            self.container.image.to_string(),
-        )
+    fn who(&self) -> (kit::dom::Str, kit::dom::Str) {
+        self.container.identity()
     }
 
     /// A finding about the word holding `arg`.

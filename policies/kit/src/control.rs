@@ -1,7 +1,7 @@
 //! What a control is: catalogue data plus a pure check.
 
 use crate::cluster::Cluster;
-use crate::dom::{Map, Value};
+use crate::dom::{Map, Str, Value};
 use crate::pod::{Container, PodTemplate};
 use crate::request::Request;
 
@@ -185,8 +185,10 @@ pub struct Finding {
     /// `spec.jobTemplate.spec.template.spec.initContainers[0].securityContext.privileged`.
     pub path: String,
     /// The container the finding is about, if any (name, image) — used by
-    /// image/container exemptions and named in the message.
-    pub container: Option<(String, String)>,
+    /// image/container exemptions and named in the message. Shared with the
+    /// request's text, not copied: a container with a megabyte image and
+    /// thousands of findings must not hold thousands of megabytes.
+    pub container: Option<(Str, Str)>,
     pub message: String,
 }
 
@@ -222,7 +224,7 @@ impl Finding {
     pub fn container_at(c: &Container, path: String, message: impl Into<String>) -> Finding {
         Finding {
             path,
-            container: Some((c.name.to_string(), c.image.to_string())),
+            container: Some(c.identity()),
             message: message.into(),
         }
     }
@@ -231,7 +233,7 @@ impl Finding {
     pub fn container(c: &Container, field: &str, message: impl Into<String>) -> Finding {
         Finding {
             path: c.field_path(field),
-            container: Some((c.name.to_string(), c.image.to_string())),
+            container: Some(c.identity()),
             message: message.into(),
         }
     }

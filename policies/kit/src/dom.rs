@@ -257,9 +257,25 @@ impl PartialEq<serde_json::Value> for Value {
 
 impl fmt::Display for Value {
     /// Compact JSON, as `serde_json::Value`'s `Display`.
+    /// Written piece by piece, so a bounded writer (`json::brief`) stops the
+    /// rendering of a huge value early.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = serde_json::to_string(self).map_err(|_| fmt::Error)?;
-        f.write_str(&text)
+        serde_json::to_writer(ToFormatter(f), self).map_err(|_| fmt::Error)
+    }
+}
+
+/// serde_json writes UTF-8 text in whole fragments: each chunk is a `str`.
+struct ToFormatter<'f, 'g>(&'f mut fmt::Formatter<'g>);
+
+impl std::io::Write for ToFormatter<'_, '_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let text = std::str::from_utf8(bytes).map_err(std::io::Error::other)?;
+        self.0.write_str(text).map_err(std::io::Error::other)?;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -487,6 +503,12 @@ impl AsRef<str> for Str {
 impl Borrow<str> for Str {
     fn borrow(&self) -> &str {
         self.as_str()
+    }
+}
+
+impl Serialize for Str {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 

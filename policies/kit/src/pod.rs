@@ -1,6 +1,6 @@
 //! Locating the pod template of every Pod-bearing kind, and its containers.
 
-use crate::dom::{Map, Value};
+use crate::dom::{Map, Str, Value};
 use crate::json;
 
 /// Which list of the pod spec a container comes from.
@@ -238,6 +238,16 @@ pub struct Container<'a> {
 }
 
 impl<'a> Container<'a> {
+    /// The container's name and image as findings keep them: shared with the
+    /// request's text when the document spells them as strings.
+    pub fn identity(&self) -> (Str, Str) {
+        let shared = |key: &str, text: &str| match self.value.get(key) {
+            Some(Value::String(s)) => s.clone(),
+            _ => Str::from(text),
+        };
+        (shared("name", self.name), shared("image", self.image))
+    }
+
     /// Dotted path of the container, e.g. `spec.template.spec.initContainers[1]`.
     pub fn path(&self) -> String {
         format!("{}.{}[{}]", self.spec_path, self.list.field(), self.index)

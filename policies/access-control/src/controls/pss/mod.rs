@@ -229,7 +229,7 @@ pub(crate) fn about_container(
 ) -> Finding {
     Finding {
         path,
-        container: c.map(|c| (c.name.to_string(), c.image.to_string())),
+        container: c.map(|c| c.identity()),
         message: message.into(),
     }
 }
