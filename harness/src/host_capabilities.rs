@@ -190,7 +190,7 @@ impl Capabilities {
                 list_response(
                     &r.api_version,
                     &r.kind,
-                    items,
+                    items.iter().map(kit::Value::to_serde).collect(),
                     r.field_selector.as_deref(),
                     r.field_masks.as_deref(),
                 )
@@ -204,7 +204,7 @@ impl Capabilities {
                 list_response(
                     &r.api_version,
                     &r.kind,
-                    items,
+                    items.iter().map(kit::Value::to_serde).collect(),
                     r.field_selector.as_deref(),
                     r.field_masks.as_deref(),
                 )
@@ -217,7 +217,10 @@ impl Capabilities {
                     .map_err(callback_failure)?
                 {
                     Some(object) => {
-                        let object = prune(strip_managed_fields(object), r.field_masks.as_deref());
+                        let object = prune(
+                            strip_managed_fields(object.to_serde()),
+                            r.field_masks.as_deref(),
+                        );
                         Ok(serde_json::to_vec(&object).unwrap_or_default())
                     }
                     // What kube-rs reports for the API server's 404.

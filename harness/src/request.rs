@@ -335,7 +335,12 @@ pub fn wrap_object(object: Value, wrap: &Wrap) -> Result<AdmissionRequest> {
     let namespace = wrap
         .namespace
         .clone()
-        .or_else(|| kit::json::get_str(&object, &["metadata", "namespace"]).map(str::to_string))
+        .or_else(|| {
+            object
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
         .or_else(|| (!is_cluster_scoped(&kind_name)).then(|| "default".to_string()));
     // The API server fills the namespace in from the URL before admission.
     if let (Some(ns), Some(Value::Object(meta))) = (&namespace, object.get_mut("metadata"))
@@ -344,7 +349,10 @@ pub fn wrap_object(object: Value, wrap: &Wrap) -> Result<AdmissionRequest> {
     {
         meta.insert("namespace".into(), Value::String(ns.clone()));
     }
-    let name = kit::json::get_str(&object, &["metadata", "name"]).map(str::to_string);
+    let name = object
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     let operation = wrap.operation.to_ascii_uppercase();
     let options = match operation.as_str() {
         "CREATE" => Some(json!({"apiVersion": "meta.k8s.io/v1", "kind": "CreateOptions"})),

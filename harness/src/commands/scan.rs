@@ -408,8 +408,10 @@ fn with_namespace(value: &Value, default_ns: Option<&str>) -> Value {
     };
     let kind = value.get("kind").and_then(Value::as_str).unwrap_or("");
     if !request::is_cluster_scoped(kind) {
-        let missing =
-            kit::json::get_str(&value, &["metadata", "namespace"]).is_none_or(str::is_empty);
+        let missing = value
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty);
         if missing && let Some(o) = value.as_object_mut() {
             let meta = o
                 .entry("metadata")
@@ -435,16 +437,14 @@ fn reference(object: &Object, default_ns: Option<&str>) -> ObjectRef {
 type Identity = (String, String, String, String);
 
 fn identity(v: &Value) -> Option<Identity> {
-    let s = |path: &[&str]| kit::json::get_str(v, path).unwrap_or("").to_string();
-    let name = s(&["metadata", "name"]);
-    (!name.is_empty()).then(|| {
-        (
-            s(&["apiVersion"]),
-            s(&["kind"]),
-            s(&["metadata", "namespace"]),
-            name,
-        )
-    })
+    let s = |path: &str| {
+        v.pointer(path)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let name = s("/metadata/name");
+    (!name.is_empty()).then(|| (s("/apiVersion"), s("/kind"), s("/metadata/namespace"), name))
 }
 
 /// The cluster the context-aware controls see: the scanned objects and the

@@ -2,7 +2,7 @@
 //! `maxSurge`, `minAvailable`), resolved against a replica count the way the
 //! controllers resolve them (`intstr.GetScaledValueFromIntOrPercent`).
 
-use serde_json::Value;
+use kit::Value;
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,7 +65,7 @@ impl fmt::Display for IntOrPercent {
 mod tests {
     use super::IntOrPercent::{Int, Percent};
     use super::*;
-    use serde_json::json;
+    use kit::json_value as json;
 
     #[test]
     fn reads_and_scales_like_the_controllers() {

@@ -7,8 +7,8 @@
 //! groups, verbs, namespaces or resource names matches it *partially*; the
 //! first rule that matches every request on the target decides the rest.
 
+use kit::Value;
 use kit::json;
-use serde_json::Value;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
@@ -191,7 +191,7 @@ pub fn walk(rules: &[Value], t: &Target) -> Vec<Hit> {
             continue;
         }
         let level = match rule.get("level") {
-            Some(Value::String(s)) => Level::parse(s).ok_or_else(|| s.clone()),
+            Some(Value::String(s)) => Level::parse(s).ok_or_else(|| s.to_string()),
             Some(other) => Err(json::brief(other, 40)),
             None => Err("(absent)".to_string()),
         };
@@ -210,7 +210,7 @@ pub fn walk(rules: &[Value], t: &Target) -> Vec<Hit> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use kit::json_value as json;
 
     fn t(spec: &str) -> Target<'_> {
         Target::parse(spec).unwrap()

@@ -19,7 +19,7 @@ pub mod duration;
 pub mod static_pod;
 
 use kit::{Family, Param, ParamKind};
-use serde_json::{Map, Value};
+use kit::{Value, dom::Map};
 
 /// The family tag every control carries (and the default `warnOnly`).
 pub const FAMILY_TAG: &str = "cluster-hardening";
@@ -27,7 +27,7 @@ pub const FAMILY_TAG: &str = "cluster-hardening";
 /// Family option: the namespaces whose Pods are control-plane static Pods.
 pub const CONTROL_PLANE_NAMESPACES: &str = "controlPlaneNamespaces";
 
-fn validate_options(options: &Map<String, Value>) -> Result<(), String> {
+fn validate_options(options: &Map) -> Result<(), String> {
     let empty = options
         .get(CONTROL_PLANE_NAMESPACES)
         .and_then(Value::as_array)

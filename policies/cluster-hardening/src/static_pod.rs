@@ -8,10 +8,10 @@
 //! the image name). Every other Pod, and every workload kind, is ignored: an
 //! application Pod can never trip these controls.
 
+use kit::Value;
 use kit::flags::{FlagArg, Flags};
 use kit::response::truncate;
 use kit::{Container, ContainerList, Ctx, Finding, Flag, PodTemplate, json};
-use serde_json::Value;
 
 pub const APISERVER: &str = "kube-apiserver";
 pub const CONTROLLER_MANAGER: &str = "kube-controller-manager";
@@ -80,11 +80,8 @@ pub fn shown(arg: &FlagArg) -> String {
 }
 
 impl<'a> Component<'a> {
-    fn who(&self) -> (String, String) {
-        (
-            self.container.name.to_string(),
-            self.container.image.to_string(),
-        )
+    fn who(&self) -> (kit::dom::Str, kit::dom::Str) {
+        self.container.identity()
     }
 
     /// A finding about the word holding `arg`.

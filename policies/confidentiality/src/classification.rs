@@ -2,8 +2,8 @@
 //! options `classificationLabel`, `classificationLevels`), how an object's
 //! label is read, and the namespace's level looked up through context.
 
+use kit::Value;
 use kit::{Ctx, Finding, json};
-use serde_json::Value;
 
 /// The label key (family option `classificationLabel`).
 pub fn label<'a>(ctx: &Ctx<'a>) -> &'a str {
@@ -33,11 +33,11 @@ pub enum Level {
 
 impl Level {
     /// Reads the label from a labels map.
-    pub fn of(ctx: &Ctx, labels: Option<&serde_json::Map<String, Value>>) -> Level {
+    pub fn of(ctx: &Ctx, labels: Option<&kit::dom::Map>) -> Level {
         match labels.and_then(|l| l.get(label(ctx))) {
             None | Some(Value::Null) => Level::Absent,
             Some(Value::String(s)) => match levels(ctx).iter().position(|l| l == s) {
-                Some(rank) => Level::Known(rank, s.clone()),
+                Some(rank) => Level::Known(rank, s.to_string()),
                 None => Level::Unknown(format!("\"{}\"", bounded(s))),
             },
             Some(other) => Level::Unknown(json::brief(other, 60)),

@@ -3,7 +3,7 @@
 //! the exposure and classification controls.
 
 use kit::{Ctx, json};
-use serde_json::{Map, Value};
+use kit::{Value, dom::Map};
 
 /// Go's `strconv.ParseBool` true values: what the cloud controllers accept.
 pub fn go_true(v: &str) -> bool {
@@ -74,7 +74,7 @@ pub const AWS_SCHEME: &str = "service.beta.kubernetes.io/aws-load-balancer-schem
 /// The annotation the cloud providers read when `loadBalancerSourceRanges` is empty.
 pub const SOURCE_RANGES_ANNOTATION: &str = "service.beta.kubernetes.io/load-balancer-source-ranges";
 
-pub fn annotations(object: &Value) -> Option<&Map<String, Value>> {
+pub fn annotations(object: &Value) -> Option<&Map> {
     json::get_obj(object, &["metadata", "annotations"])
 }
 

@@ -7,7 +7,7 @@ pub mod netpol;
 pub mod secrets;
 
 use kit::{Family, Param, ParamKind};
-use serde_json::{Map, Value};
+use kit::{Value, dom::Map};
 
 /// Family-wide settings: what the classification label is called, its
 /// levels (lowest first), and which extra annotations mark a LoadBalancer as
@@ -33,7 +33,7 @@ pub static OPTIONS: &[Param] = &[
     },
 ];
 
-fn validate_options(o: &Map<String, Value>) -> Result<(), String> {
+fn validate_options(o: &Map) -> Result<(), String> {
     let label = o
         .get("classificationLabel")
         .and_then(Value::as_str)

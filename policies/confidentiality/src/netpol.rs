@@ -2,7 +2,7 @@
 //! (the same reading as access-control's `namespace-default-deny`; a
 //! candidate for the kit).
 
-use serde_json::Value;
+use kit::Value;
 
 /// `Ingress` or `Egress`.
 pub fn applies_to(np: &Value, dir: &str) -> bool {
@@ -46,7 +46,7 @@ pub fn is_default_deny(np: &Value, dir: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use kit::json_value as json;
 
     #[test]
     fn default_deny_shapes() {

@@ -2,8 +2,8 @@
 //! volume sources, `env[].valueFrom.secretKeyRef` and `envFrom[].secretRef`
 //! of every container list, with the field path of each reference.
 
+use kit::Value;
 use kit::{Container, Finding, PodTemplate, json};
-use serde_json::Value;
 
 /// How a Secret is referenced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,8 +1,8 @@
 //! Whether a StorageClass provisions encrypted volumes, provider by provider.
 //! Shared by `storage-class-encrypted` and `pvc-storage-encrypted`.
 
+use kit::Value;
 use kit::{Ctx, Param, ParamKind, json};
-use serde_json::Value;
 
 pub const PARAMS: &[Param] = &[
     Param {

@@ -10,7 +10,7 @@ pub fn containers<'a>(ctx: &Ctx<'a>) -> Vec<(Container<'a>, Result<Reference, St
         .containers()
         .map(|c| {
             let r = match c.get(&["image"]) {
-                None | Some(serde_json::Value::Null) => Err("no image".to_string()),
+                None | Some(kit::Value::Null) => Err("no image".to_string()),
                 Some(_) => reference::parse(c.image),
             };
             (c, r)

@@ -89,7 +89,7 @@ pub fn check_family(family: &Family) -> Result<(), String> {
             return Err(format!("control {} applies to no kind or operation", c.id));
         }
         for p in c.params.iter().chain(family.options) {
-            let d: Value = serde_json::from_str(p.default)
+            let d = crate::dom::parse(p.default.as_bytes())
                 .map_err(|e| format!("{}: default of {} is not JSON: {e}", c.id, p.name))?;
             p.kind
                 .check(&d)

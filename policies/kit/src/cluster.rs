@@ -2,9 +2,10 @@
 //! an in-memory [`Snapshot`] that answers the same calls for native tests and
 //! for the harness.
 
+use crate::dom::{self, Value};
 use crate::json;
 use crate::labels::Selector;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::cell::RefCell;
 
 /// What a SubjectAccessReview asks.
@@ -101,7 +102,7 @@ pub struct HostCluster {
 }
 
 impl HostCluster {
-    fn call(&self, operation: &str, payload: Value) -> Result<Vec<u8>, String> {
+    fn call(&self, operation: &str, payload: serde_json::Value) -> Result<Vec<u8>, String> {
         let key = format!("{operation}{payload}");
         if let Some((_, r)) = self.memo.borrow().iter().find(|(k, _)| *k == key) {
             return r.clone();
@@ -152,9 +153,14 @@ impl Cluster for HostCluster {
             ),
         };
         let bytes = self.call(op, payload)?;
-        let mut list: Value = serde_json::from_slice(&bytes)
+        let list = dom::parse(&bytes)
             .map_err(|e| format!("kubernetes/{op} for {kind} returned invalid JSON: {e}"))?;
-        match list.get_mut("items").map(Value::take) {
+        let Value::Object(mut list) = list else {
+            return Err(format!(
+                "kubernetes/{op} for {kind} did not return an object"
+            ));
+        };
+        match list.remove("items") {
             Some(Value::Array(items)) => Ok(items),
             Some(Value::Null) | None => Ok(Vec::new()),
             Some(_) => Err(format!("kubernetes/{op} for {kind}: items is not a list")),
@@ -171,7 +177,7 @@ impl Cluster for HostCluster {
         let payload = json!({"api_version": api_version, "kind": kind, "name": name,
                              "namespace": namespace, "disable_cache": false, "field_masks": null});
         match self.call("get_resource", payload) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+            Ok(bytes) => dom::parse(&bytes).map(Some).map_err(|e| {
                 format!("kubernetes/get_resource for {kind} {name} returned invalid JSON: {e}")
             }),
             Err(e) if is_not_found(&e) => Ok(None),
@@ -189,7 +195,7 @@ impl Cluster for HostCluster {
             "disable_cache": false
         });
         let bytes = self.call("can_i", payload)?;
-        let status: Value = serde_json::from_slice(&bytes)
+        let status = dom::parse(&bytes)
             .map_err(|e| format!("kubernetes/can_i returned invalid JSON: {e}"))?;
         status
             .get("allowed")
@@ -205,8 +211,10 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    pub fn new(objects: Vec<Value>) -> Snapshot {
-        Snapshot { objects }
+    pub fn new(objects: Vec<serde_json::Value>) -> Snapshot {
+        Snapshot {
+            objects: objects.iter().map(Value::from).collect(),
+        }
     }
 
     fn of_kind<'a>(

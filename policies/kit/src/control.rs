@@ -1,9 +1,9 @@
 //! What a control is: catalogue data plus a pure check.
 
 use crate::cluster::Cluster;
+use crate::dom::{Map, Str, Value};
 use crate::pod::{Container, PodTemplate};
 use crate::request::Request;
-use serde_json::{Map, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -174,7 +174,7 @@ pub struct Param {
 
 impl Param {
     pub fn default_value(&self) -> Value {
-        serde_json::from_str(self.default).unwrap_or(Value::Null)
+        crate::dom::parse(self.default.as_bytes()).unwrap_or(Value::Null)
     }
 }
 
@@ -185,8 +185,10 @@ pub struct Finding {
     /// `spec.jobTemplate.spec.template.spec.initContainers[0].securityContext.privileged`.
     pub path: String,
     /// The container the finding is about, if any (name, image) — used by
-    /// image/container exemptions and named in the message.
-    pub container: Option<(String, String)>,
+    /// image/container exemptions and named in the message. Shared with the
+    /// request's text, not copied: a container with a megabyte image and
+    /// thousands of findings must not hold thousands of megabytes.
+    pub container: Option<(Str, Str)>,
     pub message: String,
 }
 
@@ -222,7 +224,7 @@ impl Finding {
     pub fn container_at(c: &Container, path: String, message: impl Into<String>) -> Finding {
         Finding {
             path,
-            container: Some((c.name.to_string(), c.image.to_string())),
+            container: Some(c.identity()),
             message: message.into(),
         }
     }
@@ -231,7 +233,7 @@ impl Finding {
     pub fn container(c: &Container, field: &str, message: impl Into<String>) -> Finding {
         Finding {
             path: c.field_path(field),
-            container: Some((c.name.to_string(), c.image.to_string())),
+            container: Some(c.identity()),
             message: message.into(),
         }
     }
@@ -241,7 +243,7 @@ impl Finding {
 pub type ParamsCheck = fn(&Params) -> Result<(), String>;
 
 /// Validation of a family's options taken together.
-pub type OptionsCheck = fn(&Map<String, Value>) -> Result<(), String>;
+pub type OptionsCheck = fn(&Map) -> Result<(), String>;
 
 /// A control of the suite. Declare one with `..Control::DEFAULTS` so only what
 /// differs from the common case is written:
@@ -321,7 +323,7 @@ impl Control {
 #[derive(Clone, Copy)]
 pub struct Params<'a> {
     pub spec: &'static [Param],
-    pub user: Option<&'a Map<String, Value>>,
+    pub user: Option<&'a Map>,
 }
 
 impl<'a> Params<'a> {
@@ -346,7 +348,7 @@ impl<'a> Params<'a> {
 
     pub fn string(&self, name: &str) -> String {
         match self.value(name) {
-            Value::String(s) => s,
+            Value::String(s) => s.to_string(),
             _ => String::new(),
         }
     }
@@ -356,7 +358,7 @@ impl<'a> Params<'a> {
             Value::Array(a) => a
                 .into_iter()
                 .filter_map(|v| match v {
-                    Value::String(s) => Some(s),
+                    Value::String(s) => Some(s.to_string()),
                     _ => None,
                 })
                 .collect(),
@@ -367,8 +369,8 @@ impl<'a> Params<'a> {
     pub fn string_map(&self, name: &str) -> Vec<(String, String)> {
         match self.value(name) {
             Value::Object(m) => m
-                .into_iter()
-                .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
+                .iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.to_string(), s.to_string())))
                 .collect(),
             _ => Vec::new(),
         }
@@ -382,7 +384,7 @@ pub struct Ctx<'a> {
     pub pod: Option<&'a PodTemplate<'a>>,
     pub params: Params<'a>,
     /// Family-wide options (e.g. `pssVersion`), already validated.
-    pub options: &'a Map<String, Value>,
+    pub options: &'a Map,
     pub cluster: &'a dyn Cluster,
 }
 

@@ -2,6 +2,7 @@
 
 use crate::cluster::Cluster;
 use crate::control::{Control, Ctx, Family, KindSet, Operation};
+use crate::dom::{self, Value};
 use crate::explain::{Explanation, Status};
 use crate::pod::PodTemplate;
 use crate::request::Request;
@@ -9,11 +10,10 @@ use crate::response::{Report, refuse, to_bytes};
 use crate::settings::Settings;
 use kubewarden_policy_sdk::response::ValidationResponse;
 use kubewarden_policy_sdk::settings::SettingsValidationResponse;
-use serde_json::Value;
 
 /// waPC `validate_settings`: `{"valid": bool, "message": string|null}`.
 pub fn validate_settings(family: &Family, payload: &[u8]) -> Vec<u8> {
-    let result = serde_json::from_slice::<Value>(payload)
+    let result = dom::parse(payload)
         .map_err(|e| format!("settings are not valid JSON: {e}"))
         .and_then(|v| Settings::parse(family, &v).map(|_| ()));
     let response = SettingsValidationResponse {
@@ -59,7 +59,7 @@ pub fn explain(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> Vec<u8
 /// `explain` of a payload with settings and no request: which controls these
 /// settings enable, and which only warn. `None` when the payload has a request.
 fn selection(family: &Family, payload: &[u8]) -> Option<Vec<u8>> {
-    let Ok(Value::Object(top)) = serde_json::from_slice::<Value>(payload) else {
+    let Ok(Value::Object(top)) = dom::parse(payload) else {
         return None;
     };
     if top.contains_key("request") {
@@ -147,7 +147,7 @@ fn run(
             ),
         ));
     }
-    let mut top = match serde_json::from_slice::<Value>(payload) {
+    let mut top = match dom::parse(payload) {
         Ok(Value::Object(m)) => m,
         Ok(_) => {
             return Err((

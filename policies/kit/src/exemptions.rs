@@ -1,10 +1,10 @@
 //! Exemptions: who or what is exempt from which controls, and why.
 
 use crate::control::{Control, Family, Finding};
+use crate::dom::Value;
 use crate::glob::any_matches;
 use crate::request::Request;
 use crate::settings::{selectors, selects};
-use serde_json::Value;
 
 const KEYS: &[&str] = &[
     "namespaces",
@@ -107,7 +107,7 @@ pub fn today() -> i64 {
 
 fn strings(key: &str, v: &Value) -> Result<Vec<String>, String> {
     match v {
-        Value::String(s) => Ok(vec![s.clone()]),
+        Value::String(s) => Ok(vec![s.to_string()]),
         Value::Array(items) => items
             .iter()
             .enumerate()
@@ -183,7 +183,7 @@ impl Exemption {
                             .as_str()
                             .ok_or_else(|| format!("{at}.{k} must be a string"))?;
                         check_glob(&format!("{at}.{k}"), lv)?;
-                        e.labels.push((k.clone(), lv.to_string()));
+                        e.labels.push((k.to_string(), lv.to_string()));
                     }
                 }
                 _ => {

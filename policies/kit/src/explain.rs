@@ -211,8 +211,9 @@ fn container_list(path: &str) -> Option<&'static str> {
 fn finding_json(f: &Finding) -> Value {
     let mut v = json!({"path": f.path, "message": f.message});
     if let Some((name, image)) = &f.container {
-        v["container"] = json!(name);
-        v["image"] = json!(image);
+        // Bounded: the module answers with at most 100 findings a control.
+        v["container"] = json!(crate::response::truncate(name, 300));
+        v["image"] = json!(crate::response::truncate(image, 300));
         if let Some(list) = container_list(&f.path) {
             v["containerList"] = json!(list);
         }

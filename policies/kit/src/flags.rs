@@ -8,8 +8,8 @@
 //! pflag for long names too). A flag given twice: the last one wins for a
 //! scalar, every value counts for lists (`values`).
 
+use crate::dom::Value;
 use crate::pod::Container;
-use serde_json::Value;
 
 /// One occurrence of a flag.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-//! Borrowing accessors over `serde_json::Value`.
+//! Borrowing accessors over the request's JSON tree ([`Value`]).
 //!
 //! Admission objects are read as untyped JSON rather than k8s-openapi structs:
 //! deserialising a whole Pod into typed structs is what makes most Kubewarden
@@ -6,12 +6,12 @@
 //! field simply reads as "absent" here, and the engine's shape checks report the
 //! fields a control depends on.
 
-use serde_json::{Map, Value};
+use crate::dom::{Map, Value};
 
 pub fn get<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
     let mut cur = v;
     for key in path {
-        cur = cur.as_object()?.get(*key)?;
+        cur = cur.as_object()?.get(key)?;
     }
     Some(cur)
 }
@@ -28,7 +28,7 @@ pub fn get_i64(v: &Value, path: &[&str]) -> Option<i64> {
     get(v, path)?.as_i64()
 }
 
-pub fn get_obj<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Map<String, Value>> {
+pub fn get_obj<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Map> {
     get(v, path)?.as_object()
 }
 
@@ -45,23 +45,56 @@ pub fn get_strs<'a>(v: &'a Value, path: &[&str]) -> impl Iterator<Item = &'a str
     get_array(v, path).iter().filter_map(Value::as_str)
 }
 
-/// A short JSON rendering of a value for messages, cut at `max` characters.
-pub fn brief(v: &Value, max: usize) -> String {
-    let s = v.to_string();
-    if s.len() <= max {
+/// A short JSON rendering of a value for messages, cut at `max` bytes (on a
+/// character boundary). Rendering stops at the cut: a megabyte string costs
+/// no megabyte (the modules' arena reclaims nothing until the call ends).
+pub fn brief(v: &impl std::fmt::Display, max: usize) -> String {
+    use std::fmt::Write;
+    let mut out = Bounded {
+        text: String::new(),
+        // One byte past the cut tells "exactly max" from "longer".
+        limit: max + 1,
+    };
+    let complete = write!(out, "{v}").is_ok();
+    let mut s = out.text;
+    if complete && s.len() <= max {
         return s;
     }
-    let mut end = max;
+    let mut end = max.min(s.len());
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}…", &s[..end])
+    s.truncate(end);
+    s.push('…');
+    s
+}
+
+/// A `fmt::Write` that refuses what goes beyond `limit` bytes.
+struct Bounded {
+    text: String,
+    limit: usize,
+}
+
+impl std::fmt::Write for Bounded {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let room = self.limit.saturating_sub(self.text.len());
+        if s.len() <= room {
+            self.text.push_str(s);
+            return Ok(());
+        }
+        let mut end = room;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.text.push_str(&s[..end]);
+        Err(std::fmt::Error)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json_value as json;
 
     #[test]
     fn accessors_follow_paths_and_tolerate_wrong_types() {
@@ -74,5 +107,10 @@ mod tests {
         assert!(get(&v, &["a", "c", "deeper"]).is_none());
         assert!(get_array(&v, &["a", "c"]).is_empty());
         assert_eq!(brief(&json!("ééééé"), 3), "\"é…");
+        assert_eq!(brief(&json!("abc"), 5), "\"abc\"");
+        assert_eq!(brief(&json!("abcd"), 5), "\"abcd…");
+        assert_eq!(brief(&json!([1, 2]), 5), "[1,2]");
+        let huge = crate::dom::Value::String("x".repeat(1 << 20).into());
+        assert_eq!(brief(&huge, 10).len(), 10 + '…'.len_utf8());
     }
 }

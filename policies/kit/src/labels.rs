@@ -2,7 +2,7 @@
 //! used by list calls, and the object form (`matchLabels`/`matchExpressions`)
 //! used by PodDisruptionBudgets, NetworkPolicies, topology spread and more.
 
-use serde_json::{Map, Value};
+use crate::dom::{Map, Value};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Req {
@@ -16,7 +16,7 @@ enum Req {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Selector(Vec<Req>);
 
-fn label<'a>(labels: Option<&'a Map<String, Value>>, key: &str) -> Option<&'a str> {
+fn label<'a>(labels: Option<&'a Map>, key: &str) -> Option<&'a str> {
     labels?.get(key)?.as_str()
 }
 
@@ -25,7 +25,7 @@ impl Selector {
         self.0.is_empty()
     }
 
-    pub fn matches(&self, labels: Option<&Map<String, Value>>) -> bool {
+    pub fn matches(&self, labels: Option<&Map>) -> bool {
         self.0.iter().all(|r| match r {
             Req::In(k, vs) => label(labels, k).is_some_and(|v| vs.iter().any(|x| x == v)),
             Req::NotIn(k, vs) => label(labels, k).is_none_or(|v| !vs.iter().any(|x| x == v)),
@@ -80,7 +80,7 @@ impl Selector {
                 let v = v
                     .as_str()
                     .ok_or(format!("matchLabels.{k} must be a string"))?;
-                reqs.push(Req::In(k.clone(), vec![v.to_string()]));
+                reqs.push(Req::In(k.to_string(), vec![v.to_string()]));
             }
         }
         for (i, e) in crate::json::get_array(v, &["matchExpressions"])
@@ -150,7 +150,7 @@ fn split_terms(s: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json_value as json;
 
     #[test]
     fn string_and_object_forms() {

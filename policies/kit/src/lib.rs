@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod cluster;
 pub mod control;
+pub mod dom;
 pub mod engine;
 pub mod evidence;
 pub mod exemptions;
@@ -35,9 +36,13 @@ pub use cluster::{Cluster, NoCluster, Snapshot};
 pub use control::{
     Control, Criteria, Ctx, Family, Finding, KindSet, Operation, Param, ParamKind, Params, Severity,
 };
+pub use dom::Value;
 pub use pod::{Container, ContainerList, PodTemplate};
 pub use request::Request;
 pub use value::{Flag, Int};
+
+#[doc(hidden)]
+pub use serde_json as __serde_json;
 
 /// Re-exported so family crates need no direct waPC dependency.
 pub use kubewarden_policy_sdk::wapc_guest;

@@ -1,7 +1,7 @@
 //! Locating the pod template of every Pod-bearing kind, and its containers.
 
+use crate::dom::{Map, Str, Value};
 use crate::json;
-use serde_json::{Map, Value};
 
 /// Which list of the pod spec a container comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -212,11 +212,11 @@ impl<'a> PodTemplate<'a> {
         format!("{}.{field}", self.spec_path)
     }
 
-    pub fn annotations(&self) -> Option<&'a Map<String, Value>> {
+    pub fn annotations(&self) -> Option<&'a Map> {
         json::get_obj(self.metadata, &["annotations"])
     }
 
-    pub fn labels(&self) -> Option<&'a Map<String, Value>> {
+    pub fn labels(&self) -> Option<&'a Map> {
         json::get_obj(self.metadata, &["labels"])
     }
 
@@ -230,7 +230,7 @@ impl<'a> PodTemplate<'a> {
 pub struct Container<'a> {
     pub list: ContainerList,
     pub index: usize,
-    pub value: &'a Map<String, Value>,
+    pub value: &'a Map,
     pub raw: &'a Value,
     pub name: &'a str,
     pub image: &'a str,
@@ -238,6 +238,16 @@ pub struct Container<'a> {
 }
 
 impl<'a> Container<'a> {
+    /// The container's name and image as findings keep them: shared with the
+    /// request's text when the document spells them as strings.
+    pub fn identity(&self) -> (Str, Str) {
+        let shared = |key: &str, text: &str| match self.value.get(key) {
+            Some(Value::String(s)) => s.clone(),
+            _ => Str::from(text),
+        };
+        (shared("name", self.name), shared("image", self.image))
+    }
+
     /// Dotted path of the container, e.g. `spec.template.spec.initContainers[1]`.
     pub fn path(&self) -> String {
         format!("{}.{}[{}]", self.spec_path, self.list.field(), self.index)
@@ -265,7 +275,7 @@ impl<'a> Container<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json_value as json;
 
     fn pod_spec() -> Value {
         json!({

@@ -3,7 +3,7 @@
 //! integers of nano-units. No floats: `0.1` and `100m` must compare equal, and a
 //! rounding error must never decide an admission.
 
-use serde_json::Value;
+use crate::dom::Value;
 
 /// A quantity in nano-units (10⁻⁹), rounded up to the nano as the API server
 /// rounds it, and saturating at the ends of the `i128` range (about ±1.7·10²⁹
@@ -216,7 +216,7 @@ fn to_nanos(digits: Digits, shift: u32, exponent: i64) -> u128 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json_value as json;
 
     fn nanos(s: &str) -> i128 {
         Quantity::parse(s)

@@ -2,9 +2,9 @@
 //! API server's authorizer answers a SubjectAccessReview (allow-only rules).
 
 use crate::cluster::Access;
+use crate::dom::Value;
 use crate::json;
 use crate::labels::Selector;
-use serde_json::Value;
 
 const RBAC: &str = "rbac.authorization.k8s.io/v1";
 
@@ -120,7 +120,7 @@ pub fn allows(objects: &[Value], user: &str, groups: &[String], access: &Access)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json_value as json;
 
     #[test]
     fn bindings_roles_and_aggregation() {

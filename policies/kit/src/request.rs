@@ -1,8 +1,8 @@
 //! The AdmissionRequest as the policy-server sends it (camelCase), read leniently.
 
 use crate::control::Operation;
+use crate::dom::{Map, Value};
 use crate::json;
-use serde_json::Value;
 
 #[derive(Debug, Default)]
 pub struct Request {
@@ -38,7 +38,7 @@ impl Request {
                 json::brief(&v, 80)
             ));
         };
-        let text = |m: &serde_json::Map<String, Value>, path: &[&str]| -> String {
+        let text = |m: &Map, path: &[&str]| -> String {
             let mut cur = m.get(path[0]);
             for k in &path[1..] {
                 cur = cur.and_then(|c| c.get(*k));
@@ -76,10 +76,10 @@ impl Request {
                     .iter()
                     .map(|(k, v)| {
                         let values = match v {
-                            Value::String(s) => vec![s.clone()],
+                            Value::String(s) => vec![s.to_string()],
                             _ => json::get_strs(v, &[]).map(str::to_string).collect(),
                         };
-                        (k.clone(), values)
+                        (k.to_string(), values)
                     })
                     .collect()
             })
@@ -160,7 +160,7 @@ impl Request {
         }
     }
 
-    pub fn labels(&self) -> Option<&serde_json::Map<String, Value>> {
+    pub fn labels(&self) -> Option<&Map> {
         json::get_obj(self.subject(), &["metadata", "labels"])
     }
 }
@@ -168,7 +168,7 @@ impl Request {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json_value as json;
 
     #[test]
     fn reads_a_policy_server_request() {

@@ -2,8 +2,8 @@
 //! warn-only, exemptions and parameters, plus family-specific options.
 
 use crate::control::{Control, Family, Params};
+use crate::dom::{Map, Value};
 use crate::exemptions::Exemption;
-use serde_json::{Map, Value};
 
 /// The selector that enables the recommended set.
 pub const DEFAULT_TAG: &str = "default";
@@ -18,8 +18,8 @@ pub struct Settings {
     pub skip: Vec<String>,
     pub warn_only: Vec<String>,
     pub exemptions: Vec<Exemption>,
-    pub parameters: Map<String, Value>,
-    pub options: Map<String, Value>,
+    pub parameters: Map,
+    pub options: Map,
 }
 
 /// True if `selector` (an id, a tag or `all`) names `control`.
@@ -82,7 +82,33 @@ impl Settings {
             check(&s.options)?;
         }
         s.refuse_silent_disabling(family, m.contains_key("warnOnly"))?;
+        s.refuse_unconfigured(family)?;
         Ok(s)
+    }
+
+    /// A control whose own parameter check refuses its defaults (an allow-list
+    /// that is empty until configured) would deny every object: enabling it
+    /// without parameters is refused, naming the parameters it needs.
+    fn refuse_unconfigured(&self, family: &Family) -> Result<(), String> {
+        for control in self.enabled(family) {
+            let Some(check) = control.validate_params else {
+                continue;
+            };
+            if self.parameters.contains_key(control.id) {
+                continue; // checked with the given values in `parameters`
+            }
+            check(&Params {
+                spec: control.params,
+                user: None,
+            })
+            .map_err(|e| {
+                format!(
+                    "parameters.{}: {e}; the control is enabled and needs parameters (or skip it)",
+                    control.id
+                )
+            })?;
+        }
+        Ok(())
     }
 
     /// Settings that leave nothing enforced are almost always a mistake, and
@@ -174,7 +200,7 @@ pub fn selectors(family: &Family, key: &str, v: &Value) -> Result<Vec<String>, S
     Ok(out)
 }
 
-fn parameters(family: &Family, v: &Value) -> Result<Map<String, Value>, String> {
+fn parameters(family: &Family, v: &Value) -> Result<Map, String> {
     let Value::Object(m) = v else {
         return Err("parameters must be an object keyed by control id".into());
     };

@@ -9,7 +9,7 @@
 //! expect is [`Flag::Malformed`] / [`Int::Malformed`]: a violation unless the
 //! control documents otherwise.
 
-use serde_json::Value;
+use crate::dom::Value;
 
 /// A boolean field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,7 +133,7 @@ pub fn normalise_capability(entry: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json_value as json;
 
     #[test]
     fn flags_other_than_canonical_booleans_are_malformed() {
@@ -163,7 +163,7 @@ mod tests {
         assert_eq!(Int::of(Some(&json!("3"))), Int::Malformed);
         assert_eq!(Int::of(Some(&json!(u64::MAX))), Int::Malformed);
         assert_eq!(Int::of(Some(&json!(1e300))), Int::Malformed);
-        let big: Value = serde_json::from_str("100000000000000000000000").unwrap();
+        let big = crate::dom::parse(b"100000000000000000000000").unwrap();
         assert_eq!(Int::of(Some(&big)), Int::Malformed);
         assert_eq!(Int::of(None), Int::Absent);
         assert_eq!(Int::of(Some(&json!(7))).value(), Some(7));

@@ -2,14 +2,14 @@
 //! whatever the verdict, and never leaks into the next evaluation.
 
 use kit::{Control, Criteria, Ctx, Family, Finding, KindSet, NoCluster, Severity};
-use serde_json::{Value, json};
+use serde_json::json;
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let label = ctx
         .request
         .labels()
         .and_then(|l| l.get("mode"))
-        .and_then(Value::as_str)
+        .and_then(kit::Value::as_str)
         .unwrap_or("");
     match label {
         "record" => {

@@ -1,8 +1,8 @@
 //! The PersistentVolumeClaims a request creates: the claim itself, or a
 //! StatefulSet's `volumeClaimTemplates`, with the field path prefix of each.
 
+use kit::Value;
 use kit::{Ctx, json};
-use serde_json::Value;
 
 pub struct Claim<'a> {
     /// Prefix of field paths (`` or `spec.volumeClaimTemplates[0].`).

@@ -9,7 +9,7 @@
 //! `"yes"`, `"TRUE"` or `"1"` cannot sneak personal data past the controls.
 
 use kit::{Ctx, Param, ParamKind, json};
-use serde_json::{Map, Value};
+use kit::{Value, dom::Map};
 
 pub const PERSONAL_DATA_KEY: &str = "personalDataKey";
 pub const CLASSIFICATION_LABEL: &str = "classificationLabel";
@@ -66,7 +66,7 @@ pub static OPTIONS: &[Param] = &[
 ];
 
 /// Every key option must be a label/annotation key Kubernetes accepts.
-pub fn validate_options(options: &Map<String, Value>) -> Result<(), String> {
+pub fn validate_options(options: &Map) -> Result<(), String> {
     for name in [
         PERSONAL_DATA_KEY,
         CLASSIFICATION_LABEL,

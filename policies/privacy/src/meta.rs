@@ -83,7 +83,7 @@ pub fn bounded(s: &str) -> String {
 }
 
 /// A string or other JSON value for messages, bounded.
-pub fn shown(v: &serde_json::Value) -> String {
+pub fn shown(v: &kit::Value) -> String {
     kit::json::brief(v, 60)
 }
 

@@ -2,8 +2,8 @@
 //! (velero.io/v1; field names from pkg/apis/velero/v1 backup_types.go and
 //! schedule_types.go).
 
+use kit::Value;
 use kit::json;
-use serde_json::Value;
 
 /// The BackupSpec of a Backup (`spec`) or of a Schedule (`spec.template`),
 /// with the field path prefix.
@@ -125,7 +125,7 @@ fn check_cron_part(part: &str, index: usize, lo: u32, hi: u32) -> Result<(), Str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use kit::json_value as json;
 
     #[test]
     fn cron_schedules() {

@@ -1,7 +1,7 @@
 //! The Job spec of a Job or of a CronJob's `jobTemplate`, with field paths.
 
+use kit::Value;
 use kit::{Ctx, Finding, Int, json};
-use serde_json::Value;
 
 /// Kinds whose objects carry a Job spec.
 pub const KINDS: &[&str] = &["batch/Job", "batch/CronJob"];

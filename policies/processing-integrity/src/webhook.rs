@@ -1,7 +1,7 @@
 //! The webhooks of a Validating/MutatingWebhookConfiguration, with field paths.
 
+use kit::Value;
 use kit::{Ctx, Finding, glob, json};
-use serde_json::Value;
 
 pub const KINDS: &[&str] = &[
     "admissionregistration.k8s.io/ValidatingWebhookConfiguration",

@@ -14,18 +14,18 @@ use std::time::{Duration, UNIX_EPOCH};
 fn privileged(ctx: &Ctx) -> Vec<KitFinding> {
     ctx.pod()
         .containers()
-        .filter(|c| c.get(&["securityContext", "privileged"]) == Some(&Value::Bool(true)))
+        .filter(|c| c.get(&["securityContext", "privileged"]) == Some(&kit::Value::Bool(true)))
         .map(|c| KitFinding::container(&c, "securityContext.privileged", "privileged is true"))
         .collect()
 }
 
 fn non_root(ctx: &Ctx) -> Vec<KitFinding> {
     let pod = ctx.pod();
-    let pod_level = pod.get(&["securityContext", "runAsNonRoot"]) == Some(&Value::Bool(true));
+    let pod_level = pod.get(&["securityContext", "runAsNonRoot"]) == Some(&kit::Value::Bool(true));
     pod.containers()
         .filter(|c| {
             let own = c.get(&["securityContext", "runAsNonRoot"]);
-            !(own == Some(&Value::Bool(true)) || (own.is_none() && pod_level))
+            !(own == Some(&kit::Value::Bool(true)) || (own.is_none() && pod_level))
         })
         .map(|c| {
             KitFinding::container(
@@ -41,7 +41,7 @@ fn replicas(ctx: &Ctx) -> Vec<KitFinding> {
     let n = ctx
         .object()
         .pointer("/spec/replicas")
-        .and_then(Value::as_i64)
+        .and_then(kit::Value::as_i64)
         .unwrap_or(1);
     if n >= 2 {
         return vec![];

@@ -1,8 +1,8 @@
 //! Small helpers shared by the family's own (non-PSS) controls.
 
+use kit::Value;
 use kit::glob::any_matches;
 use kit::{Container, Finding, PodTemplate};
-use serde_json::Value;
 
 /// `spec.os.name: windows`. The API server forbids the Linux-only security
 /// fields (capabilities, readOnlyRootFilesystem, runAsGroup, fsGroup, ...) on

@@ -2,9 +2,9 @@
 //! Shared helpers: [`super::namespaces`].
 
 use crate::controls::common::{allowed, quoted};
+use kit::Value;
 use kit::control::Params;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "namespace-psa-labels",

@@ -20,9 +20,9 @@
 //! (`requireJustification: false`, e.g. a just-in-time group).
 
 use crate::controls::common::{allowed, quoted};
+use kit::Value;
 use kit::control::Params;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Operation, Param, ParamKind, Severity};
-use serde_json::Value;
 
 /// Audit annotation key of the break-glass evidence; the API server prefixes
 /// it with the webhook name and `/`, so it contains none itself.
@@ -126,7 +126,7 @@ fn describe_access(ctx: &Ctx, sub: &str, ns: &str) -> String {
     let ports: Vec<String> = kit::json::get_array(options, &["ports"])
         .iter()
         .map(|p| match p {
-            Value::String(s) => s.clone(),
+            Value::String(s) => s.to_string(),
             other => other.to_string(),
         })
         .collect();

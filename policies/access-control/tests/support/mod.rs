@@ -91,11 +91,17 @@ impl Cluster for Counting {
         k: &str,
         ns: Option<&str>,
         sel: Option<&str>,
-    ) -> Result<Vec<Value>, String> {
+    ) -> Result<Vec<kit::Value>, String> {
         self.calls.set(self.calls.get() + 1);
         self.inner.list(a, k, ns, sel)
     }
-    fn get(&self, a: &str, k: &str, ns: Option<&str>, n: &str) -> Result<Option<Value>, String> {
+    fn get(
+        &self,
+        a: &str,
+        k: &str,
+        ns: Option<&str>,
+        n: &str,
+    ) -> Result<Option<kit::Value>, String> {
         self.calls.set(self.calls.get() + 1);
         self.inner.get(a, k, ns, n)
     }

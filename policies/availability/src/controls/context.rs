@@ -10,7 +10,7 @@
 use crate::intstr::IntOrPercent;
 use kit::labels::Selector;
 use kit::{Ctx, Finding, json};
-use serde_json::{Map, Value};
+use kit::{Value, dom::Map};
 
 #[derive(Clone, Copy)]
 pub struct Resource {
@@ -131,7 +131,7 @@ impl<'a> Budget<'a> {
         }
     }
 
-    pub fn selects(&self, labels: Option<&Map<String, Value>>) -> bool {
+    pub fn selects(&self, labels: Option<&Map>) -> bool {
         matches!(&self.selector, Ok(Some(s)) if s.matches(labels))
     }
 }

@@ -8,9 +8,9 @@
 //! server refuses them); sidecars (init containers with restartPolicy: Always)
 //! can, and are checked where the `sidecars` parameter says so.
 
+use kit::Value;
 use kit::pod::ContainerList;
 use kit::{Container, Ctx, Param, ParamKind, json};
-use serde_json::Value;
 
 pub(crate) const TAGS_DEFAULT: &[&str] = &["default", "health"];
 pub(crate) const TAGS: &[&str] = &["health"];

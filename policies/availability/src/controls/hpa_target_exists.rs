@@ -14,6 +14,12 @@ pub static CONTROL: Control = Control {
     tags: &["autoscaling", "context-aware"],
     criteria: super::CAPACITY,
     kinds: KindSet::Only(HPA_KIND),
+    reads: &[
+        ("autoscaling/v2", "HorizontalPodAutoscaler"),
+        ("apps/v1", "Deployment"),
+        ("apps/v1", "StatefulSet"),
+        ("apps/v1", "ReplicaSet"),
+    ],
     check: check_target_exists,
     ..Control::DEFAULTS
 };

@@ -40,7 +40,7 @@ pub mod rollout_strategy;
 
 use kit::json;
 use kit::{Control, Criteria, Finding, Flag, Int};
-use serde_json::{Map, Value};
+use kit::{Value, dom::Map};
 
 /// Catalogue order: what a container asks for, how it reports health, how many
 /// copies run and how they roll out, what may disrupt them, then the controls
@@ -165,7 +165,7 @@ pub fn bad_replicas(message: String) -> Finding {
 }
 
 /// Labels of the pod template of a workload object.
-pub fn template_labels(object: &Value) -> Option<&Map<String, Value>> {
+pub fn template_labels(object: &Value) -> Option<&Map> {
     json::get_obj(object, &["spec", "template", "metadata", "labels"])
 }
 
@@ -183,7 +183,7 @@ pub fn name_of(object: &Value) -> &str {
 }
 
 /// `key=value,...` of a label map, for messages.
-pub fn labels_text(labels: Option<&Map<String, Value>>) -> String {
+pub fn labels_text(labels: Option<&Map>) -> String {
     let Some(labels) = labels.filter(|l| !l.is_empty()) else {
         return "no labels".to_string();
     };

@@ -15,6 +15,7 @@ pub static CONTROL: Control = Control {
     tags: TAGS,
     criteria: super::CAPACITY,
     operations: &[Operation::Create],
+    reads: &[("v1", "LimitRange")],
     check: check_limit_range,
     ..Control::DEFAULTS
 };

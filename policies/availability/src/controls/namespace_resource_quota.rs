@@ -3,9 +3,9 @@
 
 use super::context::{self, RESOURCE_QUOTA};
 use super::quota::*;
+use kit::Value;
 use kit::control::{Operation, Params};
 use kit::{Control, Ctx, Finding, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "namespace-resource-quota",
@@ -31,6 +31,7 @@ pub static CONTROL: Control = Control {
         },
     ],
     validate_params: Some(validate_resources),
+    reads: &[("v1", "ResourceQuota")],
     check: check_resource_quota,
     ..Control::DEFAULTS
 };

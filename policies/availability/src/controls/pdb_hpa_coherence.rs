@@ -12,8 +12,8 @@
 
 use super::context::{self, Autoscaler, Budget, DEPLOYMENT, HPA, PDB, STATEFULSET};
 use super::replicas::REPLICATED;
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "pdb-hpa-coherence",
@@ -29,6 +29,13 @@ pub static CONTROL: Control = Control {
         "PodDisruptionBudget",
         "HorizontalPodAutoscaler",
     ]),
+    reads: &[
+        ("policy/v1", "PodDisruptionBudget"),
+        ("autoscaling/v2", "HorizontalPodAutoscaler"),
+        ("apps/v1", "Deployment"),
+        ("apps/v1", "StatefulSet"),
+        ("apps/v1", "ReplicaSet"),
+    ],
     check: |ctx| match ctx.request.kind.as_str() {
         "PodDisruptionBudget" => on_budget(ctx),
         "HorizontalPodAutoscaler" => on_autoscaler(ctx),

@@ -36,7 +36,7 @@ fn check_class(ctx: &Ctx) -> Vec<Finding> {
     let path = pod.field_path("priorityClassName");
     let class = pod
         .get(&["priorityClassName"])
-        .and_then(serde_json::Value::as_str)
+        .and_then(kit::Value::as_str)
         .unwrap_or("");
     if class.is_empty() {
         if ctx.params.bool("required") {

@@ -37,12 +37,7 @@ pub static CONTROL: Control = Control {
         } else {
             format!(
                 "PriorityClass {name} sets globalDefault to {}, not a boolean (read as true), and is not allow-listed",
-                json::brief(
-                    object
-                        .get("globalDefault")
-                        .unwrap_or(&serde_json::Value::Null),
-                    40
-                )
+                json::brief(object.get("globalDefault").unwrap_or(&kit::Value::Null), 40)
             )
         };
         vec![Finding::new("globalDefault", message)]

@@ -2,8 +2,8 @@
 //! Shared helpers: [`super::health`].
 
 use super::health::*;
+use kit::Value;
 use kit::{Control, Ctx, Finding, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "probes-distinct",

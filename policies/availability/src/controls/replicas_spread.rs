@@ -4,7 +4,7 @@
 use super::replicas::*;
 use kit::labels::Selector;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::{Map, Value};
+use kit::{Value, dom::Map};
 
 pub static CONTROL: Control = Control {
     id: "replicas-spread",
@@ -58,7 +58,7 @@ pub static CONTROL: Control = Control {
 };
 
 /// Whether a `labelSelector` object selects pods with `labels`.
-fn selects(selector: Option<&Value>, labels: Option<&Map<String, Value>>) -> bool {
+fn selects(selector: Option<&Value>, labels: Option<&Map>) -> bool {
     selector
         .and_then(|s| Selector::from_object(s).ok())
         .is_some_and(|s| s.matches(labels))

@@ -4,10 +4,10 @@
 //! `resources` on them, so requiring any would forbid `kubectl debug`.
 
 use crate::quantity::Quantity;
+use kit::Value;
 use kit::control::Params;
 use kit::pod::ContainerList;
 use kit::{Container, Param, ParamKind, PodTemplate};
-use serde_json::Value;
 
 pub(crate) const TAGS_DEFAULT: &[&str] = &["default", "resources"];
 pub(crate) const TAGS: &[&str] = &["resources"];
@@ -42,7 +42,7 @@ pub(crate) fn field(section: &str, name: &str) -> String {
 /// A quantity as written, for messages.
 pub(crate) fn shown(v: &Value) -> String {
     match v {
-        Value::String(s) => s.clone(),
+        Value::String(s) => s.to_string(),
         other => kit::json::brief(other, 40),
     }
 }

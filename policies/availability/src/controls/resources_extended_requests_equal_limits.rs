@@ -3,8 +3,8 @@
 
 use super::resources::*;
 use crate::quantity::Quantity;
+use kit::Value;
 use kit::{Control, Ctx, Finding, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "resources-extended-requests-equal-limits",

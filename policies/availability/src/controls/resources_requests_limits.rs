@@ -2,8 +2,8 @@
 //! Shared helpers: [`super::resources`].
 
 use super::resources::*;
+use kit::Value;
 use kit::{Control, Ctx, Finding, Param, ParamKind, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "resources-requests-limits",

@@ -3,8 +3,8 @@
 
 use super::rollout::*;
 use crate::intstr::IntOrPercent;
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "rollout-strategy",

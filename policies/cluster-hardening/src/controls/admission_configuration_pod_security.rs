@@ -1,9 +1,9 @@
 //! The PodSecurity admission plugin's cluster-wide defaults and exemptions
 //! (CIS 5.2.1: at least one active policy control mechanism).
 
+use kit::Value;
 use kit::control::Params;
 use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity, json, value};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "admission-configuration-pod-security",

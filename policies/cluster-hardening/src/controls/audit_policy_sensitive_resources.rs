@@ -2,9 +2,9 @@
 //! Metadata: recorded, without their payload.
 
 use crate::audit::{Level, Target, walk};
+use kit::Value;
 use kit::control::Params;
 use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "audit-policy-sensitive-resources",

@@ -1,9 +1,9 @@
 //! CIS 1.2.1 through an AuthenticationConfiguration: anonymous access limited
 //! to the health endpoints.
 
+use kit::Value;
 use kit::control::Params;
 use kit::{Control, Criteria, Ctx, Finding, Flag, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "authentication-configuration-anonymous",

@@ -1,7 +1,7 @@
 //! CIS 4.3.1: kube-proxy serves its metrics on loopback only.
 
+use kit::Value;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity, json, value};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "kube-proxy-metrics-bind-address",

@@ -10,8 +10,8 @@
 //! kubelet replaces by their defaults. Flags given on the kubelet's command
 //! line override the file and are not visible in it.
 
+use kit::Value;
 use kit::{Finding, Flag, json};
-use serde_json::Value;
 
 pub const TAGS_DEFAULT: &[&str] = &["default", "cluster-hardening", "kubelet", "scan-only"];
 pub const TAGS: &[&str] = &["cluster-hardening", "kubelet", "scan-only"];

@@ -22,7 +22,7 @@ pub static CONTROL: Control = Control {
     ..Control::DEFAULTS
 };
 
-fn set(object: &serde_json::Value, key: &str) -> bool {
+fn set(object: &kit::Value, key: &str) -> bool {
     matches!(value::string(json::get(object, &[key])), Ok(Some(s)) if !s.trim().is_empty())
 }
 
@@ -53,8 +53,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     let gate = json::get(object, &["featureGates", "RotateKubeletServerCertificate"]);
     match gate {
-        None | Some(serde_json::Value::Null) | Some(serde_json::Value::Bool(true)) => {}
-        Some(serde_json::Value::Bool(false)) => out.push(Finding::new(
+        None | Some(kit::Value::Null) | Some(kit::Value::Bool(true)) => {}
+        Some(kit::Value::Bool(false)) => out.push(Finding::new(
             "featureGates.RotateKubeletServerCertificate",
             "featureGates.RotateKubeletServerCertificate is false: serving certificates are not renewed",
         )),

@@ -38,7 +38,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Int::Value(_) => return Vec::new(),
         Int::Malformed => format!(
             "eventRecordQPS is {}, not an integer",
-            json::brief(v.unwrap_or(&serde_json::Value::Null), 40)
+            json::brief(v.unwrap_or(&kit::Value::Null), 40)
         ),
     };
     vec![Finding::new("eventRecordQPS", msg)]

@@ -29,7 +29,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Int::Value(n) => format!("podPidsLimit is {n}: the number of processes per Pod is unlimited"),
         Int::Malformed => format!(
             "podPidsLimit is {}, not an integer",
-            json::brief(v.unwrap_or(&serde_json::Value::Null), 40)
+            json::brief(v.unwrap_or(&kit::Value::Null), 40)
         ),
     };
     vec![Finding::new("podPidsLimit", msg)]

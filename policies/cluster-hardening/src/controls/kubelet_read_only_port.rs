@@ -33,7 +33,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             "readOnlyPort",
             format!(
                 "readOnlyPort is {}, not an integer: the value cannot be verified",
-                json::brief(v.unwrap_or(&serde_json::Value::Null), 40)
+                json::brief(v.unwrap_or(&kit::Value::Null), 40)
             ),
         )],
     }

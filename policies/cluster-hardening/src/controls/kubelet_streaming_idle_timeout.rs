@@ -2,8 +2,8 @@
 
 use super::kubelet::TAGS;
 use crate::duration::parse_millis;
+use kit::Value;
 use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "kubelet-streaming-idle-timeout",

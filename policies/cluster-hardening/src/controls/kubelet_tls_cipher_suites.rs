@@ -1,9 +1,9 @@
 //! CIS 4.2.12: the kubelet offers strong TLS cipher suites only.
 
 use super::kubelet::TAGS;
+use kit::Value;
 use kit::control::Params;
 use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "kubelet-tls-cipher-suites",

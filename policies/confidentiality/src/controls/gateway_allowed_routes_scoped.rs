@@ -1,8 +1,8 @@
 //! A Gateway listener accepts routes from its own namespace or a selected
 //! set, never from every namespace.
 
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "gateway-allowed-routes-scoped",

@@ -2,8 +2,8 @@
 //! domains: the Gateway counterpart of the Ingress host controls.
 
 use crate::exposure::within;
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "gateway-hostnames",

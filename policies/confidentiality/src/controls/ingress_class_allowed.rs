@@ -1,9 +1,9 @@
 //! Every Ingress names its controller through `ingressClassName`, from an
 //! allow-list when one is configured.
 
+use kit::Value;
 use kit::glob::any_matches;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 /// The annotation `ingressClassName` replaced (deprecated since 1.18).
 const LEGACY: &str = "kubernetes.io/ingress.class";

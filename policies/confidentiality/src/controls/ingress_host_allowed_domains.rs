@@ -1,8 +1,8 @@
 //! Ingress hosts stay within the organisation's domains.
 
 use crate::exposure::within;
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "ingress-host-allowed-domains",

@@ -9,8 +9,8 @@
 //! CVE-2026-4342 comment-based injection). The controller runs with read
 //! access to every Secret of the cluster, so each of them discloses all.
 
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "ingress-nginx-dangerous-annotations",
@@ -138,7 +138,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                     format!("spec.rules[{i}].http.paths[{j}].path"),
                     format!(
                         "path {} {why}: paths are rendered into nginx location blocks (CVE-2021-25745, CVE-2022-4886, CVE-2026-24512)",
-                        json::brief(&Value::String(path.to_string()), 60)
+                        json::brief(&Value::String(path.into()), 60)
                     ),
                 ));
             }

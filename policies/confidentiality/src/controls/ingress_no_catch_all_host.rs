@@ -1,8 +1,8 @@
 //! An Ingress rule without a host, a wildcard host or a default backend
 //! captures traffic for names nobody assigned to it.
 
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "ingress-no-catch-all-host",

@@ -2,9 +2,9 @@
 //! controller's source-range annotation.
 
 use crate::exposure::{Range, range};
+use kit::Value;
 use kit::glob::any_matches;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "ingress-source-range-restricted",

@@ -1,8 +1,8 @@
 //! ReferenceGrants open a namespace's objects to references from another
 //! namespace: each grant names the objects it opens.
 
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "reference-grant-scoped",

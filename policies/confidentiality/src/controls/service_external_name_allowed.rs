@@ -2,9 +2,9 @@
 //! never loopback, an address literal or the node's metadata service.
 
 use crate::exposure::{is_ip_literal, normalise_host};
+use kit::Value;
 use kit::glob::any_matches;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "service-external-name-allowed",

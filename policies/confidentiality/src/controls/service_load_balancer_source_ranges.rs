@@ -5,8 +5,8 @@
 use crate::exposure::{
     Range, SOURCE_RANGES_ANNOTATION, annotations, internal_by, range, service_type,
 };
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "service-load-balancer-source-ranges",

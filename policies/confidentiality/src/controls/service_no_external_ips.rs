@@ -1,8 +1,8 @@
 //! `spec.externalIPs` lets any Service author capture traffic to arbitrary
 //! addresses (CVE-2020-8554).
 
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "service-no-external-ips",

@@ -1,8 +1,8 @@
 //! cert-manager Certificates rotate keys and renew in time.
 
 use super::shown;
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "cert-manager-certificate-lifecycle",

@@ -1,8 +1,8 @@
 //! Issuers and ClusterIssuers: no stray self-signed CAs, no plain-HTTP endpoints.
 
 use super::shown;
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "cert-manager-issuer-hygiene",

@@ -70,7 +70,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                     "size is {}, not an integer",
                     json::brief(
                         json::get(cert, &["spec", "privateKey", "size"])
-                            .unwrap_or(&serde_json::Value::Null),
+                            .unwrap_or(&kit::Value::Null),
                         40
                     )
                 ),

@@ -54,7 +54,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                     Some(r) if r >= 12 => {}
                     _ => out.push(Finding {
                         path: path("tls-min-version"),
-                        container: Some((c.name.to_string(), c.image.to_string())),
+                        container: Some(c.identity()),
                         message: format!(
                             "{binary} --tls-min-version={} allows protocols older than TLS 1.2",
                             shown(v)
@@ -77,7 +77,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             if !weak.is_empty() {
                 out.push(Finding {
                     path: path(suites_flag),
-                    container: Some((c.name.to_string(), c.image.to_string())),
+                    container: Some(c.identity()),
                     message: format!(
                         "{binary} --{suites_flag} includes weak suites {}",
                         shown(&weak.join(","))

@@ -1,8 +1,8 @@
 //! EncryptionConfiguration encrypts Secrets (identity never first).
 
 use super::shown;
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub const KIND: &str = "apiserver.config.k8s.io/EncryptionConfiguration";
 
@@ -57,7 +57,7 @@ pub fn provider_type(p: &Value) -> Option<&str> {
     if m.len() != 1 {
         return None;
     }
-    m.keys().next().map(String::as_str)
+    m.keys().next().map(|k| k.as_str())
 }
 
 fn check(ctx: &Ctx) -> Vec<Finding> {

@@ -35,7 +35,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             path: flags
                 .last(name)
                 .map_or_else(|| c.field_path("command"), |a| a.path.clone()),
-            container: Some((c.name.to_string(), c.image.to_string())),
+            container: Some(c.identity()),
             message: msg,
         };
         for (flag, what) in [

@@ -1,8 +1,8 @@
 //! Gateway API listeners terminate TLS with certificates; plain ones only when allowed.
 
 use super::shown;
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "gateway-listener-tls",

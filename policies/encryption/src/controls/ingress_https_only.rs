@@ -1,8 +1,8 @@
 //! Plain HTTP is disabled or redirected, read per ingress controller.
 
 use super::{annotation, annotation_path, shown};
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "ingress-https-only",
@@ -167,7 +167,7 @@ fn alb(ctx: &Ctx, has_tls: bool) -> Vec<Finding> {
         // Without listen-ports the controller opens HTTPS:443 when a certificate
         // is given (annotation or discovered from spec.tls), else HTTP:80.
         None => !(has_tls || annotation(ctx, CERT).is_some()),
-        Some(raw) => match serde_json::from_str::<Value>(raw) {
+        Some(raw) => match kit::dom::parse(raw.as_bytes()) {
             Ok(Value::Array(items)) => items.iter().any(|i| {
                 i.as_object()
                     .is_none_or(|m| m.keys().any(|k| k.eq_ignore_ascii_case("HTTP")))

@@ -2,8 +2,8 @@
 
 use super::shown;
 use crate::tls::host_covered;
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "ingress-tls-hosts",

@@ -1,8 +1,8 @@
 //! Istio DestinationRules do not turn mesh mTLS off for in-mesh hosts.
 
 use super::shown;
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "istio-destination-rule-tls",

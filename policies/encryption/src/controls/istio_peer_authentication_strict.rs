@@ -1,8 +1,8 @@
 //! Istio PeerAuthentication requires mutual TLS.
 
 use super::shown;
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "istio-peer-authentication-strict",

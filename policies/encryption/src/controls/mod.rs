@@ -101,5 +101,5 @@ pub fn annotation_path(key: &str) -> String {
 
 /// A string shown in a message, bounded.
 pub fn shown(s: &str) -> String {
-    kit::json::brief(&serde_json::Value::String(s.to_string()), 80)
+    kit::json::brief(&kit::Value::String(s.into()), 80)
 }

@@ -2,8 +2,8 @@
 
 use super::shown;
 use crate::storage;
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Severity, json};
-use serde_json::Value;
 
 const SC_API: &str = "storage.k8s.io/v1";
 const SC_KIND: &str = "StorageClass";
@@ -30,7 +30,7 @@ pub static CONTROL: Control = Control {
 
 fn first_line(e: &str) -> String {
     let line = e.lines().next().unwrap_or("");
-    kit::json::brief(&Value::String(line.to_string()), 160)
+    kit::json::brief(&Value::String(line.into()), 160)
 }
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
@@ -136,7 +136,7 @@ fn unverifiable_volume(pv: &Value) -> Vec<Finding> {
     ];
     let source = json::get_obj(pv, &["spec"])
         .and_then(|m| m.keys().find(|k| !NOT_SOURCES.contains(&k.as_str())))
-        .map_or("an unknown source".to_string(), |k| k.clone());
+        .map_or("an unknown source".to_string(), |k| k.to_string());
     vec![Finding::new(
         "spec.storageClassName",
         format!(

@@ -2,7 +2,6 @@
 
 use super::annotation_path;
 use kit::{Control, Ctx, Finding, KindSet, Severity, json};
-use serde_json::Value;
 
 const KEY: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
@@ -23,7 +22,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let Some(raw) = super::annotation(ctx, KEY) else {
         return Vec::new();
     };
-    let carries = match serde_json::from_str::<Value>(raw) {
+    let carries = match kit::dom::parse(raw.as_bytes()) {
         Ok(v) => ["data", "stringData"]
             .iter()
             .filter(|k| json::get_obj(&v, &[k]).is_some_and(|m| !m.is_empty()))

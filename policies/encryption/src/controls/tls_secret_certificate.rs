@@ -2,8 +2,8 @@
 
 use super::cert_manager_key_strength::KEY_PARAMS;
 use crate::x509::{self, Key};
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "tls-secret-certificate",

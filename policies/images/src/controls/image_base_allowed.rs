@@ -4,9 +4,9 @@
 use crate::host::{Memo, first_line};
 use crate::patterns::{RepositoryPattern, parse_all};
 use crate::reference::excerpt;
+use kit::Value;
 use kit::control::Params;
 use kit::{Control, Ctx, Finding, Flag, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub const BASE_LABEL: &str = "org.opencontainers.image.base.name";
 
@@ -101,12 +101,11 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             continue;
         }
         let shown = excerpt(c.image, 120);
-        let payload = Value::String(c.image.to_string()).to_string();
+        let payload = Value::String(c.image.into()).to_string();
         let answer = memo
             .call("oci", "v1/oci_manifest_config", &payload)
             .and_then(|b| {
-                serde_json::from_slice::<Value>(&b)
-                    .map_err(|_| "the host's answer is not JSON".to_string())
+                kit::dom::parse(&b).map_err(|_| "the host's answer is not JSON".to_string())
             });
         let problem = match answer.as_ref().map_err(|e| e.clone()).and_then(base_label) {
             Err(e) => Some(format!(

@@ -1,9 +1,9 @@
 //! Pods that pull from private registries name their pull secrets.
 
 use crate::patterns::{RegistryPattern, parse_all};
+use kit::Value;
 use kit::control::Params;
 use kit::{Control, Ctx, Finding, Param, ParamKind, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "image-pull-secrets-required",

@@ -4,7 +4,7 @@ use crate::host::{Memo, first_line};
 use crate::patterns::{RepositoryPattern, parse_all};
 use kit::control::Params;
 use kit::{Control, Ctx, Finding, Param, ParamKind, Severity};
-use serde_json::{Map, Value, json};
+use kit::{Value, dom::Map, json_value as json};
 
 pub static CONTROL: Control = Control {
     id: "image-signature-verified",
@@ -124,10 +124,10 @@ fn validate(p: &Params) -> Result<(), String> {
 /// The `oci/v2/verify` requests (SigstoreVerificationInputV2 of the SDK) for `image`.
 pub fn requests(p: &Params, image: &str) -> Vec<(&'static str, Value)> {
     let annotations = {
-        let m: Map<String, Value> = p
+        let m: Map = p
             .string_map("annotations")
             .into_iter()
-            .map(|(k, v)| (k, Value::String(v)))
+            .map(|(k, v)| (k, Value::String(v.into())))
             .collect();
         if m.is_empty() {
             Value::Null
@@ -166,7 +166,7 @@ pub fn requests(p: &Params, image: &str) -> Vec<(&'static str, Value)> {
         out.push((
             "GitHub Actions identity",
             json!({"type": "SigstoreGithubActionsVerify", "image": image, "owner": owner,
-                   "repo": if repo.is_empty() { Value::Null } else { Value::String(repo) },
+                   "repo": if repo.is_empty() { Value::Null } else { Value::String(repo.into()) },
                    "annotations": annotations}),
         ));
     }
@@ -210,7 +210,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                     "could not verify the signature of {shown} ({method}): {}",
                     first_line(&e)
                 )),
-                Ok(bytes) => match serde_json::from_slice::<Value>(&bytes) {
+                Ok(bytes) => match kit::dom::parse(&bytes) {
                     Err(_) => Some(format!(
                         "could not verify the signature of {shown} ({method}): the host's answer is not JSON"
                     )),

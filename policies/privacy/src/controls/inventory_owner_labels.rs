@@ -1,9 +1,9 @@
 //! Every object of the inventory names an accountable owner and system
 //! (required labels, value patterns and kinds are parameters).
 
+use kit::Value;
 use kit::control::Params;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity, glob, json};
-use serde_json::Value;
 
 /// The kinds this control can look at; the `kinds` parameter picks among them.
 const SUPPORTED: &[&str] = &[

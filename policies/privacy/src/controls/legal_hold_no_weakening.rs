@@ -3,8 +3,8 @@
 
 use crate::data;
 use crate::duration::Iso;
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Operation, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "legal-hold-no-weakening",

@@ -3,9 +3,9 @@
 
 use crate::data::Marks;
 use crate::duration::{self, Iso};
+use kit::Value;
 use kit::control::Params;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "personal-data-backup-coverage",

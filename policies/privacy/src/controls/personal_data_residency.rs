@@ -2,9 +2,9 @@
 //! personal-data namespaces, and regulated StorageClasses and volumes.
 
 use crate::data::Marks;
+use kit::Value;
 use kit::control::Params;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 const REGION: &str = "topology.kubernetes.io/region";
 const ZONE: &str = "topology.kubernetes.io/zone";

@@ -1,7 +1,7 @@
 //! NFS PersistentVolumes only from allow-listed servers and exports.
 
+use kit::Value;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "pv-nfs-allowed-servers",

@@ -1,7 +1,7 @@
 //! PersistentVolumes are not hostPath volumes.
 
+use kit::Value;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "pv-no-host-path",

@@ -1,9 +1,9 @@
 //! Claims and volumes use only allowed access modes (ReadWriteOncePod by default).
 
 use crate::data::Marks;
+use kit::Value;
 use kit::control::Params;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 const MODES: &[&str] = &[
     "ReadWriteOnce",

@@ -1,8 +1,8 @@
 //! Claims use only the StorageClasses allowed for their data classification.
 
 use crate::data::Marks;
+use kit::Value;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "pvc-storage-class-allowed",

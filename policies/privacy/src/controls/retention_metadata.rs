@@ -149,7 +149,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
 }
 
 /// The retention metadata of `obj` (an object or a claim template at `prefix`).
-fn check_object(ctx: &Ctx, obj: &serde_json::Value, prefix: &str) -> Vec<Finding> {
+fn check_object(ctx: &Ctx, obj: &kit::Value, prefix: &str) -> Vec<Finding> {
     let marks = Marks::of(ctx, obj);
     let classes = ctx.params.strings("classes");
     let required = marks.personal

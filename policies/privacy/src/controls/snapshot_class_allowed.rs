@@ -2,8 +2,8 @@
 //! allowed for the classification (context-aware: the source claim is read).
 
 use crate::data::Marks;
+use kit::Value;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "snapshot-class-allowed",

@@ -2,8 +2,8 @@
 //! document the disposal path that deletes them.
 
 use crate::data::{self, Marks};
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "snapshot-class-retain",

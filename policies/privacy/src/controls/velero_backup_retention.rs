@@ -2,9 +2,9 @@
 //! retention minimum, in allowed storage locations, on a valid schedule.
 
 use crate::duration::{self, Iso};
+use kit::Value;
 use kit::control::Params;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "velero-backup-retention",

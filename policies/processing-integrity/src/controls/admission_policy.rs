@@ -1,7 +1,7 @@
 //! ValidatingAdmissionPolicies enforce (CC6.8, CC8.1).
 
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, glob, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "admission-policy-enforced",

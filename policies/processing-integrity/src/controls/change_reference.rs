@@ -47,7 +47,7 @@ fn validate(p: &Params) -> Result<(), String> {
 }
 
 /// Whether a controller created the object (its changes are the owner's).
-pub fn controlled(object: &serde_json::Value) -> bool {
+pub fn controlled(object: &kit::Value) -> bool {
     json::get_array(object, &["metadata", "ownerReferences"])
         .iter()
         .any(|r| json::get_bool(r, &["controller"]) == Some(true))
@@ -66,7 +66,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let patterns = ctx.params.strings("patterns");
     let path = format!("metadata.annotations[{key}]");
     match json::get(object, &["metadata", "annotations", &key]) {
-        Some(serde_json::Value::String(v)) if glob::any_matches(&patterns, v) => {
+        Some(kit::Value::String(v)) if glob::any_matches(&patterns, v) => {
             ctx.record_evidence(
                 "kube-soc2.change-ref",
                 format!(
@@ -78,15 +78,15 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             );
             Vec::new()
         }
-        Some(serde_json::Value::String(v)) => vec![Finding::new(
+        Some(kit::Value::String(v)) => vec![Finding::new(
             path,
             format!(
                 "change reference {} does not match {}",
-                json::brief(&serde_json::Value::String(v.clone()), 60),
+                json::brief(&kit::Value::String(v.clone()), 60),
                 patterns.join(", ")
             ),
         )],
-        None | Some(serde_json::Value::Null) => vec![Finding::new(
+        None | Some(kit::Value::Null) => vec![Finding::new(
             path,
             format!(
                 "annotation {key} is not set: the change that deployed this workload cannot be traced"

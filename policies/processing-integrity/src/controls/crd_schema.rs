@@ -1,7 +1,7 @@
 //! Custom resources are validated by a structural schema (PI1.2).
 
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "crd-structural-schema",

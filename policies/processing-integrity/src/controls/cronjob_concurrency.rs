@@ -1,8 +1,8 @@
 //! CronJob runs do not overlap (PI1.3).
 
+use kit::Value;
 use kit::control::Params;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "cronjob-concurrency-policy",
@@ -47,7 +47,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             "not set (Allow)".to_string(),
             allowed.iter().any(|a| a == "Allow"),
         ),
-        Some(Value::String(p)) => (p.clone(), allowed.iter().any(|a| a == p)),
+        Some(Value::String(p)) => (p.to_string(), allowed.iter().any(|a| a == p)),
         Some(v) => (json::brief(v, 40), false),
     };
     if ok {

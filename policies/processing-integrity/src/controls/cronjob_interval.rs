@@ -49,7 +49,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         "spec.schedule",
         format!(
             "schedule {} starts a run every {} minute(s), more often than every {min}",
-            json::brief(&serde_json::Value::String(schedule.to_string()), 60),
+            json::brief(&kit::Value::String(schedule.into()), 60),
             if minutes < 1.0 {
                 format!("{minutes:.2}")
             } else {

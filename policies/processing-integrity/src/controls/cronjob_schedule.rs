@@ -3,8 +3,8 @@
 //! processing it describes silently never happens.
 
 use crate::cron::{self, Schedule};
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "cronjob-schedule-valid",
@@ -48,7 +48,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             return out;
         }
     };
-    let shown = kit::json::brief(&Value::String(schedule.to_string()), 60);
+    let shown = kit::json::brief(&Value::String(schedule.into()), 60);
     let mut spec = schedule;
     if schedule.contains("TZ") {
         out.push(Finding::new(

@@ -53,7 +53,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 "suspend is not a boolean: {}",
                 json::brief(
                     json::get(&ctx.request.object, &["spec", "suspend"])
-                        .unwrap_or(&serde_json::Value::Null),
+                        .unwrap_or(&kit::Value::Null),
                     40
                 )
             ),

@@ -1,7 +1,7 @@
 //! CronJobs state the time zone of their schedule (PI1.1, PI1.3).
 
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, glob, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "cronjob-time-zone",

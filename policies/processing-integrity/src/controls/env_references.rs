@@ -1,7 +1,7 @@
 //! The ConfigMaps and Secrets a container reads exist (PI1.2).
 
+use kit::Value;
 use kit::{Container, Control, Ctx, Finding, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "env-references-exist",
@@ -79,7 +79,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             if r.name.is_empty() {
                 out.push(Finding {
                     path: r.path,
-                    container: Some((c.name.to_string(), c.image.to_string())),
+                    container: Some(c.identity()),
                     message: format!("a {} reference has no name", r.kind),
                 });
                 continue;
@@ -116,7 +116,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             if let Some(m) = finding {
                 out.push(Finding {
                     path: r.path,
-                    container: Some((c.name.to_string(), c.image.to_string())),
+                    container: Some(c.identity()),
                     message: m,
                 });
             }

@@ -1,7 +1,7 @@
 //! Objects managed by a GitOps controller change only through it (CC8.1).
 
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Operation, Param, ParamKind, Severity, glob, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "gitops-drift",

@@ -1,8 +1,8 @@
 //! Job pod failures are classified, not retried blindly (PI1.3).
 
 use crate::job::JobSpec;
+use kit::Value;
 use kit::{Control, Ctx, Finding, Int, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "job-pod-failure-policy",

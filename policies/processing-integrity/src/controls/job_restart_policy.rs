@@ -45,14 +45,14 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let allowed = ctx.params.strings("allowed");
     let path = js.pod_field("restartPolicy");
     match js.pod_get("restartPolicy") {
-        None | Some(serde_json::Value::Null) => vec![Finding::new(
+        None | Some(kit::Value::Null) => vec![Finding::new(
             path,
             format!(
                 "restartPolicy is not set (Always): the API server refuses it for Jobs; use {}",
                 allowed.join(" or ")
             ),
         )],
-        Some(serde_json::Value::String(p)) if allowed.iter().any(|a| a == p) => Vec::new(),
+        Some(kit::Value::String(p)) if allowed.iter().any(|a| a == p) => Vec::new(),
         Some(v) => vec![Finding::new(
             path,
             format!(

@@ -1,8 +1,8 @@
 //! The policies that enforce the other controls are not weakened behind the
 //! auditors' back (CC6.8, CC8.1): Kubewarden's own objects.
 
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Operation, Param, ParamKind, Severity, glob, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "kubewarden-policy-weakening",

@@ -24,7 +24,7 @@ pub static CONTROL: Control = Control {
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let object = ctx.object();
     let selector = match json::get(object, &["spec", "selector"]) {
-        None | Some(serde_json::Value::Null) => {
+        None | Some(kit::Value::Null) => {
             return vec![Finding::new("spec.selector", "selector is not set")];
         }
         Some(s) => s,
@@ -54,7 +54,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             "selector {} does not select the template labels {}",
             json::brief(selector, 80),
             labels.map_or("(none)".into(), |l| json::brief(
-                &serde_json::Value::Object(l.clone()),
+                &kit::Value::Object(l.clone()),
                 80
             ))
         ),

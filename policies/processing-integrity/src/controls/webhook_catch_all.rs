@@ -1,8 +1,8 @@
 //! A webhook that sees everything does not fail open (CC6.8, CC8.1).
 
 use crate::webhook::{KINDS, hooks, is_v1beta1};
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "webhook-catch-all-ignore",

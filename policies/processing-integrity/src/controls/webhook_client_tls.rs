@@ -1,8 +1,8 @@
 //! Admission webhooks are called over verified TLS (CC6.8, CC6.7).
 
 use crate::webhook::{KINDS, hooks};
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "webhook-client-tls",
@@ -33,7 +33,7 @@ const INJECTORS: &[&str] = &[
 
 fn injected(object: &Value) -> bool {
     json::get_obj(object, &["metadata", "annotations"])
-        .is_some_and(|a| INJECTORS.iter().any(|k| a.contains_key(*k)))
+        .is_some_and(|a| INJECTORS.iter().any(|k| a.contains_key(k)))
 }
 
 fn check(ctx: &Ctx) -> Vec<Finding> {

@@ -1,8 +1,8 @@
 //! Security webhooks fail closed (CC6.8, CC8.1).
 
 use crate::webhook::{KINDS, hooks, is_v1beta1, selected};
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "webhook-failure-policy",

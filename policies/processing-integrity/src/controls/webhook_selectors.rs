@@ -1,8 +1,8 @@
 //! Security webhooks cannot be opted out of by those they police (CC6.8, CC8.1).
 
 use crate::webhook::{Hook, KINDS, hooks, selected};
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, glob, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "webhook-selector-bypass",

@@ -1,8 +1,8 @@
 //! Admission webhooks declare no side effects (PI1.3, CC8.1).
 
 use crate::webhook::{KINDS, hooks};
+use kit::Value;
 use kit::{Control, Ctx, Finding, KindSet, Severity, json};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "webhook-side-effects",

@@ -6,9 +6,9 @@
 //! the request are refused: a pod debugged before the control was enabled can
 //! still be updated.
 
+use kit::Value;
 use kit::pod::ContainerList;
 use kit::{Control, Criteria, Ctx, Finding, PodTemplate, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "block-ephemeral-containers",

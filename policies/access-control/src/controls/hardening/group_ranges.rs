@@ -3,9 +3,9 @@
 //! `K8sPSPAllowedUsers`). PSS restricts the user id only, so a container may
 //! still run with the root group (0) and read root-group-owned files.
 
+use kit::Value;
 use kit::control::Params;
 use kit::{Criteria, Param, ParamKind};
-use serde_json::Value;
 
 pub(crate) const ID_RANGE: ParamKind = ParamKind::Integer {
     min: 0,

@@ -1,7 +1,7 @@
 //! Interactive TTY and stdin (Gatekeeper `K8sDisallowInteractiveTTY`).
 
+use kit::Value;
 use kit::{Control, Criteria, Ctx, Finding, Flag, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "no-interactive-tty",

@@ -2,9 +2,9 @@
 //! runtime's default capabilities, NET_RAW among them.
 
 use crate::controls::common::is_windows;
+use kit::Value;
 use kit::value::{capability_added, capability_dropped};
 use kit::{Control, Criteria, Ctx, Finding, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "drop-net-raw",

@@ -1,7 +1,7 @@
 //! `shareProcessNamespace` (Kubewarden `share-pid-namespace-policy`).
 
+use kit::Value;
 use kit::{Control, Criteria, Ctx, Finding, Flag, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "no-share-process-namespace",

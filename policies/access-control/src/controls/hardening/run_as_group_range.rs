@@ -40,7 +40,7 @@ fn check_run_as_group(ctx: &Ctx) -> Vec<Finding> {
     let mut findings = Vec::new();
     let about = |c: &Container, path: String, message: String| Finding {
         path,
-        container: Some((c.name.to_string(), c.image.to_string())),
+        container: Some(c.identity()),
         message,
     };
     for c in pod.containers() {

@@ -2,8 +2,8 @@
 //! `restrict-runtimeClassName`), optionally requiring one (sandboxed runtimes).
 
 use crate::controls::common::{allowed, quoted};
+use kit::Value;
 use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "runtime-class-allowed",

@@ -5,8 +5,8 @@
 //! of the peer libraries refuses it.
 
 use super::policy::{Direction, applies_to, is_empty_selector};
+use kit::Value;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "network-policy-no-allow-all",

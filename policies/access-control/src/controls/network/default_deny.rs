@@ -29,6 +29,7 @@ pub static CONTROL: Control = Control {
         default: "false",
         description: "Also require a default-deny for egress",
     }],
+    reads: &[("networking.k8s.io/v1", "NetworkPolicy")],
     check,
     ..Control::DEFAULTS
 };

@@ -1,7 +1,7 @@
 //! Reading NetworkPolicies the way the network plugin enforces them.
 
 use kit::Cluster;
-use serde_json::Value;
+use kit::Value;
 
 pub const NETWORKING_V1: &str = "networking.k8s.io/v1";
 
@@ -90,7 +90,7 @@ pub fn workload_namespace(request: &kit::Request) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use kit::json_value as json;
 
     #[test]
     fn default_deny_shapes() {

@@ -19,6 +19,7 @@ pub static CONTROL: Control = Control {
         pss: &[],
         cis: &["5.3.2"],
     },
+    reads: &[("networking.k8s.io/v1", "NetworkPolicy")],
     check,
     ..Control::DEFAULTS
 };

@@ -4,8 +4,8 @@
 //! are checked at every `pssVersion`.
 
 use super::{about_container, annotation_path, container_named, set, shown, text};
+use kit::Value;
 use kit::{Control, Criteria, Ctx, Finding, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "pss-app-armor-profile",

@@ -1,8 +1,8 @@
 //! PSS baseline "Capabilities" (PSA check `capabilities_baseline`, all versions):
 //! containers may only add capabilities of the container runtime's default set.
 
+use kit::Value;
 use kit::{Control, Criteria, Ctx, Finding, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "pss-capabilities-baseline",

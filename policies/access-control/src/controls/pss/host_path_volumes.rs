@@ -1,7 +1,7 @@
 //! PSS baseline "HostPath Volumes" (PSA check `hostPathVolumes`, all versions).
 
+use kit::Value;
 use kit::{Control, Criteria, Ctx, Finding, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "pss-host-path-volumes",

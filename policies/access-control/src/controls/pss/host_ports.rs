@@ -1,7 +1,7 @@
 //! PSS baseline "Host Ports" (PSA check `hostPorts`, all versions).
 
+use kit::Value;
 use kit::{Control, Criteria, Ctx, Finding, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "pss-host-ports",

@@ -4,8 +4,8 @@
 //! addresses from the node's network on the pod's behalf.
 
 use super::{shown, text};
+use kit::Value;
 use kit::{Container, Control, Criteria, Ctx, Finding, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "pss-host-probes-and-host-lifecycle",
@@ -70,7 +70,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     // Each probe and hook object is looked up once: most containers have none.
     for c in ctx.pod().containers() {
         for (probe, fields) in &PROBES {
-            if let Some(handler) = c.value.get(*probe) {
+            if let Some(handler) = c.value.get(probe) {
                 hosts(&c, handler, fields, &mut findings);
             }
         }

@@ -41,9 +41,9 @@ pub mod seccomp_profile_restricted;
 pub mod sysctls;
 pub mod windows_host_process;
 
+use kit::Value;
 use kit::json::get_array;
 use kit::{Container, Ctx, Finding, Operation, Param, ParamKind, PodTemplate, Request};
-use serde_json::{Map, Value};
 
 pub const OPTIONS: &[Param] = &[Param {
     name: "pssVersion",
@@ -70,7 +70,7 @@ pub fn parse_version(s: &str) -> Option<u32> {
     (minor <= LATEST_MINOR).then_some(minor)
 }
 
-pub fn validate_options(options: &Map<String, Value>) -> Result<(), String> {
+pub fn validate_options(options: &kit::dom::Map) -> Result<(), String> {
     let v = options
         .get("pssVersion")
         .and_then(Value::as_str)
@@ -229,7 +229,7 @@ pub(crate) fn about_container(
 ) -> Finding {
     Finding {
         path,
-        container: c.map(|c| (c.name.to_string(), c.image.to_string())),
+        container: c.map(|c| c.identity()),
         message: message.into(),
     }
 }

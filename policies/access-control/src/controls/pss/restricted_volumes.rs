@@ -3,8 +3,8 @@
 //! restricted level PSA runs this check instead of `hostPathVolumes`, whose
 //! refusals it includes.
 
+use kit::Value;
 use kit::{Control, Criteria, Ctx, Finding, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "pss-restricted-volumes",

@@ -2,8 +2,8 @@
 //! every container sets runAsNonRoot: true, and none sets it to false. From
 //! v1.35 a pod in its own user namespace (`hostUsers: false`) is exempt.
 
+use kit::Value;
 use kit::{Control, Criteria, Ctx, Finding, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "pss-run-as-non-root",

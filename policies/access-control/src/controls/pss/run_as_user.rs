@@ -2,8 +2,8 @@
 //! v1.23): neither the pod nor a container sets runAsUser: 0. From v1.35 a pod
 //! in its own user namespace (`hostUsers: false`) is exempt.
 
+use kit::Value;
 use kit::{Control, Criteria, Ctx, Finding, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "pss-run-as-user",

@@ -3,8 +3,8 @@
 //! and user and role must not be set.
 
 use super::{set, shown, text};
+use kit::Value;
 use kit::{Container, Control, Criteria, Ctx, Finding, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "pss-se-linux-options",

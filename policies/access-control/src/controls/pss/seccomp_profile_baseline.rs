@@ -4,8 +4,8 @@
 //! turns them into fields).
 
 use super::{about_container, annotation_path, container_named, set, shown, text};
+use kit::Value;
 use kit::{Control, Criteria, Ctx, Finding, PodTemplate, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "pss-seccomp-profile-baseline",

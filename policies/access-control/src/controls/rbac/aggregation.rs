@@ -6,9 +6,9 @@
 
 use super::risk::{Risks, rule_risks, validate_ignored};
 use crate::controls::common::{allowed, join_list};
+use kit::Value;
 use kit::control::Params;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "rbac-no-sensitive-aggregation",

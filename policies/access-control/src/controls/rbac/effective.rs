@@ -15,10 +15,10 @@
 use super::risk::{RBAC_V1, Risks, rule_risks, validate_ignored};
 use super::subjects::{role_ref, subjects};
 use crate::controls::common::{allowed, join_list};
+use kit::Value;
 use kit::control::Params;
 use kit::labels::Selector;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "rbac-binding-effective-permissions",
@@ -63,6 +63,10 @@ pub static CONTROL: Control = Control {
         },
     ],
     validate_params: Some(validate),
+    reads: &[
+        ("rbac.authorization.k8s.io/v1", "Role"),
+        ("rbac.authorization.k8s.io/v1", "ClusterRole"),
+    ],
     check,
     ..Control::DEFAULTS
 };

@@ -5,7 +5,7 @@
 //! Shared by the role lint controls, the aggregation control and the
 //! context-aware binding control, so all three agree on what "high risk" is.
 
-use serde_json::Value;
+use kit::Value;
 
 pub const RBAC_V1: &str = "rbac.authorization.k8s.io/v1";
 
@@ -272,7 +272,7 @@ pub fn validate_ignored(list: &[String]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use kit::json_value as json;
 
     fn risks(rule: Value) -> Vec<&'static str> {
         rule_risks(&rule, false).iter().map(Risk::name).collect()

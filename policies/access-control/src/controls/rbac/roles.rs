@@ -11,8 +11,8 @@
 
 use super::risk::{Risks, rule_risks};
 use crate::controls::common::allowed;
+use kit::Value;
 use kit::{Ctx, Finding, KindSet, Param, ParamKind};
-use serde_json::Value;
 
 pub(crate) const KINDS: KindSet = KindSet::Only(&["Role", "ClusterRole"]);
 

@@ -2,7 +2,7 @@
 //! form every binding control uses: `User:<name>`, `Group:<name>`,
 //! `ServiceAccount:<namespace>:<name>` (globs, e.g. `ServiceAccount:kube-system:*`).
 
-use serde_json::Value;
+use kit::Value;
 
 pub struct Subject<'a> {
     /// Index in `subjects`, for the finding's path.
@@ -77,7 +77,7 @@ pub fn role_ref(binding: &Value) -> (&str, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use kit::json_value as json;
 
     #[test]
     fn subjects_default_the_service_account_namespace() {

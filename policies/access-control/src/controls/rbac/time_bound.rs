@@ -5,9 +5,9 @@
 
 use super::subjects::subjects;
 use crate::controls::common::{allowed, quoted};
+use kit::Value;
 use kit::control::Params;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "rbac-time-bound-bindings",

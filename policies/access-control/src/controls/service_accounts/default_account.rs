@@ -2,8 +2,8 @@
 //! KubeLinter `default-service-account`).
 
 use crate::controls::common::service_account_of;
+use kit::Value;
 use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "no-default-service-account",

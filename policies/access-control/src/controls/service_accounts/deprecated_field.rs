@@ -6,8 +6,8 @@
 //! uses the old field alone, or disagrees with the new one, is at fault. That
 //! is what a manifest scan and the background audit of old objects catch.
 
+use kit::Value;
 use kit::{Control, Criteria, Ctx, Finding, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "no-deprecated-service-account-field",

@@ -6,8 +6,8 @@
 //! `no-automount-service-account-token`.
 
 use crate::controls::common::{allowed, quoted, volume_findings};
+use kit::Value;
 use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
-use serde_json::Value;
 
 pub static CONTROL: Control = Control {
     id: "projected-token-bounds",

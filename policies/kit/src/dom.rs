@@ -1,0 +1,1170 @@
+//! The JSON tree every control reads.
+//!
+//! Turning a 5 KB admission request into `serde_json::Value` allocates every key
+//! and string and inserts every member into a `BTreeMap`; measured natively
+//! that is about three quarters of a family's whole evaluation, and the guest
+//! pays it again in every module. This tree keeps strings as ranges of one
+//! shared copy of the payload (its own text only for the rare string with
+//! escapes), keeps object members in document order in one exactly sized
+//! vector, and is built by one hand-written pass: about half the instructions
+//! of `serde_json::from_slice::<Value>` on the 5 KB bench Pod. The API mirrors the part of `serde_json::Value` controls
+//! use (`get`, `as_str`, `as_array`, `as_object`, indexing, `pointer`,
+//! `Display`), so a control reads it the same way.
+//!
+//! Differences from `serde_json::Value` that matter:
+//! - object members iterate in document order (serde_json's map sorts them);
+//!   a key the document repeats reads as its last value, as with serde_json,
+//!   but iteration shows every copy (the API server re-encodes what it sends,
+//!   so an admission request never repeats a key; checking every object for
+//!   repeats measured at an eighth of the whole parse);
+//! - integers beyond 64 bits read as floats, as serde_json does by default.
+
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use std::borrow::Borrow;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// Containers nested deeper than this are refused (serde_json's own limit), so
+/// a hostile payload cannot exhaust the stack.
+const MAX_DEPTH: usize = 128;
+
+const CONTROL_CHARACTER: &str = "control character (\\u0000-\\u001F) found while parsing a string";
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum Value {
+    #[default]
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(Str),
+    Array(Vec<Value>),
+    Object(Map),
+}
+
+/// A JSON string: a range of the shared request text, or its own text when
+/// the document spelled it with escapes (or code built it).
+#[derive(Clone)]
+pub struct Str(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Shared {
+        text: Arc<str>,
+        start: u32,
+        end: u32,
+    },
+    Owned(Box<str>),
+}
+
+/// A JSON object, members in document order.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Map {
+    members: Vec<(Str, Value)>,
+}
+
+/// A JSON number, with serde_json's reading of it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Number(N);
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum N {
+    PosInt(u64),
+    NegInt(i64),
+    Float(f64),
+}
+
+static NULL: Value = Value::Null;
+
+/// `serde_json::json!`, giving a [`Value`]: for tests and values built in code.
+#[macro_export]
+macro_rules! json_value {
+    ($($json:tt)+) => {
+        $crate::dom::Value::from($crate::__serde_json::json!($($json)+))
+    };
+}
+
+impl Value {
+    /// The member `key` of an object or the element `index` of an array.
+    pub fn get<I: Key>(&self, key: I) -> Option<&Value> {
+        key.index_into(self)
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s.as_str()),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&Vec<Value>> {
+        match self {
+            Value::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&Map> {
+        match self {
+            Value::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_number(&self) -> Option<&Number> {
+        match self {
+            Value::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    pub fn as_i64(&self) -> Option<i64> {
+        self.as_number()?.as_i64()
+    }
+
+    pub fn as_u64(&self) -> Option<u64> {
+        self.as_number()?.as_u64()
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        self.as_number()?.as_f64()
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    pub fn is_boolean(&self) -> bool {
+        matches!(self, Value::Bool(_))
+    }
+
+    pub fn is_number(&self) -> bool {
+        matches!(self, Value::Number(_))
+    }
+
+    pub fn is_string(&self) -> bool {
+        matches!(self, Value::String(_))
+    }
+
+    pub fn is_array(&self) -> bool {
+        matches!(self, Value::Array(_))
+    }
+
+    pub fn is_object(&self) -> bool {
+        matches!(self, Value::Object(_))
+    }
+
+    pub fn is_i64(&self) -> bool {
+        self.as_number().is_some_and(Number::is_i64)
+    }
+
+    pub fn is_u64(&self) -> bool {
+        self.as_number().is_some_and(Number::is_u64)
+    }
+
+    pub fn is_f64(&self) -> bool {
+        self.as_number().is_some_and(Number::is_f64)
+    }
+
+    /// RFC 6901 JSON pointer, as `serde_json::Value::pointer`.
+    pub fn pointer(&self, pointer: &str) -> Option<&Value> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let rest = pointer.strip_prefix('/')?;
+        let mut cur = self;
+        for token in rest.split('/') {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            cur = match cur {
+                Value::Object(m) => m.get(&token)?,
+                Value::Array(a) => {
+                    if token.starts_with('+') || (token.len() > 1 && token.starts_with('0')) {
+                        return None;
+                    }
+                    a.get(token.parse::<usize>().ok()?)?
+                }
+                _ => return None,
+            };
+        }
+        Some(cur)
+    }
+
+    /// The same value as a `serde_json::Value` (for code outside the checks).
+    pub fn to_serde(&self) -> serde_json::Value {
+        match self {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Number(n) => serde_json::Value::Number(n.to_serde()),
+            Value::String(s) => serde_json::Value::String(s.to_string()),
+            Value::Array(a) => serde_json::Value::Array(a.iter().map(Value::to_serde).collect()),
+            Value::Object(m) => serde_json::Value::Object(
+                m.iter()
+                    .map(|(k, v)| (k.to_string(), v.to_serde()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+impl From<&serde_json::Value> for Value {
+    fn from(v: &serde_json::Value) -> Value {
+        match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => Value::Number(Number::from_serde(n)),
+            serde_json::Value::String(s) => Value::String(Str::from(s.clone())),
+            serde_json::Value::Array(a) => Value::Array(a.iter().map(Value::from).collect()),
+            serde_json::Value::Object(m) => Value::Object(Map {
+                members: m
+                    .iter()
+                    .map(|(k, v)| (Str::from(k.clone()), Value::from(v)))
+                    .collect(),
+            }),
+        }
+    }
+}
+
+impl From<serde_json::Value> for Value {
+    fn from(v: serde_json::Value) -> Value {
+        Value::from(&v)
+    }
+}
+
+impl PartialEq<serde_json::Value> for Value {
+    fn eq(&self, other: &serde_json::Value) -> bool {
+        match (self, other) {
+            (Value::Null, serde_json::Value::Null) => true,
+            (Value::Bool(a), serde_json::Value::Bool(b)) => a == b,
+            (Value::Number(a), serde_json::Value::Number(b)) => *a == Number::from_serde(b),
+            (Value::String(a), serde_json::Value::String(b)) => a.as_str() == b,
+            (Value::Array(a), serde_json::Value::Array(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+            }
+            (Value::Object(a), serde_json::Value::Object(b)) => {
+                a.len() == b.len() && b.iter().all(|(k, v)| a.get(k).is_some_and(|x| x == v))
+            }
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    /// Compact JSON, as `serde_json::Value`'s `Display`.
+    /// Written piece by piece, so a bounded writer (`json::brief`) stops the
+    /// rendering of a huge value early.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        serde_json::to_writer(ToFormatter(f), self).map_err(|_| fmt::Error)
+    }
+}
+
+/// serde_json writes UTF-8 text in whole fragments: each chunk is a `str`.
+struct ToFormatter<'f, 'g>(&'f mut fmt::Formatter<'g>);
+
+impl std::io::Write for ToFormatter<'_, '_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let text = std::str::from_utf8(bytes).map_err(std::io::Error::other)?;
+        self.0.write_str(text).map_err(std::io::Error::other)?;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Null => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Number(n) => n.serialize(s),
+            Value::String(v) => s.serialize_str(v),
+            Value::Array(a) => {
+                let mut seq = s.serialize_seq(Some(a.len()))?;
+                for v in a {
+                    seq.serialize_element(v)?;
+                }
+                seq.end()
+            }
+            Value::Object(m) => m.serialize(s),
+        }
+    }
+}
+
+/// What `Value::get` and indexing accept: a member name or an array position.
+pub trait Key {
+    fn index_into<'v>(&self, v: &'v Value) -> Option<&'v Value>;
+}
+
+impl Key for str {
+    fn index_into<'v>(&self, v: &'v Value) -> Option<&'v Value> {
+        v.as_object()?.get(self)
+    }
+}
+
+impl Key for String {
+    fn index_into<'v>(&self, v: &'v Value) -> Option<&'v Value> {
+        self.as_str().index_into(v)
+    }
+}
+
+impl Key for usize {
+    fn index_into<'v>(&self, v: &'v Value) -> Option<&'v Value> {
+        v.as_array()?.get(*self)
+    }
+}
+
+impl<T: Key + ?Sized> Key for &T {
+    fn index_into<'v>(&self, v: &'v Value) -> Option<&'v Value> {
+        (**self).index_into(v)
+    }
+}
+
+impl<I: Key> std::ops::Index<I> for Value {
+    type Output = Value;
+
+    /// `Null` when absent, as `serde_json::Value`.
+    fn index(&self, key: I) -> &Value {
+        key.index_into(self).unwrap_or(&NULL)
+    }
+}
+
+impl std::ops::Index<&str> for Map {
+    type Output = Value;
+
+    /// `Null` when absent.
+    fn index(&self, key: &str) -> &Value {
+        self.get(key).unwrap_or(&NULL)
+    }
+}
+
+impl PartialEq<str> for Value {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == Some(other)
+    }
+}
+
+impl PartialEq<&str> for Value {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == Some(*other)
+    }
+}
+
+impl PartialEq<bool> for Value {
+    fn eq(&self, other: &bool) -> bool {
+        self.as_bool() == Some(*other)
+    }
+}
+
+impl PartialEq<i64> for Value {
+    fn eq(&self, other: &i64) -> bool {
+        self.as_i64() == Some(*other)
+    }
+}
+
+impl Map {
+    pub fn new() -> Map {
+        Map::default()
+    }
+
+    /// The member `key`; its last value when the document repeats it.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.members
+            .iter()
+            .rev()
+            .find(|(k, _)| k.len() == key.len() && k.as_str() == key)
+            .map(|(_, v)| v)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Members in document order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Str, &Value)> + ExactSizeIterator {
+        self.members.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &Str> {
+        self.members.iter().map(|(k, _)| k)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Value> {
+        self.members.iter().map(|(_, v)| v)
+    }
+
+    pub fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    /// Takes the member `key` out (its last value, dropping repeats).
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        let mut found = None;
+        self.members.retain_mut(|(k, v)| {
+            if k.as_str() != key {
+                return true;
+            }
+            found = Some(std::mem::take(v));
+            false
+        });
+        found
+    }
+
+    /// Adds or replaces the member `key` (for building values in code).
+    pub fn insert(&mut self, key: impl Into<Str>, value: Value) {
+        let key = key.into();
+        match self.members.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => *v = value,
+            None => self.members.push((key, value)),
+        }
+    }
+}
+
+impl<'m> IntoIterator for &'m Map {
+    type Item = (&'m Str, &'m Value);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'m, (Str, Value)>,
+        fn(&'m (Str, Value)) -> (&'m Str, &'m Value),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.members.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl<K: Into<Str>> FromIterator<(K, Value)> for Map {
+    fn from_iter<T: IntoIterator<Item = (K, Value)>>(iter: T) -> Map {
+        let mut map = Map::new();
+        for (k, v) in iter {
+            map.insert(k, v);
+        }
+        map
+    }
+}
+
+impl Serialize for Map {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.len()))?;
+        for (k, v) in self {
+            map.serialize_entry(k.as_str(), v)?;
+        }
+        map.end()
+    }
+}
+
+impl Str {
+    /// Length in bytes, without looking at the text.
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            Repr::Shared { start, end, .. } => (end - start) as usize,
+            Repr::Owned(s) => s.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Repr::Shared { text, start, end } => {
+                text.get(*start as usize..*end as usize).unwrap_or("")
+            }
+            Repr::Owned(s) => s,
+        }
+    }
+}
+
+impl Deref for Str {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Str {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Borrow<str> for Str {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Serialize for Str {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl fmt::Display for Str {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Str {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl From<&str> for Str {
+    fn from(s: &str) -> Str {
+        Str(Repr::Owned(s.into()))
+    }
+}
+
+impl From<String> for Str {
+    fn from(s: String) -> Self {
+        Str(Repr::Owned(s.into_boxed_str()))
+    }
+}
+
+impl PartialEq<str> for Str {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Str {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Str {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<Str> for str {
+    fn eq(&self, other: &Str) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<Str> for String {
+    fn eq(&self, other: &Str) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<Str> for &str {
+    fn eq(&self, other: &Str) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl PartialEq for Str {
+    fn eq(&self, other: &Str) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Str {}
+
+impl PartialOrd for Str {
+    fn partial_cmp(&self, other: &Str) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Str {
+    fn cmp(&self, other: &Str) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl std::hash::Hash for Str {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
+}
+
+impl Default for Str {
+    fn default() -> Str {
+        Str(Repr::Owned(Box::default()))
+    }
+}
+
+impl Number {
+    pub fn as_i64(&self) -> Option<i64> {
+        match self.0 {
+            N::PosInt(n) => i64::try_from(n).ok(),
+            N::NegInt(n) => Some(n),
+            N::Float(_) => None,
+        }
+    }
+
+    pub fn as_u64(&self) -> Option<u64> {
+        match self.0 {
+            N::PosInt(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// Always `Some`: kept an `Option` like serde_json's.
+    pub fn as_f64(&self) -> Option<f64> {
+        Some(match self.0 {
+            N::PosInt(n) => n as f64,
+            N::NegInt(n) => n as f64,
+            N::Float(f) => f,
+        })
+    }
+
+    pub fn is_i64(&self) -> bool {
+        self.as_i64().is_some()
+    }
+
+    pub fn is_u64(&self) -> bool {
+        matches!(self.0, N::PosInt(_))
+    }
+
+    pub fn is_f64(&self) -> bool {
+        matches!(self.0, N::Float(_))
+    }
+
+    fn to_serde(self) -> serde_json::Number {
+        match self.0 {
+            N::PosInt(n) => n.into(),
+            N::NegInt(n) => n.into(),
+            // Finite by construction: the parser refuses infinities.
+            N::Float(f) => serde_json::Number::from_f64(f).unwrap_or_else(|| 0.into()),
+        }
+    }
+
+    fn from_serde(n: &serde_json::Number) -> Number {
+        Number(if let Some(u) = n.as_u64() {
+            N::PosInt(u)
+        } else if let Some(i) = n.as_i64() {
+            N::NegInt(i)
+        } else {
+            N::Float(n.as_f64().unwrap_or_default())
+        })
+    }
+}
+
+impl From<i64> for Number {
+    fn from(n: i64) -> Number {
+        Number(if n < 0 {
+            N::NegInt(n)
+        } else {
+            N::PosInt(n as u64)
+        })
+    }
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.to_serde(), f)
+    }
+}
+
+impl Serialize for Number {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            N::PosInt(n) => s.serialize_u64(n),
+            N::NegInt(n) => s.serialize_i64(n),
+            N::Float(f) => s.serialize_f64(f),
+        }
+    }
+}
+
+/// Why a payload is not JSON, with serde_json's wording and position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error {
+    message: &'static str,
+    line: usize,
+    column: usize,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at line {} column {}",
+            self.message, self.line, self.column
+        )
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Parses one JSON document.
+pub fn parse(text: &[u8]) -> Result<Value, Error> {
+    if u32::try_from(text.len()).is_err() {
+        return Err(Parser::new("").error("document too large"));
+    }
+    let text = match std::str::from_utf8(text) {
+        Ok(t) => t,
+        Err(e) => {
+            return Err(Parser::new("").error_at(e.valid_up_to(), "invalid unicode code point"));
+        }
+    };
+    let mut p = Parser::new(text);
+    p.skip_whitespace();
+    let v = p.value(0)?;
+    p.skip_whitespace();
+    if p.pos < p.bytes.len() {
+        return Err(p.error("trailing characters"));
+    }
+    Ok(v)
+}
+
+/// The bytes that end a run of plain string text: quote, backslash and the
+/// control characters (one table lookup per byte instead of three compares).
+static ENDS_PLAIN_TEXT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
+struct Parser<'a> {
+    text: &'a str,
+    /// The same text, shared by every string of the tree.
+    shared: Arc<str>,
+    bytes: &'a [u8],
+    pos: usize,
+    /// Elements of the arrays being parsed, innermost last.
+    elements: Vec<Value>,
+    /// Members of the objects being parsed, innermost last.
+    members: Vec<(Str, Value)>,
+}
+
+impl<'a> Parser<'a> {
+    fn new(text: &'a str) -> Parser<'a> {
+        Parser {
+            text,
+            shared: Arc::from(text),
+            bytes: text.as_bytes(),
+            pos: 0,
+            elements: Vec::with_capacity(64),
+            members: Vec::with_capacity(64),
+        }
+    }
+
+    fn error(&self, message: &'static str) -> Error {
+        self.error_at(self.pos, message)
+    }
+
+    fn error_at(&self, pos: usize, message: &'static str) -> Error {
+        let before = &self.bytes[..pos.min(self.bytes.len())];
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+        let column = pos
+            - before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+        Error {
+            message,
+            line,
+            column,
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value, Error> {
+        match self.peek() {
+            None => Err(self.error("EOF while parsing a value")),
+            Some(b'{') => self.object(depth + 1),
+            Some(b'[') => self.array(depth + 1),
+            Some(b'"') => Ok(Value::String(self.string()?)),
+            Some(b't') => self.literal("true", Value::Bool(true)),
+            Some(b'f') => self.literal("false", Value::Bool(false)),
+            Some(b'n') => self.literal("null", Value::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => Err(self.error("expected value")),
+        }
+    }
+
+    fn literal(&mut self, word: &'static str, v: Value) -> Result<Value, Error> {
+        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(v)
+        } else {
+            Err(self.error("expected value"))
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value, Error> {
+        if depth > MAX_DEPTH {
+            return Err(self.error("recursion limit exceeded"));
+        }
+        self.pos += 1;
+        let start = self.elements.len();
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::Array(Vec::new()));
+        }
+        loop {
+            self.skip_whitespace();
+            let v = self.value(depth)?;
+            self.elements.push(v);
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(self.elements.split_off(start)));
+                }
+                None => return Err(self.error("EOF while parsing a list")),
+                Some(_) => return Err(self.error("expected `,` or `]`")),
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value, Error> {
+        if depth > MAX_DEPTH {
+            return Err(self.error("recursion limit exceeded"));
+        }
+        self.pos += 1;
+        let start = self.members.len();
+        self.skip_whitespace();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(Map::new()));
+        }
+        loop {
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b'"') => {}
+                None => return Err(self.error("EOF while parsing an object")),
+                Some(_) => return Err(self.error("key must be a string")),
+            }
+            let key = self.string()?;
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b':') => self.pos += 1,
+                None => return Err(self.error("EOF while parsing an object")),
+                Some(_) => return Err(self.error("expected `:`")),
+            }
+            self.skip_whitespace();
+            let v = self.value(depth)?;
+            self.members.push((key, v));
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    let members = self.members.split_off(start);
+                    return Ok(Value::Object(Map { members }));
+                }
+                None => return Err(self.error("EOF while parsing an object")),
+                Some(_) => return Err(self.error("expected `,` or `}`")),
+            }
+        }
+    }
+
+    /// A string starting at the opening quote.
+    fn string(&mut self) -> Result<Str, Error> {
+        self.pos += 1;
+        let start = self.pos;
+        self.skip_plain_text();
+        match self.peek() {
+            Some(b'"') => {
+                let s = Str(Repr::Shared {
+                    text: self.shared.clone(),
+                    start: start as u32,
+                    end: self.pos as u32,
+                });
+                self.pos += 1;
+                Ok(s)
+            }
+            Some(b'\\') => self.escaped_string(start),
+            Some(_) => Err(self.error(CONTROL_CHARACTER)),
+            None => Err(self.error("EOF while parsing a string")),
+        }
+    }
+
+    /// Moves to the next quote, backslash or control character. (Eight bytes
+    /// at a time measured slower: most strings of a request are short keys.)
+    fn skip_plain_text(&mut self) {
+        let rest = &self.bytes[self.pos..];
+        self.pos += rest
+            .iter()
+            .position(|&b| ENDS_PLAIN_TEXT[usize::from(b)])
+            .unwrap_or(rest.len());
+    }
+
+    /// The rest of a string that has escapes, from `start` (after the quote).
+    fn escaped_string(&mut self, start: usize) -> Result<Str, Error> {
+        let mut out = String::with_capacity(self.pos - start + 16);
+        out.push_str(&self.text[start..self.pos]);
+        loop {
+            let run = self.pos;
+            self.skip_plain_text();
+            out.push_str(&self.text[run..self.pos]);
+            match self.peek() {
+                None => return Err(self.error("EOF while parsing a string")),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(Str(Repr::Owned(out.into_boxed_str())));
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let c = match self.peek() {
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => {
+                            self.pos += 1;
+                            let c = self.unicode_escape()?;
+                            out.push(c);
+                            continue;
+                        }
+                        None => return Err(self.error("EOF while parsing a string")),
+                        Some(_) => return Err(self.error("invalid escape")),
+                    };
+                    self.pos += 1;
+                    out.push(c);
+                }
+                Some(_) => return Err(self.error(CONTROL_CHARACTER)),
+            }
+        }
+    }
+
+    /// The character of a `\uXXXX` escape (after `\u`), pairing surrogates.
+    fn unicode_escape(&mut self) -> Result<char, Error> {
+        let first = self.hex4()?;
+        let code = match first {
+            0xD800..=0xDBFF => {
+                if !self.bytes[self.pos..].starts_with(b"\\u") {
+                    return Err(self.error("lone leading surrogate in hex escape"));
+                }
+                self.pos += 2;
+                let second = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&second) {
+                    return Err(self.error("lone leading surrogate in hex escape"));
+                }
+                0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+            }
+            0xDC00..=0xDFFF => return Err(self.error("lone trailing surrogate in hex escape")),
+            c => c,
+        };
+        char::from_u32(code).ok_or_else(|| self.error("invalid unicode code point"))
+    }
+
+    fn hex4(&mut self) -> Result<u32, Error> {
+        let digits = self
+            .bytes
+            .get(self.pos..self.pos + 4)
+            .ok_or_else(|| self.error("EOF while parsing a string"))?;
+        let mut n = 0;
+        for &d in digits {
+            let v = (d as char)
+                .to_digit(16)
+                .ok_or_else(|| self.error("invalid escape"))?;
+            n = n * 16 + v;
+        }
+        self.pos += 4;
+        Ok(n)
+    }
+
+    fn number(&mut self) -> Result<Value, Error> {
+        let start = self.pos;
+        let negative = self.peek() == Some(b'-');
+        if negative {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.error("invalid number")),
+        }
+        let mut integral = true;
+        if self.peek() == Some(b'.') {
+            integral = false;
+            self.pos += 1;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error("invalid number"));
+            }
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            integral = false;
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error("invalid number"));
+            }
+            self.digits();
+        }
+        let text = &self.text[start..self.pos];
+        if integral {
+            let parsed = if negative {
+                // serde_json reads `-0` as the float -0.0.
+                text.parse::<i64>().ok().map(|n| {
+                    if n == 0 {
+                        Number(N::Float(-0.0))
+                    } else {
+                        Number::from(n)
+                    }
+                })
+            } else {
+                text.parse::<u64>().ok().map(|n| Number(N::PosInt(n)))
+            };
+            if let Some(n) = parsed {
+                return Ok(Value::Number(n));
+            }
+        }
+        match text.parse::<f64>() {
+            Ok(f) if f.is_finite() => Ok(Value::Number(Number(N::Float(f)))),
+            _ => Err(self.error_at(start, "number out of range")),
+        }
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn same_as_serde(text: &str) {
+        let ours = parse(text.as_bytes());
+        let theirs = serde_json::from_str::<serde_json::Value>(text);
+        match (ours, theirs) {
+            (Ok(a), Ok(b)) => {
+                assert!(a == b, "{text}: {a:?} != {b:?}");
+                assert_eq!(a.to_serde(), b, "{text}");
+            }
+            (Err(_), Err(_)) => {}
+            (a, b) => panic!("{text}: ours {a:?}, serde_json {b:?}"),
+        }
+    }
+
+    #[test]
+    fn reads_what_serde_json_reads() {
+        for text in [
+            r#"{"a": [1, -2, 3.5, 1e3, -0, 18446744073709551615, 18446744073709551616, -9223372036854775809], "b": {"c": null, "d": true, "e": false}}"#,
+            r#""esc\"aped\\ \/ \b\f\n\r\t \u00e9 \ud83d\ude00""#,
+            r#"  [ ]  "#,
+            r#"{}"#,
+            "\"caf\u{e9}\"",
+            "3.0",
+            "-0.0",
+            "1E+2",
+        ] {
+            same_as_serde(text);
+        }
+    }
+
+    #[test]
+    fn refuses_what_serde_json_refuses() {
+        for text in [
+            "",
+            "{",
+            "[1,]",
+            "{\"a\" 1}",
+            "{\"a\":1,}",
+            "01",
+            "1.",
+            "-",
+            "1e",
+            "tru",
+            "nul",
+            "\"\\x\"",
+            "\"\\ud800\"",
+            "\"\\udc00\"",
+            "\"a\nb\"",
+            "1 2",
+            "1e400",
+            "[1 2]",
+            "{1:2}",
+            "\"\\u12\"",
+        ] {
+            same_as_serde(text);
+            assert!(parse(text.as_bytes()).is_err(), "{text:?} must be refused");
+        }
+        assert!(parse(b"\"\xff\"").is_err());
+        let deep = "[".repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
+        assert!(parse(deep.as_bytes()).is_err());
+        let fine = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
+        assert!(parse(fine.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn reads_like_serde_json_value() {
+        let v = parse(br#"{"spec": {"containers": [{"name": "a", "ports": [{"containerPort": 80}]}]}, "n": 3.0, "k": "v", "k": "w"}"#).unwrap();
+        assert_eq!(v["spec"]["containers"][0]["name"].as_str(), Some("a"));
+        assert_eq!(
+            v.pointer("/spec/containers/0/ports/0/containerPort")
+                .and_then(Value::as_u64),
+            Some(80)
+        );
+        assert!(v["missing"]["deeper"].is_null());
+        assert_eq!(v["n"].as_i64(), None);
+        assert_eq!(v["n"].as_f64(), Some(3.0));
+        assert_eq!(v["k"].as_str(), Some("w"));
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+        assert_eq!(keys, ["spec", "n", "k", "k"]);
+        let mut m = v.as_object().unwrap().clone();
+        assert_eq!(
+            m.remove("k").and_then(|k| k.as_str().map(str::to_string)),
+            Some("w".into())
+        );
+        assert!(!m.contains_key("k"));
+        assert_eq!(
+            parse(br#"{"b":[1,2.5,"x"],"a":null}"#).unwrap().to_string(),
+            r#"{"b":[1,2.5,"x"],"a":null}"#
+        );
+        let owned: Value = Value::from(&json!({"x": [1, "y"]}));
+        assert_eq!(owned, json!({"x": [1, "y"]}));
+        assert_eq!(
+            json!({"wrapped": owned}),
+            json!({"wrapped": {"x": [1, "y"]}})
+        );
+    }
+
+    #[test]
+    fn errors_say_where() {
+        let e = parse(b"{\n  \"a\": tru\n}").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 7));
+        assert!(e.to_string().contains("line 2 column 7"), "{e}");
+    }
+}
