@@ -579,11 +579,15 @@ fn seeded_privileged(ctx: &kit::Ctx) -> Vec<kit::control::Finding> {
     let containers = ctx
         .object()
         .pointer("/spec/containers")
-        .and_then(Value::as_array);
+        .and_then(kit::Value::as_array);
     containers
         .into_iter()
         .flatten()
-        .filter(|c| c.pointer("/securityContext/privileged") == Some(&json!(true)))
+        .filter(|c| {
+            c.pointer("/securityContext/privileged")
+                .and_then(kit::Value::as_bool)
+                == Some(true)
+        })
         .map(|_| kit::control::Finding::new("spec.containers", "privileged"))
         .collect()
 }
@@ -595,10 +599,10 @@ fn seeded_port(ctx: &kit::Ctx) -> Vec<kit::control::Finding> {
         .containers()
         .filter(|c| {
             c.get(&["ports"])
-                .and_then(Value::as_array)
+                .and_then(kit::Value::as_array)
                 .into_iter()
                 .flatten()
-                .any(|p| p.get("containerPort").and_then(Value::as_u64) == Some(22))
+                .any(|p| p.get("containerPort").and_then(kit::Value::as_u64) == Some(22))
         })
         .map(|c| kit::control::Finding::container(&c, "ports", "exposes ssh"))
         .collect()

@@ -19,7 +19,7 @@
 //! nothing is copied, so a control added to a family is in the bundle.
 
 use kit::{Control, Family, Param, ParamKind};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// The families of the suite, in module-name order (the catalogue's order).
 pub const MEMBERS: &[&Family] = &[
@@ -179,7 +179,7 @@ const fn default_warn_only() -> [&'static str; WARN_ONLY_COUNT] {
 static DEFAULT_WARN_ONLY: [&str; WARN_ONLY_COUNT] = default_warn_only();
 
 /// Every member's own check of its options (each reads only its keys).
-fn validate_options(options: &Map<String, Value>) -> Result<(), String> {
+fn validate_options(options: &kit::dom::Map) -> Result<(), String> {
     for member in MEMBERS {
         if let Some(check) = member.validate_options {
             check(options)?;
