@@ -58,7 +58,7 @@ enum Repr {
 }
 
 /// A JSON object, members in document order.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Map {
     members: Vec<(Str, Value)>,
 }
@@ -333,6 +333,14 @@ impl<I: Key> std::ops::Index<I> for Value {
     /// `Null` when absent, as `serde_json::Value`.
     fn index(&self, key: I) -> &Value {
         key.index_into(self).unwrap_or(&NULL)
+    }
+}
+
+/// Objects are equal whatever the order of their members (as with serde_json,
+/// whose maps are sorted): `{"a":1,"b":2}` is `{"b":2,"a":1}`.
+impl PartialEq for Map {
+    fn eq(&self, other: &Map) -> bool {
+        self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
     }
 }
 
@@ -1143,6 +1151,14 @@ mod tests {
         assert_eq!(v["k"].as_str(), Some("w"));
         let keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
         assert_eq!(keys, ["spec", "n", "k", "k"]);
+        assert_eq!(
+            parse(br#"{"a": 1, "b": {"c": [1, 2], "d": null}}"#).unwrap(),
+            parse(br#"{"b": {"d": null, "c": [1, 2]}, "a": 1}"#).unwrap()
+        );
+        assert_ne!(
+            parse(br#"{"a": [1, 2]}"#).unwrap(),
+            parse(br#"{"a": [2, 1]}"#).unwrap()
+        );
         let mut m = v.as_object().unwrap().clone();
         assert_eq!(
             m.remove("k").and_then(|k| k.as_str().map(str::to_string)),

@@ -87,13 +87,18 @@ impl Settings {
     }
 
     /// A control whose own parameter check refuses its defaults (an allow-list
-    /// that is empty until configured) would deny every object: enabling it
-    /// without parameters is refused, naming the parameters it needs.
+    /// that is empty until configured) would deny every object: naming it in
+    /// `controls` without parameters is refused, naming the parameters it
+    /// needs. Broad selectors (`all`, a tag) still enable it, and its findings
+    /// say what is missing: `monitor` deployments of everything stay valid.
     fn refuse_unconfigured(&self, family: &Family) -> Result<(), String> {
         for control in self.enabled(family) {
             let Some(check) = control.validate_params else {
                 continue;
             };
+            if !self.controls.iter().any(|sel| sel == control.id) {
+                continue;
+            }
             if self.parameters.contains_key(control.id) {
                 continue; // checked with the given values in `parameters`
             }
@@ -103,7 +108,7 @@ impl Settings {
             })
             .map_err(|e| {
                 format!(
-                    "parameters.{}: {e}; the control is enabled and needs parameters (or skip it)",
+                    "parameters.{}: {e}; the control is named in controls and needs parameters",
                     control.id
                 )
             })?;
