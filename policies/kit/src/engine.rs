@@ -43,28 +43,32 @@ fn applies(control: &Control, request: &Request, op: Operation) -> bool {
 }
 
 pub fn evaluate(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> ValidationResponse {
-    run_with(family, payload, cluster, Explanation::none(family)).0
+    run_with(family, payload, None, cluster, Explanation::none(family)).0
 }
 
 /// waPC `explain`: the same evaluation as `validate`, returned as data for
 /// `kube-soc2 scan`, `replay` and the reports (see [`Explanation`]).
 pub fn explain(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> Vec<u8> {
-    if let Some(selection) = selection(family, payload) {
-        return selection;
+    // Parsed once: to tell a settings-only payload, then to evaluate the request.
+    let parsed = dom::parse(payload);
+    if let Ok(Value::Object(top)) = &parsed
+        && !top.contains_key("request")
+    {
+        return selection(family, top);
     }
-    let (response, explanation) = evaluate_and_explain(family, payload, cluster);
+    let (response, explanation) = run_with(
+        family,
+        payload,
+        Some(parsed),
+        cluster,
+        Explanation::new(family),
+    );
     explanation.to_json(&response)
 }
 
 /// `explain` of a payload with settings and no request: which controls these
-/// settings enable, and which only warn. `None` when the payload has a request.
-fn selection(family: &Family, payload: &[u8]) -> Option<Vec<u8>> {
-    let Ok(Value::Object(top)) = dom::parse(payload) else {
-        return None;
-    };
-    if top.contains_key("request") {
-        return None;
-    }
+/// settings enable, and which only warn.
+fn selection(family: &Family, top: &dom::Map) -> Vec<u8> {
     let mut explanation = Explanation::new(family);
     let accepted = ValidationResponse {
         accepted: true,
@@ -79,13 +83,13 @@ fn selection(family: &Family, payload: &[u8]) -> Option<Vec<u8>> {
             for control in settings.enabled(family) {
                 explanation.enable(control, Status::Enabled, settings.warn_only(control));
             }
-            Some(explanation.to_json(&accepted))
+            explanation.to_json(&accepted)
         }
         Err(e) => {
             let message = format!("invalid settings: {e}");
             let response = refuse(family.name, 400, &message);
             explanation.refused = Some(message);
-            Some(explanation.to_json(&response))
+            explanation.to_json(&response)
         }
     }
 }
@@ -96,19 +100,23 @@ pub fn evaluate_and_explain(
     payload: &[u8],
     cluster: &dyn Cluster,
 ) -> (ValidationResponse, Explanation) {
-    run_with(family, payload, cluster, Explanation::new(family))
+    run_with(family, payload, None, cluster, Explanation::new(family))
 }
+
+/// The payload already parsed, when the caller had to look into it.
+type Parsed = Option<Result<Value, dom::Error>>;
 
 fn run_with(
     family: &Family,
     payload: &[u8],
+    parsed: Parsed,
     cluster: &dyn Cluster,
     mut explanation: Explanation,
 ) -> (ValidationResponse, Explanation) {
     // Evidence recorded by the checks (e.g. break-glass access) is returned as
     // audit annotations whatever the verdict; see `evidence`.
     crate::evidence::begin();
-    let mut response = evaluate_request(family, payload, cluster, &mut explanation);
+    let mut response = evaluate_request(family, payload, parsed, cluster, &mut explanation);
     crate::evidence::attach(&mut response);
     (response, explanation)
 }
@@ -116,10 +124,11 @@ fn run_with(
 fn evaluate_request(
     family: &Family,
     payload: &[u8],
+    parsed: Parsed,
     cluster: &dyn Cluster,
     explanation: &mut Explanation,
 ) -> ValidationResponse {
-    match run(family, payload, cluster, explanation) {
+    match run(family, payload, parsed, cluster, explanation) {
         Ok(response) => response,
         Err((code, message)) => {
             let response = refuse(family.name, code, &message);
@@ -134,6 +143,7 @@ fn evaluate_request(
 fn run(
     family: &Family,
     payload: &[u8],
+    parsed: Parsed,
     cluster: &dyn Cluster,
     explanation: &mut Explanation,
 ) -> Result<ValidationResponse, (u16, String)> {
@@ -147,7 +157,7 @@ fn run(
             ),
         ));
     }
-    let mut top = match dom::parse(payload) {
+    let mut top = match parsed.unwrap_or_else(|| dom::parse(payload)) {
         Ok(Value::Object(m)) => m,
         Ok(_) => {
             return Err((
