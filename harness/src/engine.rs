@@ -545,8 +545,7 @@ impl Host {
         let bytes = self
             .call(module, config, context, "explain", &payload)
             .map_err(|e| anyhow!("{e}"))?;
-        serde_json::from_slice(&bytes)
-            .map_err(|e| anyhow!("the module's explain answered with invalid JSON: {e}"))
+        read_explanation(&bytes)
     }
 
     /// Turns the outcome of a `validate` call into the AdmissionResponse.
@@ -571,6 +570,12 @@ impl Host {
         };
         admission::process_response(response, config)
     }
+}
+
+/// Reads the answer of an `explain` call.
+pub fn read_explanation(bytes: &[u8]) -> Result<Value> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| anyhow!("the module's explain answered with invalid JSON: {e}"))
 }
 
 /// `--memory-limit` in MiB as bytes: 0 means no limit, like `--timeout 0`.

@@ -189,6 +189,19 @@ pub fn validate_payload(request: &Value, settings: &Value) -> Vec<u8> {
     serde_json::to_vec(&json!({"request": request, "settings": settings})).unwrap_or_default()
 }
 
+/// [`validate_payload`] from the request and the settings already
+/// serialised: the same bytes, without serialising the request again for
+/// every module that evaluates it.
+pub fn payload_from_parts(request: &[u8], settings: &[u8]) -> Vec<u8> {
+    let mut payload = Vec::with_capacity(request.len() + settings.len() + 24);
+    payload.extend_from_slice(b"{\"request\":");
+    payload.extend_from_slice(request);
+    payload.extend_from_slice(b",\"settings\":");
+    payload.extend_from_slice(settings);
+    payload.push(b'}');
+    payload
+}
+
 /// A random RFC 4122 v4 UUID, as the API server gives every request.
 pub fn new_uid() -> String {
     use std::collections::hash_map::RandomState;

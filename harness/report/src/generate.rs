@@ -243,8 +243,60 @@ fn object(rng: &mut Rng, kind: &str, app: &App) -> Value {
     }
 }
 
+/// Pod-bearing kinds only: every object reaches every module whose rules
+/// take workloads, so a scan pays the most evaluations per object.
+const WORKLOADS: &[&str] = &[
+    "Deployment",
+    "Deployment",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "CronJob",
+];
+
+/// Which kinds `generate` draws from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mix {
+    /// A cluster's proportions: a third of the objects carry a pod template.
+    #[default]
+    Realistic,
+    /// Only Pod-bearing kinds (the heaviest scan per object).
+    Workloads,
+}
+
+impl Mix {
+    pub fn parse(s: &str) -> Result<Mix, String> {
+        match s {
+            "realistic" => Ok(Mix::Realistic),
+            "workloads" => Ok(Mix::Workloads),
+            _ => Err(format!("--mix: \"{s}\" is not one of realistic, workloads")),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Mix::Realistic => "realistic",
+            Mix::Workloads => "workloads",
+        }
+    }
+
+    fn kinds(self) -> &'static [&'static str] {
+        match self {
+            Mix::Realistic => MIX,
+            Mix::Workloads => WORKLOADS,
+        }
+    }
+}
+
 /// `n` generated objects. Names are unique per kind and namespace.
 pub fn generate(n: usize, seed: u64) -> Vec<Value> {
+    generate_mix(n, seed, Mix::Realistic)
+}
+
+/// `n` generated objects of `mix`.
+pub fn generate_mix(n: usize, seed: u64, mix: Mix) -> Vec<Value> {
+    let kinds = mix.kinds();
     let mut rng = Rng::new(seed);
     (0..n)
         .map(|i| {
@@ -257,7 +309,7 @@ pub fn generate(n: usize, seed: u64) -> Vec<Value> {
                 "app.kubernetes.io/component": tier,
             });
             let app = App { ns, name, labels };
-            let kind = MIX[rng.below(MIX.len() as u64) as usize];
+            let kind = kinds[rng.below(kinds.len() as u64) as usize];
             object(&mut rng, kind, &app)
         })
         .collect()
@@ -266,7 +318,12 @@ pub fn generate(n: usize, seed: u64) -> Vec<Value> {
 /// The same objects as loaded objects (origin `generated`, one document each),
 /// ready for the harness's evaluation loop.
 pub fn generate_objects(n: usize, seed: u64) -> Vec<Object> {
-    generate(n, seed)
+    generate_objects_mix(n, seed, Mix::Realistic)
+}
+
+/// [`generate_objects`] of `mix`.
+pub fn generate_objects_mix(n: usize, seed: u64, mix: Mix) -> Vec<Object> {
+    generate_mix(n, seed, mix)
         .into_iter()
         .enumerate()
         .map(|(i, value)| Object {
@@ -278,7 +335,7 @@ pub fn generate_objects(n: usize, seed: u64) -> Vec<Object> {
                 line: 0,
                 source: None,
             },
-            value,
+            value: crate::inputs::tree(&value),
         })
         .collect()
 }
@@ -286,8 +343,13 @@ pub fn generate_objects(n: usize, seed: u64) -> Vec<Object> {
 /// The same objects as one multi-document YAML stream, to benchmark loading
 /// as well (write it to a file and scan that).
 pub fn generate_yaml(n: usize, seed: u64) -> String {
+    generate_yaml_mix(n, seed, Mix::Realistic)
+}
+
+/// [`generate_yaml`] of `mix`.
+pub fn generate_yaml_mix(n: usize, seed: u64, mix: Mix) -> String {
     let mut out = String::new();
-    for v in generate(n, seed) {
+    for v in generate_mix(n, seed, mix) {
         out.push_str("---\n");
         out.push_str(&serde_yaml::to_string(&v).unwrap_or_default());
     }

@@ -7,6 +7,9 @@ use serde::Serialize;
 use serde_json::Value;
 use std::time::{Duration, SystemTime};
 
+/// A module's `explain` answer, as the kit's JSON tree.
+pub type Answer = kit::dom::Value;
+
 /// Cluster-scoped kinds, declared once in the kit. Everything else is taken
 /// as namespaced: the CRDs a scan meets are overwhelmingly namespaced, and a
 /// wrong guess only moves a result between a PolicyReport and the
@@ -169,7 +172,7 @@ pub struct Evaluation {
     pub error: Option<String>,
 }
 
-fn control_finding(c: &Value, catalogue: Option<&FamilyCatalogue>) -> ControlFinding {
+fn control_finding(c: &Answer, catalogue: Option<&FamilyCatalogue>) -> ControlFinding {
     let id = c["id"].as_str().unwrap_or_default().to_string();
     let info = catalogue.and_then(|cat| cat.control(&id));
     let findings: Vec<Finding> = c["findings"]
@@ -222,7 +225,7 @@ impl Evaluation {
     pub fn from_explanation(
         object: ObjectRef,
         module: &str,
-        explanation: &Value,
+        explanation: &Answer,
         catalogue: Option<&FamilyCatalogue>,
     ) -> Evaluation {
         let response = &explanation["response"];
@@ -275,14 +278,16 @@ impl Evaluation {
         e
     }
 
-    /// Like [`Evaluation::from_explanation`] from the raw bytes a module returned.
+    /// Like [`Evaluation::from_explanation`] from the raw bytes a module
+    /// returned (read with the kit's parser: a scan reads one answer per
+    /// object and module, and serde_json's tree costs twice as much).
     pub fn from_explanation_bytes(
         object: ObjectRef,
         module: &str,
         bytes: &[u8],
         catalogue: Option<&FamilyCatalogue>,
     ) -> Evaluation {
-        match serde_json::from_slice::<Value>(bytes) {
+        match kit::dom::parse(bytes) {
             Ok(v) => Evaluation::from_explanation(object, module, &v, catalogue),
             Err(e) => Evaluation::failed(
                 object,

@@ -78,7 +78,7 @@ fn refusals_and_garbage_are_evaluation_errors() {
     );
     let e = Evaluation::from_explanation_bytes(object(), "m", b"not json", None);
     assert!(e.error.unwrap().contains("invalid JSON"));
-    let e = Evaluation::from_explanation(object(), "m", &json!({"response": {}}), None);
+    let e = Evaluation::from_explanation(object(), "m", &kit::json_value!({"response": {}}), None);
     assert!(e.error.unwrap().contains("no controls"));
 }
 

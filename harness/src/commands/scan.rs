@@ -24,12 +24,13 @@
 use super::{dist_modules, resolve_dist};
 use crate::admission::PolicyConfig;
 use crate::cluster_snapshot::{Context, parse_documents};
-use crate::engine::{Host, HostOptions, LoadedModule};
+use crate::engine::{Host, HostOptions, LoadedModule, PolicyInstance};
 use crate::metadata::Metadata;
 use crate::request::{self, Wrap};
 use anyhow::{Context as _, Result, anyhow, bail};
 use report::inputs::{InputError, Loaded, Object};
 use report::{Evaluation, FailOn, FamilyCatalogue, Format, ObjectRef};
+use kit::dom::Value as Tree;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
@@ -191,6 +192,15 @@ pub struct BenchScanArgs {
     /// Seed of the generator.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Which objects: realistic (a cluster's proportions: a third carry a
+    /// pod template) or workloads (only Pod-bearing kinds: every object
+    /// reaches every module that takes workloads).
+    #[arg(long, default_value = "realistic", value_parser = report::generate::Mix::parse)]
+    pub mix: report::generate::Mix,
+    /// A fresh instance for every evaluation (policy-server's way) instead of
+    /// one kept per module and thread (scan's way): to compare the two.
+    #[arg(long)]
+    pub fresh_instances: bool,
     #[arg(long, help = DIST_HELP)]
     pub dist: Option<PathBuf>,
     /// Settings per module, as for scan.
@@ -207,6 +217,8 @@ pub struct ScanModule {
     pub catalogue: FamilyCatalogue,
     /// The settings object evaluations get (`{}` when none was given).
     pub settings: Value,
+    /// `settings` as the JSON every payload carries, serialised once.
+    pub settings_bytes: Vec<u8>,
     /// The settings as given (`null` = defaults), for the report.
     pub given: Value,
     pub source: String,
@@ -339,6 +351,7 @@ pub fn load_modules(
             report::Selection::default()
         };
         modules.push(ScanModule {
+            settings_bytes: serde_json::to_vec(&object)?,
             source: path.display().to_string(),
             loaded,
             catalogue,
@@ -401,25 +414,30 @@ fn did_you_mean<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
 
 /// The object as the API server stores it: namespaced objects without a
 /// namespace get `default_ns`, when one is assumed (`--namespace`).
-fn with_namespace(value: &Value, default_ns: Option<&str>) -> Value {
-    let mut value = value.clone();
+fn with_namespace(mut value: Tree, default_ns: Option<&str>) -> Tree {
     let Some(default_ns) = default_ns else {
         return value;
     };
-    let kind = value.get("kind").and_then(Value::as_str).unwrap_or("");
-    if !request::is_cluster_scoped(kind) {
-        let missing = value
-            .pointer("/metadata/namespace")
-            .and_then(Value::as_str)
-            .is_none_or(str::is_empty);
-        if missing && let Some(o) = value.as_object_mut() {
-            let meta = o
-                .entry("metadata")
-                .or_insert_with(|| Value::Object(Map::new()));
-            if let Some(meta) = meta.as_object_mut() {
-                meta.insert("namespace".into(), Value::String(default_ns.to_string()));
+    let kind = value.get("kind").and_then(Tree::as_str).unwrap_or("");
+    if request::is_cluster_scoped(kind) {
+        return value;
+    }
+    let missing = value
+        .pointer("/metadata/namespace")
+        .and_then(Tree::as_str)
+        .is_none_or(str::is_empty);
+    if missing && let Tree::Object(o) = &mut value {
+        let mut meta = match o.remove("metadata") {
+            Some(Tree::Object(meta)) => meta,
+            // Not an object (the API server would refuse it): left as is.
+            Some(other) => {
+                o.insert("metadata", other);
+                return value;
             }
-        }
+            None => kit::dom::Map::new(),
+        };
+        meta.insert("namespace", Tree::String(default_ns.into()));
+        o.insert("metadata", Tree::Object(meta));
     }
     value
 }
@@ -436,10 +454,10 @@ fn reference(object: &Object, default_ns: Option<&str>) -> ObjectRef {
 
 type Identity = (String, String, String, String);
 
-fn identity(v: &Value) -> Option<Identity> {
+fn identity(v: &Tree) -> Option<Identity> {
     let s = |path: &str| {
         v.pointer(path)
-            .and_then(Value::as_str)
+            .and_then(Tree::as_str)
             .unwrap_or("")
             .to_string()
     };
@@ -447,14 +465,59 @@ fn identity(v: &Value) -> Option<Identity> {
     (!name.is_empty()).then(|| (s("/apiVersion"), s("/kind"), s("/metadata/namespace"), name))
 }
 
+/// A scanned object ready to evaluate: how the reports name it, where the
+/// admission rules route it, and where its tree is.
+pub struct Target {
+    pub reference: ObjectRef,
+    group: String,
+    resource: String,
+    kind: String,
+    namespace_written: bool,
+    tree: Placed,
+}
+
+/// Where a scanned object's tree is. Each is held once: in the cluster
+/// context the context-aware controls read, or (a second object with the
+/// identity of an earlier one, which the context counts once) on its own.
+enum Placed {
+    InContext(usize),
+    Own(Tree),
+}
+
 /// The cluster the context-aware controls see: the scanned objects and the
 /// `--cluster` ones; an object in both counts once, as scanned (it is the
-/// version about to be applied).
-pub fn build_context(scanned: &[Object], cluster: &[Object], default_ns: Option<&str>) -> Context {
+/// version about to be applied). Also returns the scanned objects as
+/// [`Target`]s, in order; their trees move into the context.
+pub fn build_context(
+    scanned: Vec<Object>,
+    cluster: Vec<Object>,
+    default_ns: Option<&str>,
+) -> (Context, Vec<Target>) {
     let mut seen: HashSet<Identity> = HashSet::new();
     let mut objects = Vec::with_capacity(scanned.len() + cluster.len());
-    for o in scanned.iter().chain(cluster) {
-        let v = with_namespace(&o.value, default_ns);
+    let mut targets = Vec::with_capacity(scanned.len());
+    for o in scanned {
+        let (group, _) = request::split_api_version(o.api_version());
+        let mut target = Target {
+            reference: reference(&o, default_ns),
+            group,
+            resource: request::plural(o.kind()),
+            kind: o.kind().to_string(),
+            namespace_written: o.namespace().is_some(),
+            tree: Placed::InContext(0),
+        };
+        let v = with_namespace(o.value, default_ns);
+        let repeated = identity(&v).is_some_and(|id| !seen.insert(id));
+        target.tree = if repeated {
+            Placed::Own(v)
+        } else {
+            objects.push(v);
+            Placed::InContext(objects.len() - 1)
+        };
+        targets.push(target);
+    }
+    for o in cluster {
+        let v = with_namespace(o.value, default_ns);
         if let Some(id) = identity(&v)
             && !seen.insert(id)
         {
@@ -462,7 +525,8 @@ pub fn build_context(scanned: &[Object], cluster: &[Object], default_ns: Option<
         }
         objects.push(v);
     }
-    Context::new(kit::Snapshot::new(objects), Vec::new())
+    let context = Context::new(kit::Snapshot { objects }, Vec::new());
+    (context, targets)
 }
 
 /// Whether the module's admission rules send it a CREATE of `group`/`resource`
@@ -486,6 +550,9 @@ pub struct Evaluator<'a> {
     pub context: Arc<Context>,
     /// `--namespace`: assumed for objects whose manifest names none.
     pub default_namespace: Option<&'a str>,
+    /// Keep one instance per module and worker (see [`Instances`]); false
+    /// gives every evaluation a fresh one, as policy-server does.
+    pub reuse_instances: bool,
 }
 
 /// What one object produced.
@@ -496,58 +563,141 @@ pub struct ObjectOutcome {
     pub skipped: usize,
 }
 
+/// Instances one worker keeps between objects, one per module (by index in
+/// [`Evaluator::modules`]).
+///
+/// Reusing an instance cannot change a verdict for a kube-soc2 module: its
+/// waPC calls keep no state from one call to the next (the request and the
+/// settings come with every call, the arena allocator rewinds after each
+/// call, the evidence journal is cleared when an evaluation starts; this is
+/// also how `kwctl run` and `kwctl bench` use one instance), and every
+/// instance of a scan is granted the same cluster context. An instance is
+/// dropped after any failed call (a trap or a timeout may leave it
+/// half-way) and when a call grew its memory beyond [`KEEP_MEMORY_BYTES`], so
+/// one huge object does not pin its memory for the rest of the scan. Other
+/// Kubewarden modules get a fresh instance per evaluation, as under
+/// policy-server: nothing says they are stateless.
+#[derive(Default)]
+pub struct Instances(Vec<Option<PolicyInstance>>);
+
+/// An instance whose linear memory grew beyond this is not kept.
+pub const KEEP_MEMORY_BYTES: usize = 64 << 20;
+
 impl Evaluator<'_> {
-    /// The CREATE the API server would send for `object`.
-    fn admission_request(&self, object: &Object) -> Result<Value> {
-        let value = with_namespace(&object.value, self.default_namespace);
-        let mut request = request::wrap_object(value, &Wrap::default())?;
-        if request::is_cluster_scoped(object.kind()) {
-            // wrap_object's own list may not know the kind.
+    /// The CREATE the API server would send for `target`, serialised.
+    fn admission_request(&self, target: &Target) -> Result<Vec<u8>> {
+        let object = match &target.tree {
+            Placed::InContext(i) => &self.context.cluster.objects[*i],
+            Placed::Own(tree) => tree,
+        };
+        // The request around the object, from the fields it reads.
+        let stub = serde_json::json!({
+            "apiVersion": object.get("apiVersion").map(Tree::to_serde),
+            "kind": object.get("kind").map(Tree::to_serde),
+            "metadata": {
+                "name": object.pointer("/metadata/name").map(Tree::to_serde),
+                "namespace": object.pointer("/metadata/namespace").map(Tree::to_serde),
+            },
+        });
+        let mut request = request::wrap_object(stub, &Wrap::default())?;
+        if request::is_cluster_scoped(&target.kind)
+            || (self.default_namespace.is_none() && !target.namespace_written)
+        {
+            // wrap_object's own list may not know a cluster-scoped kind; and
+            // it falls back to `default` like `kubectl` without a context
+            // namespace, while the scan does not know the apply-time
+            // namespace: the request names none and the object keeps its
+            // manifest (controls treat an empty namespace as unknown).
             request.namespace = None;
-            request.object = Some(object.value.clone());
-        } else if self.default_namespace.is_none() && object.namespace().is_none() {
-            // wrap_object falls back to `default` like `kubectl` without a
-            // context namespace; the scan does not know the apply-time
-            // namespace, so the request names none and the object keeps
-            // its manifest (controls treat an empty namespace as unknown).
-            request.namespace = None;
-            request.object = Some(object.value.clone());
         }
-        Ok(request.to_value())
+        // The object itself, as the context holds it (with the assumed
+        // namespace, if any): what wrap_object would have sent.
+        request.object = None;
+        #[derive(serde::Serialize)]
+        struct WithObject<'a> {
+            #[serde(flatten)]
+            request: &'a request::AdmissionRequest,
+            object: &'a Tree,
+        }
+        Ok(serde_json::to_vec(&WithObject {
+            request: &request,
+            object,
+        })?)
     }
 
-    pub fn evaluate(&self, object: &Object) -> ObjectOutcome {
-        let reference = reference(object, self.default_namespace);
-        let (group, _) = request::split_api_version(object.api_version());
-        let resource = request::plural(object.kind());
+    /// `explain` of `payload` by module `index`, on the worker's kept
+    /// instance (see [`Instances`]) or a fresh one.
+    fn explain(
+        &self,
+        index: usize,
+        config: &PolicyConfig,
+        payload: &[u8],
+        instances: &mut Instances,
+    ) -> Result<Vec<u8>> {
+        let m = &self.modules[index];
+        if !self.reuse_instances {
+            return self
+                .host
+                .call(&m.loaded, config, &self.context, "explain", payload)
+                .map_err(|e| anyhow!("{e}"));
+        }
+        if instances.0.len() < self.modules.len() {
+            instances.0.resize_with(self.modules.len(), || None);
+        }
+        let slot = &mut instances.0[index];
+        let instance = match slot {
+            Some(instance) => instance,
+            None => slot.insert(
+                self.host
+                    .instantiate(&m.loaded, config, &self.context)
+                    .map_err(|e| anyhow!("{e}"))?,
+            ),
+        };
+        match instance.call("explain", payload) {
+            Ok(bytes) => {
+                if instance.memory_bytes() > KEEP_MEMORY_BYTES {
+                    *slot = None;
+                }
+                Ok(bytes)
+            }
+            Err(e) => {
+                *slot = None;
+                Err(anyhow!("{e}"))
+            }
+        }
+    }
+
+    pub fn evaluate(&self, target: &Target, instances: &mut Instances) -> ObjectOutcome {
         let mut outcome = ObjectOutcome {
-            reference,
+            reference: target.reference.clone(),
             evaluations: Vec::with_capacity(self.modules.len()),
             skipped: 0,
         };
-        let targets: Vec<&ScanModule> = self
-            .modules
-            .iter()
-            .filter(|m| routes(m.loaded.metadata.as_ref(), &group, &resource))
+        let targets: Vec<usize> = (0..self.modules.len())
+            .filter(|&i| {
+                let metadata = self.modules[i].loaded.metadata.as_ref();
+                routes(metadata, &target.group, &target.resource)
+            })
             .collect();
         outcome.skipped = self.modules.len() - targets.len();
         if targets.is_empty() {
             return outcome;
         }
-        let request = match self.admission_request(object) {
+        let request_bytes = match self.admission_request(target) {
             Ok(r) => r,
             Err(e) => {
-                for m in targets {
+                for i in targets {
                     outcome.evaluations.push(Evaluation::failed(
                         outcome.reference.clone(),
-                        m.name(),
+                        self.modules[i].name(),
                         format!("cannot build the AdmissionRequest: {e:#}"),
                     ));
                 }
                 return outcome;
             }
         };
-        for m in targets {
+        for i in targets {
+            let m = &self.modules[i];
             let config = PolicyConfig {
                 // The scanned set is the cluster: grant what the module declares.
                 allow_context_aware: true,
@@ -555,14 +705,9 @@ impl Evaluator<'_> {
             };
             let reference = outcome.reference.clone();
             let evaluation = if m.explains {
-                match self.host.explain(
-                    &m.loaded,
-                    Some(&request),
-                    &m.settings,
-                    &config,
-                    &self.context,
-                ) {
-                    Ok(answer) => Evaluation::from_explanation(
+                let payload = request::payload_from_parts(&request_bytes, &m.settings_bytes);
+                match self.explain(i, &config, &payload, instances) {
+                    Ok(answer) => Evaluation::from_explanation_bytes(
                         reference,
                         m.name(),
                         &answer,
@@ -571,7 +716,7 @@ impl Evaluator<'_> {
                     Err(e) => Evaluation::failed(reference, m.name(), format!("{e:#}")),
                 }
             } else {
-                self.verdict_only(m, &request, &config, reference)
+                self.verdict_only(m, &request_bytes, &config, reference)
             };
             outcome.evaluations.push(evaluation);
         }
@@ -583,10 +728,15 @@ impl Evaluator<'_> {
     fn verdict_only(
         &self,
         m: &ScanModule,
-        request: &Value,
+        request: &[u8],
         config: &PolicyConfig,
         reference: report::ObjectRef,
     ) -> Evaluation {
+        let request: Value = match serde_json::from_slice(request) {
+            Ok(r) => r,
+            Err(e) => return Evaluation::failed(reference, m.name(), format!("{e:#}")),
+        };
+        let request = &request;
         let response =
             match self
                 .host
@@ -597,7 +747,7 @@ impl Evaluator<'_> {
             };
         let outcome = if response.allowed { "pass" } else { "fail" };
         let message = response.status.as_ref().and_then(|s| s.message.clone());
-        let explanation = serde_json::json!({
+        let explanation = kit::json_value!({
             "response": {"accepted": response.allowed, "message": message},
             "controls": [{"id": m.name(), "status": outcome,
                           "findings": [{"path": "", "message": message.clone().unwrap_or_default()}],
@@ -610,7 +760,7 @@ impl Evaluator<'_> {
     /// object order. `on_done` runs after each object (any thread).
     pub fn evaluate_all(
         &self,
-        objects: &[Object],
+        objects: &[Target],
         jobs: usize,
         on_done: &(dyn Fn() + Sync),
     ) -> Vec<ObjectOutcome> {
@@ -620,11 +770,12 @@ impl Evaluator<'_> {
             let workers: Vec<_> = (0..threads)
                 .map(|_| {
                     s.spawn(|| {
+                        let mut instances = Instances::default();
                         let mut mine = Vec::new();
                         loop {
                             let i = next.fetch_add(1, Ordering::Relaxed);
                             let Some(object) = objects.get(i) else { break };
-                            mine.push((i, self.evaluate(object)));
+                            mine.push((i, self.evaluate(object, &mut instances)));
                             on_done();
                         }
                         mine
@@ -701,7 +852,7 @@ impl Progress {
 /// Evaluates with a progress bar on stderr when it is a terminal.
 fn evaluate_with_progress(
     evaluator: &Evaluator,
-    objects: &[Object],
+    objects: &[Target],
     jobs: usize,
 ) -> Vec<ObjectOutcome> {
     let progress = Progress::new(objects.len());
@@ -792,15 +943,21 @@ pub fn scan(args: &ScanArgs) -> Result<report::ExitCode> {
     let no_objects = nothing_found(&args.inputs, &loaded);
     loaded.errors.extend(no_objects);
     let namespace = args.namespace.as_deref().filter(|n| !n.is_empty());
-    let context = Arc::new(build_context(&loaded.objects, &cluster.objects, namespace));
+    let (context, targets) = build_context(
+        std::mem::take(&mut loaded.objects),
+        cluster.objects,
+        namespace,
+    );
+    let context = Arc::new(context);
 
     let evaluator = Evaluator {
         host: &host,
         modules: &modules,
         context,
         default_namespace: namespace,
+        reuse_instances: true,
     };
-    let outcomes = evaluate_with_progress(&evaluator, &loaded.objects, args.host.jobs());
+    let outcomes = evaluate_with_progress(&evaluator, &targets, args.host.jobs());
 
     let mut scan = report::Scan::new("kube-soc2", env!("CARGO_PKG_VERSION"));
     scan.inputs = args
@@ -897,6 +1054,27 @@ fn human_bytes(n: usize) -> String {
     }
 }
 
+/// The process's peak resident set size (Linux `VmHWM`), if known.
+pub fn peak_rss() -> Option<usize> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: usize = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// CPU time (user + system) the process has used so far, from
+/// `/proc/self/stat` (Linux; clock ticks of 10 ms): throughput per CPU second
+/// stays comparable when other work shares the machine.
+pub fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the whole line: 11 and 12 here.
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
 /// Runs `kube-soc2 bench-scan`: scans generated objects through the modules
 /// and prints objects per second and the time to the first result.
 pub fn bench_scan(args: &BenchScanArgs) -> Result<bool> {
@@ -905,10 +1083,11 @@ pub fn bench_scan(args: &BenchScanArgs) -> Result<bool> {
     let dist = resolve_dist(args.dist.as_deref());
     let modules = load_modules(&host, &dist, args.settings.as_deref())?;
     let compiled = started.elapsed();
-    let objects = report::generate::generate_objects(args.objects, args.seed);
+    let objects = report::generate::generate_objects_mix(args.objects, args.seed, args.mix);
     // Generated objects all name their namespace.
     let namespace = None;
-    let context = Arc::new(build_context(&objects, &[], namespace));
+    let (context, objects) = build_context(objects, Vec::new(), namespace);
+    let context = Arc::new(context);
     let prepared = started.elapsed();
     let jobs = args.host.jobs();
     let evaluator = Evaluator {
@@ -916,8 +1095,10 @@ pub fn bench_scan(args: &BenchScanArgs) -> Result<bool> {
         modules: &modules,
         context,
         default_namespace: namespace,
+        reuse_instances: !args.fresh_instances,
     };
     let first = std::sync::OnceLock::<Duration>::new();
+    let cpu_before = cpu_time();
     let throughput = report::generate::Throughput::start();
     let on_done = || {
         first.get_or_init(|| started.elapsed());
@@ -925,6 +1106,7 @@ pub fn bench_scan(args: &BenchScanArgs) -> Result<bool> {
     };
     let outcomes = evaluator.evaluate_all(&objects, jobs, &on_done);
     let measured = throughput.finish();
+    let cpu = cpu_time().zip(cpu_before).map(|(after, before)| after - before);
 
     let report_started = Instant::now();
     let mut scan = report::Scan::new("kube-soc2", env!("CARGO_PKG_VERSION"));
@@ -957,8 +1139,9 @@ pub fn bench_scan(args: &BenchScanArgs) -> Result<bool> {
     let names: Vec<&str> = modules.iter().map(ScanModule::name).collect();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "bench-scan: {} generated objects (seed {}) × {} modules ({}), {jobs} threads",
+        "bench-scan: {} generated objects ({} mix, seed {}) × {} modules ({}), {jobs} threads",
         objects.len(),
+        args.mix.name(),
         args.seed,
         modules.len(),
         names.join(", ")
@@ -969,7 +1152,12 @@ pub fn bench_scan(args: &BenchScanArgs) -> Result<bool> {
         ms(prepared - compiled)
     );
     println!(
-        "  evaluated: {evaluations} evaluations (fresh instance each), {skipped} object × module pairs not routed by the modules' rules"
+        "  evaluated: {evaluations} evaluations ({}), {skipped} object × module pairs not routed by the modules' rules",
+        if args.fresh_instances {
+            "a fresh instance each, as policy-server"
+        } else {
+            "one instance kept per module and thread, as scan"
+        }
     );
     println!(
         "  throughput: {:.0} objects/s ({} objects in {:.3} s, {:.0} evaluations/s)",
@@ -978,6 +1166,15 @@ pub fn bench_scan(args: &BenchScanArgs) -> Result<bool> {
         measured.total.as_secs_f64(),
         evaluations as f64 / measured.total.as_secs_f64().max(f64::EPSILON)
     );
+    if let Some(cpu) = cpu {
+        println!(
+            "  CPU: {:.3} s for the evaluations, {:.0} µs per object, {:.0} µs per evaluation ({:.0} objects per CPU second: what {jobs} idle cores give at most)",
+            cpu.as_secs_f64(),
+            cpu.as_secs_f64() * 1e6 / measured.objects.max(1) as f64,
+            cpu.as_secs_f64() * 1e6 / evaluations.max(1) as f64,
+            measured.objects as f64 / cpu.as_secs_f64().max(f64::EPSILON)
+        );
+    }
     println!(
         "  time to first result: {:.1} ms after evaluation began, {:.1} ms after the command started",
         measured.time_to_first_result.map(ms).unwrap_or(0.0),
@@ -1027,7 +1224,11 @@ pub fn bench_scan(args: &BenchScanArgs) -> Result<bool> {
         sizes.join(", "),
         human_bytes(html_full)
     );
-    println!("  total: {:.3} s", started.elapsed().as_secs_f64());
+    println!(
+        "  total: {:.3} s; peak resident memory {}",
+        started.elapsed().as_secs_f64(),
+        peak_rss().map_or("unknown".to_string(), human_bytes)
+    );
     Ok(results.totals.error == 0)
 }
 
