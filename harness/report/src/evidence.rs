@@ -99,7 +99,7 @@ pub fn exemptions<'a>(scan: &'a Scan, results: &crate::Results) -> Vec<Exemption
                 0
             } else {
                 results
-                    .checks
+                    .notable
                     .iter()
                     .filter(|c| {
                         c.module == m.name()

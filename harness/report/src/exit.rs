@@ -81,7 +81,7 @@ pub fn counts_against(check: &crate::results::Check, fail_on: FailOn) -> bool {
 /// Failures that count against the threshold.
 pub fn counted_failures(results: &Results, fail_on: FailOn) -> usize {
     results
-        .checks
+        .notable
         .iter()
         .filter(|c| counts_against(c, fail_on))
         .count()

@@ -595,7 +595,7 @@ fn evidence(out: &mut String, results: &Results, mode: EvidenceMode) {
                 h(c.module),
                 h(c.control_id),
                 badge(Some(c.status)),
-                findings_cell(c),
+                findings_cell(&c),
             );
         }
         out.push_str("</tbody></table></details>\n");

@@ -226,7 +226,7 @@ fn criterion<'a>(c: &'a CriterionSummary<'a>) -> CriterionOut<'a> {
     }
 }
 
-fn result<'a>(c: &'a Check<'a>) -> ResultOut<'a> {
+fn result<'a>(c: &Check<'a>) -> ResultOut<'a> {
     let message = match c.status {
         Status::Pass => None,
         Status::Fail | Status::Warn => c.finding.map(|f| f.text.clone()).filter(|t| !t.is_empty()),
@@ -237,7 +237,7 @@ fn result<'a>(c: &'a Check<'a>) -> ResultOut<'a> {
         control: c.control_id,
         status: c.status,
         severity: c.severity(),
-        findings: c.findings(),
+        findings: c.finding.map(|f| f.findings.as_slice()).unwrap_or(&[]),
         message,
         known: c.known,
     }

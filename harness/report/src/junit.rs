@@ -106,12 +106,12 @@ fn suites(scan: &Scan, results: &Results) -> Vec<Suite> {
         }
     };
     let mut errored: HashSet<(usize, &str)> = HashSet::new();
-    for c in &results.checks {
+    for c in results.checks() {
         if c.status == Status::Error {
             errored.insert((c.object.seq, c.module));
         }
         let i = suite_of(c.module, &mut suites);
-        suites[i].cases.push(case(c));
+        suites[i].cases.push(case(&c));
     }
     // A module error on an object no enabled control applies to still shows.
     for e in &results.errors {

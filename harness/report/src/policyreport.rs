@@ -300,8 +300,8 @@ pub fn to_values(scan: &Scan, results: &Results, options: &Options) -> Vec<Value
             let mut namespaced: BTreeMap<String, Vec<Value>> = BTreeMap::new();
             let mut apply_time: Vec<Value> = Vec::new();
             let mut cluster: Vec<Value> = Vec::new();
-            for c in &results.checks {
-                let r = result(c, &category(c.module), seconds, options, true);
+            for c in results.checks() {
+                let r = result(&c, &category(c.module), seconds, options, true);
                 match ns_of(c.object) {
                     Some(ns) => namespaced.entry(ns).or_default().push(r),
                     None if c.object.namespace_unknown() => apply_time.push(r),
@@ -350,7 +350,7 @@ pub fn to_values(scan: &Scan, results: &Results, options: &Options) -> Vec<Value
             // gets one report, placed where it first appeared.
             let mut by_object: BTreeMap<(usize, String), Pending> = BTreeMap::new();
             let mut first_seen: BTreeMap<String, usize> = BTreeMap::new();
-            for c in &results.checks {
+            for c in results.checks() {
                 let o = c.object;
                 let ns = ns_of(o);
                 let identity = format!(
@@ -371,7 +371,7 @@ pub fn to_values(scan: &Scan, results: &Results, options: &Options) -> Vec<Value
                     });
                 pending
                     .results
-                    .push(result(c, &category(c.module), seconds, options, false));
+                    .push(result(&c, &category(c.module), seconds, options, false));
             }
             by_object
                 .into_iter()

@@ -42,7 +42,7 @@ impl Status {
 }
 
 /// One object × control verdict.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Check<'a> {
     pub object: &'a ObjectRef,
     pub module: &'a str,
@@ -164,11 +164,17 @@ impl Counts {
     }
 }
 
-/// An object and its checks (`Results::checks[checks]`).
+/// An object, what the modules said about it, and its checks that did not
+/// pass (`Results::notable[notable]`). Its passing checks are not kept: they
+/// are read again from the evaluations when a format lists them (see
+/// [`Results::object_checks`]), so the results grow with failures, not with
+/// checks.
 #[derive(Clone, Debug)]
 pub struct ObjectResult<'a> {
     pub object: &'a ObjectRef,
-    pub checks: Range<usize>,
+    /// In module order.
+    evaluations: Vec<(&'a Evaluation, Option<&'a Module>)>,
+    pub notable: Range<usize>,
     pub counts: Counts,
 }
 
@@ -310,7 +316,9 @@ pub struct EvalError<'a> {
 pub struct Results<'a> {
     /// In input order; objects no control applies to have no checks.
     pub objects: Vec<ObjectResult<'a>>,
-    pub checks: Vec<Check<'a>>,
+    /// Every check that did not pass (fail, warn, skip, error), in report
+    /// order; [`Results::checks`] lists them all.
+    pub notable: Vec<Check<'a>>,
     /// Per module in scan order, controls in catalogue order; controls only
     /// named by a module's answer come last.
     pub controls: Vec<ControlSummary<'a>>,
@@ -323,8 +331,31 @@ pub struct Results<'a> {
 }
 
 impl<'a> Results<'a> {
-    pub fn object_checks(&self, o: &ObjectResult<'a>) -> &[Check<'a>] {
-        &self.checks[o.checks.clone()]
+    /// Every check of one object, in report order (read again from the
+    /// module's answers: passes are not kept).
+    pub fn object_checks(&self, o: &ObjectResult<'a>) -> Vec<Check<'a>> {
+        let mut checks = Vec::new();
+        for (e, module) in &o.evaluations {
+            check_evaluation(o.object, e, *module, &mut checks);
+        }
+        // The baseline marked the notable ones: same checks, same order.
+        let mut notable = self.notable[o.notable.clone()].iter();
+        for c in checks.iter_mut().filter(|c| c.status != Status::Pass) {
+            if let Some(n) = notable.next() {
+                c.known = n.known;
+            }
+        }
+        checks
+    }
+
+    /// Every check, object by object, in report order.
+    pub fn checks(&self) -> impl Iterator<Item = Check<'a>> + '_ {
+        self.objects.iter().flat_map(|o| self.object_checks(o))
+    }
+
+    /// The checks of one object that did not pass, in report order.
+    pub fn object_notable(&self, o: &ObjectResult<'a>) -> &[Check<'a>] {
+        &self.notable[o.notable.clone()]
     }
 
     /// Objects with at least one failed or warned check that is not a known
@@ -342,7 +373,7 @@ impl<'a> Results<'a> {
     /// The failed and warned checks of one object, in report order, without
     /// known failures of the baseline.
     pub fn flagged_checks(&self, o: &ObjectResult<'a>) -> impl Iterator<Item = &Check<'a>> {
-        self.object_checks(o)
+        self.object_notable(o)
             .iter()
             .filter(|c| matches!(c.status, Status::Fail | Status::Warn) && !c.known)
     }
@@ -352,7 +383,7 @@ impl<'a> Results<'a> {
     /// fall below the threshold says so instead of contradicting the verdict.
     pub fn counted_by_control(&self, fail_on: crate::FailOn) -> HashMap<&'a str, usize> {
         let mut out: HashMap<&'a str, usize> = HashMap::new();
-        for c in &self.checks {
+        for c in &self.notable {
             if crate::exit::counts_against(c, fail_on) {
                 *out.entry(c.control_id).or_default() += 1;
             }
@@ -376,9 +407,11 @@ impl<'a> Results<'a> {
         (unknown, assumed)
     }
 
-    /// Checks with this status, in report order.
+    /// Checks with this status (not pass: passes are only counted), in
+    /// report order.
     pub fn with_status(&self, s: Status) -> impl Iterator<Item = &Check<'a>> {
-        self.checks.iter().filter(move |c| c.status == s)
+        debug_assert!(s != Status::Pass, "passes are not kept");
+        self.notable.iter().filter(move |c| c.status == s)
     }
 }
 
@@ -414,45 +447,51 @@ pub fn analyse(scan: &Scan) -> Results<'_> {
             .position(|m| m.name() == name)
             .unwrap_or(usize::MAX)
     };
-    // Applicable controls per module and kind, computed once.
-    let mut applicable: HashMap<(&str, &str, &str), Vec<&ControlInfo>> = HashMap::new();
-
     let mut results = Results::default();
+    let mut summaries = ControlIndex::new(scan, &mut results.controls);
+    let mut checks = Vec::new();
     for (k, object) in objects {
-        let start = results.checks.len();
         let mut evals = by_object.remove(&k).unwrap_or_default();
         evals.sort_by(|a, b| {
             module_rank(&a.module)
                 .cmp(&module_rank(&b.module))
                 .then_with(|| a.module.cmp(&b.module))
         });
-        for e in evals {
-            let module = scan.module(&e.module);
-            let controls = applicable
-                .entry((
-                    e.module.as_str(),
-                    object.api_version.as_str(),
-                    object.kind.as_str(),
-                ))
-                .or_insert_with(|| applicable_controls(module, &object.api_version, &object.kind));
-            check_evaluation(object, e, module, controls, &mut results);
+        let evaluations: Vec<(&Evaluation, Option<&Module>)> =
+            evals.into_iter().map(|e| (e, scan.module(&e.module))).collect();
+        checks.clear();
+        for (e, module) in &evaluations {
+            check_evaluation(object, e, *module, &mut checks);
         }
-        let end = results.checks.len();
+        let start = results.notable.len();
         let mut counts = Counts::default();
-        for c in &results.checks[start..end] {
+        for c in &checks {
             counts.add(c.status);
+            summaries.add(c, &mut results.controls);
+            if c.status != Status::Pass {
+                results.notable.push(*c);
+            }
+        }
+        for (e, _) in &evaluations {
+            if let Some(err) = &e.error {
+                results.errors.push(EvalError {
+                    object,
+                    module: &e.module,
+                    message: err,
+                });
+            }
         }
         results.totals.merge(&counts);
         results.objects.push(ObjectResult {
             object,
-            checks: start..end,
+            evaluations,
+            notable: start..results.notable.len(),
             counts,
         });
     }
     if let Some(b) = &scan.baseline {
-        results.baseline = Some(b.apply(&mut results.checks));
+        results.baseline = Some(b.apply(&mut results.notable));
     }
-    summarise_controls(scan, &mut results);
     results.soc2 = summarise_criteria(&results.controls, Framework::Soc2, |c| &c.criteria.soc2);
     results.iso27001 = summarise_criteria(&results.controls, Framework::Iso27001, |c| {
         &c.criteria.iso27001
@@ -480,12 +519,13 @@ fn applicable_controls<'a>(
         .unwrap_or_default()
 }
 
+/// The checks of one module's answer about one object, in the answer's
+/// order; an evaluation that failed makes every applicable control `error`.
 fn check_evaluation<'a>(
     object: &'a ObjectRef,
     e: &'a Evaluation,
     module: Option<&'a Module>,
-    controls: &[&'a ControlInfo],
-    results: &mut Results<'a>,
+    out: &mut Vec<Check<'a>>,
 ) {
     let base = |id: &'a str, control: Option<&'a ControlInfo>, status: Status| Check {
         object,
@@ -499,13 +539,8 @@ fn check_evaluation<'a>(
         known: false,
     };
     if let Some(err) = &e.error {
-        results.errors.push(EvalError {
-            object,
-            module: &e.module,
-            message: err,
-        });
-        for c in controls {
-            results.checks.push(Check {
+        for c in applicable_controls(module, &object.api_version, &object.kind) {
+            out.push(Check {
                 error: Some(err),
                 ..base(&c.id, Some(c), Status::Error)
             });
@@ -515,7 +550,7 @@ fn check_evaluation<'a>(
     // The module said which controls ran and how they ended (`explain`).
     let lookup = |id: &str| module.and_then(|m| m.catalogue.control(id));
     for ran in &e.ran {
-        let id = ran.control.as_str();
+        let id = &*ran.control;
         let check = match ran.outcome {
             ControlOutcome::Pass => base(id, lookup(id), Status::Pass),
             ControlOutcome::Fail => Check {
@@ -535,38 +570,50 @@ fn check_evaluation<'a>(
                 ..base(id, lookup(id), Status::Error)
             },
         };
-        results.checks.push(check);
+        out.push(check);
     }
 }
 
-fn summarise_controls<'a>(scan: &'a Scan, results: &mut Results<'a>) {
-    let mut index: HashMap<(&str, &str), usize> = HashMap::new();
-    for m in &scan.modules {
-        for c in &m.catalogue.controls {
-            index.insert((m.name(), c.id.as_str()), results.controls.len());
-            results.controls.push(ControlSummary {
-                module: m.name(),
-                id: &c.id,
-                control: Some(c),
-                enabled: m.selection.enabled(c),
-                counts: Counts::default(),
-            });
+/// Where each control's totals are in `Results::controls`: every control of
+/// every catalogue (module order, catalogue order), then controls only a
+/// module's answer names, as they come.
+struct ControlIndex<'a> {
+    index: HashMap<(&'a str, &'a str), usize>,
+}
+
+impl<'a> ControlIndex<'a> {
+    fn new(scan: &'a Scan, controls: &mut Vec<ControlSummary<'a>>) -> ControlIndex<'a> {
+        let mut index = HashMap::new();
+        for m in &scan.modules {
+            for c in &m.catalogue.controls {
+                index.insert((m.name(), c.id.as_str()), controls.len());
+                controls.push(ControlSummary {
+                    module: m.name(),
+                    id: &c.id,
+                    control: Some(c),
+                    enabled: m.selection.enabled(c),
+                    counts: Counts::default(),
+                });
+            }
         }
+        ControlIndex { index }
     }
-    for check in &results.checks {
-        let i = *index
+
+    fn add(&mut self, check: &Check<'a>, controls: &mut Vec<ControlSummary<'a>>) {
+        let i = *self
+            .index
             .entry((check.module, check.control_id))
             .or_insert_with(|| {
-                results.controls.push(ControlSummary {
+                controls.push(ControlSummary {
                     module: check.module,
                     id: check.control_id,
                     control: check.control,
                     enabled: true,
                     counts: Counts::default(),
                 });
-                results.controls.len() - 1
+                controls.len() - 1
             });
-        results.controls[i].counts.add(check.status);
+        controls[i].counts.add(check.status);
     }
 }
 

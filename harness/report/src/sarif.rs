@@ -215,7 +215,7 @@ pub fn to_value(scan: &Scan, results: &Results, options: &RenderOptions) -> Valu
     // The rules: every control the settings enable (what the scan checked
     // for), and any other control a result names.
     let reported: std::collections::HashSet<&str> = results
-        .checks
+        .notable
         .iter()
         .filter(|c| matches!(c.status, Status::Fail | Status::Warn | Status::Skip))
         .map(|c| c.control_id)
@@ -233,8 +233,9 @@ pub fn to_value(scan: &Scan, results: &Results, options: &RenderOptions) -> Valu
             });
         }
     }
+    // Passes give no SARIF result.
     let sarif_results: Vec<Value> = results
-        .checks
+        .notable
         .iter()
         .flat_map(|c| results_of(c, index.get(c.control_id).copied()))
         .collect();

@@ -1192,7 +1192,7 @@ pub fn bench_scan(args: &BenchScanArgs) -> Result<bool> {
     // Report sizes per format (default options: --evidence failures), and
     // what --evidence full costs: the readable formats grow with failures.
     let flagged = results
-        .checks
+        .notable
         .iter()
         .filter(|c| matches!(c.status, report::Status::Fail | report::Status::Warn))
         .count();
