@@ -5,6 +5,8 @@ use crate::catalogue::{ControlInfo, FamilyCatalogue};
 use crate::inputs::{InputError, Origin, Skipped};
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 /// A module's `explain` answer, as the kit's JSON tree.
@@ -144,17 +146,63 @@ pub enum ControlOutcome {
 /// One control the module ran on the object.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Ran {
-    pub control: String,
+    pub control: ControlId,
     pub outcome: ControlOutcome,
     /// For `Error`: what could not be verified and why.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub error: Option<Box<str>>,
+}
+
+/// A control id, shared: a scan names a few hundred distinct controls in
+/// millions of checks, and each check holds one.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ControlId(Arc<str>);
+
+impl ControlId {
+    /// The one shared copy of `id`.
+    pub fn intern(id: &str) -> ControlId {
+        static IDS: Mutex<BTreeSet<Arc<str>>> = Mutex::new(BTreeSet::new());
+        let mut ids = IDS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(known) = ids.get(id) {
+            return ControlId(known.clone());
+        }
+        let shared: Arc<str> = Arc::from(id);
+        ids.insert(shared.clone());
+        ControlId(shared)
+    }
+}
+
+impl std::ops::Deref for ControlId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for ControlId {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for ControlId {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl Serialize for ControlId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
 }
 
 /// What one module said about one object.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Evaluation {
-    pub object: ObjectRef,
+    /// Shared by every module's evaluation of the object.
+    #[serde(serialize_with = "serialize_shared")]
+    pub object: Arc<ObjectRef>,
     /// Module (family) name, e.g. `access-control`.
     pub module: String,
     pub allowed: bool,
@@ -170,6 +218,10 @@ pub struct Evaluation {
     /// code, a trap, a timeout): its controls are reported as `error`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+fn serialize_shared<S: serde::Serializer>(o: &Arc<ObjectRef>, s: S) -> Result<S::Ok, S::Error> {
+    o.as_ref().serialize(s)
 }
 
 fn control_finding(c: &Answer, catalogue: Option<&FamilyCatalogue>) -> ControlFinding {
@@ -223,14 +275,14 @@ impl Evaluation {
     /// control's outcome and findings as data. The catalogue gives titles and
     /// remediations.
     pub fn from_explanation(
-        object: ObjectRef,
+        object: impl Into<Arc<ObjectRef>>,
         module: &str,
         explanation: &Answer,
         catalogue: Option<&FamilyCatalogue>,
     ) -> Evaluation {
         let response = &explanation["response"];
         let mut e = Evaluation {
-            object,
+            object: object.into(),
             module: module.to_string(),
             allowed: response["accepted"].as_bool().unwrap_or(false),
             ran: Vec::new(),
@@ -270,9 +322,9 @@ impl Evaluation {
                 ControlOutcome::Pass | ControlOutcome::Error => {}
             }
             e.ran.push(Ran {
-                control: id.to_string(),
+                control: ControlId::intern(id),
                 outcome,
-                error: c["error"].as_str().map(str::to_string),
+                error: c["error"].as_str().map(Box::from),
             });
         }
         e
@@ -282,7 +334,7 @@ impl Evaluation {
     /// returned (read with the kit's parser: a scan reads one answer per
     /// object and module, and serde_json's tree costs twice as much).
     pub fn from_explanation_bytes(
-        object: ObjectRef,
+        object: impl Into<Arc<ObjectRef>>,
         module: &str,
         bytes: &[u8],
         catalogue: Option<&FamilyCatalogue>,
@@ -298,9 +350,13 @@ impl Evaluation {
     }
 
     /// An evaluation that did not complete (trap, timeout, host error).
-    pub fn failed(object: ObjectRef, module: &str, error: impl Into<String>) -> Evaluation {
+    pub fn failed(
+        object: impl Into<Arc<ObjectRef>>,
+        module: &str,
+        error: impl Into<String>,
+    ) -> Evaluation {
         Evaluation {
-            object,
+            object: object.into(),
             module: module.to_string(),
             allowed: false,
             ran: Vec::new(),

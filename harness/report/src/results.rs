@@ -457,8 +457,10 @@ pub fn analyse(scan: &Scan) -> Results<'_> {
                 .cmp(&module_rank(&b.module))
                 .then_with(|| a.module.cmp(&b.module))
         });
-        let evaluations: Vec<(&Evaluation, Option<&Module>)> =
-            evals.into_iter().map(|e| (e, scan.module(&e.module))).collect();
+        let evaluations: Vec<(&Evaluation, Option<&Module>)> = evals
+            .into_iter()
+            .map(|e| (e, scan.module(&e.module)))
+            .collect();
         checks.clear();
         for (e, module) in &evaluations {
             check_evaluation(object, e, *module, &mut checks);
