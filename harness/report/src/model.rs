@@ -327,6 +327,8 @@ impl Evaluation {
                 error: c["error"].as_str().map(Box::from),
             });
         }
+        // A scan keeps every evaluation until it reports: no spare capacity.
+        e.ran.shrink_to_fit();
         e
     }
 
