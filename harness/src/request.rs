@@ -189,12 +189,13 @@ pub fn validate_payload(request: &Value, settings: &Value) -> Vec<u8> {
     serde_json::to_vec(&json!({"request": request, "settings": settings})).unwrap_or_default()
 }
 
-/// [`validate_payload`] from the request and the settings already
-/// serialised: the same bytes, without serialising the request again for
-/// every module that evaluates it.
-pub fn payload_from_parts(request: &[u8], settings: &[u8]) -> Vec<u8> {
-    let mut payload = Vec::with_capacity(request.len() + settings.len() + 24);
-    payload.extend_from_slice(b"{\"request\":");
+/// The `explain` payload a scan sends: [`validate_payload`] from the
+/// request and the settings already serialised (so the request is not
+/// serialised again for every module that evaluates it), asking the module
+/// to leave out the controls that did not run (`kit::explain`).
+pub fn scan_payload(request: &[u8], settings: &[u8]) -> Vec<u8> {
+    let mut payload = Vec::with_capacity(request.len() + settings.len() + 48);
+    payload.extend_from_slice(b"{\"applicableOnly\":true,\"request\":");
     payload.extend_from_slice(request);
     payload.extend_from_slice(b",\"settings\":");
     payload.extend_from_slice(settings);

@@ -738,7 +738,7 @@ impl Evaluator<'_> {
             };
             let reference = outcome.reference.clone();
             let evaluation = if m.explains {
-                let payload = request::payload_from_parts(&request_bytes, &m.settings_bytes);
+                let payload = request::scan_payload(&request_bytes, &m.settings_bytes);
                 match self.explain(i, &config, &payload, instances) {
                     Ok(answer) => Evaluation::from_explanation_bytes(
                         reference,
@@ -1204,11 +1204,12 @@ pub fn bench_scan(args: &BenchScanArgs) -> Result<bool> {
     );
     if let Some(cpu) = cpu {
         println!(
-            "  CPU: {:.3} s for the evaluations, {:.0} µs per object, {:.0} µs per evaluation ({:.0} objects per CPU second: what {jobs} idle cores give at most)",
+            "  CPU: {:.3} s for the evaluations, {:.0} µs per object, {:.0} µs per evaluation ({:.0} objects per CPU second; {jobs} threads on idle cores: up to {:.0} objects/s)",
             cpu.as_secs_f64(),
             cpu.as_secs_f64() * 1e6 / measured.objects.max(1) as f64,
             cpu.as_secs_f64() * 1e6 / evaluations.max(1) as f64,
-            measured.objects as f64 / cpu.as_secs_f64().max(f64::EPSILON)
+            measured.objects as f64 / cpu.as_secs_f64().max(f64::EPSILON),
+            jobs as f64 * measured.objects as f64 / cpu.as_secs_f64().max(f64::EPSILON)
         );
     }
     println!(

@@ -51,18 +51,14 @@ pub fn evaluate(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> Valid
 pub fn explain(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> Vec<u8> {
     // Parsed once: to tell a settings-only payload, then to evaluate the request.
     let parsed = dom::parse(payload);
-    if let Ok(Value::Object(top)) = &parsed
-        && !top.contains_key("request")
-    {
-        return selection(family, top);
+    let mut explanation = Explanation::new(family);
+    if let Ok(Value::Object(top)) = &parsed {
+        if !top.contains_key("request") {
+            return selection(family, top);
+        }
+        explanation.applicable_only = top.get("applicableOnly") == Some(&Value::Bool(true));
     }
-    let (response, explanation) = run_with(
-        family,
-        payload,
-        Some(parsed),
-        cluster,
-        Explanation::new(family),
-    );
+    let (response, explanation) = run_with(family, payload, Some(parsed), cluster, explanation);
     explanation.to_json(&response)
 }
 

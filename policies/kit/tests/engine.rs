@@ -527,3 +527,81 @@ fn no_mutant_of_an_object_makes_the_engine_answer_anything_but_a_verdict() {
     }
     assert!(n > 100, "{n}");
 }
+
+#[test]
+fn explain_is_written_as_the_tree_it_describes() {
+    use kit::explain::{Explanation, Status};
+    use kubewarden_policy_sdk::response::ValidationResponse;
+    let mut x = Explanation::new(&FAMILY);
+    x.enable(&NO_LATEST, Status::NotApplicable, false);
+    x.record(
+        &NO_LATEST,
+        &[
+            Finding {
+                path: "spec.template.spec.initContainers[0].image".into(),
+                container: Some(("init \"quoted\"".into(), "busybox".into())),
+                message: "image \"busybox\" has no pinned tag\n".into(),
+            },
+            Finding::new("spec.template.spec.containers", "ünïcode ✓"),
+        ],
+        false,
+    );
+    x.enable(&MAX_CONTAINERS, Status::Passed, true);
+    x.set(&OWNER, Status::Exempted("CHG-7 \\ reason".into()));
+    let response = ValidationResponse {
+        accepted: false,
+        message: Some("denied: \"x\"".into()),
+        code: Some(400),
+        mutated_object: None,
+        audit_annotations: None,
+        warnings: Some(vec!["w".into()]),
+    };
+    // The same JSON (the response's own keys keep the order `validate`
+    // writes them in).
+    let written = |x: &Explanation| serde_json::from_slice::<Value>(&x.to_json(&response)).unwrap();
+    assert_eq!(written(&x), x.to_value(&response));
+    x.refused = Some("invalid settings: \u{1}".into());
+    x.set(&NO_LATEST, Status::Unverified);
+    assert_eq!(written(&x), x.to_value(&response));
+}
+
+#[test]
+fn explain_leaves_out_what_did_not_run_when_asked() {
+    let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "labels": {"owner": "x"}}});
+    let payload = |only: bool| {
+        let mut p = json!({"settings": {"controls": ["image-tag-pinned", "owner-label"]}, "request": {
+            "uid": "1", "kind": {"group": "", "version": "v1", "kind": "ConfigMap"},
+            "operation": "CREATE", "namespace": "prod", "userInfo": {"username": "alice"},
+            "object": cm}});
+        if only {
+            p["applicableOnly"] = json!(true);
+        }
+        let answer = kit::engine::explain(&FAMILY, p.to_string().as_bytes(), &NoCluster);
+        serde_json::from_slice::<Value>(&answer).unwrap()
+    };
+    let all = payload(false);
+    let ran = payload(true);
+    let ids = |x: &Value| -> Vec<(String, String)> {
+        x["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["id"].as_str().unwrap().into(),
+                    c["status"].as_str().unwrap().into(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        ids(&all),
+        [
+            ("image-tag-pinned".to_string(), "not-applicable".to_string()),
+            ("max-containers".into(), "disabled".into()),
+            ("owner-label".into(), "pass".into())
+        ]
+    );
+    assert_eq!(ids(&ran), [("owner-label".to_string(), "pass".to_string())]);
+    assert_eq!(all["response"], ran["response"]);
+}
