@@ -751,9 +751,7 @@ pub fn load_str_into(name: &str, text: &str, loaded: &mut Loaded) {
     let json = (trimmed.starts_with('{') || trimmed.starts_with('['))
         && load_json(name, text, &mut file, &mut notes);
     if !json {
-        for doc in split_documents(text) {
-            load_yaml_document(name, &doc, &mut file, &mut notes);
-        }
+        for_each_document(text, |doc| load_yaml_document(name, &doc, &mut file, &mut notes));
     }
     if let Some(reason) = not_a_manifest(text, &notes) {
         loaded.skipped.push(Skipped {
@@ -1026,13 +1024,22 @@ fn has_content(text: &str) -> bool {
 /// Directives (`%YAML`) are dropped.
 pub fn split_documents(text: &str) -> Vec<Document> {
     let mut docs = Vec::new();
+    for_each_document(text, |d| docs.push(d));
+    docs
+}
+
+/// [`split_documents`] one document at a time: a file of 50,000 manifests is
+/// not copied whole before the first one is read.
+pub fn for_each_document(text: &str, mut each: impl FnMut(Document)) {
+    let mut count = 0;
     // (start line, text, opened by a `---`)
     let mut cur: (usize, String, bool) = (1, String::new(), false);
-    let close = |cur: &mut (usize, String, bool), docs: &mut Vec<Document>| {
+    let mut close = |cur: &mut (usize, String, bool)| {
         let (line, body, explicit) = std::mem::take(cur);
         if explicit || has_content(&body) {
-            docs.push(Document {
-                number: docs.len() + 1,
+            count += 1;
+            each(Document {
+                number: count,
                 line,
                 text: body,
             });
@@ -1041,11 +1048,11 @@ pub fn split_documents(text: &str) -> Vec<Document> {
     for (i, line) in text.split('\n').enumerate() {
         let n = i + 1;
         if is_marker(line, "---") {
-            close(&mut cur, &mut docs);
+            close(&mut cur);
             // Content may follow the marker on its line (`--- {a: 1}`).
             cur = (n, format!("{}\n", &line[3..]), true);
         } else if is_marker(line, "...") {
-            close(&mut cur, &mut docs);
+            close(&mut cur);
             cur = (n + 1, String::new(), false);
         } else if !cur.2 && cur.1.is_empty() && (line.trim().is_empty() || line.starts_with('%')) {
             // A document without `---` starts at its first line of text, so
@@ -1056,8 +1063,7 @@ pub fn split_documents(text: &str) -> Vec<Document> {
             cur.1.push('\n');
         }
     }
-    close(&mut cur, &mut docs);
-    docs
+    close(&mut cur);
 }
 
 /// The chart template of a `helm template` document (`# Source: chart/templates/x.yaml`).

@@ -992,6 +992,9 @@ pub fn scan(args: &ScanArgs) -> Result<report::ExitCode> {
         reuse_instances: true,
     };
     let outcomes = evaluate_with_progress(&evaluator, &targets, args.host.jobs());
+    // The objects and the cluster context are not needed for the reports.
+    drop(evaluator);
+    drop(targets);
 
     let mut scan = report::Scan::new("kube-soc2", env!("CARGO_PKG_VERSION"));
     scan.inputs = args
