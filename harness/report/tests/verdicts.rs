@@ -259,7 +259,7 @@ fn a_namespace_the_manifest_does_not_give_is_not_invented() {
         *o = o.clone().with_default_namespace("shop");
     }
     for e in &mut assumed.evaluations {
-        e.object = e.object.clone().with_default_namespace("shop");
+        e.object = (*e.object).clone().with_default_namespace("shop").into();
     }
     let v = json_of(&assumed, &RenderOptions::default());
     assert_valid(&v);
@@ -388,7 +388,7 @@ fn expired_exemptions_stop_applying_and_the_report_says_so() {
         &["p.yaml"],
     );
     let r = analyse(&scan);
-    let status = |id: &str| r.checks.iter().find(|c| c.control_id == id).unwrap().status;
+    let status = |id: &str| r.checks().find(|c| c.control_id == id).unwrap().status;
     assert_eq!(
         status("test-privileged"),
         report::Status::Fail,
