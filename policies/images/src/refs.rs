@@ -1,20 +1,31 @@
-//! The image reference of every container of the pod template, parsed once per check.
+//! The image reference of every container of the pod template, parsed once
+//! per evaluation and shared by every image control that reads it.
 
 use crate::reference::{self, Reference};
 use kit::{Container, Ctx, Finding};
 
+/// Every container's parsed reference, in `PodTemplate::containers` order:
+/// a function of the request alone, so one evaluation parses each once
+/// (see `kit::Ctx::shared`).
+struct References(Vec<Result<Reference, String>>);
+
 /// Each container (containers, initContainers, ephemeralContainers) with its
 /// parsed reference, or why it does not parse (`no image` when absent).
 pub fn containers<'a>(ctx: &Ctx<'a>) -> Vec<(Container<'a>, Result<Reference, String>)> {
+    let parsed = ctx.shared(|| {
+        References(
+            ctx.pod()
+                .containers()
+                .map(|c| match c.get(&["image"]) {
+                    None | Some(kit::Value::Null) => Err("no image".to_string()),
+                    Some(_) => reference::parse(c.image),
+                })
+                .collect(),
+        )
+    });
     ctx.pod()
         .containers()
-        .map(|c| {
-            let r = match c.get(&["image"]) {
-                None | Some(kit::Value::Null) => Err("no image".to_string()),
-                Some(_) => reference::parse(c.image),
-            };
-            (c, r)
-        })
+        .zip(parsed.0.iter().cloned())
         .collect()
 }
 

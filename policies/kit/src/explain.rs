@@ -106,9 +106,23 @@ impl Explanation {
     }
 
     fn outcome(&mut self, control: &Control) -> Option<&mut Outcome> {
-        self.outcomes
-            .iter_mut()
-            .find(|o| o.control.id == control.id)
+        // Controls are statics (`Control` is neither `Clone` nor `Copy`), so
+        // the family's own reference is found by address: the bundle's
+        // explanation has over 200 outcomes and every control is looked up
+        // at least twice, by ids that often share a long prefix. By id when
+        // the caller's reference is not the family's.
+        let at = match self
+            .outcomes
+            .iter()
+            .position(|o| std::ptr::eq(o.control, control))
+        {
+            Some(at) => at,
+            None => self
+                .outcomes
+                .iter()
+                .position(|o| o.control.id == control.id)?,
+        };
+        self.outcomes.get_mut(at)
     }
 
     /// Marks `control` enabled by the settings (`NotApplicable` until it runs).

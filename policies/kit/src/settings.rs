@@ -20,6 +20,12 @@ pub struct Settings {
     pub exemptions: Vec<Exemption>,
     pub parameters: Map,
     pub options: Map,
+    /// The enabled controls in catalogue order, each with whether its
+    /// findings only warn: what [`Settings::enabled`] and
+    /// [`Settings::warn_only`] say, worked out once by [`Settings::parse`]
+    /// (the bundle has over 200 controls; every evaluation walked them
+    /// several times).
+    pub selection: Vec<(&'static Control, bool)>,
 }
 
 /// True if `selector` (an id, a tag or `all`) names `control`.
@@ -81,8 +87,12 @@ impl Settings {
         if let Some(check) = family.validate_options {
             check(&s.options)?;
         }
+        s.selection = s
+            .enabled(family)
+            .map(|control| (control, s.warn_only(control)))
+            .collect();
         s.refuse_silent_disabling(family, m.contains_key("warnOnly"))?;
-        s.refuse_unconfigured(family)?;
+        s.refuse_unconfigured()?;
         Ok(s)
     }
 
@@ -91,8 +101,8 @@ impl Settings {
     /// `controls` without parameters is refused, naming the parameters it
     /// needs. Broad selectors (`all`, a tag) still enable it, and its findings
     /// say what is missing: `monitor` deployments of everything stay valid.
-    fn refuse_unconfigured(&self, family: &Family) -> Result<(), String> {
-        for control in self.enabled(family) {
+    fn refuse_unconfigured(&self) -> Result<(), String> {
+        for &(control, _) in &self.selection {
             let Some(check) = control.validate_params else {
                 continue;
             };
@@ -121,8 +131,7 @@ impl Settings {
     /// an operator who wants no enforcement runs the policy in `mode: monitor`
     /// or does not deploy it.
     fn refuse_silent_disabling(&self, family: &Family, user_warn_only: bool) -> Result<(), String> {
-        let enabled: Vec<&Control> = self.enabled(family).collect();
-        if enabled.is_empty() && family.controls().next().is_some() {
+        if self.selection.is_empty() && family.controls().next().is_some() {
             return Err(format!(
                 "controls/skip: these settings enable no control of module {} (controls: [{}], skip: [{}]); remove the policy instead, or enable at least one control",
                 family.name,
@@ -137,7 +146,7 @@ impl Settings {
                 ));
             }
         }
-        if user_warn_only && enabled.iter().all(|c| self.warn_only(c)) {
+        if user_warn_only && self.selection.iter().all(|&(_, warn)| warn) {
             return Err(format!(
                 "warnOnly: every enabled control of module {} would only warn; run the policy with `mode: monitor` for that, or keep at least one control enforced",
                 family.name
