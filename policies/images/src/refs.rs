@@ -3,22 +3,23 @@
 
 use crate::reference::{self, Reference};
 use kit::{Container, Ctx, Finding};
+use std::rc::Rc;
 
 /// Every container's parsed reference, in `PodTemplate::containers` order:
 /// a function of the request alone, so one evaluation parses each once
-/// (see `kit::Ctx::shared`).
-struct References(Vec<Result<Reference, String>>);
+/// (see `kit::Ctx::shared`), and the controls share it rather than copy it.
+struct References(Vec<Result<Rc<Reference>, String>>);
 
 /// Each container (containers, initContainers, ephemeralContainers) with its
 /// parsed reference, or why it does not parse (`no image` when absent).
-pub fn containers<'a>(ctx: &Ctx<'a>) -> Vec<(Container<'a>, Result<Reference, String>)> {
+pub fn containers<'a>(ctx: &Ctx<'a>) -> Vec<(Container<'a>, Result<Rc<Reference>, String>)> {
     let parsed = ctx.shared(|| {
         References(
             ctx.pod()
                 .containers()
                 .map(|c| match c.get(&["image"]) {
                     None | Some(kit::Value::Null) => Err("no image".to_string()),
-                    Some(_) => reference::parse(c.image),
+                    Some(_) => reference::parse(c.image).map(Rc::new),
                 })
                 .collect(),
         )
@@ -32,7 +33,7 @@ pub fn containers<'a>(ctx: &Ctx<'a>) -> Vec<(Container<'a>, Result<Reference, St
 /// Only the containers whose reference parses: for controls whose subject a
 /// malformed reference cannot be (the runtime cannot pull it at all;
 /// `image-reference-valid` reports it).
-pub fn parsed<'a>(ctx: &Ctx<'a>) -> Vec<(Container<'a>, Reference)> {
+pub fn parsed<'a>(ctx: &Ctx<'a>) -> Vec<(Container<'a>, Rc<Reference>)> {
     containers(ctx)
         .into_iter()
         .filter_map(|(c, r)| r.ok().map(|r| (c, r)))

@@ -15,7 +15,7 @@ use kubewarden_policy_sdk::settings::SettingsValidationResponse;
 pub fn validate_settings(family: &Family, payload: &[u8]) -> Vec<u8> {
     let result = dom::parse(payload)
         .map_err(|e| format!("settings are not valid JSON: {e}"))
-        .and_then(|v| Settings::parse(family, &v).map(|_| ()));
+        .and_then(|v| Settings::read(family, &v).map(|_| ()));
     let response = SettingsValidationResponse {
         valid: result.is_ok(),
         message: result.err(),
@@ -84,7 +84,7 @@ fn selection(family: &Family, top: &dom::Map) -> Vec<u8> {
         audit_annotations: None,
         warnings: None,
     };
-    match Settings::parse(family, top.get("settings").unwrap_or(&Value::Null)) {
+    match Settings::read(family, top.get("settings").unwrap_or(&Value::Null)) {
         Ok(settings) => {
             for &(control, warn) in &settings.selection {
                 explanation.enable(control, Status::Enabled, warn);
@@ -174,7 +174,7 @@ fn run(
         }
         Err(e) => return Err((400, format!("the validate payload is not valid JSON: {e}"))),
     };
-    let settings = Settings::parse(family, top.get("settings").unwrap_or(&Value::Null))
+    let settings = Settings::read(family, top.get("settings").unwrap_or(&Value::Null))
         .map_err(|e| (400, format!("invalid settings: {e}")))?;
     let request = match top.remove("request") {
         None | Some(Value::Null) => {
