@@ -50,19 +50,26 @@ fn tokens(p: &str) -> Vec<Tok> {
 
 /// Glob match where `*` and `?` never match a byte of `seps`; `**` matches anything.
 fn glob(pattern: &str, text: &str, seps: &[u8]) -> bool {
+    // Most entries of a list name one registry or repository exactly.
+    if !pattern.contains(['*', '?']) {
+        return pattern == text;
+    }
     let t = text.as_bytes();
-    // reach[j]: the pattern so far can match exactly t[..j].
+    // reach[j]: the pattern so far can match exactly t[..j]. `next` is
+    // rewritten whole for each token.
     let mut reach = vec![false; t.len() + 1];
+    let mut next = vec![false; t.len() + 1];
     reach[0] = true;
     for tok in tokens(pattern) {
-        let mut next = vec![false; t.len() + 1];
         match tok {
             Tok::Byte(c) => {
+                next[0] = false;
                 for j in 0..t.len() {
                     next[j + 1] = reach[j] && t[j] == c;
                 }
             }
             Tok::One => {
+                next[0] = false;
                 for j in 0..t.len() {
                     next[j + 1] = reach[j] && !seps.contains(&t[j]);
                 }
@@ -78,7 +85,7 @@ fn glob(pattern: &str, text: &str, seps: &[u8]) -> bool {
                 }
             }
         }
-        reach = next;
+        std::mem::swap(&mut reach, &mut next);
         if !reach.iter().any(|r| *r) {
             return false;
         }

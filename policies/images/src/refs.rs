@@ -1,27 +1,39 @@
-//! The image reference of every container of the pod template, parsed once per check.
+//! The image reference of every container of the pod template, parsed once
+//! per evaluation and shared by every image control that reads it.
 
 use crate::reference::{self, Reference};
 use kit::{Container, Ctx, Finding};
+use std::rc::Rc;
+
+/// Every container's parsed reference, in `PodTemplate::containers` order:
+/// a function of the request alone, so one evaluation parses each once
+/// (see `kit::Ctx::shared`), and the controls share it rather than copy it.
+struct References(Vec<Result<Rc<Reference>, String>>);
 
 /// Each container (containers, initContainers, ephemeralContainers) with its
 /// parsed reference, or why it does not parse (`no image` when absent).
-pub fn containers<'a>(ctx: &Ctx<'a>) -> Vec<(Container<'a>, Result<Reference, String>)> {
+pub fn containers<'a>(ctx: &Ctx<'a>) -> Vec<(Container<'a>, Result<Rc<Reference>, String>)> {
+    let parsed = ctx.shared(|| {
+        References(
+            ctx.pod()
+                .containers()
+                .map(|c| match c.get(&["image"]) {
+                    None | Some(kit::Value::Null) => Err("no image".to_string()),
+                    Some(_) => reference::parse(c.image).map(Rc::new),
+                })
+                .collect(),
+        )
+    });
     ctx.pod()
         .containers()
-        .map(|c| {
-            let r = match c.get(&["image"]) {
-                None | Some(kit::Value::Null) => Err("no image".to_string()),
-                Some(_) => reference::parse(c.image),
-            };
-            (c, r)
-        })
+        .zip(parsed.0.iter().cloned())
         .collect()
 }
 
 /// Only the containers whose reference parses: for controls whose subject a
 /// malformed reference cannot be (the runtime cannot pull it at all;
 /// `image-reference-valid` reports it).
-pub fn parsed<'a>(ctx: &Ctx<'a>) -> Vec<(Container<'a>, Reference)> {
+pub fn parsed<'a>(ctx: &Ctx<'a>) -> Vec<(Container<'a>, Rc<Reference>)> {
     containers(ctx)
         .into_iter()
         .filter_map(|(c, r)| r.ok().map(|r| (c, r)))

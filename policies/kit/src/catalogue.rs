@@ -94,6 +94,14 @@ pub fn check_family(family: &Family) -> Result<(), String> {
             p.kind
                 .check(&d)
                 .map_err(|e| format!("{}: default of {} {e}", c.id, p.name))?;
+            if p.default_value() != d {
+                return Err(format!(
+                    "{}: default of {} reads as {} without the parser, {d} with it",
+                    c.id,
+                    p.name,
+                    p.default_value()
+                ));
+            }
         }
     }
     Ok(())

@@ -4,6 +4,9 @@ use crate::cluster::Cluster;
 use crate::dom::{Map, Str, Value};
 use crate::pod::{Container, PodTemplate};
 use crate::request::Request;
+use std::any::Any;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -174,7 +177,24 @@ pub struct Param {
 
 impl Param {
     pub fn default_value(&self) -> Value {
-        crate::dom::parse(self.default.as_bytes()).unwrap_or(Value::Null)
+        // Checks read their parameters on every evaluation; most defaults
+        // are one of these, and a parse (its own copy of the text, its work
+        // stacks) costs far more than the value.
+        match self.default {
+            "[]" => Value::Array(Vec::new()),
+            "{}" => Value::Object(Map::new()),
+            "false" => Value::Bool(false),
+            "true" => Value::Bool(true),
+            "\"\"" => Value::String(Str::default()),
+            "null" => Value::Null,
+            text => match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+                // A string without escapes is its own text.
+                Some(plain) if !plain.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) => {
+                    Value::String(Str::from(plain))
+                }
+                _ => crate::dom::parse(text.as_bytes()).unwrap_or(Value::Null),
+            },
+        }
     }
 }
 
@@ -328,52 +348,50 @@ pub struct Params<'a> {
 
 impl<'a> Params<'a> {
     pub fn value(&self, name: &str) -> Value {
+        self.with_value(name, Value::clone)
+    }
+
+    /// `f` of the value of `name`, without copying the user's value.
+    fn with_value<R>(&self, name: &str, f: impl FnOnce(&Value) -> R) -> R {
         if let Some(v) = self.user.and_then(|u| u.get(name)) {
-            return v.clone();
+            return f(v);
         }
-        self.spec
-            .iter()
-            .find(|p| p.name == name)
-            .map(Param::default_value)
-            .unwrap_or(Value::Null)
+        match self.spec.iter().find(|p| p.name == name) {
+            Some(p) => f(&p.default_value()),
+            None => f(&Value::Null),
+        }
     }
 
     pub fn bool(&self, name: &str) -> bool {
-        self.value(name).as_bool().unwrap_or(false)
+        self.with_value(name, |v| v.as_bool().unwrap_or(false))
     }
 
     pub fn int(&self, name: &str) -> i64 {
-        self.value(name).as_i64().unwrap_or(0)
+        self.with_value(name, |v| v.as_i64().unwrap_or(0))
     }
 
     pub fn string(&self, name: &str) -> String {
-        match self.value(name) {
-            Value::String(s) => s.to_string(),
-            _ => String::new(),
-        }
+        self.with_value(name, |v| v.as_str().unwrap_or_default().to_string())
     }
 
     pub fn strings(&self, name: &str) -> Vec<String> {
-        match self.value(name) {
+        self.with_value(name, |v| match v {
             Value::Array(a) => a
-                .into_iter()
-                .filter_map(|v| match v {
-                    Value::String(s) => Some(s.to_string()),
-                    _ => None,
-                })
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
                 .collect(),
             _ => Vec::new(),
-        }
+        })
     }
 
     pub fn string_map(&self, name: &str) -> Vec<(String, String)> {
-        match self.value(name) {
+        self.with_value(name, |v| match v {
             Value::Object(m) => m
                 .iter()
                 .filter_map(|(k, v)| v.as_str().map(|s| (k.to_string(), s.to_string())))
                 .collect(),
             _ => Vec::new(),
-        }
+        })
     }
 }
 
@@ -386,6 +404,36 @@ pub struct Ctx<'a> {
     /// Family-wide options (e.g. `pssVersion`), already validated.
     pub options: &'a Map,
     pub cluster: &'a dyn Cluster,
+    /// What checks of this evaluation derive from the request and share; see [`Ctx::shared`].
+    pub shared: &'a Shared,
+}
+
+/// Values several checks of one evaluation derive from the same request
+/// (e.g. every container's parsed image reference, read by most image
+/// controls): computed by the first check that asks, kept for exactly one
+/// evaluation (the engine drops it with the request), one value per type.
+#[derive(Default)]
+pub struct Shared {
+    values: RefCell<Vec<Rc<dyn Any>>>,
+}
+
+impl Shared {
+    /// The value of type `T`, computed by `compute` if no check asked for it
+    /// yet in this evaluation.
+    pub fn get_or_insert_with<T: Any>(&self, compute: impl FnOnce() -> T) -> Rc<T> {
+        let known = self
+            .values
+            .borrow()
+            .iter()
+            .find_map(|v| v.clone().downcast::<T>().ok());
+        if let Some(v) = known {
+            return v;
+        }
+        // Computed outside the borrow: `compute` may ask for other values.
+        let v = Rc::new(compute());
+        self.values.borrow_mut().push(v.clone());
+        v
+    }
 }
 
 impl<'a> Ctx<'a> {
@@ -402,6 +450,15 @@ impl<'a> Ctx<'a> {
 
     pub fn option_str(&self, name: &str) -> Option<&'a str> {
         self.options.get(name).and_then(Value::as_str)
+    }
+
+    /// A value derived from the request that other checks of this
+    /// evaluation may need too, computed once per evaluation. `T` names the
+    /// value (a family's own type, so families never share one by accident);
+    /// `compute` must depend on the request alone, never on this control's
+    /// parameters or options, since another control gets the same value.
+    pub fn shared<T: Any>(&self, compute: impl FnOnce() -> T) -> Rc<T> {
+        self.shared.get_or_insert_with(compute)
     }
 }
 
@@ -443,5 +500,44 @@ impl Family {
         tags.sort_unstable();
         tags.dedup();
         tags
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Param::default_value` reads common defaults without the parser: it
+    /// must give what the parser gives, and leave everything else to it.
+    #[test]
+    fn defaults_read_as_the_parser_reads_them() {
+        for text in [
+            "[]",
+            "{}",
+            "false",
+            "true",
+            "null",
+            "\"\"",
+            "\"confidential\"",
+            "\"720h\"",
+            "\"a\\\"b\"",
+            "\"tab\\tbed\"",
+            "\"\\u00e9\"",
+            "\"",
+            "\"a\" \"b\"",
+            "[\"latest\"]",
+            "10",
+            "{\"a\": \"b\"}",
+            "not json",
+        ] {
+            let param = Param {
+                name: "p",
+                kind: ParamKind::String,
+                default: text,
+                description: "",
+            };
+            let parsed = crate::dom::parse(text.as_bytes()).unwrap_or(Value::Null);
+            assert_eq!(param.default_value(), parsed, "{text}");
+        }
     }
 }

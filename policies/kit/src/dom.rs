@@ -764,13 +764,17 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     fn new(text: &'a str) -> Parser<'a> {
+        // Room for the usual nesting of a request up front; a small document
+        // (a parameter's default, a settings object) needs next to none, and
+        // parsing one must not cost more than the values it gives.
+        let room = (text.len() / 8).min(64);
         Parser {
             text,
             shared: Arc::from(text),
             bytes: text.as_bytes(),
             pos: 0,
-            elements: Vec::with_capacity(64),
-            members: Vec::with_capacity(64),
+            elements: Vec::with_capacity(room),
+            members: Vec::with_capacity(room),
         }
     }
 

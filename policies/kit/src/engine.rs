@@ -1,7 +1,7 @@
 //! One evaluation: payload in, `ValidationResponse` out. Never panics on input.
 
 use crate::cluster::Cluster;
-use crate::control::{Control, Ctx, Family, KindSet, Operation};
+use crate::control::{Control, Ctx, Family, KindSet, Operation, Shared};
 use crate::dom::{self, Value};
 use crate::explain::{Explanation, Status};
 use crate::pod::PodTemplate;
@@ -15,7 +15,7 @@ use kubewarden_policy_sdk::settings::SettingsValidationResponse;
 pub fn validate_settings(family: &Family, payload: &[u8]) -> Vec<u8> {
     let result = dom::parse(payload)
         .map_err(|e| format!("settings are not valid JSON: {e}"))
-        .and_then(|v| Settings::parse(family, &v).map(|_| ()));
+        .and_then(|v| Settings::read(family, &v).map(|_| ()));
     let response = SettingsValidationResponse {
         valid: result.is_ok(),
         message: result.err(),
@@ -28,9 +28,15 @@ pub fn validate(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> Vec<u
     to_bytes(&evaluate(family, payload, cluster))
 }
 
-/// Whether `control` looks at this request at all.
-fn applies(control: &Control, request: &Request, op: Operation) -> bool {
-    if !control.kinds.contains(&request.group, &request.kind) || !control.operations.contains(&op) {
+/// Whether `control` looks at this request at all. `pod_bearing`: whether
+/// the request's kind carries a pod template (`KindSet::PodBearing`'s own
+/// test, made once per request rather than once per control).
+fn applies(control: &Control, request: &Request, op: Operation, pod_bearing: bool) -> bool {
+    let kind_matches = match control.kinds {
+        KindSet::PodBearing => pod_bearing,
+        kinds => kinds.contains(&request.group, &request.kind),
+    };
+    if !kind_matches || !control.operations.contains(&op) {
         return false;
     }
     let sub = request.sub_resource.as_str();
@@ -74,10 +80,10 @@ fn selection(family: &Family, top: &dom::Map) -> Vec<u8> {
         audit_annotations: None,
         warnings: None,
     };
-    match Settings::parse(family, top.get("settings").unwrap_or(&Value::Null)) {
+    match Settings::read(family, top.get("settings").unwrap_or(&Value::Null)) {
         Ok(settings) => {
-            for control in settings.enabled(family) {
-                explanation.enable(control, Status::Enabled, settings.warn_only(control));
+            for &(control, warn) in &settings.selection {
+                explanation.enable(control, Status::Enabled, warn);
             }
             explanation.to_json(&accepted)
         }
@@ -164,7 +170,7 @@ fn run(
         }
         Err(e) => return Err((400, format!("the validate payload is not valid JSON: {e}"))),
     };
-    let settings = Settings::parse(family, top.get("settings").unwrap_or(&Value::Null))
+    let settings = Settings::read(family, top.get("settings").unwrap_or(&Value::Null))
         .map_err(|e| (400, format!("invalid settings: {e}")))?;
     let request = match top.remove("request") {
         None | Some(Value::Null) => {
@@ -181,23 +187,26 @@ fn run(
             ),
         ));
     };
-    for control in settings.enabled(family) {
-        explanation.enable(control, Status::NotApplicable, settings.warn_only(control));
+    for &(control, warn) in &settings.selection {
+        explanation.enable(control, Status::NotApplicable, warn);
     }
     if request.subject().is_null() {
         // DELETE without oldObject (or a bare CONNECT): nothing to look at.
         return Ok(Report::default().into_response(&request));
     }
-    let controls: Vec<&'static Control> = settings
-        .enabled(family)
-        .filter(|c| applies(c, &request, op))
+    let pod_bearing = KindSet::PodBearing.contains(&request.group, &request.kind);
+    let controls: Vec<(&'static Control, bool)> = settings
+        .selection
+        .iter()
+        .copied()
+        .filter(|(c, _)| applies(c, &request, op, pod_bearing))
         .collect();
     if controls.is_empty() {
         return Ok(Report::default().into_response(&request));
     }
     let pod = if controls
         .iter()
-        .any(|c| matches!(c.kinds, KindSet::PodBearing))
+        .any(|(c, _)| matches!(c.kinds, KindSet::PodBearing))
     {
         PodTemplate::extract(&request.kind, request.subject())
             .map_err(|e| (400, format!("{} is malformed: {e}", request.describe())))?
@@ -205,7 +214,8 @@ fn run(
         None
     };
     let mut report = Report::default();
-    for control in controls {
+    let shared = Shared::default();
+    for (control, warn) in controls {
         if matches!(control.kinds, KindSet::PodBearing) && pod.is_none() {
             continue;
         }
@@ -215,6 +225,7 @@ fn run(
             params: settings.params(control),
             options: &settings.options,
             cluster,
+            shared: &shared,
         };
         let mut findings = (control.check)(&ctx);
         let mut exempted_by = None;
@@ -242,7 +253,6 @@ fn run(
             explanation.set(control, status);
             continue;
         }
-        let warn = settings.warn_only(control);
         explanation.record(control, &findings, warn);
         if warn {
             report.warned.push((control, findings));

@@ -117,15 +117,22 @@ impl Explanation {
     }
 
     fn outcome(&mut self, control: &Control) -> Option<&mut Outcome> {
-        // The engine visits controls in catalogue order: start where the
-        // last lookup ended, so a module of 200 controls does not compare
-        // 200 × 200 ids per evaluation.
+        // Controls are statics, so the family's own reference is found by
+        // address, starting where the last lookup ended: the engine visits
+        // controls in catalogue order, and the bundle has over 200 of them.
+        // By id when the caller's reference is not the family's.
         let n = self.outcomes.len();
-        let found = (0..n)
-            .map(|k| (self.cursor + k) % n)
-            .find(|&i| self.outcomes[i].control.id == control.id)?;
-        self.cursor = found;
-        self.outcomes.get_mut(found)
+        let from_cursor = |i: usize| (self.cursor + i) % n;
+        let at = (0..n)
+            .map(from_cursor)
+            .find(|&i| std::ptr::eq(self.outcomes[i].control, control))
+            .or_else(|| {
+                (0..n)
+                    .map(from_cursor)
+                    .find(|&i| self.outcomes[i].control.id == control.id)
+            })?;
+        self.cursor = at;
+        self.outcomes.get_mut(at)
     }
 
     /// Marks `control` enabled by the settings (`NotApplicable` until it runs).

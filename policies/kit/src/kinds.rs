@@ -5,9 +5,22 @@
 /// Whether the catalogue entry `entry` (`group/Kind`, `/Kind` for the core
 /// group, or a bare `Kind` for any group) names an object of `kind` in `group`.
 pub fn matches(entry: &str, group: &str, kind: &str) -> bool {
-    match entry.rsplit_once('/') {
-        Some((g, k)) => k == kind && g == group,
-        None => entry == kind,
+    if kind.contains('/') {
+        // Never a real kind; read the entry as written.
+        return match entry.rsplit_once('/') {
+            Some((g, k)) => k == kind && g == group,
+            None => entry == kind,
+        };
+    }
+    // The engine asks this of every enabled control for every request: the
+    // kind is compared from the end first (most entries end with another
+    // kind), without searching the entry for its `/`. With no `/` in `kind`,
+    // an entry ending in `kind` is `kind` itself, `group/kind`, or ends with
+    // a longer kind's name.
+    match entry.strip_suffix(kind) {
+        None => false,
+        Some("") => true,
+        Some(rest) => rest.strip_suffix('/') == Some(group),
     }
 }
 
@@ -93,10 +106,62 @@ mod tests {
         assert!(!matches("/Service", "serving.knative.dev", "Service"));
         assert!(matches("Service", "serving.knative.dev", "Service"));
         assert!(!matches("Service", "", "ServiceAccount"));
+        assert!(!matches("/Service", "", "ExternalService"));
+        assert!(!matches("networking.k8s.io/Ingress", "k8s.io", "Ingress"));
         assert_eq!(group_of("apps/v1"), "apps");
         assert_eq!(group_of("v1"), "");
+        assert!(!matches("Service", "", "Serv"));
+        assert!(!matches("apps/Deployment", "apps", "ployment"));
+        assert!(!matches("apps/Deployment", "", "Deployment"));
+        assert!(!matches("Deployment", "", "apps/Deployment"));
         let mut sorted = CLUSTER_SCOPED.to_vec();
         sorted.sort_unstable();
         assert_eq!(sorted, CLUSTER_SCOPED, "keep the list sorted");
+    }
+
+    /// `matches` skips the search for the entry's `/`: it must agree with
+    /// reading the entry as `group/Kind` on every pairing of these.
+    #[test]
+    fn matching_agrees_with_splitting_the_entry() {
+        let written = |entry: &str, group: &str, kind: &str| match entry.rsplit_once('/') {
+            Some((g, k)) => k == kind && g == group,
+            None => entry == kind,
+        };
+        let entries = [
+            "Pod",
+            "/Pod",
+            "apps/Deployment",
+            "Deployment",
+            "/Service",
+            "Service",
+            "networking.k8s.io/Ingress",
+            "a/b/Ingress",
+            "/",
+            "",
+            "ServiceAccount",
+        ];
+        let groups = ["", "apps", "networking.k8s.io", "a/b", "a", "k8s.io"];
+        let kinds = [
+            "Pod",
+            "Deployment",
+            "Service",
+            "Ingress",
+            "ServiceAccount",
+            "Account",
+            "",
+            "b/Ingress",
+            "/Pod",
+        ];
+        for entry in entries {
+            for group in groups {
+                for kind in kinds {
+                    assert_eq!(
+                        matches(entry, group, kind),
+                        written(entry, group, kind),
+                        "{entry:?} {group:?} {kind:?}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@
 use crate::control::{Control, Family, Params};
 use crate::dom::{Map, Value};
 use crate::exemptions::Exemption;
+use std::cell::Cell;
 
 /// The selector that enables the recommended set.
 pub const DEFAULT_TAG: &str = "default";
@@ -20,6 +21,12 @@ pub struct Settings {
     pub exemptions: Vec<Exemption>,
     pub parameters: Map,
     pub options: Map,
+    /// The enabled controls in catalogue order, each with whether its
+    /// findings only warn: what [`Settings::enabled`] and
+    /// [`Settings::warn_only`] say, worked out once by [`Settings::parse`]
+    /// (the bundle has over 200 controls; every evaluation walked them
+    /// several times).
+    pub selection: Vec<(&'static Control, bool)>,
 }
 
 /// True if `selector` (an id, a tag or `all`) names `control`.
@@ -27,7 +34,161 @@ pub fn selects(selector: &str, control: &Control) -> bool {
     selector == ALL || selector == control.id || control.tags.contains(&selector)
 }
 
+/// Most deployments give no settings (`{}`), and an instance serves one
+/// policy with fixed settings (kwctl, `scan` and every reused instance
+/// evaluate the same settings again and again): the selection those
+/// settings make is remembered, so the next evaluation neither walks every
+/// control nor re-runs the checks of the settings. Kept in place, without
+/// the heap: the wasm modules' arena rewinds only when every allocation of a
+/// call is freed (see `arena`), so a cache holding one would keep it from
+/// ever rewinding. A family of more controls than this is not remembered.
+const REMEMBERED_CONTROLS: usize = 512;
+const WORDS: usize = REMEMBERED_CONTROLS / 64;
+
+/// What the answer for empty settings depends on, by the address of
+/// `'static` data: the controls (with their tags), the default `warnOnly`,
+/// the options and their check. Nothing `'static` ever moves or is freed,
+/// so equal keys mean the same family definition, even if the `Family`
+/// value itself is not a static.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct FamilyKey {
+    groups: (usize, usize),
+    default_warn_only: (usize, usize),
+    options: (usize, usize),
+    validate_options: usize,
+}
+
+impl FamilyKey {
+    fn of(family: &Family) -> FamilyKey {
+        FamilyKey {
+            groups: (family.groups.as_ptr() as usize, family.groups.len()),
+            default_warn_only: (
+                family.default_warn_only.as_ptr() as usize,
+                family.default_warn_only.len(),
+            ),
+            options: (family.options.as_ptr() as usize, family.options.len()),
+            validate_options: family.validate_options.map_or(0, |f| f as usize),
+        }
+    }
+}
+
+/// The selection empty settings make in one family, as catalogue positions.
+#[derive(Clone, Copy)]
+struct Remembered {
+    family: FamilyKey,
+    enabled: [u64; WORDS],
+    warn: [u64; WORDS],
+}
+
+impl Remembered {
+    /// `None` when the family is too large to remember.
+    fn of(family: &Family, settings: &Settings) -> Option<Remembered> {
+        let mut r = Remembered {
+            family: FamilyKey::of(family),
+            enabled: [0; WORDS],
+            warn: [0; WORDS],
+        };
+        let mut selected = settings.selection.iter().peekable();
+        for (i, control) in family.controls().enumerate() {
+            let Some(&&(next, warn)) = selected.peek() else {
+                break;
+            };
+            if !std::ptr::eq(next, control) {
+                continue;
+            }
+            if i >= REMEMBERED_CONTROLS {
+                return None;
+            }
+            r.enabled[i / 64] |= 1 << (i % 64);
+            if warn {
+                r.warn[i / 64] |= 1 << (i % 64);
+            }
+            selected.next();
+        }
+        // Every selected control found at its position, in order.
+        selected.peek().is_none().then_some(r)
+    }
+
+    fn selection(&self, family: &Family) -> Vec<(&'static Control, bool)> {
+        let bit = |words: &[u64; WORDS], i: usize| words[i / 64] & (1 << (i % 64)) != 0;
+        let count = self.enabled.iter().map(|w| w.count_ones() as usize).sum();
+        let mut out = Vec::with_capacity(count);
+        // Plain loops: this runs on every evaluation with empty settings.
+        let mut i = 0;
+        for group in family.groups {
+            for &control in group.iter() {
+                if i == REMEMBERED_CONTROLS {
+                    return out;
+                }
+                if bit(&self.enabled, i) {
+                    out.push((control, bit(&self.warn, i)));
+                }
+                i += 1;
+            }
+        }
+        out
+    }
+}
+
+thread_local! {
+    /// The selection of empty settings, for the family last evaluated with
+    /// them (one per thread: native tests run families side by side).
+    static REMEMBERED: Cell<Option<Remembered>> = const { Cell::new(None) };
+}
+
 impl Settings {
+    /// [`Settings::parse`], remembering the answer for empty settings (none,
+    /// `null` or `{}`) per family: only valid settings are remembered, and
+    /// any other settings are parsed as given, every time.
+    pub fn read(family: &Family, v: &Value) -> Result<Settings, String> {
+        let empty = match v {
+            Value::Null => true,
+            Value::Object(m) => m.is_empty(),
+            _ => false,
+        };
+        if !empty {
+            return Settings::parse(family, v);
+        }
+        let key = FamilyKey::of(family);
+        if let Some(known) = REMEMBERED.with(Cell::get).filter(|r| r.family == key) {
+            let mut s = Settings::defaults(family);
+            s.selection = known.selection(family);
+            return Ok(s);
+        }
+        let s = Settings::parse(family, v)?;
+        if let Some(r) = Remembered::of(family, &s) {
+            REMEMBERED.with(|c| c.set(Some(r)));
+        }
+        Ok(s)
+    }
+
+    /// What settings hold before the user's keys are read: the default
+    /// selectors, the family's default `warnOnly`, no exemptions or
+    /// parameters, every option at its default (no selection yet).
+    fn defaults(family: &Family) -> Settings {
+        let mut s = Settings {
+            controls: vec![DEFAULT_TAG.to_string()],
+            warn_only: family
+                .default_warn_only
+                .iter()
+                .map(|w| w.to_string())
+                .collect(),
+            ..Settings::default()
+        };
+        s.default_options(family);
+        s
+    }
+
+    /// Every option the settings do not give, at its default.
+    fn default_options(&mut self, family: &Family) {
+        for opt in family.options {
+            if !self.options.contains_key(opt.name) {
+                self.options
+                    .insert(opt.name.to_string(), opt.default_value());
+            }
+        }
+    }
+
     /// Parses and validates settings; errors name the offending key.
     pub fn parse(family: &Family, v: &Value) -> Result<Settings, String> {
         let empty = Map::new();
@@ -73,16 +234,16 @@ impl Settings {
                 },
             }
         }
-        for opt in family.options {
-            if !s.options.contains_key(opt.name) {
-                s.options.insert(opt.name.to_string(), opt.default_value());
-            }
-        }
+        s.default_options(family);
         if let Some(check) = family.validate_options {
             check(&s.options)?;
         }
+        s.selection = s
+            .enabled(family)
+            .map(|control| (control, s.warn_only(control)))
+            .collect();
         s.refuse_silent_disabling(family, m.contains_key("warnOnly"))?;
-        s.refuse_unconfigured(family)?;
+        s.refuse_unconfigured()?;
         Ok(s)
     }
 
@@ -91,8 +252,8 @@ impl Settings {
     /// `controls` without parameters is refused, naming the parameters it
     /// needs. Broad selectors (`all`, a tag) still enable it, and its findings
     /// say what is missing: `monitor` deployments of everything stay valid.
-    fn refuse_unconfigured(&self, family: &Family) -> Result<(), String> {
-        for control in self.enabled(family) {
+    fn refuse_unconfigured(&self) -> Result<(), String> {
+        for &(control, _) in &self.selection {
             let Some(check) = control.validate_params else {
                 continue;
             };
@@ -121,8 +282,7 @@ impl Settings {
     /// an operator who wants no enforcement runs the policy in `mode: monitor`
     /// or does not deploy it.
     fn refuse_silent_disabling(&self, family: &Family, user_warn_only: bool) -> Result<(), String> {
-        let enabled: Vec<&Control> = self.enabled(family).collect();
-        if enabled.is_empty() && family.controls().next().is_some() {
+        if self.selection.is_empty() && family.controls().next().is_some() {
             return Err(format!(
                 "controls/skip: these settings enable no control of module {} (controls: [{}], skip: [{}]); remove the policy instead, or enable at least one control",
                 family.name,
@@ -137,7 +297,7 @@ impl Settings {
                 ));
             }
         }
-        if user_warn_only && enabled.iter().all(|c| self.warn_only(c)) {
+        if user_warn_only && self.selection.iter().all(|&(_, warn)| warn) {
             return Err(format!(
                 "warnOnly: every enabled control of module {} would only warn; run the policy with `mode: monitor` for that, or keep at least one control enforced",
                 family.name
