@@ -751,7 +751,9 @@ pub fn load_str_into(name: &str, text: &str, loaded: &mut Loaded) {
     let json = (trimmed.starts_with('{') || trimmed.starts_with('['))
         && load_json(name, text, &mut file, &mut notes);
     if !json {
-        for_each_document(text, |doc| load_yaml_document(name, &doc, &mut file, &mut notes));
+        for_each_document(text, |doc| {
+            load_yaml_document(name, &doc, &mut file, &mut notes)
+        });
     }
     if let Some(reason) = not_a_manifest(text, &notes) {
         loaded.skipped.push(Skipped {

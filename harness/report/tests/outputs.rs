@@ -520,7 +520,11 @@ fn policy_reports(scan: &Scan, layout: report::policyreport::Layout) -> Vec<Valu
     // Read back with the crate's own loader: a multi-document YAML stream.
     let loaded = report::inputs::load_str("reports.yaml", &text);
     assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
-    loaded.objects.into_iter().map(|o| o.value.to_serde()).collect()
+    loaded
+        .objects
+        .into_iter()
+        .map(|o| o.value.to_serde())
+        .collect()
 }
 
 #[test]

@@ -137,7 +137,11 @@ fn policy_reports_of_a_large_scan_are_split_under_the_apply_limit() {
             assert_eq!(summary as usize, results.len());
             total += results.len();
         }
-        assert_eq!(total, results.checks().count(), "{layout:?}: no result lost");
+        assert_eq!(
+            total,
+            results.checks().count(),
+            "{layout:?}: no result lost"
+        );
         if layout == report::policyreport::Layout::PerNamespace {
             assert!(
                 reports.len() > 8,

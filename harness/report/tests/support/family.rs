@@ -224,7 +224,11 @@ pub fn scan_of(loaded: report::Loaded, settings: &[(&Family, Value)], inputs: &[
         let reference = object.reference();
         scan.objects.push(reference.clone());
         for (i, (family, s)) in settings.iter().enumerate() {
-            let answer = kit::engine::explain(family, &payload(&object.value.to_serde(), s), &kit::NoCluster);
+            let answer = kit::engine::explain(
+                family,
+                &payload(&object.value.to_serde(), s),
+                &kit::NoCluster,
+            );
             scan.evaluations.push(Evaluation::from_explanation_bytes(
                 reference.clone(),
                 family.name,
