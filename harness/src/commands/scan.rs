@@ -18,8 +18,14 @@
 //!   match a CREATE of its resource, as the API server routes admission
 //!   requests (versions ignored: policy-server registers with
 //!   `matchPolicy: Equivalent`).
-//! - Speed: modules are compiled once; every evaluation gets a fresh instance,
-//!   on every core.
+//! - Speed: modules are compiled once; every worker thread (one per core)
+//!   keeps one instance per module (see [`Instances`] for why that cannot
+//!   change a verdict), each object is serialised once for every module, and
+//!   modules answer only for the controls that ran.
+//! - Memory: objects are held once, as a tree in the cluster context when a
+//!   module may look their kind up, else as JSON text; passing checks are
+//!   counted, not kept (see `report::results`), so what a scan holds grows
+//!   with failures plus a few bytes per check.
 
 use super::{dist_modules, resolve_dist};
 use crate::admission::PolicyConfig;
