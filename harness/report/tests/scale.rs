@@ -165,3 +165,31 @@ fn policy_reports_of_a_large_scan_are_split_under_the_apply_limit() {
             .all(|o| o.value["apiVersion"] == "wgpolicyk8s.io/v1alpha2")
     );
 }
+
+#[test]
+fn json_written_object_by_object_is_the_report_tree_printed() {
+    let mut scan = generated_scan(600, 11);
+    scan.namespace = Some("team".into());
+    let results = analyse(&scan);
+    assert!(
+        !results.notable.is_empty(),
+        "failures must be in the report too"
+    );
+    let options = RenderOptions::default();
+    let streamed = report::json::render(&scan, &results, &options);
+    let tree = report::json::to_value(&scan, &results, &options);
+    assert_eq!(
+        streamed,
+        report::json::to_string_shallow(&tree, report::json::PRETTY_DEPTH)
+    );
+    // An empty scan too: `objects` stays in its place.
+    let empty = Scan::new("kube-soc2", "0");
+    let none = analyse(&empty);
+    assert_eq!(
+        report::json::render(&empty, &none, &options),
+        report::json::to_string_shallow(
+            &report::json::to_value(&empty, &none, &options),
+            report::json::PRETTY_DEPTH
+        )
+    );
+}
