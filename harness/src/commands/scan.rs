@@ -634,9 +634,7 @@ impl Evaluator<'_> {
             "metadata": {"name": target.name, "namespace": r.namespace},
         });
         let mut request = request::wrap_object(stub, &Wrap::default())?;
-        if r.is_cluster_scoped()
-            || request::is_cluster_scoped(&r.kind)
-            || (self.default_namespace.is_none() && !target.namespace_written)
+        if r.is_cluster_scoped() || (self.default_namespace.is_none() && !target.namespace_written)
         {
             // wrap_object's own list may not know a cluster-scoped kind; and
             // it falls back to `default` like `kubectl` without a context

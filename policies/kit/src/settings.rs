@@ -166,7 +166,15 @@ impl Settings {
     /// selectors, the family's default `warnOnly`, no exemptions or
     /// parameters, every option at its default (no selection yet).
     fn defaults(family: &Family) -> Settings {
-        let mut s = Settings {
+        let mut s = Settings::unread(family);
+        s.default_options(family);
+        s
+    }
+
+    /// The default selectors and the family's default `warnOnly`, before
+    /// any key of the settings is read (options not filled in yet).
+    fn unread(family: &Family) -> Settings {
+        Settings {
             controls: vec![DEFAULT_TAG.to_string()],
             warn_only: family
                 .default_warn_only
@@ -174,9 +182,7 @@ impl Settings {
                 .map(|w| w.to_string())
                 .collect(),
             ..Settings::default()
-        };
-        s.default_options(family);
-        s
+        }
     }
 
     /// Every option the settings do not give, at its default.
@@ -202,15 +208,7 @@ impl Settings {
                 ));
             }
         };
-        let mut s = Settings {
-            controls: vec![DEFAULT_TAG.to_string()],
-            warn_only: family
-                .default_warn_only
-                .iter()
-                .map(|w| w.to_string())
-                .collect(),
-            ..Settings::default()
-        };
+        let mut s = Settings::unread(family);
         for (key, value) in m {
             match key.as_str() {
                 "controls" => s.controls = selectors(family, key, value)?,
