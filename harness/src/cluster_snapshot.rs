@@ -3,15 +3,19 @@
 
 use anyhow::{Context as _, Result, bail};
 use kit::Snapshot;
+use kit::cluster::{Access, Cluster};
+use kit::labels::Selector;
 use serde::Deserialize;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// What the host capabilities answer from. Shared by every evaluation that
 /// uses it (wrap it in an `Arc` once).
 #[derive(Debug, Default, Clone)]
 pub struct Context {
-    pub cluster: Snapshot,
+    pub cluster: ClusterObjects,
     pub recorded: Vec<RecordedCall>,
     /// No cluster at all (`run` without `--cluster`): every `kubernetes`
     /// lookup fails, as policy-server's do when it cannot reach the API
@@ -20,9 +24,9 @@ pub struct Context {
 }
 
 impl Context {
-    pub fn new(cluster: Snapshot, recorded: Vec<RecordedCall>) -> Context {
+    pub fn new(cluster: impl Into<ClusterObjects>, recorded: Vec<RecordedCall>) -> Context {
         Context {
-            cluster,
+            cluster: cluster.into(),
             recorded,
             offline: false,
         }
@@ -34,6 +38,223 @@ impl Context {
             offline: true,
             ..Context::default()
         }
+    }
+}
+
+/// The objects context-aware lookups read, grouped by kind in the order they
+/// were given (lookups answer in that order, as from a [`Snapshot`]).
+///
+/// A scan holds every object a module may look up until it ends: tens of
+/// thousands of Deployments in a large repository. Those can be held as their
+/// JSON text alone (a tree takes three to four times the text) and read into
+/// a tree only when a lookup returns them. RBAC objects are always trees:
+/// every `can_i` reads all of them.
+#[derive(Debug, Default, Clone)]
+pub struct ClusterObjects {
+    kinds: Vec<KindGroup>,
+    rbac: Vec<kit::Value>,
+}
+
+#[derive(Debug, Clone)]
+struct KindGroup {
+    api_version: Box<str>,
+    kind: Box<str>,
+    objects: Vec<Held>,
+}
+
+/// One object and what lookups select it by.
+#[derive(Debug, Clone)]
+struct Held {
+    namespace: Box<str>,
+    name: Box<str>,
+    object: Kept,
+}
+
+#[derive(Debug, Clone)]
+enum Kept {
+    Tree(kit::Value),
+    /// The tree at this index of `rbac`.
+    Rbac(usize),
+    Text(Arc<str>),
+}
+
+/// The kinds `can_i` reads (in any apiVersion: the RBAC reader itself
+/// decides which it accepts).
+const RBAC_KINDS: &[&str] = &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
+
+fn str_at<'a>(object: &'a kit::Value, path: &[&str]) -> Option<&'a str> {
+    kit::json::get_str(object, path)
+}
+
+/// What lookups select an object by: `metadata.namespace` and
+/// `metadata.name` are "" when absent.
+#[derive(Clone, Copy, Debug)]
+pub struct SelectedBy<'a> {
+    pub api_version: &'a str,
+    pub kind: &'a str,
+    pub namespace: &'a str,
+    pub name: &'a str,
+}
+
+/// What lookups select an object by; `None` for an object without a string
+/// `apiVersion` and `kind`, which no lookup returns (nor a [`Snapshot`]'s).
+struct Key {
+    api_version: String,
+    kind: String,
+    held: Held,
+}
+
+impl Key {
+    fn of(object: &kit::Value, kept: Kept) -> Option<Key> {
+        Some(Key {
+            api_version: str_at(object, &["apiVersion"])?.to_string(),
+            kind: str_at(object, &["kind"])?.to_string(),
+            held: Held {
+                namespace: str_at(object, &["metadata", "namespace"])
+                    .unwrap_or("")
+                    .into(),
+                name: str_at(object, &["metadata", "name"]).unwrap_or("").into(),
+                object: kept,
+            },
+        })
+    }
+}
+
+fn is_rbac(object: &kit::Value) -> bool {
+    str_at(object, &["kind"]).is_some_and(|k| RBAC_KINDS.contains(&k))
+}
+
+impl ClusterObjects {
+    /// Adds `object`, kept as a tree.
+    pub fn insert(&mut self, object: kit::Value) {
+        if is_rbac(&object) {
+            let key = Key::of(&object, Kept::Rbac(self.rbac.len()));
+            self.rbac.push(object);
+            self.add(key);
+        } else {
+            let key = Key::of(&object, Kept::Tree(kit::Value::Null));
+            self.add(key.map(|mut k| {
+                k.held.object = Kept::Tree(object);
+                k
+            }));
+        }
+    }
+
+    /// Adds the object whose JSON is `text`, kept as the text alone; RBAC
+    /// kinds are read into a tree (a text that does not read as JSON, which
+    /// the modules refuse too, is left out of `can_i`).
+    pub fn insert_text(&mut self, text: Arc<str>, by: SelectedBy) {
+        if RBAC_KINDS.contains(&by.kind)
+            && let Ok(tree) = kit::dom::parse(text.as_bytes())
+        {
+            return self.insert(tree);
+        }
+        self.add(Some(Key {
+            api_version: by.api_version.to_string(),
+            kind: by.kind.to_string(),
+            held: Held {
+                namespace: by.namespace.into(),
+                name: by.name.into(),
+                object: Kept::Text(text),
+            },
+        }));
+    }
+
+    /// How many objects lookups can return.
+    pub fn len(&self) -> usize {
+        self.kinds.iter().map(|g| g.objects.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn add(&mut self, key: Option<Key>) {
+        let Some(key) = key else { return };
+        let found = self
+            .kinds
+            .iter()
+            .position(|g| *g.api_version == key.api_version && *g.kind == key.kind);
+        let group = match found {
+            Some(i) => &mut self.kinds[i],
+            None => {
+                self.kinds.push(KindGroup {
+                    api_version: key.api_version.into(),
+                    kind: key.kind.into(),
+                    objects: Vec::new(),
+                });
+                self.kinds.last_mut().expect("just pushed")
+            }
+        };
+        group.objects.push(key.held);
+    }
+
+    fn of_kind(&self, api_version: &str, kind: &str) -> &[Held] {
+        self.kinds
+            .iter()
+            .find(|g| &*g.api_version == api_version && &*g.kind == kind)
+            .map_or(&[], |g| &g.objects)
+    }
+
+    fn tree<'a>(&'a self, held: &'a Held) -> Result<Cow<'a, kit::Value>, String> {
+        match &held.object {
+            Kept::Tree(t) => Ok(Cow::Borrowed(t)),
+            Kept::Rbac(i) => Ok(Cow::Borrowed(&self.rbac[*i])),
+            Kept::Text(text) => kit::dom::parse(text.as_bytes())
+                .map(Cow::Owned)
+                .map_err(|e| format!("a stored object no longer reads as JSON: {e}")),
+        }
+    }
+}
+
+impl From<Snapshot> for ClusterObjects {
+    fn from(snapshot: Snapshot) -> ClusterObjects {
+        let mut objects = ClusterObjects::default();
+        for o in snapshot.objects {
+            objects.insert(o);
+        }
+        objects
+    }
+}
+
+impl Cluster for ClusterObjects {
+    fn list(
+        &self,
+        api_version: &str,
+        kind: &str,
+        namespace: Option<&str>,
+        label_selector: Option<&str>,
+    ) -> Result<Vec<kit::Value>, String> {
+        let selector = Selector::parse(label_selector.unwrap_or(""))?;
+        let mut found = Vec::new();
+        for held in self.of_kind(api_version, kind) {
+            if namespace.is_some_and(|ns| *held.namespace != *ns) {
+                continue;
+            }
+            let object = self.tree(held)?;
+            if selector.matches(kit::json::get_obj(&object, &["metadata", "labels"])) {
+                found.push(object.into_owned());
+            }
+        }
+        Ok(found)
+    }
+
+    fn get(
+        &self,
+        api_version: &str,
+        kind: &str,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Result<Option<kit::Value>, String> {
+        self.of_kind(api_version, kind)
+            .iter()
+            .find(|h| &*h.name == name && *h.namespace == *namespace.unwrap_or(""))
+            .map(|h| self.tree(h).map(Cow::into_owned))
+            .transpose()
+    }
+
+    fn can_i(&self, user: &str, groups: &[String], access: &Access) -> Result<bool, String> {
+        Ok(kit::rbac::allows(&self.rbac, user, groups, access))
     }
 }
 

@@ -40,6 +40,9 @@ pub struct HostOptions {
     /// Give the modules the host's stdout/stderr (policy-server does, and a
     /// Rust panic message goes there); otherwise their output is dropped.
     pub inherit_stdio: bool,
+    /// Where compiled modules are kept between runs (see
+    /// [`crate::compile_cache`]); `None` compiles every time.
+    pub compile_cache: Option<PathBuf>,
 }
 
 pub const DEFAULT_TIMEOUT_SECONDS: u64 = 2;
@@ -52,6 +55,7 @@ impl Default for HostOptions {
             memory_limit: DEFAULT_MEMORY_LIMIT,
             verbose: false,
             inherit_stdio: true,
+            compile_cache: crate::compile_cache::default_dir(),
         }
     }
 }
@@ -337,7 +341,12 @@ impl Host {
             );
         }
         let started = Instant::now();
-        let module = Module::new(&self.engine, bytes).map_err(|e| anyhow!("{e:#}"))?;
+        let module = crate::compile_cache::compile(
+            &self.engine,
+            bytes,
+            self.options.compile_cache.as_deref(),
+        )
+        .map_err(|e| anyhow!("{e:#}"))?;
         let compile_time = started.elapsed();
         check_guest_call(&module)?;
         let pre = self

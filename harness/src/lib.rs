@@ -22,6 +22,7 @@ pub mod admission;
 pub mod catalogue;
 pub mod cluster_snapshot;
 pub mod commands;
+pub mod compile_cache;
 pub mod engine;
 pub mod fixtures;
 pub mod host_capabilities;

@@ -41,6 +41,7 @@ impl HostArgs {
             memory_limit: kube_soc2::engine::memory_limit_bytes(self.memory_limit),
             verbose: self.verbose,
             inherit_stdio: true,
+            compile_cache: kube_soc2::compile_cache::default_dir(),
         })
     }
 }

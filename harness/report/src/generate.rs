@@ -326,16 +326,15 @@ pub fn generate_objects_mix(n: usize, seed: u64, mix: Mix) -> Vec<Object> {
     generate_mix(n, seed, mix)
         .into_iter()
         .enumerate()
-        .map(|(i, value)| Object {
-            seq: i,
-            origin: Origin {
+        .map(|(i, value)| {
+            let origin = Origin {
                 file: "generated".to_string(),
                 document: i + 1,
                 item: None,
                 line: 0,
                 source: None,
-            },
-            value: crate::inputs::tree(&value),
+            };
+            Object::new(i, origin, &value)
         })
         .collect()
 }

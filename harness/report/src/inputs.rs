@@ -39,6 +39,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The input name that means standard input.
 pub const STDIN: &str = "-";
@@ -89,25 +90,22 @@ pub struct Object {
     /// Position in the loaded set: orders the report like the input.
     pub seq: usize,
     pub origin: Origin,
-    /// The object; always a JSON object with string `apiVersion` and `kind`.
-    /// Held in the kit's tree: its strings share one copy of the object's
-    /// text, a sixth of what serde_json's tree takes, which is what a scan of
-    /// 50,000 objects keeps in memory.
-    pub value: kit::dom::Value,
+    /// The object, always a JSON object with string `apiVersion` and `kind`,
+    /// as compact JSON text: a scan of 50,000 objects holds every one from
+    /// loading to the end of evaluation, and the kit's tree takes three to
+    /// four times the text ([`Object::value`] reads it).
+    json: Arc<str>,
+    api_version: Box<str>,
+    kind: Box<str>,
+    /// `metadata.name`, when a string.
+    name: Option<Box<str>>,
+    /// `metadata.generateName` ("" when not a string).
+    generate_name: Box<str>,
+    /// `metadata.namespace` ("" when not a string).
+    namespace: Box<str>,
 }
 
-/// `value` in the kit's tree, its strings sharing one copy of the JSON
-/// text (converting node by node would give every string its own
-/// allocation).
-pub fn tree(value: &Value) -> kit::dom::Value {
-    serde_json::to_vec(value)
-        .ok()
-        .and_then(|text| kit::dom::parse(&text).ok())
-        // Deeper than the kit's parser goes: node by node.
-        .unwrap_or_else(|| kit::dom::Value::from(value))
-}
-
-fn str_at<'a>(v: &'a kit::dom::Value, path: &[&str]) -> &'a str {
+fn str_at<'a>(v: &'a Value, path: &[&str]) -> &'a str {
     let mut cur = v;
     for key in path {
         match cur.get(key) {
@@ -119,25 +117,60 @@ fn str_at<'a>(v: &'a kit::dom::Value, path: &[&str]) -> &'a str {
 }
 
 impl Object {
+    /// `value` (a JSON object with string `apiVersion` and `kind`) as the
+    /// `seq`th object loaded, from `origin`.
+    pub fn new(seq: usize, origin: Origin, value: &Value) -> Object {
+        let at = |path: &[&str]| Box::from(str_at(value, path));
+        Object {
+            seq,
+            origin,
+            json: Arc::from(value.to_string()),
+            api_version: at(&["apiVersion"]),
+            kind: at(&["kind"]),
+            name: value
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .map(Box::from),
+            generate_name: at(&["metadata", "generateName"]),
+            namespace: at(&["metadata", "namespace"]),
+        }
+    }
+
+    /// The object in the kit's tree; refused only when nested deeper than
+    /// the kit's parser reads (the modules refuse such a request too).
+    pub fn value(&self) -> Result<kit::dom::Value, kit::dom::Error> {
+        kit::dom::parse(self.json.as_bytes())
+    }
+
+    /// The object as compact JSON.
+    pub fn json(&self) -> &Arc<str> {
+        &self.json
+    }
+
     pub fn api_version(&self) -> &str {
-        str_at(&self.value, &["apiVersion"])
+        &self.api_version
     }
 
     pub fn kind(&self) -> &str {
-        str_at(&self.value, &["kind"])
+        &self.kind
     }
 
     /// `metadata.name`, else `metadata.generateName` (helm hooks, Jobs).
     pub fn name(&self) -> &str {
-        match str_at(&self.value, &["metadata", "name"]) {
-            "" => str_at(&self.value, &["metadata", "generateName"]),
-            n => n,
+        match self.name.as_deref() {
+            None | Some("") => &self.generate_name,
+            Some(n) => n,
         }
+    }
+
+    /// `metadata.name` alone, when a string.
+    pub fn metadata_name(&self) -> Option<&str> {
+        self.name.as_deref()
     }
 
     /// `metadata.namespace` as written (manifests usually leave it out).
     pub fn namespace(&self) -> Option<&str> {
-        Some(str_at(&self.value, &["metadata", "namespace"])).filter(|n| !n.is_empty())
+        Some(&*self.namespace).filter(|n| !n.is_empty())
     }
 
     /// The reference the result model and the reports use.
@@ -386,8 +419,7 @@ pub struct Loaded {
 impl Loaded {
     fn push(&mut self, origin: Origin, value: Value) {
         let seq = self.objects.len();
-        let value = tree(&value);
-        self.objects.push(Object { seq, origin, value });
+        self.objects.push(Object::new(seq, origin, &value));
     }
 
     fn error(&mut self, file: &str, document: Option<usize>, line: Option<usize>, message: String) {

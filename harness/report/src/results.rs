@@ -551,7 +551,7 @@ fn check_evaluation<'a>(
     }
     // The module said which controls ran and how they ended (`explain`).
     let lookup = |id: &str| module.and_then(|m| m.catalogue.control(id));
-    for ran in &e.ran {
+    for ran in e.ran.iter() {
         let id = &*ran.control;
         let check = match ran.outcome {
             ControlOutcome::Pass => base(id, lookup(id), Status::Pass),

@@ -16,7 +16,7 @@ fn one(text: &str) -> Value {
     let l = load_str("m.yaml", text);
     assert!(l.errors.is_empty(), "{:?}", l.errors);
     assert_eq!(l.objects.len(), 1, "{text}");
-    l.objects[0].value.to_serde()
+    l.objects[0].value().unwrap().to_serde()
 }
 
 fn container_field(text: &str, field: &str) -> Value {

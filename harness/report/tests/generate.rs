@@ -59,7 +59,11 @@ fn generated_yaml_loads_back_identically() {
     let yaml = generate_yaml(500, 1);
     let loaded = report::inputs::load_str("gen.yaml", &yaml);
     assert!(loaded.errors.is_empty(), "{:?}", &loaded.errors[..1]);
-    let values: Vec<_> = loaded.objects.into_iter().map(|o| o.value).collect();
+    let values: Vec<_> = loaded
+        .objects
+        .into_iter()
+        .map(|o| o.value().unwrap())
+        .collect();
     assert_eq!(values, generate(500, 1));
 }
 

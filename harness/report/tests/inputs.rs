@@ -63,7 +63,7 @@ fn yaml_anchors_merge_keys_and_scalar_keys() {
     let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: &l {team: a}\n  annotations:\n    <<: *l\n    note: y\ndata:\n  1: one\n  true: yes\n";
     let l = load_str("a.yaml", text);
     assert!(l.errors.is_empty(), "{:?}", l.errors);
-    let v = &l.objects[0].value;
+    let v = &l.objects[0].value().unwrap();
     assert_eq!(v["metadata"]["annotations"]["team"], "a");
     assert_eq!(v["data"]["1"], "one");
     // A plain `yes` is a YAML 1.1 boolean, as kubectl reads it (documents.rs).

@@ -523,7 +523,7 @@ fn policy_reports(scan: &Scan, layout: report::policyreport::Layout) -> Vec<Valu
     loaded
         .objects
         .into_iter()
-        .map(|o| o.value.to_serde())
+        .map(|o| o.value().unwrap().to_serde())
         .collect()
 }
 

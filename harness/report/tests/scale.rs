@@ -162,7 +162,7 @@ fn policy_reports_of_a_large_scan_are_split_under_the_apply_limit() {
     assert!(
         docs.objects
             .iter()
-            .all(|o| o.value["apiVersion"] == "wgpolicyk8s.io/v1alpha2")
+            .all(|o| o.value().unwrap()["apiVersion"] == "wgpolicyk8s.io/v1alpha2")
     );
 }
 

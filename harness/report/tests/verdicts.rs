@@ -230,20 +230,24 @@ fn a_namespace_the_manifest_does_not_give_is_not_invented() {
     let reports = report::inputs::load_str("r.yaml", &text).objects;
     let apply = reports
         .iter()
-        .find(|r| r.value["metadata"]["name"] == "kube-soc2-apply-namespace")
+        .find(|r| r.value().unwrap()["metadata"]["name"] == "kube-soc2-apply-namespace")
         .expect("a report for the apply-time namespace");
-    assert!(apply.value["metadata"].get("namespace").is_none());
     assert!(
-        apply.value["results"][0]["resources"][0]
+        apply.value().unwrap()["metadata"]
+            .get("namespace")
+            .is_none()
+    );
+    assert!(
+        apply.value().unwrap()["results"][0]["resources"][0]
             .get("namespace")
             .is_none()
     );
     assert!(!text.contains("namespace: default"), "{text}");
     let cluster = reports
         .iter()
-        .find(|r| r.value["kind"] == "ClusterPolicyReport");
+        .find(|r| r.value().unwrap()["kind"] == "ClusterPolicyReport");
     if let Some(c) = cluster {
-        for r in c.value["results"].as_array().unwrap() {
+        for r in c.value().unwrap()["results"].as_array().unwrap() {
             assert!(r["resources"][0].get("namespace").is_none(), "{r}");
         }
     }

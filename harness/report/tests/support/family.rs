@@ -226,7 +226,7 @@ pub fn scan_of(loaded: report::Loaded, settings: &[(&Family, Value)], inputs: &[
         for (i, (family, s)) in settings.iter().enumerate() {
             let answer = kit::engine::explain(
                 family,
-                &payload(&object.value.to_serde(), s),
+                &payload(&object.value().unwrap().to_serde(), s),
                 &kit::NoCluster,
             );
             scan.evaluations.push(Evaluation::from_explanation_bytes(
