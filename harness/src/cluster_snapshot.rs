@@ -367,3 +367,138 @@ pub fn load_objects(path: &Path) -> Result<Vec<Value>> {
 pub fn load_snapshot(path: &Path) -> Result<Snapshot> {
     Ok(Snapshot::new(load_objects(path)?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn objects() -> Vec<Value> {
+        vec![
+            json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+                   "metadata": {"name": "a", "namespace": "team", "labels": {"tier": "web"}}}),
+            json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+                   "metadata": {"name": "b", "namespace": "team"}, "spec": {"minAvailable": 1.5}}),
+            json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+                   "metadata": {"name": "a", "namespace": "other", "labels": {"tier": "db"}}}),
+            json!({"apiVersion": "policy/v1beta1", "kind": "PodDisruptionBudget",
+                   "metadata": {"name": "old", "namespace": "team"}}),
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team"}}),
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": 7}}),
+            json!({"kind": "ConfigMap", "metadata": {"name": "no-api-version"}}),
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+                   "metadata": {"name": "read", "namespace": "team"},
+                   "rules": [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get"]}]}),
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+                   "metadata": {"name": "read", "namespace": "team"},
+                   "roleRef": {"kind": "Role", "name": "read"},
+                   "subjects": [{"kind": "User", "name": "ann"}]}),
+        ]
+    }
+
+    /// The same objects kept as text: as the scan keeps them.
+    fn as_text(objects: &[Value]) -> ClusterObjects {
+        let mut kept = ClusterObjects::default();
+        for o in objects {
+            let text = |path: &str| o.pointer(path).and_then(Value::as_str).unwrap_or("");
+            let (Some(api_version), Some(kind)) = (
+                o.get("apiVersion").and_then(Value::as_str),
+                o.get("kind").and_then(Value::as_str),
+            ) else {
+                continue;
+            };
+            let by = SelectedBy {
+                api_version,
+                kind,
+                namespace: text("/metadata/namespace"),
+                name: text("/metadata/name"),
+            };
+            kept.insert_text(Arc::from(o.to_string()), by);
+        }
+        kept
+    }
+
+    #[test]
+    fn lookups_answer_as_from_a_snapshot_whether_kept_as_trees_or_text() {
+        let snapshot = Snapshot::new(objects());
+        let trees = ClusterObjects::from(Snapshot::new(objects()));
+        let texts = as_text(&objects());
+        let lists = [
+            ("policy/v1", "PodDisruptionBudget", Some("team"), None),
+            ("policy/v1", "PodDisruptionBudget", None, None),
+            ("policy/v1", "PodDisruptionBudget", None, Some("tier=web")),
+            (
+                "policy/v1",
+                "PodDisruptionBudget",
+                None,
+                Some("tier in (web,db)"),
+            ),
+            ("policy/v1", "PodDisruptionBudget", Some("nowhere"), None),
+            ("policy/v1beta1", "PodDisruptionBudget", Some("team"), None),
+            ("v1", "Namespace", None, None),
+            ("v1", "ConfigMap", None, None),
+            ("rbac.authorization.k8s.io/v1", "Role", Some("team"), None),
+            ("v1", "Secret", None, None),
+        ];
+        for (api_version, kind, ns, selector) in lists {
+            let expected = snapshot.list(api_version, kind, ns, selector).unwrap();
+            for kept in [&trees, &texts] {
+                assert_eq!(
+                    kept.list(api_version, kind, ns, selector).unwrap(),
+                    expected,
+                    "list {api_version} {kind} {ns:?} {selector:?}"
+                );
+            }
+        }
+        let wrong = snapshot.list(
+            "policy/v1",
+            "PodDisruptionBudget",
+            None,
+            Some("tier in (web"),
+        );
+        assert!(wrong.is_err());
+        assert_eq!(
+            texts.list(
+                "policy/v1",
+                "PodDisruptionBudget",
+                None,
+                Some("tier in (web")
+            ),
+            wrong
+        );
+        let gets = [
+            ("policy/v1", "PodDisruptionBudget", Some("team"), "a"),
+            ("policy/v1", "PodDisruptionBudget", Some("other"), "a"),
+            ("policy/v1", "PodDisruptionBudget", None, "a"),
+            ("v1", "Namespace", None, "team"),
+            ("policy/v1", "PodDisruptionBudget", Some("team"), "missing"),
+        ];
+        for (api_version, kind, ns, name) in gets {
+            let expected = snapshot.get(api_version, kind, ns, name).unwrap();
+            for kept in [&trees, &texts] {
+                assert_eq!(kept.get(api_version, kind, ns, name).unwrap(), expected);
+            }
+        }
+        for (user, secret_ns, allowed) in [
+            ("ann", "team", true),
+            ("ann", "other", false),
+            ("bob", "team", false),
+        ] {
+            let access = Access {
+                verb: "get".into(),
+                resource: "secrets".into(),
+                namespace: secret_ns.into(),
+                ..Access::default()
+            };
+            assert_eq!(snapshot.can_i(user, &[], &access).unwrap(), allowed);
+            for kept in [&trees, &texts] {
+                assert_eq!(
+                    kept.can_i(user, &[], &access).unwrap(),
+                    allowed,
+                    "{user} {secret_ns}"
+                );
+            }
+        }
+        assert_eq!(trees.len(), texts.len());
+    }
+}
