@@ -145,6 +145,11 @@ enum Command {
         settings: Option<String>,
         #[arg(long, default_value_t = 1000)]
         iterations: usize,
+        /// Measure every module this many times, alternating them, and
+        /// report each figure's best round (wall time on a shared machine
+        /// swings between runs of the same module).
+        #[arg(long, default_value_t = 1)]
+        rounds: usize,
         #[arg(long, default_value = "table")]
         format: commands::controls::Format,
     },
@@ -248,6 +253,7 @@ fn run(cli: Cli) -> Result<u8> {
             baseline,
             settings,
             iterations,
+            rounds,
             format,
         } => commands::bench::bench(
             &dist,
@@ -255,6 +261,7 @@ fn run(cli: Cli) -> Result<u8> {
             request.as_deref(),
             settings.as_deref(),
             iterations,
+            rounds,
             format,
         ),
     }?;
