@@ -10,8 +10,10 @@
 //! What is read back is code the process will run, so a cache file is
 //! trusted only as far as it is checked: the file ends with the sha256 of what
 //! precedes it (a torn or damaged file is compiled again, never loaded), and
-//! wasmtime refuses a file from another version or configuration. Anyone
-//! able to write the cache folder can already run code as its owner.
+//! wasmtime refuses a file from another version or configuration. The folder
+//! must belong to the user running the tool and be writable by nobody else
+//! (as ssh requires of its keys): otherwise another local user could place
+//! code there, and the cache is not used.
 
 use sha2::{Digest, Sha256};
 use std::hash::{Hash, Hasher};
@@ -38,7 +40,7 @@ const DIGEST_LEN: usize = 32;
 /// compiled it with an engine like this one, else compiled (and written there
 /// for the next run; a cache that cannot be written only costs the time).
 pub fn compile(engine: &Engine, wasm: &[u8], dir: Option<&Path>) -> wasmtime::Result<Module> {
-    let Some(dir) = dir else {
+    let Some(dir) = dir.filter(|dir| private_folder(dir)) else {
         return Module::new(engine, wasm);
     };
     let path = dir.join(file_name(engine, wasm));
@@ -50,6 +52,27 @@ pub fn compile(engine: &Engine, wasm: &[u8], dir: Option<&Path>) -> wasmtime::Re
         write(dir, &path, &code);
     }
     Ok(module)
+}
+
+/// Whether `dir` (created if missing, for its owner alone) belongs to this
+/// user and only they may write in it.
+#[cfg(unix)]
+fn private_folder(dir: &Path) -> bool {
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+    if !dir.exists() {
+        let _ = std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir);
+    }
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let user = unsafe { libc::geteuid() };
+    std::fs::metadata(dir).is_ok_and(|m| m.is_dir() && m.uid() == user && m.mode() & 0o022 == 0)
+}
+
+#[cfg(not(unix))]
+fn private_folder(dir: &Path) -> bool {
+    std::fs::create_dir_all(dir).is_ok()
 }
 
 fn file_name(engine: &Engine, wasm: &[u8]) -> String {
@@ -80,9 +103,6 @@ fn read(engine: &Engine, path: &Path) -> Option<Module> {
 /// (parallel test binaries) never see a part of a file.
 fn write(dir: &Path, path: &Path, code: &[u8]) {
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    if std::fs::create_dir_all(dir).is_err() {
-        return;
-    }
     let partial = dir.join(format!(
         ".{}-{}.partial",
         std::process::id(),
@@ -153,5 +173,20 @@ mod tests {
     #[test]
     fn no_folder_means_no_cache() {
         assert!(compile(&Engine::default(), EMPTY_MODULE, None).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_others_may_write_is_not_used() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = dir("shared");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+        compile(&Engine::default(), EMPTY_MODULE, Some(&dir)).unwrap();
+        assert!(cached(&dir).is_empty());
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+        compile(&Engine::default(), EMPTY_MODULE, Some(&dir)).unwrap();
+        assert_eq!(cached(&dir).len(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
