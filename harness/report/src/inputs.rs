@@ -783,9 +783,14 @@ pub fn load_str_into(name: &str, text: &str, loaded: &mut Loaded) {
     let json = (trimmed.starts_with('{') || trimmed.starts_with('['))
         && load_json(name, text, &mut file, &mut notes);
     if !json {
+        let mut batch = Vec::with_capacity(YAML_BATCH);
         for_each_document(text, |doc| {
-            load_yaml_document(name, &doc, &mut file, &mut notes)
+            batch.push(doc);
+            if batch.len() == YAML_BATCH {
+                load_yaml_documents(name, &mut batch, &mut file, &mut notes);
+            }
         });
+        load_yaml_documents(name, &mut batch, &mut file, &mut notes);
     }
     if let Some(reason) = not_a_manifest(text, &notes) {
         loaded.skipped.push(Skipped {
@@ -1454,8 +1459,37 @@ fn is_plain(text: &str, s: &str) -> bool {
     true
 }
 
-fn load_yaml_document(name: &str, doc: &Document, loaded: &mut Loaded, notes: &mut Notes) {
-    let value = match parse_yaml_document(&doc.text, doc.line, Scalars::Kubectl) {
+/// How many documents are read at once (see [`load_yaml_documents`]).
+const YAML_BATCH: usize = 256;
+
+/// Reads `docs` on every core and records them in document order. Reading
+/// YAML is most of the time a scan spends loading; a batch at a time bounds
+/// the trees held at once (each is a few times its text until it is
+/// recorded as compact JSON).
+fn load_yaml_documents(
+    name: &str,
+    docs: &mut Vec<Document>,
+    loaded: &mut Loaded,
+    notes: &mut Notes,
+) {
+    use rayon::prelude::*;
+    let parsed: Vec<_> = docs
+        .par_iter()
+        .map(|doc| parse_yaml_document(&doc.text, doc.line, Scalars::Kubectl))
+        .collect();
+    for (doc, value) in docs.drain(..).zip(parsed) {
+        load_yaml_document(name, &doc, value, loaded, notes);
+    }
+}
+
+fn load_yaml_document(
+    name: &str,
+    doc: &Document,
+    parsed: Result<Value, DocumentError>,
+    loaded: &mut Loaded,
+    notes: &mut Notes,
+) {
+    let value = match parsed {
         Ok(v) => v,
         Err(e) => {
             notes.parse_errors += 1;

@@ -36,6 +36,48 @@ fn multi_document_yaml_keeps_document_numbers_and_lines() {
     );
 }
 
+/// Documents are read in parallel batches: across batch boundaries objects
+/// and errors must still come in document order, with their own numbers.
+#[test]
+fn many_documents_keep_their_order_numbers_and_errors() {
+    let bad = [100, 256, 257, 599];
+    let mut text = String::new();
+    for n in 1..=600 {
+        text.push_str("---\n");
+        if bad.contains(&n) {
+            text.push_str("kind: [unclosed\n\n\n");
+        } else {
+            text.push_str(&format!(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{n}}}\n"
+            ));
+        }
+    }
+    let l = load_str("many.yaml", &text);
+    let expected: Vec<String> = (1..=600)
+        .filter(|n| !bad.contains(n))
+        .map(|n| format!("ConfigMap/c{n}"))
+        .collect();
+    assert_eq!(names(&l), expected);
+    assert!(l.objects.iter().enumerate().all(|(i, o)| o.seq == i));
+    assert!(
+        l.objects
+            .iter()
+            .all(|o| o.origin.line == 4 * o.origin.document - 3)
+    );
+    let errors: Vec<(Option<usize>, Option<usize>)> =
+        l.errors.iter().map(|e| (e.document, e.line)).collect();
+    assert_eq!(errors.len(), bad.len(), "{:?}", l.errors);
+    for (error, n) in errors.iter().zip(bad) {
+        assert_eq!(error.0, Some(n));
+        assert!(
+            error
+                .1
+                .is_some_and(|line| line >= 4 * n - 3 && line <= 4 * n + 1),
+            "{error:?}"
+        );
+    }
+}
+
 #[test]
 fn leading_separator_and_crlf_and_bom() {
     let text = "\u{feff}---\r\napiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: a\r\n---\r\napiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: b\r\n";
