@@ -138,6 +138,21 @@ pub fn render(format: Format, scan: &Scan, options: &RenderOptions) -> String {
     render_results(format, scan, &results, options)
 }
 
+/// [`render_results`] written to `out`; PolicyReports one report at a time
+/// (they list every check: a large scan's would not fit in memory twice).
+pub fn write_results(
+    format: Format,
+    scan: &Scan,
+    results: &Results,
+    options: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::PolicyReport => policyreport::write(scan, results, &options.policy_report, out),
+        _ => out.write_all(render_results(format, scan, results, options).as_bytes()),
+    }
+}
+
 /// Like [`render`] with verdicts already derived (to write several formats
 /// from one analysis).
 pub fn render_results(

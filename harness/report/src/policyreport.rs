@@ -40,9 +40,10 @@
 //! field paths, which is what an auditor filters on.
 
 use crate::model::{ObjectRef, Scan};
-use crate::results::{Check, Results, Status};
+use crate::results::{Check, ObjectResult, Results, Status};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
+use std::io;
 
 pub const API_VERSION: &str = "wgpolicyk8s.io/v1alpha2";
 pub const MANAGED_BY: &str = "kube-soc2";
@@ -203,50 +204,80 @@ fn summary(results: &[Value]) -> Value {
     })
 }
 
-/// Splits `results` into runs whose JSON stays under `max` bytes (with room
-/// for the report around them); a single result larger than that (it cannot
-/// be: findings are capped per control) still gets a report of its own.
-fn chunks(results: Vec<Value>, max: usize) -> Vec<Vec<Value>> {
-    // Metadata, scope and summary of a report.
-    const ENVELOPE: usize = 2_000;
-    let budget = max.saturating_sub(ENVELOPE).max(1);
-    let mut out: Vec<Vec<Value>> = vec![Vec::new()];
-    let mut size = 0;
-    for r in results {
-        let n = serde_json::to_string(&r).map_or(0, |s| s.len() + 1);
-        if size + n > budget && out.last().is_some_and(|l| !l.is_empty()) {
-            out.push(Vec::new());
-            size = 0;
-        }
-        size += n;
-        if let Some(last) = out.last_mut() {
-            last.push(r);
-        }
-    }
-    out
+/// Reports of one scope, named `name`, `name-2`, ..., filled one result at a
+/// time; each is handed on as soon as the next result would take its JSON
+/// over `max` bytes (with room for the report around the results). A single
+/// result larger than that (it cannot be: findings are capped per control)
+/// still gets a report of its own; no result, no report.
+struct Reports {
+    kind: &'static str,
+    name: String,
+    namespace: Option<String>,
+    scope: Option<Value>,
+    budget: usize,
+    results: Vec<Value>,
+    size: usize,
+    written: usize,
 }
 
-/// One report per chunk of `results`, named `name`, `name-2`, ...
-fn reports(
-    kind: &str,
-    name: &str,
-    namespace: Option<&str>,
-    scope: Option<Value>,
-    results: Vec<Value>,
-    max: usize,
-) -> Vec<Value> {
-    chunks(results, max)
-        .into_iter()
-        .enumerate()
-        .map(|(i, part)| {
-            let name = if i == 0 {
-                name.to_string()
-            } else {
-                format!("{name}-{}", i + 1)
-            };
-            report(kind, name, namespace, scope.clone(), part)
-        })
-        .collect()
+/// What a report is handed to: the YAML stream, or a list for the tests.
+type Emit<'e> = dyn FnMut(Value) -> io::Result<()> + 'e;
+
+impl Reports {
+    fn new(
+        kind: &'static str,
+        name: String,
+        namespace: Option<String>,
+        scope: Option<Value>,
+        max: usize,
+    ) -> Reports {
+        // Metadata, scope and summary of a report.
+        const ENVELOPE: usize = 2_000;
+        Reports {
+            kind,
+            name,
+            namespace,
+            scope,
+            budget: max.saturating_sub(ENVELOPE).max(1),
+            results: Vec::new(),
+            size: 0,
+            written: 0,
+        }
+    }
+
+    fn add(&mut self, result: Value, emit: &mut Emit) -> io::Result<()> {
+        let n = serde_json::to_string(&result).map_or(0, |s| s.len() + 1);
+        if self.size + n > self.budget && !self.results.is_empty() {
+            self.flush(emit)?;
+        }
+        self.size += n;
+        self.results.push(result);
+        Ok(())
+    }
+
+    fn flush(&mut self, emit: &mut Emit) -> io::Result<()> {
+        let name = match self.written {
+            0 => self.name.clone(),
+            i => format!("{}-{}", self.name, i + 1),
+        };
+        self.written += 1;
+        self.size = 0;
+        let results = std::mem::take(&mut self.results);
+        emit(report(
+            self.kind,
+            name,
+            self.namespace.as_deref(),
+            self.scope.clone(),
+            results,
+        ))
+    }
+
+    fn finish(mut self, emit: &mut Emit) -> io::Result<()> {
+        if self.results.is_empty() {
+            return Ok(());
+        }
+        self.flush(emit)
+    }
 }
 
 fn report(
@@ -285,6 +316,24 @@ fn fnv(s: &str) -> u64 {
 
 /// The reports as JSON values, in output order.
 pub fn to_values(scan: &Scan, results: &Results, options: &Options) -> Vec<Value> {
+    let mut reports = Vec::new();
+    let _ = for_each_report(scan, results, options, &mut |r| {
+        reports.push(r);
+        Ok(())
+    });
+    reports
+}
+
+/// Hands every report to `emit`, in output order, one at a time: they list
+/// every check, passes included (400 MB of YAML for 50,000 objects), so only
+/// the objects are grouped first and each report's results are built when it
+/// is written.
+fn for_each_report(
+    scan: &Scan,
+    results: &Results,
+    options: &Options,
+    emit: &mut Emit,
+) -> io::Result<()> {
     let (seconds, _) = crate::time::unix(scan.generated_at);
     let category = |module: &str| {
         scan.module(module)
@@ -297,120 +346,115 @@ pub fn to_values(scan: &Scan, results: &Results, options: &Options) -> Vec<Value
     let max = options.max_report_bytes;
     match options.layout {
         Layout::PerNamespace => {
-            let mut namespaced: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-            let mut apply_time: Vec<Value> = Vec::new();
-            let mut cluster: Vec<Value> = Vec::new();
-            for c in results.checks() {
-                let r = result(&c, &category(c.module), seconds, options, true);
-                match ns_of(c.object) {
-                    Some(ns) => namespaced.entry(ns).or_default().push(r),
-                    None if c.object.namespace_unknown() => apply_time.push(r),
-                    None => cluster.push(r),
+            // Every check of an object goes to the object's report.
+            let mut namespaced: BTreeMap<String, Vec<&ObjectResult>> = BTreeMap::new();
+            let mut apply_time = Vec::new();
+            let mut cluster = Vec::new();
+            for o in &results.objects {
+                match ns_of(o.object) {
+                    Some(ns) => namespaced.entry(ns).or_default().push(o),
+                    None if o.object.namespace_unknown() => apply_time.push(o),
+                    None => cluster.push(o),
                 }
             }
-            let mut out: Vec<Value> = Vec::new();
-            for (ns, rs) in namespaced {
+            let mut groups: Vec<(Reports, Vec<&ObjectResult>)> = Vec::new();
+            for (ns, objects) in namespaced {
                 let scope = json!({"apiVersion": "v1", "kind": "Namespace", "name": ns});
-                out.extend(reports(
-                    "PolicyReport",
-                    &format!("kube-soc2-{ns}"),
-                    Some(&ns),
-                    Some(scope),
-                    rs,
-                    max,
-                ));
+                let name = format!("kube-soc2-{ns}");
+                let reports = Reports::new("PolicyReport", name, Some(ns), Some(scope), max);
+                groups.push((reports, objects));
             }
-            if !apply_time.is_empty() {
-                // No namespace and no scope: `kubectl apply -n <ns>` puts it
-                // where the objects go.
-                out.extend(reports(
-                    "PolicyReport",
-                    "kube-soc2-apply-namespace",
-                    None,
-                    None,
-                    apply_time,
-                    max,
-                ));
+            // No namespace and no scope: `kubectl apply -n <ns>` puts it
+            // where the objects go.
+            let name = "kube-soc2-apply-namespace".to_string();
+            groups.push((
+                Reports::new("PolicyReport", name, None, None, max),
+                apply_time,
+            ));
+            // Like the audit-scanner's cluster-wide report: no scope.
+            let name = "kube-soc2-cluster".to_string();
+            let reports = Reports::new("ClusterPolicyReport", name, None, None, max);
+            groups.push((reports, cluster));
+            for (mut reports, objects) in groups {
+                for o in objects {
+                    for c in results.object_checks(o) {
+                        let r = result(&c, &category(c.module), seconds, options, true);
+                        reports.add(r, emit)?;
+                    }
+                }
+                reports.finish(emit)?;
             }
-            if !cluster.is_empty() {
-                // Like the audit-scanner's cluster-wide report: no scope.
-                out.extend(reports(
-                    "ClusterPolicyReport",
-                    "kube-soc2-cluster",
-                    None,
-                    None,
-                    cluster,
-                    max,
-                ));
-            }
-            out
+            Ok(())
         }
         Layout::PerResource => {
             // Keyed by (first position, identity) so an object listed twice
-            // gets one report, placed where it first appeared.
-            let mut by_object: BTreeMap<(usize, String), Pending> = BTreeMap::new();
+            // gets one report, placed where it first appeared with a check.
+            let mut by_object: BTreeMap<(usize, String), (Reports, Vec<&ObjectResult>)> =
+                BTreeMap::new();
             let mut first_seen: BTreeMap<String, usize> = BTreeMap::new();
-            for c in results.checks() {
-                let o = c.object;
-                let ns = ns_of(o);
+            for o in &results.objects {
+                if results.object_checks(o).is_empty() {
+                    continue;
+                }
+                let ns = ns_of(o.object);
                 let identity = format!(
                     "{}/{}/{}/{}",
-                    o.api_version,
-                    o.kind,
+                    o.object.api_version,
+                    o.object.kind,
                     ns.as_deref().unwrap_or(""),
-                    o.name
+                    o.object.name
                 );
-                let order = *first_seen.entry(identity.clone()).or_insert(o.seq);
-                let pending = by_object
-                    .entry((order, identity))
-                    .or_insert_with(|| Pending {
-                        scope: object_reference(o),
-                        namespace: ns,
-                        cluster_scoped: o.is_cluster_scoped(),
-                        results: Vec::new(),
-                    });
-                pending
-                    .results
-                    .push(result(&c, &category(c.module), seconds, options, false));
-            }
-            by_object
-                .into_iter()
-                .flat_map(|((_, identity), p)| {
-                    let kind = if p.cluster_scoped {
+                let order = *first_seen.entry(identity.clone()).or_insert(o.object.seq);
+                let key = (order, identity);
+                let (_, objects) = by_object.entry(key).or_insert_with_key(|(_, identity)| {
+                    let kind = if o.object.is_cluster_scoped() {
                         "ClusterPolicyReport"
                     } else {
                         "PolicyReport"
                     };
-                    let name = format!("kube-soc2-{:016x}", fnv(&identity));
-                    reports(
-                        kind,
-                        &name,
-                        p.namespace.as_deref(),
-                        Some(p.scope),
-                        p.results,
-                        max,
-                    )
-                })
-                .collect()
+                    let name = format!("kube-soc2-{:016x}", fnv(identity));
+                    let scope = Some(object_reference(o.object));
+                    (Reports::new(kind, name, ns, scope, max), Vec::new())
+                });
+                objects.push(o);
+            }
+            for (_, (mut reports, objects)) in by_object {
+                for o in objects {
+                    for c in results.object_checks(o) {
+                        let r = result(&c, &category(c.module), seconds, options, false);
+                        reports.add(r, emit)?;
+                    }
+                }
+                reports.finish(emit)?;
+            }
+            Ok(())
         }
     }
 }
 
-/// A per-resource report being filled.
-struct Pending {
-    scope: Value,
-    namespace: Option<String>,
-    cluster_scoped: bool,
-    results: Vec<Value>,
+/// The reports as a YAML stream (`---` before each document), written one
+/// at a time.
+pub fn write(
+    scan: &Scan,
+    results: &Results,
+    options: &Options,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    for_each_report(scan, results, options, &mut |report| {
+        out.write_all(b"---\n")?;
+        // A tree of strings, numbers and maps always serialises.
+        out.write_all(
+            serde_yaml::to_string(&report)
+                .unwrap_or_default()
+                .as_bytes(),
+        )
+    })
 }
 
-/// The reports as a YAML stream (`---` between documents).
+/// The reports as a YAML stream.
 pub fn render(scan: &Scan, results: &Results, options: &Options) -> String {
-    let mut out = String::new();
-    for v in to_values(scan, results, options) {
-        out.push_str("---\n");
-        // A tree of strings, numbers and maps always serialises.
-        out.push_str(&serde_yaml::to_string(&v).unwrap_or_default());
-    }
-    out
+    let mut out = Vec::new();
+    // Writing to memory cannot fail; the text is YAML, hence UTF-8.
+    let _ = write(scan, results, options, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }

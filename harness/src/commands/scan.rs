@@ -952,13 +952,28 @@ fn use_color(to_stdout: bool) -> bool {
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
-fn write_stdout(text: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(anyhow!("cannot write the report to stdout: {e}"))
-        }
-        _ => Ok(()),
+/// Writes the report in `format` to `path`, or to stdout (a reader that
+/// stops early, `| head`, is not an error).
+fn write_report(
+    format: Format,
+    scan: &report::Scan,
+    results: &report::Results,
+    options: &report::RenderOptions,
+    path: Option<&Path>,
+) -> Result<()> {
+    let write = |out: &mut dyn Write| {
+        report::write_results(format, scan, results, options, out).and_then(|()| out.flush())
+    };
+    match path {
+        Some(path) => std::fs::File::create(path)
+            .and_then(|file| write(&mut std::io::BufWriter::new(file)))
+            .with_context(|| format!("cannot write the report to {}", path.display())),
+        None => match write(&mut std::io::stdout().lock()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(anyhow!("cannot write the report to stdout: {e}"))
+            }
+            _ => Ok(()),
+        },
     }
 }
 
@@ -1066,20 +1081,22 @@ pub fn scan(args: &ScanArgs) -> Result<report::ExitCode> {
     };
     let code = report::exit::exit_code_for(&scan, &results, args.fail_on);
     for (format, path) in &args.report {
-        let text = report::render_results(*format, &scan, &results, &options);
-        std::fs::write(path, text)
-            .with_context(|| format!("cannot write the report to {}", path.display()))?;
+        write_report(*format, &scan, &results, &options, Some(path))?;
         eprintln!("wrote {} ({})", path.display(), format.name());
     }
     let options = report::RenderOptions {
         color: args.format == Format::Terminal && use_color(args.output.is_none()),
         ..options
     };
-    let text = report::render_results(args.format, &scan, &results, &options);
+    write_report(
+        args.format,
+        &scan,
+        &results,
+        &options,
+        args.output.as_deref(),
+    )?;
     match &args.output {
         Some(path) => {
-            std::fs::write(path, &text)
-                .with_context(|| format!("cannot write the report to {}", path.display()))?;
             eprintln!(
                 "kube-soc2 scan: {} objects, {} checks: {} passed, {} failed, {} errors; {}: {} written to {} (exit {})",
                 results.objects.len(),
@@ -1093,7 +1110,7 @@ pub fn scan(args: &ScanArgs) -> Result<report::ExitCode> {
                 code.code()
             );
         }
-        None => write_stdout(&text)?,
+        None => {}
     }
     // The terminal summary lists them; other formats on stdout would bury them.
     if args.format != Format::Terminal || args.output.is_some() {
