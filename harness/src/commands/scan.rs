@@ -1095,22 +1095,19 @@ pub fn scan(args: &ScanArgs) -> Result<report::ExitCode> {
         &options,
         args.output.as_deref(),
     )?;
-    match &args.output {
-        Some(path) => {
-            eprintln!(
-                "kube-soc2 scan: {} objects, {} checks: {} passed, {} failed, {} errors; {}: {} written to {} (exit {})",
-                results.objects.len(),
-                results.totals.evaluated,
-                results.totals.pass,
-                results.totals.fail,
-                results.totals.error + scan.input_errors.len(),
-                report::verdict(&scan, &results, args.fail_on).words(),
-                args.format.name(),
-                path.display(),
-                code.code()
-            );
-        }
-        None => {}
+    if let Some(path) = &args.output {
+        eprintln!(
+            "kube-soc2 scan: {} objects, {} checks: {} passed, {} failed, {} errors; {}: {} written to {} (exit {})",
+            results.objects.len(),
+            results.totals.evaluated,
+            results.totals.pass,
+            results.totals.fail,
+            results.totals.error + scan.input_errors.len(),
+            report::verdict(&scan, &results, args.fail_on).words(),
+            args.format.name(),
+            path.display(),
+            code.code()
+        );
     }
     // The terminal summary lists them; other formats on stdout would bury them.
     if args.format != Format::Terminal || args.output.is_some() {
