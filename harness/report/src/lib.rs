@@ -138,8 +138,9 @@ pub fn render(format: Format, scan: &Scan, options: &RenderOptions) -> String {
     render_results(format, scan, &results, options)
 }
 
-/// [`render_results`] written to `out`; PolicyReports one report at a time
-/// (they list every check: a large scan's would not fit in memory twice).
+/// [`render_results`] written to `out`; JSON one object and PolicyReports
+/// one report at a time (they list every check: a large scan's would not
+/// fit in memory twice).
 pub fn write_results(
     format: Format,
     scan: &Scan,
@@ -149,6 +150,7 @@ pub fn write_results(
 ) -> std::io::Result<()> {
     match format {
         Format::PolicyReport => policyreport::write(scan, results, &options.policy_report, out),
+        Format::Json => json::write(scan, results, options, out),
         _ => out.write_all(render_results(format, scan, results, options).as_bytes()),
     }
 }
