@@ -70,12 +70,28 @@ const REFERENCE_SUFFIXES: &[&str] = &[
 
 /// Whether a variable or key name says it holds a secret.
 pub fn secret_name(name: &str) -> bool {
-    let n = name.trim().to_ascii_uppercase().replace(['-', '.'], "_");
-    if !SECRET_NAMES.iter().any(|s| n.contains(s)) {
+    // One normalised copy, compared byte by byte: names are short, and a
+    // `str::contains` per fragment builds a substring searcher every time
+    // (most of this function's cost on every env var of every pod).
+    let n: Vec<u8> = name
+        .trim()
+        .bytes()
+        .map(|b| match b.to_ascii_uppercase() {
+            b'-' | b'.' => b'_',
+            other => other,
+        })
+        .collect();
+    if !SECRET_NAMES
+        .iter()
+        .any(|s| n.windows(s.len()).any(|w| w == s.as_bytes()))
+    {
         return false;
     }
-    let last = n.rsplit('_').find(|s| !s.is_empty()).unwrap_or("");
-    !REFERENCE_SUFFIXES.contains(&last)
+    let last = n
+        .rsplit(|&b| b == b'_')
+        .find(|s| !s.is_empty())
+        .unwrap_or(&[]);
+    !REFERENCE_SUFFIXES.iter().any(|s| s.as_bytes() == last)
 }
 
 /// Values that are not a secret whatever the name: empty, booleans, numbers,
@@ -332,5 +348,54 @@ mod tests {
         assert!(!high_entropy("0123456789abcdef0123456789abcdef01234567"));
         assert!(!high_entropy("550e8400-e29b-41d4-a716-446655440000"));
         assert!(!high_entropy("ThisIsAVeryLongConfigurationName2"));
+    }
+
+    /// The byte-wise reading agrees with the plain string one it replaced
+    /// (upper-case, `-`/`.` as `_`, `contains`, last non-empty segment).
+    #[test]
+    fn secret_name_reads_names_as_the_string_version_did() {
+        let by_strings = |name: &str| {
+            let n = name.trim().to_ascii_uppercase().replace(['-', '.'], "_");
+            SECRET_NAMES.iter().any(|s| n.contains(s)) && {
+                let last = n.rsplit('_').find(|s| !s.is_empty()).unwrap_or("");
+                !REFERENCE_SUFFIXES.contains(&last)
+            }
+        };
+        let names = [
+            "",
+            "_",
+            "__",
+            "DB_PASSWORD",
+            "db-password",
+            "db.password",
+            " db_password\t",
+            "PASSWORD_FILE",
+            "password_file_",
+            "TOKEN__",
+            "_TOKEN",
+            "api-key",
+            "apikey",
+            "ApiKey_Path",
+            "LOG_LEVEL",
+            "DSN",
+            "dsn.",
+            "x_pwd",
+            "pwd",
+            "ÉTOKEN",
+            "TOKEN_É",
+            "\u{a0}TOKEN\u{a0}",
+            "tokenttl",
+            "TOKEN-TTL",
+            "MY_SECRET_REF",
+            "SECRETREF",
+            "SIGNING-KEY",
+            "signing_key.version",
+            "pass",
+            "PASSWD_",
+            "AUTH_KEY_NAME",
+        ];
+        for name in names {
+            assert_eq!(secret_name(name), by_strings(name), "{name:?}");
+        }
     }
 }

@@ -187,6 +187,11 @@ impl Param {
             "true" => Value::Bool(true),
             "\"\"" => Value::String(Str::default()),
             "null" => Value::Null,
+            // Counts and limits ("3600", "-1") are most of the rest: a plain
+            // integer is read directly. Only the spellings the parser reads as
+            // that integer: no sign but `-`, no leading zero, and not `-0`
+            // (the parser's float -0.0); past i64 the parser decides.
+            text if let Some(n) = plain_integer(text) => Value::Number(n.into()),
             text => match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
                 // A string without escapes is its own text.
                 Some(plain) if !plain.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) => {
@@ -196,6 +201,18 @@ impl Param {
             },
         }
     }
+}
+
+/// The value of `text` when it is `0`, or an optional `-` then a non-zero
+/// digit and digits (an integer as JSON spells it, except `-0`), within i64.
+fn plain_integer(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let plain = match digits.as_bytes() {
+        [b'0'] => digits.len() == text.len(),
+        [b'1'..=b'9', rest @ ..] => rest.iter().all(u8::is_ascii_digit),
+        _ => false,
+    };
+    if plain { text.parse().ok() } else { None }
 }
 
 /// One violation found by a check.
@@ -527,6 +544,24 @@ mod tests {
             "\"a\" \"b\"",
             "[\"latest\"]",
             "10",
+            "0",
+            "-1",
+            "-0",
+            "00",
+            "01",
+            "-01",
+            "+1",
+            "-",
+            "1.5",
+            "1e3",
+            "2147483647",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "18446744073709551616",
+            " 1",
+            "1 ",
             "{\"a\": \"b\"}",
             "not json",
         ] {

@@ -36,6 +36,30 @@ impl ContainerList {
     }
 }
 
+/// Every container of every list of `spec`, in list order (what
+/// [`PodTemplate::containers`] yields).
+fn find_containers<'a>(
+    spec: &'a Value,
+    spec_path: &'static str,
+) -> impl Iterator<Item = Container<'a>> {
+    ContainerList::ALL.into_iter().flat_map(move |list| {
+        json::get_array(spec, &[list.field()])
+            .iter()
+            .enumerate()
+            .filter_map(move |(index, v)| {
+                Some(Container {
+                    list,
+                    index,
+                    value: v.as_object()?,
+                    raw: v,
+                    name: v.get("name").and_then(Value::as_str).unwrap_or(""),
+                    image: v.get("image").and_then(Value::as_str).unwrap_or(""),
+                    spec_path,
+                })
+            })
+    })
+}
+
 /// The pod template of an object, with the field paths that lead to it.
 #[derive(Debug)]
 pub struct PodTemplate<'a> {
@@ -47,6 +71,10 @@ pub struct PodTemplate<'a> {
     pub spec_path: &'static str,
     /// Path of `metadata`, e.g. `spec.template.metadata`.
     pub metadata_path: &'static str,
+    /// Every container, found once at extraction: most controls walk them,
+    /// and each walk would otherwise look the lists and every container's
+    /// name and image up by key again.
+    containers: Vec<Container<'a>>,
 }
 
 static NULL: Value = Value::Null;
@@ -105,13 +133,15 @@ impl<'a> PodTemplate<'a> {
         if !(metadata.is_null() || metadata.is_object()) {
             return Err(format!("{metadata_path} must be an object"));
         }
-        let tpl = PodTemplate {
+        let mut tpl = PodTemplate {
             spec,
             metadata,
             spec_path,
             metadata_path,
+            containers: Vec::new(),
         };
         tpl.check_shape()?;
+        tpl.containers = find_containers(spec, spec_path).collect();
         Ok(Some(tpl))
     }
 
@@ -182,24 +212,7 @@ impl<'a> PodTemplate<'a> {
     /// Every container of every list, in list order: containers, initContainers,
     /// ephemeralContainers.
     pub fn containers(&self) -> impl Iterator<Item = Container<'a>> + '_ {
-        let spec = self.spec;
-        let spec_path = self.spec_path;
-        ContainerList::ALL.into_iter().flat_map(move |list| {
-            json::get_array(spec, &[list.field()])
-                .iter()
-                .enumerate()
-                .filter_map(move |(index, v)| {
-                    Some(Container {
-                        list,
-                        index,
-                        value: v.as_object()?,
-                        raw: v,
-                        name: v.get("name").and_then(Value::as_str).unwrap_or(""),
-                        image: v.get("image").and_then(Value::as_str).unwrap_or(""),
-                        spec_path,
-                    })
-                })
-        })
+        self.containers.iter().copied()
     }
 
     /// A pod-spec field, e.g. `&["securityContext", "runAsNonRoot"]`.
