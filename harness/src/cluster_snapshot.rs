@@ -96,27 +96,37 @@ pub struct SelectedBy<'a> {
     pub name: &'a str,
 }
 
-/// What lookups select an object by; `None` for an object without a string
-/// `apiVersion` and `kind`, which no lookup returns (nor a [`Snapshot`]'s).
+/// [`SelectedBy`], owned.
 struct Key {
     api_version: String,
     kind: String,
-    held: Held,
+    namespace: Box<str>,
+    name: Box<str>,
 }
 
 impl Key {
-    fn of(object: &kit::Value, kept: Kept) -> Option<Key> {
+    /// `None` for an object without a string `apiVersion` and `kind`, which
+    /// no lookup returns (nor a [`Snapshot`]'s).
+    fn of(object: &kit::Value) -> Option<Key> {
         Some(Key {
             api_version: str_at(object, &["apiVersion"])?.to_string(),
             kind: str_at(object, &["kind"])?.to_string(),
-            held: Held {
-                namespace: str_at(object, &["metadata", "namespace"])
-                    .unwrap_or("")
-                    .into(),
-                name: str_at(object, &["metadata", "name"]).unwrap_or("").into(),
-                object: kept,
-            },
+            namespace: str_at(object, &["metadata", "namespace"])
+                .unwrap_or("")
+                .into(),
+            name: str_at(object, &["metadata", "name"]).unwrap_or("").into(),
         })
+    }
+}
+
+impl From<SelectedBy<'_>> for Key {
+    fn from(by: SelectedBy) -> Key {
+        Key {
+            api_version: by.api_version.to_string(),
+            kind: by.kind.to_string(),
+            namespace: by.namespace.into(),
+            name: by.name.into(),
+        }
     }
 }
 
@@ -127,16 +137,15 @@ fn is_rbac(object: &kit::Value) -> bool {
 impl ClusterObjects {
     /// Adds `object`, kept as a tree.
     pub fn insert(&mut self, object: kit::Value) {
-        if is_rbac(&object) {
-            let key = Key::of(&object, Kept::Rbac(self.rbac.len()));
+        let key = Key::of(&object);
+        let kept = if is_rbac(&object) {
             self.rbac.push(object);
-            self.add(key);
+            Kept::Rbac(self.rbac.len() - 1)
         } else {
-            let key = Key::of(&object, Kept::Tree(kit::Value::Null));
-            self.add(key.map(|mut k| {
-                k.held.object = Kept::Tree(object);
-                k
-            }));
+            Kept::Tree(object)
+        };
+        if let Some(key) = key {
+            self.add(key, kept);
         }
     }
 
@@ -149,15 +158,7 @@ impl ClusterObjects {
         {
             return self.insert(tree);
         }
-        self.add(Some(Key {
-            api_version: by.api_version.to_string(),
-            kind: by.kind.to_string(),
-            held: Held {
-                namespace: by.namespace.into(),
-                name: by.name.into(),
-                object: Kept::Text(text),
-            },
-        }));
+        self.add(by.into(), Kept::Text(text));
     }
 
     /// How many objects lookups can return.
@@ -169,8 +170,7 @@ impl ClusterObjects {
         self.len() == 0
     }
 
-    fn add(&mut self, key: Option<Key>) {
-        let Some(key) = key else { return };
+    fn add(&mut self, key: Key, object: Kept) {
         let found = self
             .kinds
             .iter()
@@ -186,7 +186,11 @@ impl ClusterObjects {
                 self.kinds.last_mut().expect("just pushed")
             }
         };
-        group.objects.push(key.held);
+        group.objects.push(Held {
+            namespace: key.namespace,
+            name: key.name,
+            object,
+        });
     }
 
     fn of_kind(&self, api_version: &str, kind: &str) -> &[Held] {

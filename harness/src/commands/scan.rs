@@ -951,7 +951,6 @@ fn use_color(to_stdout: bool) -> bool {
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Writes to stdout; a closed pipe (`| head`) is not an error.
 /// Writes the report in `format` to `path`, or to stdout (a reader that
 /// stops early, `| head`, is not an error).
 fn write_report(
