@@ -344,6 +344,19 @@ fn for_each_report(
     };
     let ns_of = |o: &ObjectRef| namespace_of(o).map(str::to_string);
     let max = options.max_report_bytes;
+    // Each group's results are built as its reports are written.
+    let mut write = |groups: Vec<(Reports, Vec<&ObjectResult>)>, with_resource: bool| {
+        for (mut reports, objects) in groups {
+            for o in objects {
+                for c in results.object_checks(o) {
+                    let r = result(&c, &category(c.module), seconds, options, with_resource);
+                    reports.add(r, emit)?;
+                }
+            }
+            reports.finish(emit)?;
+        }
+        Ok(())
+    };
     match options.layout {
         Layout::PerNamespace => {
             // Every check of an object goes to the object's report.
@@ -375,16 +388,7 @@ fn for_each_report(
             let name = "kube-soc2-cluster".to_string();
             let reports = Reports::new("ClusterPolicyReport", name, None, None, max);
             groups.push((reports, cluster));
-            for (mut reports, objects) in groups {
-                for o in objects {
-                    for c in results.object_checks(o) {
-                        let r = result(&c, &category(c.module), seconds, options, true);
-                        reports.add(r, emit)?;
-                    }
-                }
-                reports.finish(emit)?;
-            }
-            Ok(())
+            write(groups, true)
         }
         Layout::PerResource => {
             // Keyed by (first position, identity) so an object listed twice
@@ -418,16 +422,7 @@ fn for_each_report(
                 });
                 objects.push(o);
             }
-            for (_, (mut reports, objects)) in by_object {
-                for o in objects {
-                    for c in results.object_checks(o) {
-                        let r = result(&c, &category(c.module), seconds, options, false);
-                        reports.add(r, emit)?;
-                    }
-                }
-                reports.finish(emit)?;
-            }
-            Ok(())
+            write(by_object.into_values().collect(), false)
         }
     }
 }
