@@ -74,12 +74,11 @@ static NONE_BY_DEFAULT: Family = Family {
     default_warn_only: &[],
 };
 
+/// A Pod's CREATE with `settings`, or with no `settings` key at all.
 fn payload(settings: Option<serde_json::Value>) -> Vec<u8> {
-    let mut p = json!({"request": {
-        "uid": "1", "kind": {"group": "", "version": "v1", "kind": "Pod"},
-        "operation": "CREATE", "namespace": "prod", "userInfo": {"username": "alice"},
-        "object": {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
-                   "spec": {"containers": [{"name": "c", "image": "a:1"}]}}}});
+    let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+                     "spec": {"containers": [{"name": "c", "image": "a:1"}]}});
+    let mut p = json!({ "request": kit::testing::request(pod) });
     if let Some(s) = settings {
         p["settings"] = s;
     }

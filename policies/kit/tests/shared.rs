@@ -1,7 +1,7 @@
 //! `Ctx::shared`: a value derived from the request is computed once per
 //! evaluation, shared by every check that asks, and never outlives it.
 
-use kit::{Control, Criteria, Ctx, Family, Finding, NoCluster, Severity};
+use kit::{Control, Criteria, Ctx, Family, Finding, Severity};
 use serde_json::{Value, json};
 use std::cell::Cell;
 
@@ -83,18 +83,10 @@ fn eval(images: &[&str]) -> String {
         .iter()
         .map(|i| json!({"name": "c", "image": i}))
         .collect();
-    let payload = json!({"settings": {}, "request": {
-        "uid": "1", "kind": {"group": "", "version": "v1", "kind": "Pod"},
-        "operation": "CREATE", "namespace": "prod", "userInfo": {"username": "alice"},
-        "object": {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
-                   "spec": {"containers": containers}}}});
-    let out: Value = serde_json::from_slice(&kit::engine::validate(
-        &FAMILY,
-        payload.to_string().as_bytes(),
-        &NoCluster,
-    ))
-    .unwrap();
-    out["message"].as_str().unwrap().to_string()
+    let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+                     "spec": {"containers": containers}});
+    let out = kit::testing::check(&FAMILY, pod, json!({}), Vec::new());
+    kit::testing::message(&out).to_string()
 }
 
 #[test]
