@@ -78,10 +78,8 @@ fn private_folder(dir: &Path) -> bool {
 fn file_name(engine: &Engine, wasm: &[u8]) -> String {
     let mut hasher = std::hash::DefaultHasher::new();
     engine.precompile_compatibility_hash().hash(&mut hasher);
-    let module: String = Sha256::digest(wasm)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let digest = report::evidence::sha256(wasm);
+    let module = digest.trim_start_matches("sha256:");
     format!("{module}-{:016x}.cwasm", hasher.finish())
 }
 

@@ -10,7 +10,6 @@ use super::dist_modules;
 use crate::metadata::{Metadata, read_metadata};
 use anyhow::{Context as _, Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest as _, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -110,15 +109,10 @@ impl OciImage {
     }
 }
 
-/// `sha256:<lowercase hex>` of `bytes`.
+/// `sha256:<lowercase hex>` of `bytes` (the report's evidence digests are
+/// the same).
 pub fn sha256_digest(bytes: &[u8]) -> String {
-    let hash = Sha256::digest(bytes);
-    let mut out = String::with_capacity(7 + 64);
-    out.push_str("sha256:");
-    for b in hash {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
+    report::evidence::sha256(bytes)
 }
 
 /// `blobs/sha256/<hex>` for `sha256:<hex>`.
