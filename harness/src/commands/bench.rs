@@ -133,6 +133,14 @@ impl Latency {
 }
 
 impl ModuleBench {
+    /// `known` with each figure from the faster of it and `round`.
+    fn keep_best(known: &mut Option<ModuleBench>, round: ModuleBench) {
+        *known = Some(match known.take() {
+            Some(k) => k.best_of(round),
+            None => round,
+        });
+    }
+
     /// Each figure from the round that measured it fastest.
     fn best_of(self, other: ModuleBench) -> ModuleBench {
         let best = |a: Option<Latency>, b: Option<Latency>| match (a, b) {
@@ -309,17 +317,11 @@ pub fn bench(
     for _ in 0..rounds {
         if let Some(path) = floor_path {
             let f = bench_module(&host, path, &request, &settings, iterations)?;
-            floor = Some(match floor {
-                Some(known) => known.best_of(f),
-                None => f,
-            });
+            ModuleBench::keep_best(&mut floor, f);
         }
         for (path, known) in modules.iter().zip(best.iter_mut()) {
             let r = bench_module(&host, path, &request, &settings, iterations)?;
-            *known = Some(match known.take() {
-                Some(k) => k.best_of(r),
-                None => r,
-            });
+            ModuleBench::keep_best(known, r);
         }
     }
     let mut results = Vec::new();
