@@ -4,6 +4,7 @@
 use anyhow::{Context as _, Result, bail};
 use kit::Snapshot;
 use kit::cluster::{Access, Cluster};
+use kit::json::get_str;
 use kit::labels::Selector;
 use serde::Deserialize;
 use serde_json::Value;
@@ -82,10 +83,6 @@ enum Kept {
 /// decides which it accepts).
 const RBAC_KINDS: &[&str] = &["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
 
-fn str_at<'a>(object: &'a kit::Value, path: &[&str]) -> Option<&'a str> {
-    kit::json::get_str(object, path)
-}
-
 /// What lookups select an object by: `metadata.namespace` and
 /// `metadata.name` are "" when absent.
 #[derive(Clone, Copy, Debug)]
@@ -109,12 +106,12 @@ impl Key {
     /// no lookup returns (nor a [`Snapshot`]'s).
     fn of(object: &kit::Value) -> Option<Key> {
         Some(Key {
-            api_version: str_at(object, &["apiVersion"])?.to_string(),
-            kind: str_at(object, &["kind"])?.to_string(),
-            namespace: str_at(object, &["metadata", "namespace"])
+            api_version: get_str(object, &["apiVersion"])?.to_string(),
+            kind: get_str(object, &["kind"])?.to_string(),
+            namespace: get_str(object, &["metadata", "namespace"])
                 .unwrap_or("")
                 .into(),
-            name: str_at(object, &["metadata", "name"]).unwrap_or("").into(),
+            name: get_str(object, &["metadata", "name"]).unwrap_or("").into(),
         })
     }
 }
@@ -131,7 +128,7 @@ impl From<SelectedBy<'_>> for Key {
 }
 
 fn is_rbac(object: &kit::Value) -> bool {
-    str_at(object, &["kind"]).is_some_and(|k| RBAC_KINDS.contains(&k))
+    get_str(object, &["kind"]).is_some_and(|k| RBAC_KINDS.contains(&k))
 }
 
 impl ClusterObjects {
