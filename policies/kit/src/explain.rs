@@ -39,6 +39,8 @@
 
 use crate::control::{Control, Family, Finding};
 use kubewarden_policy_sdk::response::ValidationResponse;
+use crate::json::write_str;
+use std::io::Write;
 use serde_json::{Value, json};
 
 /// Findings carried per control; `total` keeps the full count.
@@ -249,7 +251,7 @@ impl Explanation {
             None => out.extend_from_slice(b"null"),
         }
         out.extend_from_slice(b",\"response\":");
-        out.extend_from_slice(&crate::response::to_bytes(response));
+        crate::response::write_response(&mut out, response);
         out.push(b'}');
         out
     }
@@ -260,11 +262,6 @@ fn container_list(path: &str) -> Option<&'static str> {
     ["initContainers", "ephemeralContainers", "containers"]
         .into_iter()
         .find(|list| path.contains(&format!(".{list}[")) || path.starts_with(&format!("{list}[")))
-}
-
-fn write_str(out: &mut Vec<u8>, s: &str) {
-    // Writing a string into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, s);
 }
 
 /// One control of the wire form, keys sorted as serde_json sorts them.
@@ -301,7 +298,8 @@ fn write_outcome(out: &mut Vec<u8>, o: &Outcome) {
     out.extend_from_slice(b",\"status\":");
     write_str(out, o.status.as_str());
     if !o.findings.is_empty() {
-        out.extend_from_slice(format!(",\"total\":{}", o.findings.len()).as_bytes());
+        // Writing into a Vec cannot fail.
+        let _ = write!(out, ",\"total\":{}", o.findings.len());
     }
     if o.warn_only {
         out.extend_from_slice(b",\"warnOnly\":true");

@@ -91,6 +91,40 @@ impl std::fmt::Write for Bounded {
     }
 }
 
+/// Writes `s` as a JSON string, byte for byte as serde_json writes it (quote,
+/// backslash and control characters escaped, nothing else). Answers are
+/// mostly plain identifiers and messages: runs without an escape are copied
+/// whole, where serde_json looks at every byte and writes in pieces (each a
+/// `memory.copy` call out of the guest).
+pub fn write_str(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut run = 0;
+    loop {
+        let end = crate::dom::plain_text_end(bytes, run);
+        out.extend_from_slice(&bytes[run..end]);
+        let Some(&b) = bytes.get(end) else { break };
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(b >> 4)]);
+                out.push(HEX[usize::from(b & 0xf)]);
+            }
+        }
+        run = end + 1;
+    }
+    out.push(b'"');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,5 +146,28 @@ mod tests {
         assert_eq!(brief(&json!([1, 2]), 5), "[1,2]");
         let huge = crate::dom::Value::String("x".repeat(1 << 20).into());
         assert_eq!(brief(&huge, 10).len(), 10 + '…'.len_utf8());
+    }
+
+    #[test]
+    fn strings_are_written_as_serde_json_writes_them() {
+        let mut cases: Vec<String> = (0u8..=0x7f).map(|b| char::from(b).to_string()).collect();
+        cases.extend((0u8..=0x7f).map(|b| format!("container {} at spec.containers[0]", char::from(b))));
+        cases.extend([
+            String::new(),
+            "plain".into(),
+            "exactly8".into(),
+            "\"quoted\" and \\ back\nslash\ttab\u{1}\u{1f}\u{7f}".into(),
+            "é ü 日本 🚀 \u{2028}".into(),
+            "a".repeat(1000) + "\"" + &"b".repeat(7),
+        ]);
+        for s in &cases {
+            let mut out = Vec::new();
+            write_str(&mut out, s);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(s).unwrap(),
+                "{s:?}"
+            );
+        }
     }
 }
