@@ -1,5 +1,6 @@
 //! `scan` keeps one instance per module and worker instead of a fresh one per
-//! evaluation: that must never change what a module answers. Every family
+//! evaluation, and reads an answer identical to the module's last one as it
+//! read it then: neither may change what a scan reports. Every family
 //! module evaluates a generated set (both mixes, failures included) both
 //! ways, and the evaluations are equal, check by check, finding by finding.
 
