@@ -38,10 +38,10 @@
 //! the request at all (bad payload, bad settings, malformed object).
 
 use crate::control::{Control, Family, Finding};
-use kubewarden_policy_sdk::response::ValidationResponse;
 use crate::json::write_str;
-use std::io::Write;
+use kubewarden_policy_sdk::response::ValidationResponse;
 use serde_json::{Value, json};
+use std::io::Write;
 
 /// Findings carried per control; `total` keeps the full count.
 pub const MAX_FINDINGS: usize = 100;

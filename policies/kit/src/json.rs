@@ -151,7 +151,9 @@ mod tests {
     #[test]
     fn strings_are_written_as_serde_json_writes_them() {
         let mut cases: Vec<String> = (0u8..=0x7f).map(|b| char::from(b).to_string()).collect();
-        cases.extend((0u8..=0x7f).map(|b| format!("container {} at spec.containers[0]", char::from(b))));
+        cases.extend(
+            (0u8..=0x7f).map(|b| format!("container {} at spec.containers[0]", char::from(b))),
+        );
         cases.extend([
             String::new(),
             "plain".into(),

@@ -1,11 +1,11 @@
 //! Turning the findings of one evaluation into one `ValidationResponse`.
 
 use crate::control::{Control, Finding};
-use crate::request::Request;
 use crate::json::write_str;
+use crate::request::Request;
 use kubewarden_policy_sdk::response::ValidationResponse;
-use std::io::Write;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Write;
 
 /// Audit annotation keys. The API server prefixes them with `<webhook name>/`,
 /// so they must be plain qualified-name parts without a `/` of their own.
