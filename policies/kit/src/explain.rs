@@ -38,7 +38,7 @@
 //! the request at all (bad payload, bad settings, malformed object).
 
 use crate::control::{Control, Family, Finding};
-use crate::json::write_str;
+use crate::json::{write_optional_str, write_str};
 use kubewarden_policy_sdk::response::ValidationResponse;
 use serde_json::{Value, json};
 use std::io::Write;
@@ -246,10 +246,7 @@ impl Explanation {
         out.extend_from_slice(b"],\"family\":");
         write_str(&mut out, self.family);
         out.extend_from_slice(b",\"refused\":");
-        match &self.refused {
-            Some(r) => write_str(&mut out, r),
-            None => out.extend_from_slice(b"null"),
-        }
+        write_optional_str(&mut out, self.refused.as_deref());
         out.extend_from_slice(b",\"response\":");
         crate::response::write_response(&mut out, response);
         out.push(b'}');

@@ -1,7 +1,7 @@
 //! Turning the findings of one evaluation into one `ValidationResponse`.
 
 use crate::control::{Control, Finding};
-use crate::json::write_str;
+use crate::json::{write_optional_str, write_str};
 use crate::request::Request;
 use kubewarden_policy_sdk::response::ValidationResponse;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -180,8 +180,8 @@ pub fn refuse(family: &str, code: u16, message: impl std::fmt::Display) -> Valid
 /// The wire form of a `ValidationResponse`: the SDK's field names in its
 /// order, as serde_json writes them, with the audit annotations in key order
 /// so equal answers are equal bytes. Written by hand: every answer of every
-/// call goes through here, and serde_json's string escaping measured at a
-/// seventh of a whole scan evaluation.
+/// call goes through here, and serde_json's string escaping was a seventh of
+/// the instructions of the `explain` a scan asks for.
 pub fn to_bytes(r: &ValidationResponse) -> Vec<u8> {
     let mut out = Vec::with_capacity(128 + r.message.as_ref().map_or(0, String::len));
     write_response(&mut out, r);
@@ -244,11 +244,4 @@ pub fn write_response(out: &mut Vec<u8>, r: &ValidationResponse) {
         None => out.extend_from_slice(b"null"),
     }
     out.push(b'}');
-}
-
-fn write_optional_str(out: &mut Vec<u8>, s: Option<&str>) {
-    match s {
-        Some(s) => write_str(out, s),
-        None => out.extend_from_slice(b"null"),
-    }
 }
