@@ -250,6 +250,20 @@ impl PolicyInstance {
     }
 }
 
+/// Names the profiler wasmtime reports the modules' compiled code to. With
+/// `perfmap`, wasmtime writes `/tmp/perf-<pid>.map` and `perf report` shows
+/// the guest's functions by name instead of bare addresses (build the modules
+/// with `CARGO_PROFILE_RELEASE_STRIP=false` to keep their names).
+pub const PROFILE_ENV: &str = "KUBE_SOC2_PROFILE";
+
+fn profiler_named(name: &std::ffi::OsStr) -> Result<wasmtime::ProfilingStrategy> {
+    match name.to_str() {
+        Some("perfmap") => Ok(wasmtime::ProfilingStrategy::PerfMap),
+        Some("" | "none") => Ok(wasmtime::ProfilingStrategy::None),
+        _ => bail!("{PROFILE_ENV}={name:?}: expected perfmap or none"),
+    }
+}
+
 /// The wasmtime host. `Send + Sync`: load once, evaluate from many threads.
 pub struct Host {
     engine: Engine,
@@ -267,6 +281,9 @@ impl Host {
         // epoch interruption for the evaluation deadline.
         config.wasm_function_references(true);
         config.epoch_interruption(true);
+        if let Some(profiler) = std::env::var_os(PROFILE_ENV) {
+            config.profiler(profiler_named(&profiler)?);
+        }
         let engine = Engine::new(&config).map_err(|e| anyhow!("cannot create engine: {e}"))?;
         let mut linker: Linker<InstanceState> = Linker::new(&engine);
         wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |s| &mut s.wasi)
@@ -629,3 +646,22 @@ const _: () = {
     shared_across_threads::<Host>();
     shared_across_threads::<LoadedModule>();
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasmtime::ProfilingStrategy;
+
+    #[test]
+    fn a_profiler_is_named_or_refused() {
+        let named = |s: &str| profiler_named(std::ffi::OsStr::new(s));
+        assert_eq!(named("perfmap").unwrap(), ProfilingStrategy::PerfMap);
+        assert_eq!(named("").unwrap(), ProfilingStrategy::None);
+        assert_eq!(named("none").unwrap(), ProfilingStrategy::None);
+        let refused = named("jitdump").unwrap_err().to_string();
+        assert!(
+            refused.contains("KUBE_SOC2_PROFILE") && refused.contains("perfmap"),
+            "{refused}"
+        );
+    }
+}
