@@ -648,9 +648,23 @@ pub fn add_outcomes(scan: &mut report::Scan, outcomes: Vec<ObjectOutcome>) {
 /// the reading depends on nothing but the bytes, apart from the object it is
 /// about.
 #[derive(Default)]
-pub struct Instances {
-    kept: Vec<Option<PolicyInstance>>,
-    last_answers: Vec<Option<(Vec<u8>, Evaluation)>>,
+pub struct Instances(Vec<Kept>);
+
+/// What a worker keeps of one module.
+#[derive(Default)]
+struct Kept {
+    instance: Option<PolicyInstance>,
+    /// The module's last answer and what it was read into.
+    last_answer: Option<(Vec<u8>, Evaluation)>,
+}
+
+impl Instances {
+    fn of(&mut self, index: usize, modules: usize) -> &mut Kept {
+        if self.0.len() < modules {
+            self.0.resize_with(modules, Kept::default);
+        }
+        &mut self.0[index]
+    }
 }
 
 /// An instance whose linear memory grew beyond this is not kept.
@@ -706,10 +720,7 @@ impl Evaluator<'_> {
                 .call(&m.loaded, config, &self.context, "explain", payload)
                 .map_err(|e| anyhow!("{e}"));
         }
-        if instances.kept.len() < self.modules.len() {
-            instances.kept.resize_with(self.modules.len(), || None);
-        }
-        let slot = &mut instances.kept[index];
+        let slot = &mut instances.of(index, self.modules.len()).instance;
         let instance = match slot {
             Some(instance) => instance,
             None => slot.insert(
@@ -795,20 +806,13 @@ impl Evaluator<'_> {
         instances: &mut Instances,
     ) -> Evaluation {
         let m = &self.modules[index];
+        let read = |reference| {
+            Evaluation::from_explanation_bytes(reference, m.name(), &answer, Some(&m.catalogue))
+        };
         if !self.reuse_instances {
-            return Evaluation::from_explanation_bytes(
-                reference,
-                m.name(),
-                &answer,
-                Some(&m.catalogue),
-            );
+            return read(reference);
         }
-        if instances.last_answers.len() < self.modules.len() {
-            instances
-                .last_answers
-                .resize_with(self.modules.len(), || None);
-        }
-        let last = &mut instances.last_answers[index];
+        let last = &mut instances.of(index, self.modules.len()).last_answer;
         if let Some((bytes, evaluation)) = last.as_ref()
             && *bytes == answer
         {
@@ -817,8 +821,7 @@ impl Evaluator<'_> {
                 ..evaluation.clone()
             };
         }
-        let evaluation =
-            Evaluation::from_explanation_bytes(reference, m.name(), &answer, Some(&m.catalogue));
+        let evaluation = read(reference);
         *last = Some((answer, evaluation.clone()));
         evaluation
     }
