@@ -646,6 +646,7 @@ static SEEDED: kit::Family = kit::Family {
     options: &[],
     validate_options: None,
     default_warn_only: &[],
+    reads_whole_request: false,
 };
 
 #[test]

@@ -53,6 +53,7 @@ pub static FAMILY: Family = Family {
     }],
     validate_options: Some(validate_options),
     default_warn_only: &[FAMILY_TAG],
+    reads_whole_request: false,
 };
 
 kit::export_family!(FAMILY);

@@ -78,6 +78,7 @@ pub static FAMILY: Family = Family {
     options: OPTIONS,
     validate_options: Some(validate_options),
     default_warn_only: &[],
+    reads_whole_request: false,
 };
 
 kit::export_family!(FAMILY);

@@ -496,6 +496,13 @@ pub struct Family {
     /// describe at admission (a mirror Pod's static Pod runs anyway), so
     /// their default is audit evidence rather than a rejection.
     pub default_warn_only: &'static [&'static str],
+    /// Parse the whole request before any control runs, instead of reading
+    /// each object of it when a control first asks for it
+    /// ([`crate::dom::parse_on_demand`]). Reading on demand skips what no
+    /// enabled control looks at, but costs a pass over the text and a little
+    /// per object read: a module whose controls read most of a Pod (the
+    /// access-control family, the bundle) is faster parsing it whole.
+    pub reads_whole_request: bool,
 }
 
 impl Family {

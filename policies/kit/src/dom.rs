@@ -26,11 +26,12 @@ use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use std::borrow::Borrow;
 use std::fmt;
 use std::ops::Deref;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
-/// Containers nested deeper than this are refused (serde_json's own limit), so
-/// a hostile payload cannot exhaust the stack.
-const MAX_DEPTH: usize = 128;
+// Containers nested deeper than `MAX_DEPTH` are refused (serde_json's own
+// limit), so a hostile payload cannot exhaust the stack.
+use crate::skim::{self, MAX_DEPTH, Span};
 
 const CONTROL_CHARACTER: &str = "control character (\\u0000-\\u001F) found while parsing a string";
 
@@ -51,15 +52,59 @@ pub enum Value {
 /// a fat `Arc<str>` beside an owned variant (24 bytes).
 #[derive(Clone)]
 pub struct Str {
-    text: Arc<Box<str>>,
+    doc: Arc<Document>,
     start: u32,
     end: u32,
 }
 
-/// A JSON object, members in document order.
-#[derive(Clone, Debug, Default)]
-pub struct Map {
-    members: Vec<(Str, Value)>,
+/// A JSON object, members in document order. An object of a document read
+/// on demand ([`parse_on_demand`]) reads its members the first time they
+/// are asked for.
+#[derive(Clone)]
+pub struct Map(Members);
+
+#[derive(Clone)]
+enum Members {
+    Read(Vec<(Str, Value)>),
+    /// Boxed, so that a `Map` (and a `Value`) stays as small as a list.
+    OnDemand(Box<OnDemand>),
+}
+
+#[derive(Clone)]
+struct OnDemand {
+    read: OnceLock<Vec<(Str, Value)>>,
+    doc: Arc<Document>,
+    /// The object's ordinal among the document's containers.
+    ordinal: u32,
+}
+
+/// The text every string of a parsed document is a range of; for a
+/// document read on demand, also where each of its containers ends.
+struct Document {
+    text: Box<str>,
+    /// Every container (object or array) in the order it opens.
+    containers: Box<[Span]>,
+    /// Set when a part read on demand turns out not to be valid JSON.
+    malformed: AtomicBool,
+}
+
+impl OnDemand {
+    #[cold]
+    #[inline(never)]
+    fn read_now(&self) -> &Vec<(Str, Value)> {
+        self.read
+            .get_or_init(|| read_members(&self.doc, self.ordinal))
+    }
+}
+
+impl Document {
+    fn plain(text: Box<str>) -> Document {
+        Document {
+            text,
+            containers: Box::default(),
+            malformed: AtomicBool::new(false),
+        }
+    }
 }
 
 /// A JSON number, with serde_json's reading of it.
@@ -220,12 +265,11 @@ impl From<&serde_json::Value> for Value {
             serde_json::Value::Number(n) => Value::Number(Number::from_serde(n)),
             serde_json::Value::String(s) => Value::String(Str::from(s.clone())),
             serde_json::Value::Array(a) => Value::Array(a.iter().map(Value::from).collect()),
-            serde_json::Value::Object(m) => Value::Object(Map {
-                members: m
-                    .iter()
+            serde_json::Value::Object(m) => Value::Object(Map::from_members(
+                m.iter()
                     .map(|(k, v)| (Str::from(k.clone()), Value::from(v)))
                     .collect(),
-            }),
+            )),
         }
     }
 }
@@ -303,6 +347,7 @@ pub trait Key {
 }
 
 impl Key for str {
+    #[inline]
     fn index_into<'v>(&self, v: &'v Value) -> Option<&'v Value> {
         v.as_object()?.get(self)
     }
@@ -376,14 +421,66 @@ impl PartialEq<i64> for Value {
     }
 }
 
+impl Default for Map {
+    fn default() -> Map {
+        Map::from_members(Vec::new())
+    }
+}
+
+impl fmt::Debug for Map {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
 impl Map {
     pub fn new() -> Map {
         Map::default()
     }
 
+    fn from_members(members: Vec<(Str, Value)>) -> Map {
+        Map(Members::Read(members))
+    }
+
+    /// The object opening container `ordinal` of `doc`, read when first asked.
+    fn on_demand(doc: Arc<Document>, ordinal: u32) -> Map {
+        Map(Members::OnDemand(Box::new(OnDemand {
+            read: OnceLock::new(),
+            doc,
+            ordinal,
+        })))
+    }
+
+    /// Small enough to inline into every lookup; the first read is a call.
+    #[inline]
+    fn members(&self) -> &Vec<(Str, Value)> {
+        match &self.0 {
+            Members::Read(members) => members,
+            Members::OnDemand(o) => match o.read.get() {
+                Some(members) => members,
+                None => o.read_now(),
+            },
+        }
+    }
+
+    fn members_mut(&mut self) -> &mut Vec<(Str, Value)> {
+        if let Members::OnDemand(o) = &mut self.0 {
+            let members = match o.read.take() {
+                Some(members) => members,
+                None => read_members(&o.doc, o.ordinal),
+            };
+            self.0 = Members::Read(members);
+        }
+        match &mut self.0 {
+            Members::Read(members) => members,
+            Members::OnDemand(_) => unreachable!("read just above"),
+        }
+    }
+
     /// The member `key`; its last value when the document repeats it.
+    #[inline]
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.members
+        self.members()
             .iter()
             .rev()
             .find(|(k, _)| k.len() == key.len() && k.as_str() == key)
@@ -396,29 +493,29 @@ impl Map {
 
     /// Members in document order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Str, &Value)> + ExactSizeIterator {
-        self.members.iter().map(|(k, v)| (k, v))
+        self.members().iter().map(|(k, v)| (k, v))
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &Str> {
-        self.members.iter().map(|(k, _)| k)
+        self.members().iter().map(|(k, _)| k)
     }
 
     pub fn values(&self) -> impl Iterator<Item = &Value> {
-        self.members.iter().map(|(_, v)| v)
+        self.members().iter().map(|(_, v)| v)
     }
 
     pub fn len(&self) -> usize {
-        self.members.len()
+        self.members().len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.members.is_empty()
+        self.members().is_empty()
     }
 
     /// Takes the member `key` out (its last value, dropping repeats).
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         let mut found = None;
-        self.members.retain_mut(|(k, v)| {
+        self.members_mut().retain_mut(|(k, v)| {
             if k.as_str() != key {
                 return true;
             }
@@ -431,9 +528,10 @@ impl Map {
     /// Adds or replaces the member `key` (for building values in code).
     pub fn insert(&mut self, key: impl Into<Str>, value: Value) {
         let key = key.into();
-        match self.members.iter_mut().find(|(k, _)| *k == key) {
+        let members = self.members_mut();
+        match members.iter_mut().find(|(k, _)| *k == key) {
             Some((_, v)) => *v = value,
-            None => self.members.push((key, value)),
+            None => members.push((key, value)),
         }
     }
 }
@@ -446,7 +544,7 @@ impl<'m> IntoIterator for &'m Map {
     >;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.members.iter().map(|(k, v)| (k, v))
+        self.members().iter().map(|(k, v)| (k, v))
     }
 }
 
@@ -481,7 +579,8 @@ impl Str {
     }
 
     pub fn as_str(&self) -> &str {
-        self.text
+        self.doc
+            .text
             .get(self.start as usize..self.end as usize)
             .unwrap_or("")
     }
@@ -492,7 +591,7 @@ impl Str {
         // u32::MAX bytes), and a wasm32 guest cannot hold one at all.
         let end = u32::try_from(text.len()).expect("a string of 4 GiB or more");
         Str {
-            text: Arc::new(text),
+            doc: Arc::new(Document::plain(text)),
             start: 0,
             end,
         }
@@ -733,7 +832,12 @@ pub fn parse(text: &[u8]) -> Result<Value, Error> {
             return Err(Error::at(&[], at, "invalid unicode code point"));
         }
     };
-    let mut p = Parser::new(text);
+    // Room for the usual nesting of a request up front; a small document
+    // (a parameter's default, a settings object) needs next to none, and
+    // parsing one must not cost more than the values it gives.
+    let room = (text.len() / 8).min(64);
+    let doc = Arc::new(Document::plain(text.into()));
+    let mut p = Parser::new(text, &doc, room);
     p.skip_whitespace();
     let v = p.value(0)?;
     p.skip_whitespace();
@@ -741,6 +845,72 @@ pub fn parse(text: &[u8]) -> Result<Value, Error> {
         return Err(p.error("trailing characters"));
     }
     Ok(v)
+}
+
+/// A document read on demand: what a check can still learn about it.
+pub struct Reading(Arc<Document>);
+
+impl Reading {
+    /// The reading of a document parsed whole: nothing is left to find.
+    pub fn whole() -> Reading {
+        Reading(Arc::new(Document::plain(Box::default())))
+    }
+
+    /// Whether a part read so far turned out not to be valid JSON. Such a
+    /// part reads as empty; the caller must refuse the document.
+    pub fn found_malformed(&self) -> bool {
+        self.0.malformed.load(Ordering::Relaxed)
+    }
+}
+
+/// Reads a document whose top level is an object on demand: the text is
+/// checked as UTF-8 and its strings and brackets are matched up in one fast
+/// pass; an object's members are read (and checked as JSON) only when first
+/// asked for, so the parts of an admission request no enabled control looks
+/// at are never turned into a tree. A part that is read and turns out
+/// malformed reads as empty and is reported by [`Reading::found_malformed`]:
+/// the caller refuses the document, as [`parse`] would have. What no check
+/// reads is not checked beyond its strings and brackets (the engines send
+/// requests they serialised themselves, so that part is valid JSON anyway).
+/// Any other document is parsed whole, as [`parse`] does.
+pub fn parse_on_demand(text: &[u8]) -> Result<(Value, Reading), Error> {
+    let skimmed = match std::str::from_utf8(text) {
+        Ok(text) => skim::containers(text.as_bytes()).map(|c| (text, c)),
+        _ => None,
+    };
+    let Some((text, containers)) = skimmed else {
+        // Not an object whose brackets match: the full parser says why (or
+        // reads it, when it is some other JSON value).
+        return Ok((parse(text)?, Reading::whole()));
+    };
+    let doc = Arc::new(Document {
+        text: text.into(),
+        containers: containers.into_boxed_slice(),
+        malformed: AtomicBool::new(false),
+    });
+    let root = Value::Object(Map::on_demand(doc.clone(), 0));
+    Ok((root, Reading(doc)))
+}
+
+/// The members of the object opening container `ordinal` of `doc`.
+#[inline(never)]
+fn read_members(doc: &Arc<Document>, ordinal: u32) -> Vec<(Str, Value)> {
+    let Some(span) = doc.containers.get(ordinal as usize) else {
+        doc.malformed.store(true, Ordering::Relaxed);
+        return Vec::new();
+    };
+    // One object's members, and the arrays among them (usually short).
+    let mut parser = Parser::new(&doc.text, doc, 16);
+    parser.pos = span.open as usize;
+    parser.next = ordinal;
+    parser.on_demand = true;
+    match parser.members(0) {
+        Ok(members) => members,
+        Err(_) => {
+            doc.malformed.store(true, Ordering::Relaxed);
+            Vec::new()
+        }
+    }
 }
 
 impl Error {
@@ -822,10 +992,14 @@ pub(crate) fn plain_text_end(bytes: &[u8], mut pos: usize) -> usize {
 
 struct Parser<'a> {
     text: &'a str,
-    /// The same text, shared by every string of the tree.
-    shared: Arc<Box<str>>,
+    /// The document the tree's strings are ranges of (the same text).
+    doc: &'a Arc<Document>,
     bytes: &'a [u8],
     pos: usize,
+    /// Reading on demand: objects below the one being read are left unread.
+    on_demand: bool,
+    /// Ordinal of the next container to open (on demand).
+    next: u32,
     /// Elements of the arrays being parsed, innermost last.
     elements: Vec<Value>,
     /// Members of the objects being parsed, innermost last.
@@ -833,16 +1007,14 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
-    fn new(text: &'a str) -> Parser<'a> {
-        // Room for the usual nesting of a request up front; a small document
-        // (a parameter's default, a settings object) needs next to none, and
-        // parsing one must not cost more than the values it gives.
-        let room = (text.len() / 8).min(64);
+    fn new(text: &'a str, doc: &'a Arc<Document>, room: usize) -> Parser<'a> {
         Parser {
             text,
-            shared: Arc::new(text.into()),
+            doc,
             bytes: text.as_bytes(),
             pos: 0,
+            on_demand: false,
+            next: 0,
             elements: Vec::with_capacity(room),
             members: Vec::with_capacity(room),
         }
@@ -874,6 +1046,7 @@ impl<'a> Parser<'a> {
     fn value(&mut self, depth: usize) -> Result<Value, Error> {
         match self.peek() {
             None => Err(self.error("EOF while parsing a value")),
+            Some(b'{') if self.on_demand => self.unread_object(),
             Some(b'{') => self.object(depth + 1),
             Some(b'[') => self.array(depth + 1),
             Some(b'"') => Ok(Value::String(self.string()?)),
@@ -894,11 +1067,26 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// An object left to be read when asked for, skipped with all it holds.
+    fn unread_object(&mut self) -> Result<Value, Error> {
+        let ordinal = self.next;
+        match self.doc.containers.get(ordinal as usize) {
+            Some(span) if span.open as usize == self.pos => {
+                self.pos = span.close as usize + 1;
+                self.next = span.after;
+                Ok(Value::Object(Map::on_demand(self.doc.clone(), ordinal)))
+            }
+            // Only a document that was not skimmed could get here.
+            _ => Err(self.error("expected value")),
+        }
+    }
+
     #[inline(never)]
     fn array(&mut self, depth: usize) -> Result<Value, Error> {
         if depth > MAX_DEPTH {
             return Err(self.error("recursion limit exceeded"));
         }
+        self.next += 1;
         self.pos += 1;
         let start = self.elements.len();
         self.skip_whitespace();
@@ -925,15 +1113,24 @@ impl<'a> Parser<'a> {
 
     #[inline(never)]
     fn object(&mut self, depth: usize) -> Result<Value, Error> {
+        Ok(Value::Object(Map::from_members(self.members(depth)?)))
+    }
+
+    /// The members of the object opening at `pos`. Inlined into `object`,
+    /// so that nesting costs one call per object, as before objects could be
+    /// read on demand.
+    #[inline(always)]
+    fn members(&mut self, depth: usize) -> Result<Vec<(Str, Value)>, Error> {
         if depth > MAX_DEPTH {
             return Err(self.error("recursion limit exceeded"));
         }
+        self.next += 1;
         self.pos += 1;
         let start = self.members.len();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(Map::new()));
+            return Ok(Vec::new());
         }
         loop {
             self.skip_whitespace();
@@ -957,8 +1154,12 @@ impl<'a> Parser<'a> {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    let members = self.members.split_off(start);
-                    return Ok(Value::Object(Map { members }));
+                    // The outermost object takes the list as it is (no copy).
+                    return Ok(if start == 0 {
+                        std::mem::take(&mut self.members)
+                    } else {
+                        self.members.split_off(start)
+                    });
                 }
                 None => return Err(self.error("EOF while parsing an object")),
                 Some(_) => return Err(self.error("expected `,` or `}`")),
@@ -977,7 +1178,7 @@ impl<'a> Parser<'a> {
         match self.peek() {
             Some(b'"') => {
                 let s = Str {
-                    text: self.shared.clone(),
+                    doc: self.doc.clone(),
                     start: start as u32,
                     end: self.pos as u32,
                 };
@@ -1248,6 +1449,108 @@ mod tests {
             json!({"wrapped": owned}),
             json!({"wrapped": {"x": [1, "y"]}})
         );
+    }
+
+    /// Every member of every object, so that an on-demand tree reads whole.
+    fn read_all(v: &Value) -> usize {
+        match v {
+            Value::Object(m) => m.iter().map(|(_, v)| 1 + read_all(v)).sum(),
+            Value::Array(a) => a.iter().map(read_all).sum(),
+            _ => 1,
+        }
+    }
+
+    #[test]
+    fn on_demand_reads_what_parse_reads() {
+        let request = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/bench/pod-5kb.json"
+        ))
+        .unwrap();
+        for text in [
+            &request[..],
+            br#"{"a": [1, {"b": [{}, [], {"c": "\"}"}]}, {"d": null}], "e": {"f": {"g": -0}}, "e": 2}"#,
+            br#" {} "#,
+            br#"{"k": "v", "k": {"x": 1}}"#,
+        ] {
+            let eager = parse(text).unwrap();
+            let (lazy, reading) = parse_on_demand(text).unwrap();
+            // Read in a different order: a lookup first, then everything.
+            assert_eq!(lazy.pointer("/object/spec"), eager.pointer("/object/spec"));
+            assert_eq!(read_all(&lazy), read_all(&eager));
+            // Every member in order, repeats included (`==` reads a repeated
+            // key's last value only).
+            assert_eq!(lazy.to_string(), eager.to_string());
+            assert!(!reading.found_malformed());
+            // Taken apart before being read.
+            let (Value::Object(mut lazy), _) = parse_on_demand(text).unwrap() else {
+                panic!("an object");
+            };
+            let first = eager.as_object().unwrap().keys().next().cloned();
+            if let Some(key) = first {
+                assert_eq!(lazy.remove(&key).as_ref(), eager.get(&*key));
+            }
+        }
+    }
+
+    #[test]
+    fn on_demand_other_documents_are_parsed_whole() {
+        for text in ["[1, {\"a\": 2}]", "3", "\"{}\"", "null"] {
+            let (v, reading) = parse_on_demand(text.as_bytes()).unwrap();
+            assert_eq!(v, parse(text.as_bytes()).unwrap());
+            assert!(!reading.found_malformed());
+        }
+        for text in [
+            "",
+            "{",
+            "{\"a\":]",
+            "{} x",
+            "{\"a\": \"}",
+            "[1,]",
+            "{\"a\":1}}",
+        ] {
+            assert_eq!(
+                parse_on_demand(text.as_bytes()).err(),
+                parse(text.as_bytes()).err(),
+                "{text:?}"
+            );
+        }
+        let deep = "{\"a\":".to_string() + &"[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH) + "}";
+        assert_eq!(
+            parse_on_demand(deep.as_bytes()).err(),
+            parse(deep.as_bytes()).err()
+        );
+        assert!(parse_on_demand(b"{\"a\": \"\xff\"}").is_err());
+    }
+
+    #[test]
+    fn on_demand_a_malformed_part_is_found_when_read() {
+        let text = br#"{"read": {"a": tru, "b": 1}, "unread": {"c": [1,, 2]}, "fine": {"d": 1}}"#;
+        let (v, reading) = parse_on_demand(text).unwrap();
+        assert_eq!(v["fine"]["d"], 1);
+        // What no one reads is only checked for its strings and brackets.
+        assert!(!reading.found_malformed());
+        // The malformed object reads as empty, and the reading says so.
+        assert!(v["read"].as_object().unwrap().is_empty());
+        assert!(reading.found_malformed());
+        for malformed in [
+            &br#"{"a": {"b": "x
+y"}}"#[..],
+            br#"{"a": {"b": "\q"}}"#,
+            br#"{"a": {"b" 1}}"#,
+            br#"{"a": {"b": 01}}"#,
+            br#"{"a": {"b": [1 2]}}"#,
+            br#"{"a": {1: 2}}"#,
+        ] {
+            assert!(parse(malformed).is_err());
+            let (v, reading) = parse_on_demand(malformed).unwrap();
+            read_all(&v);
+            assert!(
+                reading.found_malformed(),
+                "{}",
+                String::from_utf8_lossy(malformed)
+            );
+        }
     }
 
     #[test]

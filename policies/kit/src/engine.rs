@@ -56,11 +56,15 @@ pub fn evaluate(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> Valid
 /// `kube-soc2 scan`, `replay` and the reports (see [`Explanation`]).
 pub fn explain(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> Vec<u8> {
     // Parsed once: to tell a settings-only payload, then to evaluate the request.
-    let parsed = dom::parse(payload);
+    let parsed = read(family, payload);
     let mut explanation = Explanation::new(family);
-    if let Ok(Value::Object(top)) = &parsed {
+    if let Ok((Value::Object(top), reading)) = &parsed {
         if !top.contains_key("request") {
-            return selection(family, top);
+            let answer = selection(family, top);
+            // Otherwise refused below, as a payload that is not JSON.
+            if !reading.found_malformed() {
+                return answer;
+            }
         }
         explanation.applicable_only = top.get("applicableOnly") == Some(&Value::Bool(true));
     }
@@ -106,7 +110,7 @@ pub fn evaluate_and_explain(
 }
 
 /// The payload already parsed, when the caller had to look into it.
-type Parsed = Option<Result<Value, dom::Error>>;
+type Parsed = Option<Result<(Value, dom::Reading), dom::Error>>;
 
 fn run_with(
     family: &Family,
@@ -130,7 +134,7 @@ fn evaluate_request(
     cluster: &dyn Cluster,
     explanation: &mut Explanation,
 ) -> ValidationResponse {
-    match run(family, payload, parsed, cluster, explanation) {
+    match read_and_run(family, payload, parsed, cluster, explanation) {
         Ok(response) => response,
         Err((code, message)) => {
             let response = refuse(family.name, code, &message);
@@ -140,9 +144,18 @@ fn evaluate_request(
     }
 }
 
-/// Evaluates the enabled controls, recording each one's outcome in
-/// `explanation`; `Err((code, message))` when the request cannot be evaluated.
-fn run(
+/// The payload, read as `family` reads requests.
+fn read(family: &Family, payload: &[u8]) -> Result<(Value, dom::Reading), dom::Error> {
+    if family.reads_whole_request {
+        dom::parse(payload).map(|v| (v, dom::Reading::whole()))
+    } else {
+        dom::parse_on_demand(payload)
+    }
+}
+
+/// Reads the payload (on demand, unless the family reads it whole) and evaluates it; refused as not JSON when a
+/// part the evaluation read is not, whatever the controls found.
+fn read_and_run(
     family: &Family,
     payload: &[u8],
     parsed: Parsed,
@@ -159,16 +172,36 @@ fn run(
             ),
         ));
     }
-    let mut top = match parsed.unwrap_or_else(|| dom::parse(payload)) {
-        Ok(Value::Object(m)) => m,
-        Ok(_) => {
-            return Err((
-                400,
-                "the validate payload must be an object {\"request\": ..., \"settings\": ...}"
-                    .into(),
-            ));
-        }
-        Err(e) => return Err((400, format!("the validate payload is not valid JSON: {e}"))),
+    let not_json = |e: dom::Error| (400, format!("the validate payload is not valid JSON: {e}"));
+    let (top, reading) = parsed
+        .unwrap_or_else(|| read(family, payload))
+        .map_err(not_json)?;
+    let outcome = run(family, top, cluster, explanation);
+    if reading.found_malformed() {
+        // As if the payload had been refused before any control ran.
+        explanation.restart();
+        crate::evidence::begin();
+        return Err(match dom::parse(payload) {
+            Err(e) => not_json(e),
+            Ok(_) => (400, "the validate payload is not valid JSON".into()),
+        });
+    }
+    outcome
+}
+
+/// Evaluates the enabled controls, recording each one's outcome in
+/// `explanation`; `Err((code, message))` when the request cannot be evaluated.
+fn run(
+    family: &Family,
+    top: Value,
+    cluster: &dyn Cluster,
+    explanation: &mut Explanation,
+) -> Result<ValidationResponse, (u16, String)> {
+    let Value::Object(mut top) = top else {
+        return Err((
+            400,
+            "the validate payload must be an object {\"request\": ..., \"settings\": ...}".into(),
+        ));
     };
     let settings = Settings::read(family, top.get("settings").unwrap_or(&Value::Null))
         .map_err(|e| (400, format!("invalid settings: {e}")))?;

@@ -157,6 +157,17 @@ impl Explanation {
         }
     }
 
+    /// Back to what nothing was evaluated yet: every control disabled.
+    pub fn restart(&mut self) {
+        for o in &mut self.outcomes {
+            o.status = Status::Disabled;
+            o.warn_only = false;
+            o.findings.clear();
+        }
+        self.applicable_only = false;
+        self.refused = None;
+    }
+
     pub fn set(&mut self, control: &Control, status: Status) {
         if let Some(o) = self.outcome(control) {
             o.status = status;

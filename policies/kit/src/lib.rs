@@ -28,6 +28,7 @@ pub mod rbac;
 pub mod request;
 pub mod response;
 pub mod settings;
+mod skim;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod testing;
 pub mod value;

@@ -116,6 +116,7 @@ static FAMILY: Family = Family {
     options: &[],
     validate_options: None,
     default_warn_only: &[],
+    reads_whole_request: false,
 };
 
 fn deployment(images: &[&str]) -> Value {
@@ -349,6 +350,84 @@ fn bad_settings_name_the_key() {
 fn raw(payload: &[u8]) -> Value {
     serde_json::from_slice(&kit::engine::validate(&FAMILY, payload, &NoCluster)).unwrap()
 }
+
+/// A Pod request whose first container's image is the raw JSON `image`.
+fn pod_payload(image: &str, status: &str, settings: &str) -> String {
+    format!(
+        r#"{{"settings":{settings},"request":{{"uid":"1","kind":{{"group":"","version":"v1","kind":"Pod"}},"operation":"CREATE","namespace":"prod","userInfo":{{"username":"alice"}},"object":{{"kind":"Pod","metadata":{{"name":"p"}},"spec":{{"containers":[{{"name":"a","image":{image}}}]}},"status":{status}}}}}}}"#
+    )
+}
+
+#[test]
+fn a_malformed_part_is_refused_when_a_control_reads_it() {
+    let fine = pod_payload(r#""nginx:1.27""#, r#"{"phase":"Pending"}"#, "{}");
+    assert_eq!(raw(fine.as_bytes())["accepted"], true);
+    // The image is read by the default controls: refused with the parser's
+    // reason, as a payload that is not JSON at all, whatever the controls found.
+    for image in ["nginx", r#""nginx:latest"#, "tru", r#""nginx"x"#, "01"] {
+        let payload = pod_payload(image, r#"{"phase":"Pending"}"#, "{}");
+        let reason = kit::dom::parse(payload.as_bytes()).unwrap_err();
+        let r = raw(payload.as_bytes());
+        let refusal = format!("the validate payload is not valid JSON: {reason}");
+        assert_eq!(r["code"], 400, "{payload}");
+        assert_eq!(r["message"], format!("kube-soc2/test-family: {refusal}"));
+        assert!(r["auditAnnotations"].is_null(), "{r}");
+        let x: Value = serde_json::from_slice(&kit::engine::explain(
+            &FAMILY,
+            payload.as_bytes(),
+            &NoCluster,
+        ))
+        .unwrap();
+        assert_eq!(x["refused"], refusal);
+        assert!(
+            x["controls"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|c| c["status"] == "disabled"),
+            "{x}"
+        );
+    }
+    // Settings are read whole: a malformed one is refused too.
+    let payload = pod_payload(r#""nginx:1.27""#, "{}", r#"{"controls":[all]}"#);
+    assert!(
+        raw(payload.as_bytes())["message"]
+            .as_str()
+            .unwrap()
+            .contains("not valid JSON")
+    );
+    // What no enabled control reads is never parsed: its strings and brackets
+    // match, which is all that is checked of it (the engines serialise the
+    // requests they send, so it is JSON anyway).
+    let payload = pod_payload(r#""nginx:1.27""#, r#"{"phase":Pending}"#, "{}");
+    assert_eq!(raw(payload.as_bytes())["accepted"], true);
+    let payload = pod_payload(r#""nginx:1.27""#, r#"{"phase":"Pending"]"#, "{}");
+    assert!(
+        raw(payload.as_bytes())["message"]
+            .as_str()
+            .unwrap()
+            .contains("not valid JSON")
+    );
+    // A family that parses requests whole refuses it wherever it is.
+    let payload = pod_payload(r#""nginx:1.27""#, r#"{"phase":Pending}"#, "{}");
+    let answer = kit::engine::validate(&WHOLE, payload.as_bytes(), &NoCluster);
+    let r: Value = serde_json::from_slice(&answer).unwrap();
+    assert!(
+        r["message"].as_str().unwrap().contains("not valid JSON"),
+        "{r}"
+    );
+}
+
+static WHOLE: Family = Family {
+    name: "test-family",
+    title: "t",
+    version: "0.0.0",
+    groups: &[&[&NO_LATEST, &MAX_CONTAINERS], &[&OWNER]],
+    options: &[],
+    validate_options: None,
+    default_warn_only: &[],
+    reads_whole_request: true,
+};
 
 #[test]
 fn bad_input_gets_a_clear_answer() {

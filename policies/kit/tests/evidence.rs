@@ -55,6 +55,7 @@ static FAMILY: Family = Family {
     options: &[],
     validate_options: None,
     default_warn_only: &[],
+    reads_whole_request: false,
 };
 
 fn run(mode: &str) -> kubewarden_policy_sdk::response::ValidationResponse {

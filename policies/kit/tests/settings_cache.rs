@@ -51,6 +51,7 @@ static A: Family = Family {
     options: &[],
     validate_options: None,
     default_warn_only: &["sizing"],
+    reads_whole_request: false,
 };
 
 static B: Family = Family {
@@ -61,6 +62,7 @@ static B: Family = Family {
     options: &[],
     validate_options: None,
     default_warn_only: &[],
+    reads_whole_request: false,
 };
 
 /// No control is in the default set: empty settings enable nothing and are refused.
@@ -72,6 +74,7 @@ static NONE_BY_DEFAULT: Family = Family {
     options: &[],
     validate_options: None,
     default_warn_only: &[],
+    reads_whole_request: false,
 };
 
 /// A Pod's CREATE with `settings`, or with no `settings` key at all.

@@ -76,6 +76,7 @@ static FAMILY: Family = Family {
     options: &[],
     validate_options: None,
     default_warn_only: &[],
+    reads_whole_request: false,
 };
 
 fn eval(images: &[&str]) -> String {

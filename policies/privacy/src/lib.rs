@@ -20,6 +20,7 @@ pub static FAMILY: Family = Family {
     options: data::OPTIONS,
     validate_options: Some(data::validate_options),
     default_warn_only: &[],
+    reads_whole_request: false,
 };
 
 kit::export_family!(FAMILY);

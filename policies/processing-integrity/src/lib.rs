@@ -17,6 +17,7 @@ pub static FAMILY: Family = Family {
     options: &[],
     validate_options: None,
     default_warn_only: &[],
+    reads_whole_request: false,
 };
 
 kit::export_family!(FAMILY);

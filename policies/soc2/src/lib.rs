@@ -196,6 +196,10 @@ pub static FAMILY: Family = Family {
     options: &OPTIONS,
     validate_options: Some(validate_options),
     default_warn_only: &DEFAULT_WARN_ONLY,
+    // Every family's controls together read most of a Pod (measured: the
+    // on-demand reading costs more than it saves); see
+    // `Family::reads_whole_request`.
+    reads_whole_request: true,
 };
 
 /// The member family a control of the bundle comes from.

@@ -172,6 +172,7 @@ pub static ACCESS: Family = Family {
     options: &[],
     validate_options: None,
     default_warn_only: &[],
+    reads_whole_request: false,
 };
 
 pub static AVAILABILITY: Family = Family {
@@ -182,6 +183,7 @@ pub static AVAILABILITY: Family = Family {
     options: &[],
     validate_options: None,
     default_warn_only: &[],
+    reads_whole_request: false,
 };
 
 /// The `validate` payload the policy-server (and the harness) send for a
