@@ -347,7 +347,6 @@ pub trait Key {
 }
 
 impl Key for str {
-    #[inline]
     fn index_into<'v>(&self, v: &'v Value) -> Option<&'v Value> {
         v.as_object()?.get(self)
     }
@@ -478,7 +477,6 @@ impl Map {
     }
 
     /// The member `key`; its last value when the document repeats it.
-    #[inline]
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.members()
             .iter()
