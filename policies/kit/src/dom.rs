@@ -21,6 +21,11 @@
 //!   so an admission request never repeats a key; checking every object for
 //!   repeats measured at an eighth of the whole parse);
 //! - integers beyond 64 bits read as floats, as serde_json does by default.
+//!
+//! [`parse_on_demand`] builds the same tree lazily: an object's members are
+//! parsed the first time one is asked for, so a family that reads a Pod's
+//! images never parses its env, probes or status (see its documentation for
+//! what that leaves unchecked).
 
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use std::borrow::Borrow;
@@ -29,8 +34,6 @@ use std::ops::Deref;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
-// Containers nested deeper than `MAX_DEPTH` are refused (serde_json's own
-// limit), so a hostile payload cannot exhaust the stack.
 use crate::skim::{self, MAX_DEPTH, Span};
 
 const CONTROL_CHARACTER: &str = "control character (\\u0000-\\u001F) found while parsing a string";

@@ -153,8 +153,8 @@ fn read(family: &Family, payload: &[u8]) -> Result<(Value, dom::Reading), dom::E
     }
 }
 
-/// Reads the payload (on demand, unless the family reads it whole) and evaluates it; refused as not JSON when a
-/// part the evaluation read is not, whatever the controls found.
+/// Reads the payload as `family` does and evaluates it; refused as not JSON
+/// when a part the evaluation read is not, whatever the controls found.
 fn read_and_run(
     family: &Family,
     payload: &[u8],

@@ -7,10 +7,11 @@
 //! machine's vector compares (wasm `simd128` in the modules, SSE2 natively,
 //! plain byte compares elsewhere). Which quotes are escaped, which bytes are
 //! inside strings and so which brackets count are then a few word operations
-//! per block: a fifth of the instructions of walking the strings byte run by
-//! byte run (callgrind, the 5 KB bench request).
+//! per block: 12k instructions for the 5 KB bench request natively, against
+//! 28k for walking its strings eight bytes at a time (callgrind).
 
-/// Containers nested deeper than this are refused, as the parser refuses them.
+/// Containers nested deeper than this are refused, here and by the parser
+/// (serde_json's own limit), so a hostile payload cannot exhaust the stack.
 pub(crate) const MAX_DEPTH: usize = 128;
 
 /// Where a container opens and closes, and the ordinal of the first
@@ -226,7 +227,7 @@ mod tests {
     use super::*;
 
     /// The containers of `text`, found byte by byte with escapes honoured.
-    fn spans_by_parsing(text: &str) -> Vec<Span> {
+    fn spans_byte_by_byte(text: &str) -> Vec<Span> {
         // Brackets outside strings, found byte by byte with escapes honoured.
         let bytes = text.as_bytes();
         let mut out: Vec<Span> = Vec::new();
@@ -294,7 +295,7 @@ mod tests {
             serde_json::from_str::<serde_json::Value>(text).unwrap();
             assert_eq!(
                 containers(text.as_bytes()),
-                Some(spans_by_parsing(text)),
+                Some(spans_byte_by_byte(text)),
                 "{text}"
             );
         }

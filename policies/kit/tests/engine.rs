@@ -388,45 +388,31 @@ fn a_malformed_part_is_refused_when_a_control_reads_it() {
             "{x}"
         );
     }
+    let refused_as_not_json = |family: &Family, payload: &str| {
+        let answer = kit::engine::validate(family, payload.as_bytes(), &NoCluster);
+        let r: Value = serde_json::from_slice(&answer).unwrap();
+        r["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("not valid JSON"))
+    };
     // Settings are read whole: a malformed one is refused too.
     let payload = pod_payload(r#""nginx:1.27""#, "{}", r#"{"controls":[all]}"#);
-    assert!(
-        raw(payload.as_bytes())["message"]
-            .as_str()
-            .unwrap()
-            .contains("not valid JSON")
-    );
+    assert!(refused_as_not_json(&FAMILY, &payload));
     // What no enabled control reads is never parsed: its strings and brackets
     // match, which is all that is checked of it (the engines serialise the
     // requests they send, so it is JSON anyway).
-    let payload = pod_payload(r#""nginx:1.27""#, r#"{"phase":Pending}"#, "{}");
-    assert_eq!(raw(payload.as_bytes())["accepted"], true);
+    let unread_bare_word = pod_payload(r#""nginx:1.27""#, r#"{"phase":Pending}"#, "{}");
+    assert_eq!(raw(unread_bare_word.as_bytes())["accepted"], true);
     let payload = pod_payload(r#""nginx:1.27""#, r#"{"phase":"Pending"]"#, "{}");
-    assert!(
-        raw(payload.as_bytes())["message"]
-            .as_str()
-            .unwrap()
-            .contains("not valid JSON")
-    );
+    assert!(refused_as_not_json(&FAMILY, &payload));
     // A family that parses requests whole refuses it wherever it is.
-    let payload = pod_payload(r#""nginx:1.27""#, r#"{"phase":Pending}"#, "{}");
-    let answer = kit::engine::validate(&WHOLE, payload.as_bytes(), &NoCluster);
-    let r: Value = serde_json::from_slice(&answer).unwrap();
-    assert!(
-        r["message"].as_str().unwrap().contains("not valid JSON"),
-        "{r}"
-    );
+    assert!(refused_as_not_json(&WHOLE, &unread_bare_word));
 }
 
+/// The test family, parsing requests whole.
 static WHOLE: Family = Family {
-    name: "test-family",
-    title: "t",
-    version: "0.0.0",
-    groups: &[&[&NO_LATEST, &MAX_CONTAINERS], &[&OWNER]],
-    options: &[],
-    validate_options: None,
-    default_warn_only: &[],
     reads_whole_request: true,
+    ..FAMILY
 };
 
 #[test]
