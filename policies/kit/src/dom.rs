@@ -849,18 +849,21 @@ pub fn parse(text: &[u8]) -> Result<Value, Error> {
 }
 
 /// A document read on demand: what a check can still learn about it.
-pub struct Reading(Arc<Document>);
+/// `None` for a document parsed whole.
+pub struct Reading(Option<Arc<Document>>);
 
 impl Reading {
     /// The reading of a document parsed whole: nothing is left to find.
     pub fn whole() -> Reading {
-        Reading(Arc::new(Document::plain(Box::default())))
+        Reading(None)
     }
 
     /// Whether a part read so far turned out not to be valid JSON. Such a
     /// part reads as empty; the caller must refuse the document.
     pub fn found_malformed(&self) -> bool {
-        self.0.malformed.load(Ordering::Relaxed)
+        self.0
+            .as_ref()
+            .is_some_and(|doc| doc.malformed.load(Ordering::Relaxed))
     }
 }
 
@@ -890,7 +893,7 @@ pub fn parse_on_demand(text: &[u8]) -> Result<(Value, Reading), Error> {
         malformed: AtomicBool::new(false),
     });
     let root = Value::Object(Map::on_demand(doc.clone(), 0));
-    Ok((root, Reading(doc)))
+    Ok((root, Reading(Some(doc))))
 }
 
 /// The members of the object opening container `ordinal` of `doc`.
