@@ -109,9 +109,12 @@ pub fn parse(input: &str) -> Result<Reference, String> {
     if input.len() > 4 * NAME_MAX {
         return Err(err(input, format!("longer than {} bytes", 4 * NAME_MAX)));
     }
-    if let Some(c) = input
-        .chars()
-        .find(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
+    // Whitespace, control and non-ASCII characters are refused: what is left
+    // is exactly the printable ASCII bytes, checked a byte at a time.
+    if !input.bytes().all(|b| b.is_ascii_graphic())
+        && let Some(c) = input
+            .chars()
+            .find(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
     {
         return Err(err(input, format!("contains the character {c:?}")));
     }
@@ -138,7 +141,7 @@ pub fn parse(input: &str) -> Result<Reference, String> {
         return Err(err(input, "no repository name"));
     }
     let (domain, path) = split_domain(name);
-    if path.to_ascii_lowercase() != path {
+    if path.bytes().any(|b| b.is_ascii_uppercase()) {
         return Err(err(
             input,
             format!("repository name {} must be lowercase", excerpt(path, 80)),
@@ -176,7 +179,7 @@ pub fn split_domain(name: &str) -> (&str, &str) {
         Some((first, rest))
             if first.contains(['.', ':'])
                 || first == "localhost"
-                || first.to_ascii_lowercase() != first =>
+                || first.bytes().any(|b| b.is_ascii_uppercase()) =>
         {
             (first, rest)
         }

@@ -86,7 +86,7 @@ struct OnDemand {
 struct Document {
     text: Box<str>,
     /// Every container (object or array) in the order it opens.
-    containers: Box<[Span]>,
+    containers: Vec<Span>,
     /// Set when a part read on demand turns out not to be valid JSON.
     malformed: AtomicBool,
 }
@@ -104,7 +104,7 @@ impl Document {
     fn plain(text: Box<str>) -> Document {
         Document {
             text,
-            containers: Box::default(),
+            containers: Vec::new(),
             malformed: AtomicBool::new(false),
         }
     }
@@ -867,9 +867,9 @@ impl Reading {
     }
 }
 
-/// Reads a document whose top level is an object on demand: the text is
-/// checked as UTF-8 and its strings and brackets are matched up in one fast
-/// pass; an object's members are read (and checked as JSON) only when first
+/// Reads a document whose top level is an object on demand: its strings and
+/// brackets are matched up in one fast pass, which also tells whether it is
+/// all ASCII (otherwise it is checked as UTF-8 on its own); an object's members are read (and checked as JSON) only when first
 /// asked for, so the parts of an admission request no enabled control looks
 /// at are never turned into a tree. A part that is read and turns out
 /// malformed reads as empty and is reported by [`Reading::found_malformed`]:
@@ -878,18 +878,23 @@ impl Reading {
 /// requests they serialised themselves, so that part is valid JSON anyway).
 /// Any other document is parsed whole, as [`parse`] does.
 pub fn parse_on_demand(text: &[u8]) -> Result<(Value, Reading), Error> {
-    let skimmed = match std::str::from_utf8(text) {
-        Ok(text) => skim::containers(text.as_bytes()).map(|c| (text, c)),
-        _ => None,
-    };
+    let skimmed = skim::containers(text).and_then(|skimmed| {
+        let text = if skimmed.ascii {
+            // SAFETY: every byte is below 0x80, and ASCII text is UTF-8.
+            unsafe { std::str::from_utf8_unchecked(text) }
+        } else {
+            std::str::from_utf8(text).ok()?
+        };
+        Some((text, skimmed.containers))
+    });
     let Some((text, containers)) = skimmed else {
-        // Not an object whose brackets match: the full parser says why (or
-        // reads it, when it is some other JSON value).
+        // Not UTF-8, or not an object whose brackets match: the full parser
+        // says why (or reads it, when it is some other JSON value).
         return Ok((parse(text)?, Reading::whole()));
     };
     let doc = Arc::new(Document {
         text: text.into(),
-        containers: containers.into_boxed_slice(),
+        containers,
         malformed: AtomicBool::new(false),
     });
     let root = Value::Object(Map::on_demand(doc.clone(), 0));
@@ -1476,6 +1481,7 @@ mod tests {
             br#"{"a": [1, {"b": [{}, [], {"c": "\"}"}]}, {"d": null}], "e": {"f": {"g": -0}}, "e": 2}"#,
             br#" {} "#,
             br#"{"k": "v", "k": {"x": 1}}"#,
+            "{\"é\": [\"ü{\", {\"€\": \"\u{1F600}\"}]}".as_bytes(),
         ] {
             let eager = parse(text).unwrap();
             let (lazy, reading) = parse_on_demand(text).unwrap();
@@ -1524,7 +1530,14 @@ mod tests {
             parse_on_demand(deep.as_bytes()).err(),
             parse(deep.as_bytes()).err()
         );
-        assert!(parse_on_demand(b"{\"a\": \"\xff\"}").is_err());
+        for not_utf8 in [
+            &b"{\"a\": \"\xff\"}"[..],
+            b"{\"\xc3\": 1}",
+            b"{\"a\": \"\xe2\x82\"}",
+        ] {
+            assert_eq!(parse_on_demand(not_utf8).err(), parse(not_utf8).err());
+            assert!(parse(not_utf8).is_err());
+        }
     }
 
     #[test]

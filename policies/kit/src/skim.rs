@@ -3,7 +3,8 @@
 //! control reads.
 //!
 //! The text is looked at 64 bytes at a time, as bit masks (one bit per byte)
-//! of its quotes, backslashes and brackets, built 16 bytes at a time with the
+//! of its quotes, backslashes, brackets and non-ASCII bytes (ASCII text needs
+//! no separate UTF-8 check), built 16 bytes at a time with the
 //! machine's vector compares (wasm `simd128` in the modules, SSE2 natively,
 //! plain byte compares elsewhere). Which quotes are escaped, which bytes are
 //! inside strings and so which brackets count are then a few word operations
@@ -23,6 +24,15 @@ pub(crate) struct Span {
     pub after: u32,
 }
 
+/// What one pass over a document found.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Skimmed {
+    /// Every container, in the order they open.
+    pub containers: Vec<Span>,
+    /// Whether every byte is ASCII (so the text is UTF-8 without a check).
+    pub ascii: bool,
+}
+
 /// One bit per byte of a 64-byte block.
 #[derive(Default)]
 struct Block {
@@ -32,13 +42,16 @@ struct Block {
     opens: u64,
     /// `}` and `]`.
     closes: u64,
+    /// Bytes at or above 0x80.
+    high: u64,
 }
 
 /// Every container of `bytes`, in the order they open; `None` unless the
 /// text is whitespace, one object whose strings end and whose brackets match
 /// (nested at most [`MAX_DEPTH`] deep) and whitespace. Nothing else is
-/// checked: the parser checks the parts that are read.
-pub(crate) fn containers(bytes: &[u8]) -> Option<Vec<Span>> {
+/// checked (not even UTF-8, unless every byte is ASCII): the parser checks
+/// the parts that are read.
+pub(crate) fn containers(bytes: &[u8]) -> Option<Skimmed> {
     let first = bytes.iter().position(|b| !is_space(*b))?;
     if bytes[first] != b'{' || u32::try_from(bytes.len()).is_err() {
         return None;
@@ -48,6 +61,7 @@ pub(crate) fn containers(bytes: &[u8]) -> Option<Vec<Span>> {
     let mut open: Vec<u32> = Vec::with_capacity(16);
     let mut escape_pending = false;
     let mut in_string = 0u64;
+    let mut high = 0u64;
     let mut end = None;
     let mut padded = [b' '; 64];
     for (index, chunk) in bytes.chunks(64).enumerate() {
@@ -58,6 +72,7 @@ pub(crate) fn containers(bytes: &[u8]) -> Option<Vec<Span>> {
                 block_of(&padded)
             }
         };
+        high |= block.high;
         let escaped = escaped(block.backslashes, &mut escape_pending);
         let quotes = block.quotes & !escaped;
         // Set from an opening quote up to (not including) its closing quote.
@@ -97,7 +112,10 @@ pub(crate) fn containers(bytes: &[u8]) -> Option<Vec<Span>> {
     bytes[end + 1..]
         .iter()
         .all(|b| is_space(*b))
-        .then_some(containers)
+        .then_some(Skimmed {
+            containers,
+            ascii: high == 0,
+        })
 }
 
 fn is_space(b: u8) -> bool {
@@ -146,19 +164,20 @@ fn block_of(bytes: &[u8; 64]) -> Block {
         let Ok(chunk) = chunk.try_into() else {
             continue;
         };
-        let [quotes, backslashes, opens, closes] = chunk_masks(chunk).map(u64::from);
+        let [quotes, backslashes, opens, closes, high] = chunk_masks(chunk).map(u64::from);
         let shift = 16 * i;
         block.quotes |= quotes << shift;
         block.backslashes |= backslashes << shift;
         block.opens |= opens << shift;
         block.closes |= closes << shift;
+        block.high |= high << shift;
     }
     block
 }
 
-/// Quote, backslash, opening and closing bracket masks of 16 bytes.
+/// Quote, backslash, opening and closing bracket, and non-ASCII masks of 16 bytes.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-fn chunk_masks(chunk: &[u8; 16]) -> [u16; 4] {
+fn chunk_masks(chunk: &[u8; 16]) -> [u16; 5] {
     use core::arch::wasm32::*;
     // SAFETY: reads the 16 bytes `chunk` refers to; `v128_load` needs no alignment.
     let v = unsafe { v128_load(chunk.as_ptr().cast()) };
@@ -169,12 +188,13 @@ fn chunk_masks(chunk: &[u8; 16]) -> [u16; 4] {
         i8x16_bitmask(u8x16_eq(v, u8x16_splat(b'\\'))),
         i8x16_bitmask(u8x16_eq(folded, u8x16_splat(b'{'))),
         i8x16_bitmask(u8x16_eq(folded, u8x16_splat(b'}'))),
+        i8x16_bitmask(v),
     ]
 }
 
-/// Quote, backslash, opening and closing bracket masks of 16 bytes.
+/// Quote, backslash, opening and closing bracket, and non-ASCII masks of 16 bytes.
 #[cfg(target_arch = "x86_64")]
-fn chunk_masks(chunk: &[u8; 16]) -> [u16; 4] {
+fn chunk_masks(chunk: &[u8; 16]) -> [u16; 5] {
     use core::arch::x86_64::*;
     // SAFETY: SSE2 is part of x86_64; the load reads the 16 bytes `chunk`
     // refers to and needs no alignment.
@@ -187,6 +207,7 @@ fn chunk_masks(chunk: &[u8; 16]) -> [u16; 4] {
             mask(v, b'\\'),
             mask(folded, b'{'),
             mask(folded, b'}'),
+            _mm_movemask_epi8(v) as u16,
         ]
     }
 }
@@ -195,7 +216,7 @@ fn chunk_masks(chunk: &[u8; 16]) -> [u16; 4] {
     all(target_arch = "wasm32", target_feature = "simd128"),
     target_arch = "x86_64"
 )))]
-fn chunk_masks(chunk: &[u8; 16]) -> [u16; 4] {
+fn chunk_masks(chunk: &[u8; 16]) -> [u16; 5] {
     chunk_masks_bytewise(chunk)
 }
 
@@ -207,9 +228,10 @@ fn chunk_masks(chunk: &[u8; 16]) -> [u16; 4] {
     ),
     allow(dead_code)
 )]
-fn chunk_masks_bytewise(chunk: &[u8; 16]) -> [u16; 4] {
-    let mut masks = [0u16; 4];
+fn chunk_masks_bytewise(chunk: &[u8; 16]) -> [u16; 5] {
+    let mut masks = [0u16; 5];
     for (i, &b) in chunk.iter().enumerate() {
+        masks[4] |= u16::from(b >> 7) << i;
         let which = match b | 0x20 {
             _ if b == b'"' => 0,
             _ if b == b'\\' => 1,
@@ -291,11 +313,15 @@ mod tests {
             &long_escapes,
             "{}",
             " {\"a\":[]} \n",
+            "{\"é\":[\"ü{\",{\"€\":\"\u{1F600}]\"}]}",
         ] {
             serde_json::from_str::<serde_json::Value>(text).unwrap();
             assert_eq!(
                 containers(text.as_bytes()),
-                Some(spans_byte_by_byte(text)),
+                Some(Skimmed {
+                    containers: spans_byte_by_byte(text),
+                    ascii: text.is_ascii()
+                }),
                 "{text}"
             );
         }
