@@ -299,6 +299,10 @@ fn bench_measures_each_module() {
     assert_eq!(m["same_answer_as_native"], true);
     assert!(m["fresh_instance"]["median_us"].as_f64().unwrap() > 0.0);
     assert!(m["whole_evaluation"]["median_us"].as_f64().unwrap() > 0.0);
+    // Every fresh instance's memory is new to the process.
+    if cfg!(target_os = "linux") {
+        assert!(m["fresh_page_faults"].as_f64().unwrap() >= 1.0, "{m}");
+    }
     // With the do-nothing policy built (scripts/build), it comes first and
     // every module gets its time above that floor.
     if modules[0]["module"] == "(do-nothing policy)" {
