@@ -869,9 +869,10 @@ impl Reading {
 
 /// Reads a document whose top level is an object on demand: its strings and
 /// brackets are matched up in one fast pass, which also tells whether it is
-/// all ASCII (otherwise it is checked as UTF-8 on its own); an object's members are read (and checked as JSON) only when first
-/// asked for, so the parts of an admission request no enabled control looks
-/// at are never turned into a tree. A part that is read and turns out
+/// all ASCII (otherwise it is checked as UTF-8 on its own); an object's
+/// members are read (and checked as JSON) only when first asked for, so
+/// the parts of an admission request no enabled control looks at are never
+/// turned into a tree. A part that is read and turns out
 /// malformed reads as empty and is reported by [`Reading::found_malformed`]:
 /// the caller refuses the document, as [`parse`] would have. What no check
 /// reads is not checked beyond its strings and brackets (the engines send

@@ -9,7 +9,8 @@
 //! plain byte compares elsewhere). Which quotes are escaped, which bytes are
 //! inside strings and so which brackets count are then a few word operations
 //! per block: 12k instructions for the 5 KB bench request natively, against
-//! 28k for walking its strings eight bytes at a time (callgrind).
+//! 28k for walking its strings eight bytes at a time (callgrind); 14.8k with
+//! the non-ASCII mask, which spares ASCII text a 2.4k UTF-8 pass.
 
 /// Containers nested deeper than this are refused, here and by the parser
 /// (serde_json's own limit), so a hostile payload cannot exhaust the stack.
