@@ -481,10 +481,17 @@ impl Map {
 
     /// The member `key`; its last value when the document repeats it.
     pub fn get(&self, key: &str) -> Option<&Value> {
+        let key = key.as_bytes();
+        // Keys of a length are compared by their first byte before a call to
+        // `memcmp` (a byte loop in wasi-libc): "name", "kind" and "spec" are
+        // all four bytes long.
         self.members()
             .iter()
             .rev()
-            .find(|(k, _)| k.len() == key.len() && k.as_str() == key)
+            .find(|(k, _)| {
+                let k = k.as_bytes();
+                k.len() == key.len() && k.first() == key.first() && k == key
+            })
             .map(|(_, v)| v)
     }
 
@@ -580,10 +587,25 @@ impl Str {
     }
 
     pub fn as_str(&self) -> &str {
+        debug_assert!(
+            self.doc.text.is_char_boundary(self.start as usize)
+                && self.doc.text.is_char_boundary(self.end as usize)
+        );
+        // SAFETY: a `Str` is made only by `owned` (all of a text) and by the
+        // parser (from the byte after an opening quote to its closing quote,
+        // in text checked as UTF-8): both ends fall on character boundaries,
+        // so the bytes between them are UTF-8. Checking that again on every
+        // read measured 1–2.5 % of a family's whole evaluation.
+        unsafe { std::str::from_utf8_unchecked(self.as_bytes()) }
+    }
+
+    /// The text's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
         self.doc
             .text
+            .as_bytes()
             .get(self.start as usize..self.end as usize)
-            .unwrap_or("")
+            .unwrap_or(&[])
     }
 
     /// A string with a text of its own.
