@@ -847,7 +847,13 @@ pub fn parse(text: &[u8]) -> Result<Value, Error> {
     if u32::try_from(text.len()).is_err() {
         return Err(Error::at(&[], 0, "document too large"));
     }
-    let text = match std::str::from_utf8(text) {
+    let checked = if skim::is_ascii(text) {
+        // SAFETY: every byte is below 0x80, and ASCII text is UTF-8.
+        Ok(unsafe { std::str::from_utf8_unchecked(text) })
+    } else {
+        std::str::from_utf8(text)
+    };
+    let text = match checked {
         Ok(t) => t,
         Err(e) => {
             // Column = byte offset on line 1, as this parser has always said.

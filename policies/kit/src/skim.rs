@@ -119,6 +119,45 @@ pub(crate) fn containers(bytes: &[u8]) -> Option<Skimmed> {
         })
 }
 
+/// Whether every byte is below 0x80, 16 bytes at a time where the machine
+/// has vectors (the standard library's test goes a word at a time: four
+/// bytes in a wasm32 guest).
+pub(crate) fn is_ascii(bytes: &[u8]) -> bool {
+    let chunks = bytes.chunks_exact(16);
+    let rest = chunks.remainder();
+    let mut high = 0;
+    for chunk in chunks {
+        if let Ok(chunk) = chunk.try_into() {
+            high |= high_bits(chunk);
+        }
+    }
+    high == 0 && rest.is_ascii()
+}
+
+/// One bit per byte of `chunk` at or above 0x80.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn high_bits(chunk: &[u8; 16]) -> u16 {
+    use core::arch::wasm32::*;
+    // SAFETY: reads the 16 bytes `chunk` refers to; `v128_load` needs no alignment.
+    i8x16_bitmask(unsafe { v128_load(chunk.as_ptr().cast()) })
+}
+
+/// One bit per byte of `chunk` at or above 0x80.
+#[cfg(target_arch = "x86_64")]
+fn high_bits(chunk: &[u8; 16]) -> u16 {
+    use core::arch::x86_64::*;
+    // SAFETY: SSE2 is part of x86_64; the load needs no alignment.
+    unsafe { _mm_movemask_epi8(_mm_loadu_si128(chunk.as_ptr().cast())) as u16 }
+}
+
+#[cfg(not(any(
+    all(target_arch = "wasm32", target_feature = "simd128"),
+    target_arch = "x86_64"
+)))]
+fn high_bits(chunk: &[u8; 16]) -> u16 {
+    chunk_masks_bytewise(chunk)[4]
+}
+
 fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\r' | b'\t')
 }
@@ -351,6 +390,21 @@ mod tests {
         assert!(containers(deep.as_bytes()).is_some());
         let deeper = "{\"a\":".to_string() + &"[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH) + "}";
         assert_eq!(containers(deeper.as_bytes()), None);
+    }
+
+    #[test]
+    fn ascii_is_told_from_any_other_byte_at_any_position() {
+        let text = vec![b'a'; 100];
+        assert!(is_ascii(&text));
+        assert!(is_ascii(b""));
+        for at in 0..text.len() {
+            for high in [0x80u8, 0xc3, 0xff] {
+                let mut t = text.clone();
+                t[at] = high;
+                assert!(!is_ascii(&t), "{at} {high:#x}");
+                assert!(!is_ascii(&t[at..]), "{at} {high:#x}");
+            }
+        }
     }
 
     #[test]
