@@ -489,8 +489,11 @@ impl Map {
             .iter()
             .rev()
             .find(|(k, _)| {
-                let k = k.as_bytes();
-                k.len() == key.len() && k.first() == key.first() && k == key
+                // The length without looking at the text, then the text.
+                k.len() == key.len() && {
+                    let k = k.as_bytes();
+                    k.first() == key.first() && k == key
+                }
             })
             .map(|(_, v)| v)
     }
