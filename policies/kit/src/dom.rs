@@ -482,9 +482,9 @@ impl Map {
     /// The member `key`; its last value when the document repeats it.
     pub fn get(&self, key: &str) -> Option<&Value> {
         let key = key.as_bytes();
-        // Keys of a length are compared by their first byte before a call to
-        // `memcmp` (a byte loop in wasi-libc): "name", "kind" and "spec" are
-        // all four bytes long.
+        // Keys of the right length are compared by their first byte before
+        // a call to `memcmp` (a byte loop in wasi-libc): "name", "kind" and
+        // "spec" are all four bytes long.
         self.members()
             .iter()
             .rev()
