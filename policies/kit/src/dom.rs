@@ -482,14 +482,13 @@ impl Map {
     /// The member `key`; its last value when the document repeats it.
     pub fn get(&self, key: &str) -> Option<&Value> {
         let key = key.as_bytes();
-        // Keys of the right length are compared by their first byte before
-        // a call to `memcmp` (a byte loop in wasi-libc): "name", "kind" and
-        // "spec" are all four bytes long.
+        // The length first, without looking at the text; then the first byte
+        // before a call to `memcmp` (a byte loop in wasi-libc): "name",
+        // "kind" and "spec" are all four bytes long.
         self.members()
             .iter()
             .rev()
             .find(|(k, _)| {
-                // The length without looking at the text, then the text.
                 k.len() == key.len() && {
                     let k = k.as_bytes();
                     k.first() == key.first() && k == key
@@ -850,13 +849,7 @@ pub fn parse(text: &[u8]) -> Result<Value, Error> {
     if u32::try_from(text.len()).is_err() {
         return Err(Error::at(&[], 0, "document too large"));
     }
-    let checked = if skim::is_ascii(text) {
-        // SAFETY: every byte is below 0x80, and ASCII text is UTF-8.
-        Ok(unsafe { std::str::from_utf8_unchecked(text) })
-    } else {
-        std::str::from_utf8(text)
-    };
-    let text = match checked {
+    let text = match utf8(text, skim::is_ascii(text)) {
         Ok(t) => t,
         Err(e) => {
             // Column = byte offset on line 1, as this parser has always said.
@@ -877,6 +870,17 @@ pub fn parse(text: &[u8]) -> Result<Value, Error> {
         return Err(p.error("trailing characters"));
     }
     Ok(v)
+}
+
+/// `text` as UTF-8; `ascii`: whether it is already known to be all ASCII,
+/// which needs no further check.
+fn utf8(text: &[u8], ascii: bool) -> Result<&str, std::str::Utf8Error> {
+    if ascii {
+        // SAFETY: every byte is below 0x80, and ASCII text is UTF-8.
+        Ok(unsafe { std::str::from_utf8_unchecked(text) })
+    } else {
+        std::str::from_utf8(text)
+    }
 }
 
 /// A document read on demand: what a check can still learn about it.
@@ -910,15 +914,8 @@ impl Reading {
 /// requests they serialised themselves, so that part is valid JSON anyway).
 /// Any other document is parsed whole, as [`parse`] does.
 pub fn parse_on_demand(text: &[u8]) -> Result<(Value, Reading), Error> {
-    let skimmed = skim::containers(text).and_then(|skimmed| {
-        let text = if skimmed.ascii {
-            // SAFETY: every byte is below 0x80, and ASCII text is UTF-8.
-            unsafe { std::str::from_utf8_unchecked(text) }
-        } else {
-            std::str::from_utf8(text).ok()?
-        };
-        Some((text, skimmed.containers))
-    });
+    let skimmed = skim::containers(text)
+        .and_then(|skimmed| Some((utf8(text, skimmed.ascii).ok()?, skimmed.containers)));
     let Some((text, containers)) = skimmed else {
         // Not UTF-8, or not an object whose brackets match: the full parser
         // says why (or reads it, when it is some other JSON value).
