@@ -171,9 +171,14 @@ impl ModuleBench {
     }
 }
 
+/// Untimed calls `measure` makes first, to warm caches and lazily
+/// initialised state.
+fn warm_up_calls(iterations: usize) -> usize {
+    (iterations / 10).max(1)
+}
+
 fn measure(iterations: usize, mut f: impl FnMut() -> Result<()>) -> Result<Latency> {
-    // Warm caches and lazily initialised state before timing.
-    for _ in 0..(iterations / 10).max(1) {
+    for _ in 0..warm_up_calls(iterations) {
         f()?;
     }
     let mut samples = Vec::with_capacity(iterations);
@@ -237,8 +242,7 @@ fn bench_module(
             .map(drop)
             .map_err(call_error)
     })?;
-    // `measure` makes a tenth as many untimed calls first.
-    let calls = (iterations + (iterations / 10).max(1)) as f64;
+    let calls = (warm_up_calls(iterations) + iterations) as f64;
     let fresh_page_faults = faults_before
         .zip(minor_page_faults())
         .map(|(before, after)| after.saturating_sub(before) as f64 / calls);
