@@ -5,23 +5,19 @@
 /// Whether the catalogue entry `entry` (`group/Kind`, `/Kind` for the core
 /// group, or a bare `Kind` for any group) names an object of `kind` in `group`.
 pub fn matches(entry: &str, group: &str, kind: &str) -> bool {
-    if kind.contains('/') {
-        // Never a real kind; read the entry as written.
-        return match entry.rsplit_once('/') {
-            Some((g, k)) => k == kind && g == group,
-            None => entry == kind,
-        };
-    }
     // The engine asks this of every enabled control for every request: the
     // kind is compared from the end first (most entries end with another
-    // kind), without searching the entry for its `/`. With no `/` in `kind`,
-    // an entry ending in `kind` is `kind` itself, `group/kind`, or ends with
-    // a longer kind's name.
-    match entry.strip_suffix(kind) {
+    // kind), without searching the entry for its `/`. An entry ending in
+    // `kind` is `kind` itself, `group/kind`, or ends with a longer kind's
+    // name. A `kind` with a `/` (never a real kind) matches no entry read as
+    // `group/Kind`; it is looked for only after a match, since a search on
+    // every call was a third of the engine's per-control cost.
+    let matched = match entry.strip_suffix(kind) {
         None => false,
         Some("") => true,
         Some(rest) => rest.strip_suffix('/') == Some(group),
-    }
+    };
+    matched && !kind.contains('/')
 }
 
 /// The API group of an `apiVersion` (`apps/v1` → `apps`, `v1` → ``).
