@@ -419,7 +419,7 @@ pub struct Ctx<'a> {
     pub pod: Option<&'a PodTemplate<'a>>,
     pub params: Params<'a>,
     /// Family-wide options (e.g. `pssVersion`), already validated.
-    pub options: &'a Map,
+    pub options: &'a crate::settings::Options,
     pub cluster: &'a dyn Cluster,
     /// What checks of this evaluation derive from the request and share; see [`Ctx::shared`].
     pub shared: &'a Shared,

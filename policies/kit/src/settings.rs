@@ -1,10 +1,10 @@
 //! The one settings model every family shares: per-control opt-in, skip,
 //! warn-only, exemptions and parameters, plus family-specific options.
 
-use crate::control::{Control, Family, Params};
+use crate::control::{Control, Family, Param, Params};
 use crate::dom::{Map, Value};
 use crate::exemptions::Exemption;
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 
 /// The selector that enables the recommended set.
 pub const DEFAULT_TAG: &str = "default";
@@ -20,7 +20,7 @@ pub struct Settings {
     pub warn_only: Vec<String>,
     pub exemptions: Vec<Exemption>,
     pub parameters: Map,
-    pub options: Map,
+    pub options: Options,
     /// The enabled controls in catalogue order, each with whether its
     /// findings only warn: what [`Settings::enabled`] and
     /// [`Settings::warn_only`] say, worked out once by [`Settings::parse`]
@@ -164,17 +164,17 @@ impl Settings {
 
     /// What settings hold before the user's keys are read: the default
     /// selectors, the family's default `warnOnly`, no exemptions or
-    /// parameters, every option at its default (no selection yet).
+    /// parameters, every option at its default, read when first asked for
+    /// (no selection yet).
     fn defaults(family: &Family) -> Settings {
-        let mut s = Settings::unread(family);
-        s.default_options(family);
-        s
+        Settings::unread(family)
     }
 
     /// The default selectors and the family's default `warnOnly`, before
     /// any key of the settings is read (options not filled in yet).
     fn unread(family: &Family) -> Settings {
         Settings {
+            options: Options::defaults(family.options),
             controls: vec![DEFAULT_TAG.to_string()],
             warn_only: family
                 .default_warn_only
@@ -182,16 +182,6 @@ impl Settings {
                 .map(|w| w.to_string())
                 .collect(),
             ..Settings::default()
-        }
-    }
-
-    /// Every option the settings do not give, at its default.
-    fn default_options(&mut self, family: &Family) {
-        for opt in family.options {
-            if !self.options.contains_key(opt.name) {
-                self.options
-                    .insert(opt.name.to_string(), opt.default_value());
-            }
         }
     }
 
@@ -219,7 +209,7 @@ impl Settings {
                 _ => match family.options.iter().find(|o| o.name == key) {
                     Some(opt) => {
                         opt.kind.check(value).map_err(|e| format!("{key}: {e}"))?;
-                        s.options.insert(key.clone(), value.clone());
+                        s.options.given.insert(key.clone(), value.clone());
                     }
                     None => {
                         let mut valid: Vec<&str> = KEYS.to_vec();
@@ -232,9 +222,8 @@ impl Settings {
                 },
             }
         }
-        s.default_options(family);
         if let Some(check) = family.validate_options {
-            check(&s.options)?;
+            check(&s.options.complete())?;
         }
         s.selection = s
             .enabled(family)
@@ -324,6 +313,47 @@ impl Settings {
             spec: control.params,
             user: self.parameters.get(control.id).and_then(Value::as_object),
         }
+    }
+}
+
+/// The family's options: those the settings give, and the others at their
+/// default. A default is read when a check first asks for it: most
+/// evaluations read one or two options, and reading every default (lists
+/// among them) on every evaluation was a tenth of the bundle's fixed cost.
+#[derive(Debug, Default)]
+pub struct Options {
+    given: Map,
+    spec: &'static [Param],
+    /// One per entry of `spec`, filled when asked for.
+    defaults: Vec<OnceCell<Value>>,
+}
+
+impl Options {
+    fn defaults(spec: &'static [Param]) -> Options {
+        Options {
+            given: Map::new(),
+            spec,
+            defaults: spec.iter().map(|_| OnceCell::new()).collect(),
+        }
+    }
+
+    /// The option `name`: as the settings give it, or its default; `None`
+    /// for a name that is not an option of the family.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        if let Some(v) = self.given.get(name) {
+            return Some(v);
+        }
+        let i = self.spec.iter().position(|p| p.name == name)?;
+        Some(self.defaults[i].get_or_init(|| self.spec[i].default_value()))
+    }
+
+    /// Every option, defaults included, as one object (what a family's
+    /// `validate_options` checks).
+    pub fn complete(&self) -> Map {
+        self.spec
+            .iter()
+            .filter_map(|p| Some((p.name, self.get(p.name)?.clone())))
+            .collect()
     }
 }
 
