@@ -157,6 +157,11 @@ impl Explanation {
         }
     }
 
+    /// Whether anything is recorded (not an [`Explanation::none`]).
+    pub fn records(&self) -> bool {
+        !self.outcomes.is_empty()
+    }
+
     /// Back to what nothing was evaluated yet: every control disabled.
     pub fn restart(&mut self) {
         for o in &mut self.outcomes {
