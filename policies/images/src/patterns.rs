@@ -102,7 +102,11 @@ pub struct RegistryPattern(String);
 
 impl RegistryPattern {
     pub fn parse(p: &str) -> Result<RegistryPattern, String> {
-        let ok = |b: u8| b.is_ascii_alphanumeric() || b"-.:[]*?".contains(&b);
+        // `matches!` rather than a byte string's `contains`: that is a
+        // `memchr` call per byte of the pattern.
+        let ok = |b: u8| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b':' | b'[' | b']' | b'*' | b'?')
+        };
         if p.is_empty() || p.len() > 255 || !p.bytes().all(ok) {
             return Err(format!(
                 "{} is not a registry host pattern (letters, digits, '-', '.', ':', '[', ']', '*', '?'; no path)",
@@ -146,11 +150,11 @@ impl RepositoryPattern {
             )
         };
         let ok = |b: u8| {
-            b.is_ascii_lowercase()
-                || b.is_ascii_digit()
-                || b"-._/*?@".contains(&b)
-                || b":[]".contains(&b)
-                || b.is_ascii_uppercase()
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'-' | b'.' | b'_' | b'/' | b'*' | b'?' | b'@' | b':' | b'[' | b']'
+                )
         };
         if p.is_empty() || p.len() > 512 || !p.bytes().all(ok) {
             return Err(why());
@@ -195,7 +199,7 @@ impl RepositoryPattern {
         if path.is_empty()
             || path
                 .bytes()
-                .any(|b| b":[]".contains(&b) || b.is_ascii_uppercase())
+                .any(|b| matches!(b, b':' | b'[' | b']') || b.is_ascii_uppercase())
             || path.split('/').any(str::is_empty)
         {
             return Err(why());

@@ -176,10 +176,13 @@ pub fn parse(input: &str) -> Result<Reference, String> {
 /// `distribution/reference` `splitDockerDomain` (before the `library/` prefix).
 pub fn split_domain(name: &str) -> (&str, &str) {
     match name.split_once('/') {
+        // One pass over the bytes: a `contains` of a set of characters
+        // decodes each one, and this runs for every container's image.
         Some((first, rest))
-            if first.contains(['.', ':'])
-                || first == "localhost"
-                || first.bytes().any(|b| b.is_ascii_uppercase()) =>
+            if first == "localhost"
+                || first
+                    .bytes()
+                    .any(|b| matches!(b, b'.' | b':' | b'A'..=b'Z')) =>
         {
             (first, rest)
         }
