@@ -45,10 +45,15 @@ use std::sync::Arc;
 pub const STDIN: &str = "-";
 /// How standard input is named in origins and errors.
 pub const STDIN_NAME: &str = "<stdin>";
-/// Files above this are refused: the API server takes 3 MiB per object, so a
-/// larger manifest file is a mistake (a log, an image) and reading it whole
-/// would only cost memory.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Files above this are refused. One object is at most 3 MiB, but a
+/// `kubectl get -A -o yaml` export of a large cluster runs to hundreds of
+/// megabytes (50,000 generated workloads: 105 MB): the bound only keeps a
+/// path named by mistake from exhausting memory, as a file's text is held
+/// whole while its objects are read.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
+/// The start of a file is checked as UTF-8 before the rest is read, so a
+/// binary named by mistake (an image, an archive) is refused at once.
+const SNIFF_BYTES: u64 = 64 * 1024;
 /// Extensions a folder walk picks up (case-insensitive). Files named
 /// explicitly are read whatever their name.
 pub const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
@@ -733,18 +738,52 @@ pub fn load_file(path: &Path, loaded: &mut Loaded) {
 
 /// Loads everything `reader` yields, naming it `name` in origins and errors.
 pub fn load_reader(name: &str, reader: &mut dyn Read, loaded: &mut Loaded) {
+    load_at_most(name, reader, MAX_FILE_BYTES, loaded);
+}
+
+/// [`load_reader`], refusing input above `limit` bytes.
+fn load_at_most(name: &str, reader: &mut dyn Read, limit: u64, loaded: &mut Loaded) {
     let mut bytes = Vec::new();
-    let mut limited = reader.take(MAX_FILE_BYTES + 1);
-    if let Err(e) = limited.read_to_end(&mut bytes) {
+    let mut limited = reader.take(limit + 1);
+    let mut binary = None;
+    let read = (&mut limited)
+        .take(SNIFF_BYTES)
+        .read_to_end(&mut bytes)
+        .and_then(|_| {
+            // An invalid byte, not a sequence cut at the end of the start.
+            binary = std::str::from_utf8(&bytes)
+                .err()
+                .filter(|e| e.error_len().is_some());
+            match binary {
+                Some(_) => Ok(0),
+                None => limited.read_to_end(&mut bytes),
+            }
+        });
+    if let Err(e) = read {
         loaded.error(name, None, None, format!("cannot read: {e}"));
         return;
     }
-    if bytes.len() as u64 > MAX_FILE_BYTES {
+    if let Some(e) = binary {
+        // Not read whole, so not listed among the inputs read.
         loaded.error(
             name,
             None,
             None,
-            format!("larger than {MAX_FILE_BYTES} bytes; not a manifest file"),
+            format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+        );
+        return;
+    }
+    if bytes.len() as u64 > limit {
+        loaded.error(
+            name,
+            None,
+            None,
+            format!(
+                "larger than {limit} bytes, the most a scan reads from one file; split it (one file per namespace or kind)"
+            ),
         );
         return;
     }
@@ -1660,5 +1699,32 @@ fn flatten(origin: &Origin, items: Vec<Value>, field: &str, depth: usize, loaded
                 None => loaded.push(item_origin, item),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Input up to the limit is read; one byte more is refused, naming it.
+    #[test]
+    fn input_above_the_limit_is_refused() {
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n";
+        let limit = text.len() as u64;
+        let mut loaded = Loaded::default();
+        load_at_most("fits.yaml", &mut text.as_bytes(), limit, &mut loaded);
+        assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+        assert_eq!(loaded.objects.len(), 1);
+        let longer = format!("{text}#");
+        let mut loaded = Loaded::default();
+        load_at_most("big.yaml", &mut longer.as_bytes(), limit, &mut loaded);
+        assert!(loaded.objects.is_empty());
+        assert!(
+            loaded.errors[0]
+                .message
+                .contains(&format!("larger than {limit} bytes")),
+            "{}",
+            loaded.errors[0].message
+        );
     }
 }

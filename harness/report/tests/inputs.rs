@@ -329,6 +329,45 @@ fn unreadable_inputs_are_errors_not_panics() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A binary named by mistake is refused from its start: an endless one
+/// would otherwise be read up to the size limit (a gigabyte) first.
+#[test]
+fn binary_input_is_refused_from_its_first_bytes() {
+    let mut endless = std::io::repeat(0xff);
+    let mut l = Loaded::default();
+    inputs::load_reader("image.yaml", &mut endless, &mut l);
+    assert_eq!(l.errors.len(), 1);
+    assert!(
+        l.errors[0]
+            .message
+            .contains("not UTF-8 text (invalid byte at offset 0)"),
+        "{}",
+        l.errors[0].message
+    );
+    assert!(l.files.is_empty(), "not read whole, so not an input read");
+}
+
+/// Text whose first invalid byte lies past the start the scan checks first
+/// is still read whole and refused at that byte's offset.
+#[test]
+fn late_invalid_byte_is_reported_at_its_offset() {
+    let mut text = b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n# ".to_vec();
+    text.resize(200_000, b'x');
+    text.push(0xff);
+    text.extend_from_slice(b"\n");
+    let mut l = Loaded::default();
+    inputs::load_reader("late.yaml", &mut text.as_slice(), &mut l);
+    assert_eq!(l.errors.len(), 1);
+    assert!(
+        l.errors[0]
+            .message
+            .contains("invalid byte at offset 200000"),
+        "{}",
+        l.errors[0].message
+    );
+    assert_eq!(l.files.len(), 1);
+}
+
 #[test]
 fn names_fall_back_to_generate_name() {
     let l = load_str(
