@@ -104,5 +104,18 @@ pub fn check_family(family: &Family) -> Result<(), String> {
             }
         }
     }
+    // A module assumes the selection of empty settings it worked out when
+    // compiled (`settings::Defaults`): it must be what parsing `{}` gives.
+    let compiled = crate::settings::Defaults::of(family);
+    if compiled.is_known() {
+        let parsed = crate::settings::Defaults::of_parse(family)
+            .map_err(|e| format!("empty settings are refused: {e}"))?;
+        if compiled != parsed {
+            return Err(
+                "the selection of empty settings worked out at compile time is not the one parsing {} gives"
+                    .into(),
+            );
+        }
+    }
     Ok(())
 }

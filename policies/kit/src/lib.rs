@@ -75,8 +75,14 @@ macro_rules! export_family {
 #[macro_export]
 macro_rules! export_module {
     ($family:expr, $catalogue:expr, $kind:ident) => {
+        /// The selection of empty settings, worked out when the module is
+        /// compiled: a fresh instance (policy-server's way) needs not work
+        /// it out again for every request.
+        static DEFAULTS: $crate::settings::Defaults = $crate::settings::Defaults::of(&$family);
+
         /// Native entry point with the same contract as the waPC `validate`.
         pub fn validate(payload: &[u8]) -> Vec<u8> {
+            DEFAULTS.assume(&$family);
             $crate::engine::validate(&$family, payload, &$crate::cluster::HostCluster::default())
         }
 
@@ -87,6 +93,7 @@ macro_rules! export_module {
 
         /// Native entry point with the same contract as the waPC `explain`.
         pub fn explain(payload: &[u8]) -> Vec<u8> {
+            DEFAULTS.assume(&$family);
             $crate::engine::explain(&$family, payload, &$crate::cluster::HostCluster::default())
         }
 

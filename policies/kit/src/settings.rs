@@ -130,6 +130,136 @@ impl Remembered {
     }
 }
 
+/// The selection empty settings make in a family, worked out from the
+/// family's definition alone, in a constant: each module computes its own
+/// when it is compiled ([`crate::export_module!`]) and starts every
+/// evaluation with it known. policy-server gives every request a fresh
+/// instance, which remembers nothing, so without it every request walked
+/// every control's tags (44k instructions in the bundle, a fifth of its
+/// evaluation). [`crate::catalogue::check_family`] (every family's
+/// catalogue test) checks it against [`Settings::parse`] of `{}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Defaults {
+    enabled: [u64; WORDS],
+    warn: [u64; WORDS],
+    /// False when the family has more controls than are remembered, or
+    /// none enabled by default (which `parse` refuses, naming why).
+    known: bool,
+}
+
+/// `a == b`, in a constant.
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// [`selects`], in a constant.
+const fn selects_const(selector: &str, control: &Control) -> bool {
+    if same(selector, ALL) || same(selector, control.id) {
+        return true;
+    }
+    let mut t = 0;
+    while t < control.tags.len() {
+        if same(control.tags[t], selector) {
+            return true;
+        }
+        t += 1;
+    }
+    false
+}
+
+impl Defaults {
+    /// What [`Settings::parse`] selects from `{}`: the controls tagged
+    /// [`DEFAULT_TAG`], warning when a selector of the family's default
+    /// `warnOnly` names them.
+    pub const fn of(family: &Family) -> Defaults {
+        let mut d = Defaults {
+            enabled: [0; WORDS],
+            warn: [0; WORDS],
+            known: false,
+        };
+        let mut i = 0;
+        let mut g = 0;
+        while g < family.groups.len() {
+            let group = family.groups[g];
+            let mut c = 0;
+            while c < group.len() {
+                let control = group[c];
+                if selects_const(DEFAULT_TAG, control) {
+                    if i >= REMEMBERED_CONTROLS {
+                        return d;
+                    }
+                    d.enabled[i / 64] |= 1 << (i % 64);
+                    let mut w = 0;
+                    while w < family.default_warn_only.len() {
+                        if selects_const(family.default_warn_only[w], control) {
+                            d.warn[i / 64] |= 1 << (i % 64);
+                        }
+                        w += 1;
+                    }
+                }
+                i += 1;
+                c += 1;
+            }
+            g += 1;
+        }
+        let mut w = 0;
+        while w < WORDS {
+            if d.enabled[w] != 0 {
+                d.known = true;
+            }
+            w += 1;
+        }
+        d
+    }
+
+    /// Whether the selection is worked out (see `known`).
+    pub fn is_known(&self) -> bool {
+        self.known
+    }
+
+    /// What [`Settings::read`] remembers after parsing `{}` for `family`,
+    /// in the same form (for the test that compares the two).
+    pub fn of_parse(family: &Family) -> Result<Defaults, String> {
+        let settings = Settings::parse(family, &Value::Null)?;
+        let r = Remembered::of(family, &settings).ok_or("too many controls to remember")?;
+        Ok(Defaults {
+            enabled: r.enabled,
+            warn: r.warn,
+            known: true,
+        })
+    }
+
+    /// Makes these the remembered selection of empty settings for `family`
+    /// (they must be `Defaults::of(family)`), unless it is remembered already.
+    pub fn assume(&self, family: &Family) {
+        if !self.known {
+            return;
+        }
+        let key = FamilyKey::of(family);
+        if REMEMBERED.with(Cell::get).is_some_and(|r| r.family == key) {
+            return;
+        }
+        REMEMBERED.with(|c| {
+            c.set(Some(Remembered {
+                family: key,
+                enabled: self.enabled,
+                warn: self.warn,
+            }))
+        });
+    }
+}
+
 thread_local! {
     /// The selection of empty settings, for the family last evaluated with
     /// them (one per thread: native tests run families side by side).
