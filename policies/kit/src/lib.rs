@@ -54,6 +54,24 @@ pub use kubewarden_policy_sdk::wapc_guest;
 /// seconds of parsing inside the webhook's deadline.
 pub const MAX_PAYLOAD_BYTES: usize = 8 * 1024 * 1024;
 
+/// `a == b`, usable in constants (`str`'s `==` is not a `const fn`): the
+/// bundle composes its options and every module its default selection at
+/// compile time.
+pub const fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Generates the waPC entry points Kubewarden's policy-server calls:
 /// `validate`, `validate_settings`, `protocol_version`, plus `catalogue`
 /// (the family's control catalogue as JSON, read by `kube-soc2 controls`) and

@@ -4,6 +4,7 @@
 use crate::control::{Control, Family, Param, Params};
 use crate::dom::{Map, Value};
 use crate::exemptions::Exemption;
+use crate::same_text;
 use std::cell::{Cell, OnceCell};
 
 /// The selector that enables the recommended set.
@@ -147,30 +148,14 @@ pub struct Defaults {
     known: bool,
 }
 
-/// `a == b`, in a constant.
-const fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
 /// [`selects`], in a constant.
 const fn selects_const(selector: &str, control: &Control) -> bool {
-    if same(selector, ALL) || same(selector, control.id) {
+    if same_text(selector, ALL) || same_text(selector, control.id) {
         return true;
     }
     let mut t = 0;
     while t < control.tags.len() {
-        if same(control.tags[t], selector) {
+        if same_text(control.tags[t], selector) {
             return true;
         }
         t += 1;

@@ -35,22 +35,6 @@ pub const MEMBERS: &[&Family] = &[
     // families: end
 ];
 
-/// `a == b`, usable in constants.
-const fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
 const fn group_count() -> usize {
     let mut n = 0;
     let mut m = 0;
@@ -92,7 +76,7 @@ const fn first_of_its_name(m: usize, o: usize) -> bool {
         let end = if pm == m { o } else { options.len() };
         let mut po = 0;
         while po < end {
-            if same(options[po].name, name) {
+            if kit::same_text(options[po].name, name) {
                 return false;
             }
             po += 1;
