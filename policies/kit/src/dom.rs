@@ -457,13 +457,13 @@ impl std::ops::Index<&str> for Map {
 
 impl PartialEq<str> for Value {
     fn eq(&self, other: &str) -> bool {
-        self.as_str() == Some(other)
+        matches!(self, Value::String(s) if s == other)
     }
 }
 
 impl PartialEq<&str> for Value {
     fn eq(&self, other: &&str) -> bool {
-        self.as_str() == Some(*other)
+        *self == **other
     }
 }
 
@@ -539,15 +539,16 @@ impl Map {
     pub fn get(&self, key: &str) -> Option<&Value> {
         let key = key.as_bytes();
         // The length first, without looking at the text; then the first byte
-        // before a call to `memcmp` (a byte loop in wasi-libc): "name",
-        // "kind" and "spec" are all four bytes long.
+        // ("name", "kind" and "spec" are all four bytes long); then the rest
+        // a word at a time (`==` on bytes is a call to `memcmp` in the
+        // modules: wasi-libc's byte loop).
         self.members()
             .iter()
             .rev()
             .find(|(k, _)| {
                 k.len() == key.len() && {
                     let k = k.as_bytes();
-                    k.first() == key.first() && k == key
+                    k.first() == key.first() && same_bytes(k, key)
                 }
             })
             .map(|(_, v)| v)
@@ -729,45 +730,47 @@ impl From<String> for Str {
     }
 }
 
+/// Every comparison of a `Str` goes through [`same_bytes`]: checks compare
+/// the request's strings with their constants all the time.
 impl PartialEq<str> for Str {
     fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
+        same_bytes(self.as_bytes(), other.as_bytes())
     }
 }
 
 impl PartialEq<&str> for Str {
     fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
+        *self == **other
     }
 }
 
 impl PartialEq<String> for Str {
     fn eq(&self, other: &String) -> bool {
-        self.as_str() == *other
+        *self == **other
     }
 }
 
 impl PartialEq<Str> for str {
     fn eq(&self, other: &Str) -> bool {
-        self == other.as_str()
+        *other == *self
     }
 }
 
 impl PartialEq<Str> for String {
     fn eq(&self, other: &Str) -> bool {
-        self.as_str() == other.as_str()
+        *other == **self
     }
 }
 
 impl PartialEq<Str> for &str {
     fn eq(&self, other: &Str) -> bool {
-        *self == other.as_str()
+        *other == **self
     }
 }
 
 impl PartialEq for Str {
     fn eq(&self, other: &Str) -> bool {
-        self.as_str() == other.as_str()
+        same_bytes(self.as_bytes(), other.as_bytes())
     }
 }
 
@@ -1044,6 +1047,42 @@ static ENDS_PLAIN_TEXT: [bool; 256] = {
     table[b'\\' as usize] = true;
     table
 };
+
+/// `a == b`, eight bytes at a time (the last word overlapping the one
+/// before it), four for shorter text: in the wasm modules `==` on byte
+/// slices calls wasi-libc's `memcmp`, a byte loop, and object keys, kinds
+/// and the values checks compare are mostly 4 to 20 bytes long.
+#[inline]
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n >= 8 {
+        let word = |s: &[u8], i: usize| {
+            let mut w = [0; 8];
+            w.copy_from_slice(&s[i..i + 8]);
+            u64::from_le_bytes(w)
+        };
+        let mut i = 0;
+        while i + 8 < n {
+            if word(a, i) != word(b, i) {
+                return false;
+            }
+            i += 8;
+        }
+        return word(a, n - 8) == word(b, n - 8);
+    }
+    if n >= 4 {
+        let half = |s: &[u8], i: usize| {
+            let mut w = [0; 4];
+            w.copy_from_slice(&s[i..i + 4]);
+            u32::from_le_bytes(w)
+        };
+        return half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4);
+    }
+    (0..n).all(|i| a[i] == b[i])
+}
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -1449,6 +1488,22 @@ impl<'a> Parser<'a> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// `same_bytes` says what `==` says, for every length up to three
+    /// words and a difference at every position.
+    #[test]
+    fn same_bytes_is_slice_equality() {
+        for n in 0..=24 {
+            let a: Vec<u8> = (0..n as u8).map(|i| b'a' + i).collect();
+            assert!(same_bytes(&a, &a.clone()), "{n}");
+            for at in 0..n {
+                let mut b = a.clone();
+                b[at] ^= 0x20;
+                assert!(!same_bytes(&a, &b), "{n} {at}");
+            }
+            assert!(!same_bytes(&a, &a[..n.saturating_sub(1)]) || n == 0, "{n}");
+        }
+    }
 
     fn same_as_serde(text: &str) {
         let ours = parse(text.as_bytes());

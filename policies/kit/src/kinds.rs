@@ -12,11 +12,17 @@ pub fn matches(entry: &str, group: &str, kind: &str) -> bool {
     // name. A `kind` with a `/` (never a real kind) matches no entry read as
     // `group/Kind`; it is looked for only after a match, since a search on
     // every call was a third of the engine's per-control cost.
-    let matched = match entry.strip_suffix(kind) {
-        None => false,
-        Some("") => true,
-        Some(rest) => rest.strip_suffix('/') == Some(group),
+    let (entry, kind_bytes) = (entry.as_bytes(), kind.as_bytes());
+    let Some(split) = entry.len().checked_sub(kind_bytes.len()) else {
+        return false;
     };
+    let (rest, tail) = entry.split_at(split);
+    let matched = crate::dom::same_bytes(tail, kind_bytes)
+        && match rest.split_last() {
+            None => true,
+            Some((b'/', group_part)) => crate::dom::same_bytes(group_part, group.as_bytes()),
+            Some(_) => false,
+        };
     matched && !kind.contains('/')
 }
 
