@@ -1423,14 +1423,22 @@ impl<'a> Parser<'a> {
         }
         // The integer part is read as it is scanned; `None` once it passes
         // u64 (then only the text's float reading is left, as in serde_json).
+        // Nineteen digits always fit: only past them is overflow checked (a
+        // checked 64-bit multiply is a 128-bit one, a call, in wasm32).
         let mut whole = Some(0u64);
         match self.peek() {
             Some(b'0') => self.pos += 1,
             Some(b'1'..=b'9') => {
+                let first = self.pos;
                 while let Some(&d @ b'0'..=b'9') = self.bytes.get(self.pos) {
-                    whole = whole
-                        .and_then(|n| n.checked_mul(10))
-                        .and_then(|n| n.checked_add(u64::from(d - b'0')));
+                    let d = u64::from(d - b'0');
+                    whole = if self.pos - first < 19 {
+                        whole.map(|n| n * 10 + d)
+                    } else {
+                        whole
+                            .and_then(|n| n.checked_mul(10))
+                            .and_then(|n| n.checked_add(d))
+                    };
                     self.pos += 1;
                 }
             }
