@@ -1104,12 +1104,21 @@ fn ends_plain_text(word: u64) -> u64 {
 /// Where the plain text starting at `pos` ends: the next quote, backslash or
 /// control character, or the end of `bytes`. These are exactly the bytes a
 /// JSON string must escape, so the parser and the writer
-/// ([`crate::json::write_str`]) share this scan. Eight bytes at a time while
-/// eight remain, then byte by byte: even though a request's keys and values
-/// average ~9 bytes, this measured 5 % fewer instructions for the whole parse
-/// than a table lookup per byte.
+/// ([`crate::json::write_str`]) share this scan. Sixteen bytes at a time
+/// with the machine's vector compares while sixteen remain (a request's
+/// keys and values average ~9 bytes: most end within the first step), then
+/// eight at a time in a word, then byte by byte.
 #[inline(always)]
 pub(crate) fn plain_text_end(bytes: &[u8], mut pos: usize) -> usize {
+    while let Some(chunk) = bytes.get(pos..pos + 16) {
+        let mut block = [0; 16];
+        block.copy_from_slice(chunk);
+        let found = plain_text_ends(&block);
+        if found != 0 {
+            return pos + found.trailing_zeros() as usize;
+        }
+        pos += 16;
+    }
     while let Some(chunk) = bytes.get(pos..pos + 8) {
         let mut word = [0; 8];
         word.copy_from_slice(chunk);
@@ -1127,6 +1136,55 @@ pub(crate) fn plain_text_end(bytes: &[u8], mut pos: usize) -> usize {
         pos += 1;
     }
     pos
+}
+
+/// One bit per byte of `block` that ends plain text ([`ENDS_PLAIN_TEXT`]).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn plain_text_ends(block: &[u8; 16]) -> u16 {
+    use core::arch::wasm32::*;
+    // SAFETY: reads the 16 bytes `block` refers to; `v128_load` needs no alignment.
+    let v = unsafe { v128_load(block.as_ptr().cast()) };
+    let ends = v128_or(
+        v128_or(
+            u8x16_eq(v, u8x16_splat(b'"')),
+            u8x16_eq(v, u8x16_splat(b'\\')),
+        ),
+        u8x16_lt(v, u8x16_splat(0x20)),
+    );
+    i8x16_bitmask(ends)
+}
+
+/// One bit per byte of `block` that ends plain text ([`ENDS_PLAIN_TEXT`]).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn plain_text_ends(block: &[u8; 16]) -> u16 {
+    use core::arch::x86_64::*;
+    // SAFETY: SSE2 is part of x86_64; the load reads the 16 bytes `block`
+    // refers to and needs no alignment.
+    unsafe {
+        let v = _mm_loadu_si128(block.as_ptr().cast());
+        let special = _mm_or_si128(
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8)),
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8)),
+        );
+        // Unsigned `v >= 0x20`: the larger of the two is `v` itself.
+        let printable = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x20)), v);
+        (_mm_movemask_epi8(special) as u16) | !(_mm_movemask_epi8(printable) as u16)
+    }
+}
+
+/// One bit per byte of `block` that ends plain text ([`ENDS_PLAIN_TEXT`]).
+#[cfg(not(any(
+    all(target_arch = "wasm32", target_feature = "simd128"),
+    target_arch = "x86_64"
+)))]
+fn plain_text_ends(block: &[u8; 16]) -> u16 {
+    block
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| ENDS_PLAIN_TEXT[usize::from(**b)])
+        .fold(0, |mask, (i, _)| mask | 1 << i)
 }
 
 struct Parser<'a> {
@@ -1496,6 +1554,29 @@ impl<'a> Parser<'a> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// The vector scan flags exactly the bytes of the table, at every
+    /// position; and finds the first one in text of any length.
+    #[test]
+    fn plain_text_ends_agrees_with_the_table() {
+        for b in 0..=255u8 {
+            for i in 0..16 {
+                let mut block = [b'a'; 16];
+                block[i] = b;
+                let want = u16::from(ENDS_PLAIN_TEXT[usize::from(b)]) << i;
+                assert_eq!(plain_text_ends(&block), want, "byte {b:#x} at {i}");
+            }
+        }
+        for n in 0..40 {
+            for at in 0..=n {
+                let mut text = vec![b'x'; n];
+                if at < n {
+                    text[at] = b'"';
+                }
+                assert_eq!(plain_text_end(&text, 0), at, "{n} {at}");
+            }
+        }
+    }
 
     /// `same_bytes` says what `==` says, for every length up to three
     /// words and a difference at every position.
