@@ -102,8 +102,6 @@ pub struct RegistryPattern(String);
 
 impl RegistryPattern {
     pub fn parse(p: &str) -> Result<RegistryPattern, String> {
-        // `matches!` rather than a byte string's `contains`: that is a
-        // `memchr` call per byte of the pattern.
         let ok = |b: u8| {
             b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b':' | b'[' | b']' | b'*' | b'?')
         };

@@ -94,7 +94,7 @@ macro_rules! export_family {
 macro_rules! export_module {
     ($family:expr, $catalogue:expr, $kind:ident) => {
         /// The selection of empty settings, worked out when the module is
-        /// compiled: a fresh instance (policy-server's way) needs not work
+        /// compiled: a fresh instance (policy-server's way) need not work
         /// it out again for every request.
         static DEFAULTS: $crate::settings::Defaults = $crate::settings::Defaults::of(&$family);
 
