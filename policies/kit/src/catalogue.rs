@@ -106,8 +106,7 @@ pub fn check_family(family: &Family) -> Result<(), String> {
     }
     // A module assumes the selection of empty settings it worked out when
     // compiled (`settings::Defaults`): it must be what parsing `{}` gives.
-    let compiled = crate::settings::Defaults::of(family);
-    if compiled.is_known() {
+    if let Some(compiled) = crate::settings::Defaults::of(family) {
         let parsed = crate::settings::Defaults::of_parse(family)
             .map_err(|e| format!("empty settings are refused: {e}"))?;
         if compiled != parsed {

@@ -96,11 +96,18 @@ macro_rules! export_module {
         /// The selection of empty settings, worked out when the module is
         /// compiled: a fresh instance (policy-server's way) need not work
         /// it out again for every request.
-        static DEFAULTS: $crate::settings::Defaults = $crate::settings::Defaults::of(&$family);
+        static DEFAULTS: Option<$crate::settings::Defaults> =
+            $crate::settings::Defaults::of(&$family);
+
+        fn assume_defaults() {
+            if let Some(defaults) = DEFAULTS {
+                defaults.assume(&$family);
+            }
+        }
 
         /// Native entry point with the same contract as the waPC `validate`.
         pub fn validate(payload: &[u8]) -> Vec<u8> {
-            DEFAULTS.assume(&$family);
+            assume_defaults();
             $crate::engine::validate(&$family, payload, &$crate::cluster::HostCluster::default())
         }
 
@@ -111,7 +118,7 @@ macro_rules! export_module {
 
         /// Native entry point with the same contract as the waPC `explain`.
         pub fn explain(payload: &[u8]) -> Vec<u8> {
-            DEFAULTS.assume(&$family);
+            assume_defaults();
             $crate::engine::explain(&$family, payload, &$crate::cluster::HostCluster::default())
         }
 

@@ -74,18 +74,79 @@ impl FamilyKey {
 }
 
 /// The selection empty settings make in one family, as catalogue positions.
-#[derive(Clone, Copy)]
-struct Remembered {
-    family: FamilyKey,
+/// Each module works its own out when it is compiled ([`Defaults::of`],
+/// held by [`crate::export_module!`]) and starts every evaluation with it
+/// remembered: policy-server gives every request a fresh instance, which
+/// remembers nothing, so without it every request walked every control's
+/// tags (44k instructions in the bundle, a fifth of its evaluation).
+/// [`crate::catalogue::check_family`] (every family's catalogue test)
+/// checks it against [`Settings::parse`] of `{}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Defaults {
     enabled: [u64; WORDS],
     warn: [u64; WORDS],
 }
 
-impl Remembered {
+/// [`selects`], in a constant.
+const fn selects_const(selector: &str, control: &Control) -> bool {
+    if same_text(selector, ALL) || same_text(selector, control.id) {
+        return true;
+    }
+    let mut t = 0;
+    while t < control.tags.len() {
+        if same_text(control.tags[t], selector) {
+            return true;
+        }
+        t += 1;
+    }
+    false
+}
+
+impl Defaults {
+    /// What [`Settings::parse`] selects from `{}`: the controls tagged
+    /// [`DEFAULT_TAG`], warning when a selector of the family's default
+    /// `warnOnly` names them. `None` when the family is too large to
+    /// remember, or enables nothing by default (which `parse` refuses,
+    /// naming why).
+    pub const fn of(family: &Family) -> Option<Defaults> {
+        let mut d = Defaults {
+            enabled: [0; WORDS],
+            warn: [0; WORDS],
+        };
+        let mut any = false;
+        let mut i = 0;
+        let mut g = 0;
+        while g < family.groups.len() {
+            let group = family.groups[g];
+            let mut c = 0;
+            while c < group.len() {
+                let control = group[c];
+                if selects_const(DEFAULT_TAG, control) {
+                    if i >= REMEMBERED_CONTROLS {
+                        return None;
+                    }
+                    any = true;
+                    d.enabled[i / 64] |= 1 << (i % 64);
+                    let mut w = 0;
+                    while w < family.default_warn_only.len() {
+                        if selects_const(family.default_warn_only[w], control) {
+                            d.warn[i / 64] |= 1 << (i % 64);
+                        }
+                        w += 1;
+                    }
+                }
+                i += 1;
+                c += 1;
+            }
+            g += 1;
+        }
+        if any { Some(d) } else { None }
+    }
+
+    /// The selection `settings` made, as positions in `family`'s catalogue;
     /// `None` when the family is too large to remember.
-    fn of(family: &Family, settings: &Settings) -> Option<Remembered> {
-        let mut r = Remembered {
-            family: FamilyKey::of(family),
+    fn of_settings(family: &Family, settings: &Settings) -> Option<Defaults> {
+        let mut d = Defaults {
             enabled: [0; WORDS],
             warn: [0; WORDS],
         };
@@ -100,14 +161,37 @@ impl Remembered {
             if i >= REMEMBERED_CONTROLS {
                 return None;
             }
-            r.enabled[i / 64] |= 1 << (i % 64);
+            d.enabled[i / 64] |= 1 << (i % 64);
             if warn {
-                r.warn[i / 64] |= 1 << (i % 64);
+                d.warn[i / 64] |= 1 << (i % 64);
             }
             selected.next();
         }
         // Every selected control found at its position, in order.
-        selected.peek().is_none().then_some(r)
+        selected.peek().is_none().then_some(d)
+    }
+
+    /// What [`Settings::read`] remembers after parsing `{}` for `family`
+    /// (for the test that compares it with [`Defaults::of`]).
+    pub fn of_parse(family: &Family) -> Result<Defaults, String> {
+        let settings = Settings::parse(family, &Value::Null)?;
+        Defaults::of_settings(family, &settings)
+            .ok_or_else(|| "too many controls to remember".into())
+    }
+
+    /// Makes these the remembered selection of empty settings for `family`
+    /// (they must be `Defaults::of(family)`), unless it is remembered already.
+    pub fn assume(self, family: &Family) {
+        let key = FamilyKey::of(family);
+        if REMEMBERED.with(Cell::get).is_some_and(|r| r.family == key) {
+            return;
+        }
+        REMEMBERED.with(|c| {
+            c.set(Some(Remembered {
+                family: key,
+                selection: self,
+            }))
+        });
     }
 
     fn selection(&self, family: &Family) -> Vec<(&'static Control, bool)> {
@@ -131,118 +215,11 @@ impl Remembered {
     }
 }
 
-/// The selection empty settings make in a family, worked out from the
-/// family's definition alone, in a constant: each module computes its own
-/// when it is compiled ([`crate::export_module!`]) and starts every
-/// evaluation with it known. policy-server gives every request a fresh
-/// instance, which remembers nothing, so without it every request walked
-/// every control's tags (44k instructions in the bundle, a fifth of its
-/// evaluation). [`crate::catalogue::check_family`] (every family's
-/// catalogue test) checks it against [`Settings::parse`] of `{}`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Defaults {
-    enabled: [u64; WORDS],
-    warn: [u64; WORDS],
-    /// False when the family has more controls than are remembered, or
-    /// none enabled by default (which `parse` refuses, naming why).
-    known: bool,
-}
-
-/// [`selects`], in a constant.
-const fn selects_const(selector: &str, control: &Control) -> bool {
-    if same_text(selector, ALL) || same_text(selector, control.id) {
-        return true;
-    }
-    let mut t = 0;
-    while t < control.tags.len() {
-        if same_text(control.tags[t], selector) {
-            return true;
-        }
-        t += 1;
-    }
-    false
-}
-
-impl Defaults {
-    /// What [`Settings::parse`] selects from `{}`: the controls tagged
-    /// [`DEFAULT_TAG`], warning when a selector of the family's default
-    /// `warnOnly` names them.
-    pub const fn of(family: &Family) -> Defaults {
-        let mut d = Defaults {
-            enabled: [0; WORDS],
-            warn: [0; WORDS],
-            known: false,
-        };
-        let mut i = 0;
-        let mut g = 0;
-        while g < family.groups.len() {
-            let group = family.groups[g];
-            let mut c = 0;
-            while c < group.len() {
-                let control = group[c];
-                if selects_const(DEFAULT_TAG, control) {
-                    if i >= REMEMBERED_CONTROLS {
-                        return d;
-                    }
-                    d.enabled[i / 64] |= 1 << (i % 64);
-                    let mut w = 0;
-                    while w < family.default_warn_only.len() {
-                        if selects_const(family.default_warn_only[w], control) {
-                            d.warn[i / 64] |= 1 << (i % 64);
-                        }
-                        w += 1;
-                    }
-                }
-                i += 1;
-                c += 1;
-            }
-            g += 1;
-        }
-        let mut w = 0;
-        while w < WORDS {
-            if d.enabled[w] != 0 {
-                d.known = true;
-            }
-            w += 1;
-        }
-        d
-    }
-
-    /// Whether the selection is worked out (see `known`).
-    pub fn is_known(&self) -> bool {
-        self.known
-    }
-
-    /// What [`Settings::read`] remembers after parsing `{}` for `family`,
-    /// in the same form (for the test that compares the two).
-    pub fn of_parse(family: &Family) -> Result<Defaults, String> {
-        let settings = Settings::parse(family, &Value::Null)?;
-        let r = Remembered::of(family, &settings).ok_or("too many controls to remember")?;
-        Ok(Defaults {
-            enabled: r.enabled,
-            warn: r.warn,
-            known: true,
-        })
-    }
-
-    /// Makes these the remembered selection of empty settings for `family`
-    /// (they must be `Defaults::of(family)`), unless it is remembered already.
-    pub fn assume(&self, family: &Family) {
-        if !self.known {
-            return;
-        }
-        let key = FamilyKey::of(family);
-        if REMEMBERED.with(Cell::get).is_some_and(|r| r.family == key) {
-            return;
-        }
-        REMEMBERED.with(|c| {
-            c.set(Some(Remembered {
-                family: key,
-                enabled: self.enabled,
-                warn: self.warn,
-            }))
-        });
-    }
+/// The selection of empty settings of the family `family` identifies.
+#[derive(Clone, Copy)]
+struct Remembered {
+    family: FamilyKey,
+    selection: Defaults,
 }
 
 thread_local! {
@@ -267,12 +244,17 @@ impl Settings {
         let key = FamilyKey::of(family);
         if let Some(known) = REMEMBERED.with(Cell::get).filter(|r| r.family == key) {
             let mut s = Settings::defaults(family);
-            s.selection = known.selection(family);
+            s.selection = known.selection.selection(family);
             return Ok(s);
         }
         let s = Settings::parse(family, v)?;
-        if let Some(r) = Remembered::of(family, &s) {
-            REMEMBERED.with(|c| c.set(Some(r)));
+        if let Some(selection) = Defaults::of_settings(family, &s) {
+            REMEMBERED.with(|c| {
+                c.set(Some(Remembered {
+                    family: key,
+                    selection,
+                }))
+            });
         }
         Ok(s)
     }
