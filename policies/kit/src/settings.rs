@@ -87,6 +87,11 @@ pub struct Defaults {
     warn: [u64; WORDS],
 }
 
+/// Sets bit `i` of `words`.
+const fn mark(words: &mut [u64; WORDS], i: usize) {
+    words[i / 64] |= 1 << (i % 64);
+}
+
 /// [`selects`], in a constant.
 const fn selects_const(selector: &str, control: &Control) -> bool {
     if same_text(selector, ALL) || same_text(selector, control.id) {
@@ -126,11 +131,11 @@ impl Defaults {
                         return None;
                     }
                     any = true;
-                    d.enabled[i / 64] |= 1 << (i % 64);
+                    mark(&mut d.enabled, i);
                     let mut w = 0;
                     while w < family.default_warn_only.len() {
                         if selects_const(family.default_warn_only[w], control) {
-                            d.warn[i / 64] |= 1 << (i % 64);
+                            mark(&mut d.warn, i);
                         }
                         w += 1;
                     }
@@ -161,9 +166,9 @@ impl Defaults {
             if i >= REMEMBERED_CONTROLS {
                 return None;
             }
-            d.enabled[i / 64] |= 1 << (i % 64);
+            mark(&mut d.enabled, i);
             if warn {
-                d.warn[i / 64] |= 1 << (i % 64);
+                mark(&mut d.warn, i);
             }
             selected.next();
         }
