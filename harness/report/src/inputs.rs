@@ -765,15 +765,7 @@ fn load_at_most(name: &str, reader: &mut dyn Read, limit: u64, loaded: &mut Load
     }
     if let Some(e) = binary {
         // Not read whole, so not listed among the inputs read.
-        loaded.error(
-            name,
-            None,
-            None,
-            format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.valid_up_to()
-            ),
-        );
+        loaded.error(name, None, None, not_utf8(&e));
         return;
     }
     if bytes.len() as u64 > limit {
@@ -792,16 +784,16 @@ fn load_at_most(name: &str, reader: &mut dyn Read, limit: u64, loaded: &mut Load
         .push(crate::evidence::InputFile::of(name, &bytes));
     match String::from_utf8(bytes) {
         Ok(text) => load_str_into(name, &text, loaded),
-        Err(e) => loaded.error(
-            name,
-            None,
-            None,
-            format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-        ),
+        Err(e) => loaded.error(name, None, None, not_utf8(&e.utf8_error())),
     }
+}
+
+/// Why input that is not UTF-8 is refused.
+fn not_utf8(e: &std::str::Utf8Error) -> String {
+    format!(
+        "not UTF-8 text (invalid byte at offset {})",
+        e.valid_up_to()
+    )
 }
 
 /// Loads manifests from text (the tests' and the generator's entry point).

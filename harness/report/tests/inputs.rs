@@ -329,20 +329,23 @@ fn unreadable_inputs_are_errors_not_panics() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// What `reader` loads as `name`, refused with one error saying `why`.
+fn refused(name: &str, reader: &mut dyn std::io::Read, why: &str) -> Loaded {
+    let mut l = Loaded::default();
+    inputs::load_reader(name, reader, &mut l);
+    assert_eq!(l.errors.len(), 1, "{:?}", l.errors);
+    assert!(l.errors[0].message.contains(why), "{}", l.errors[0].message);
+    l
+}
+
 /// A binary named by mistake is refused from its start: an endless one
 /// would otherwise be read up to the size limit (a gigabyte) first.
 #[test]
 fn binary_input_is_refused_from_its_first_bytes() {
-    let mut endless = std::io::repeat(0xff);
-    let mut l = Loaded::default();
-    inputs::load_reader("image.yaml", &mut endless, &mut l);
-    assert_eq!(l.errors.len(), 1);
-    assert!(
-        l.errors[0]
-            .message
-            .contains("not UTF-8 text (invalid byte at offset 0)"),
-        "{}",
-        l.errors[0].message
+    let l = refused(
+        "image.yaml",
+        &mut std::io::repeat(0xff),
+        "not UTF-8 text (invalid byte at offset 0)",
     );
     assert!(l.files.is_empty(), "not read whole, so not an input read");
 }
@@ -355,15 +358,10 @@ fn late_invalid_byte_is_reported_at_its_offset() {
     text.resize(200_000, b'x');
     text.push(0xff);
     text.extend_from_slice(b"\n");
-    let mut l = Loaded::default();
-    inputs::load_reader("late.yaml", &mut text.as_slice(), &mut l);
-    assert_eq!(l.errors.len(), 1);
-    assert!(
-        l.errors[0]
-            .message
-            .contains("invalid byte at offset 200000"),
-        "{}",
-        l.errors[0].message
+    let l = refused(
+        "late.yaml",
+        &mut text.as_slice(),
+        "invalid byte at offset 200000",
     );
     assert_eq!(l.files.len(), 1);
 }
