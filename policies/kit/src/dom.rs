@@ -136,29 +136,6 @@ enum N {
     Float(f64),
 }
 
-impl Number {
-    fn of(n: N) -> Number {
-        let (kind, bits) = match n {
-            N::PosInt(n) => (Kind::PosInt, n),
-            N::NegInt(n) => (Kind::NegInt, n as u64),
-            N::Float(f) => (Kind::Float, f.to_bits()),
-        };
-        Number {
-            kind,
-            bits: [bits as u32, (bits >> 32) as u32],
-        }
-    }
-
-    fn n(self) -> N {
-        let bits = u64::from(self.bits[0]) | (u64::from(self.bits[1]) << 32);
-        match self.kind {
-            Kind::PosInt => N::PosInt(bits),
-            Kind::NegInt => N::NegInt(bits as i64),
-            Kind::Float => N::Float(f64::from_bits(bits)),
-        }
-    }
-}
-
 /// As the value it holds (`-0.0 == 0.0`, as before it was kept in halves).
 impl PartialEq for Number {
     fn eq(&self, other: &Number) -> bool {
@@ -801,6 +778,27 @@ impl Default for Str {
 }
 
 impl Number {
+    fn of(n: N) -> Number {
+        let (kind, bits) = match n {
+            N::PosInt(n) => (Kind::PosInt, n),
+            N::NegInt(n) => (Kind::NegInt, n as u64),
+            N::Float(f) => (Kind::Float, f.to_bits()),
+        };
+        Number {
+            kind,
+            bits: [bits as u32, (bits >> 32) as u32],
+        }
+    }
+
+    fn n(self) -> N {
+        let bits = u64::from(self.bits[0]) | (u64::from(self.bits[1]) << 32);
+        match self.kind {
+            Kind::PosInt => N::PosInt(bits),
+            Kind::NegInt => N::NegInt(bits as i64),
+            Kind::Float => N::Float(f64::from_bits(bits)),
+        }
+    }
+
     pub fn as_i64(&self) -> Option<i64> {
         match self.n() {
             N::PosInt(n) => i64::try_from(n).ok(),
