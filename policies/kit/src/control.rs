@@ -4,6 +4,7 @@ use crate::cluster::Cluster;
 use crate::dom::{Map, Str, Value};
 use crate::pod::{Container, PodTemplate};
 use crate::request::Request;
+use crate::same_name;
 use std::any::Any;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -352,7 +353,7 @@ impl Control {
     };
 
     pub fn param(&self, name: &str) -> Option<&'static Param> {
-        self.params.iter().find(|p| p.name == name)
+        self.params.iter().find(|p| same_name(p.name, name))
     }
 }
 
@@ -373,7 +374,7 @@ impl<'a> Params<'a> {
         if let Some(v) = self.user.and_then(|u| u.get(name)) {
             return f(v);
         }
-        match self.spec.iter().find(|p| p.name == name) {
+        match self.spec.iter().find(|p| same_name(p.name, name)) {
             Some(p) => f(&p.default_value()),
             None => f(&Value::Null),
         }

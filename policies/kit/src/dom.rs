@@ -1185,6 +1185,28 @@ fn plain_text_ends(block: &[u8; 16]) -> u16 {
         .fold(0, |mask, (i, _)| mask | 1 << i)
 }
 
+/// `list[start..]`, moved into an exactly sized vector (the parser's work
+/// lists hold the items of every container still open).
+///
+/// In the modules a copy of a length known only at run time is wasm's
+/// `memory.copy`, which wasmtime runs as a call into the host: moving the
+/// few items of a container one by one measured cheaper there (the
+/// access-control module, 5 KB Pod: 5.4k fewer instructions per request).
+/// Natively `split_off`'s `memcpy` is the cheaper one.
+#[cfg(target_arch = "wasm32")]
+fn take_tail<T>(list: &mut Vec<T>, start: usize) -> Vec<T> {
+    let mut tail = Vec::with_capacity(list.len() - start);
+    for item in list.drain(start..) {
+        tail.push(item);
+    }
+    tail
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn take_tail<T>(list: &mut Vec<T>, start: usize) -> Vec<T> {
+    list.split_off(start)
+}
+
 struct Parser<'a> {
     text: &'a str,
     /// The document the tree's strings are ranges of (the same text).
@@ -1299,7 +1321,7 @@ impl<'a> Parser<'a> {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Value::Array(self.elements.split_off(start)));
+                    return Ok(Value::Array(take_tail(&mut self.elements, start)));
                 }
                 None => return Err(self.error("EOF while parsing a list")),
                 Some(_) => return Err(self.error("expected `,` or `]`")),
@@ -1329,24 +1351,36 @@ impl<'a> Parser<'a> {
             return Ok(Vec::new());
         }
         loop {
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b'"') => {}
-                None => return Err(self.error("EOF while parsing an object")),
-                Some(_) => return Err(self.error("key must be a string")),
+            // Admission requests arrive compact: each separator is usually
+            // the very next byte, and whitespace is only looked for when not.
+            if self.peek() != Some(b'"') {
+                self.skip_whitespace();
+                match self.peek() {
+                    Some(b'"') => {}
+                    None => return Err(self.error("EOF while parsing an object")),
+                    Some(_) => return Err(self.error("key must be a string")),
+                }
             }
             let key = self.string()?;
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b':') => self.pos += 1,
-                None => return Err(self.error("EOF while parsing an object")),
-                Some(_) => return Err(self.error("expected `:`")),
+            if self.peek() == Some(b':') {
+                self.pos += 1;
+            } else {
+                self.skip_whitespace();
+                match self.peek() {
+                    Some(b':') => self.pos += 1,
+                    None => return Err(self.error("EOF while parsing an object")),
+                    Some(_) => return Err(self.error("expected `:`")),
+                }
             }
             self.skip_whitespace();
             let v = self.value(depth)?;
             self.members.push((key, v));
-            self.skip_whitespace();
-            match self.peek() {
+            let mut next = self.peek();
+            if !matches!(next, Some(b',' | b'}')) {
+                self.skip_whitespace();
+                next = self.peek();
+            }
+            match next {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
@@ -1354,7 +1388,7 @@ impl<'a> Parser<'a> {
                     return Ok(if start == 0 {
                         std::mem::take(&mut self.members)
                     } else {
-                        self.members.split_off(start)
+                        take_tail(&mut self.members, start)
                     });
                 }
                 None => return Err(self.error("EOF while parsing an object")),
@@ -1616,6 +1650,9 @@ mod tests {
             "3.0",
             "-0.0",
             "1E+2",
+            // Whitespace wherever JSON allows it (the parser looks for it
+            // only where the compact form's separator is not next).
+            " {\n \"a\" :\t1 ,\r\n \"b\" : [ 1 , 2 ] , \"c\" : { } , \"d\":{\"e\" :\"f\" } } ",
         ] {
             same_as_serde(text);
         }
@@ -1644,6 +1681,11 @@ mod tests {
             "[1 2]",
             "{1:2}",
             "\"\\u12\"",
+            "{\"a\" : 1 , }",
+            "{\"a\":1 \"b\":2}",
+            "{\"a\" 1 }",
+            "{ 1 : 2 }",
+            "{\"a\":1 ",
         ] {
             same_as_serde(text);
             assert!(parse(text.as_bytes()).is_err(), "{text:?} must be refused");

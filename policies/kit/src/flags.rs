@@ -10,6 +10,7 @@
 
 use crate::dom::Value;
 use crate::pod::Container;
+use crate::same_name;
 
 /// One occurrence of a flag.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -108,7 +109,7 @@ impl<'a> Flags<'a> {
 
     /// The last occurrence of `name` (without dashes).
     pub fn last(&self, name: &str) -> Option<&FlagArg<'a>> {
-        self.args.iter().rev().find(|a| a.name == name)
+        self.args.iter().rev().find(|a| same_name(a.name, name))
     }
 
     /// The value `name` takes: the last occurrence's, `"true"` for a bare flag.
@@ -125,7 +126,7 @@ impl<'a> Flags<'a> {
     pub fn values(&self, name: &str) -> Vec<&'a str> {
         self.args
             .iter()
-            .filter(|a| a.name == name)
+            .filter(|a| same_name(a.name, name))
             .flat_map(|a| a.value.unwrap_or("").split(','))
             .map(str::trim)
             .filter(|v| !v.is_empty())
@@ -205,7 +206,7 @@ pub fn component(container: &Container) -> Option<&'static str> {
     }
     let repo = container.image.split(['@', ':']).next().unwrap_or("");
     let name = repo.rsplit('/').next().unwrap_or("");
-    COMPONENTS.iter().find(|c| **c == name).copied()
+    COMPONENTS.iter().find(|c| same_name(c, name)).copied()
 }
 
 #[cfg(test)]

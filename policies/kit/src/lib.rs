@@ -54,6 +54,15 @@ pub use kubewarden_policy_sdk::wapc_guest;
 /// seconds of parsing inside the webhook's deadline.
 pub const MAX_PAYLOAD_BYTES: usize = 8 * 1024 * 1024;
 
+/// `a == b` for the names settings, parameters and flags are looked up by:
+/// in the modules `==` on `str` calls wasi-libc's `memcmp`, a byte loop,
+/// and a check reads its parameters and options by name on every request
+/// (the bundle's options are a list of 30).
+#[inline]
+pub fn same_name(a: &str, b: &str) -> bool {
+    dom::same_bytes(a.as_bytes(), b.as_bytes())
+}
+
 /// `a == b`, usable in constants (`str`'s `==` is not a `const fn`): the
 /// bundle composes its options and every module its default selection at
 /// compile time.

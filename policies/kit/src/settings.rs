@@ -4,7 +4,7 @@
 use crate::control::{Control, Family, Param, Params};
 use crate::dom::{Map, Value};
 use crate::exemptions::Exemption;
-use crate::same_text;
+use crate::{same_name, same_text};
 use std::cell::{Cell, OnceCell};
 
 /// The selector that enables the recommended set.
@@ -445,7 +445,7 @@ impl Options {
         if let Some(v) = self.given.get(name) {
             return Some(v);
         }
-        let i = self.spec.iter().position(|p| p.name == name)?;
+        let i = self.spec.iter().position(|p| same_name(p.name, name))?;
         Some(self.defaults[i].get_or_init(|| self.spec[i].default_value()))
     }
 
