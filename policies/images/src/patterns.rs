@@ -16,7 +16,9 @@
 //! Matching is a dynamic programme over at most 255 × 1,000 bytes, with no
 //! recursion: no input makes it slow or deep.
 
-use crate::reference::{DEFAULT_DOMAIN, Reference, split_domain};
+use crate::reference::{
+    DEFAULT_DOMAIN, Reference, find_byte, rfind_byte, split_domain, split_once_byte,
+};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Tok {
@@ -159,15 +161,15 @@ impl RepositoryPattern {
         }
         // An exact tag and/or digest may follow the repository, as in
         // trusted-repos' `images` lists.
-        let (p, digest) = match p.split_once('@') {
+        let (p, digest) = match split_once_byte(p, b'@') {
             Some((r, d)) => (
                 r,
                 Some(crate::reference::digest(d).map_err(|e| format!("{}: {e}", why()))?),
             ),
             None => (p, None),
         };
-        let (p, tag) = match p.rfind(':') {
-            Some(i) if !p[i + 1..].contains('/') => {
+        let (p, tag) = match rfind_byte(p, b':') {
+            Some(i) if find_byte(&p[i + 1..], b'/').is_none() => {
                 let t = &p[i + 1..];
                 if t.is_empty() || t.contains(['*', '?', '[', ']']) {
                     return Err(why());
@@ -184,7 +186,7 @@ impl RepositoryPattern {
                 digest,
             });
         }
-        let (host, path) = match p.split_once('/') {
+        let (host, path) = match split_once_byte(p, b'/') {
             Some((first, rest)) if first.bytes().all(|b| b == b'*') => (first, rest),
             _ => split_domain(p),
         };
@@ -202,11 +204,13 @@ impl RepositoryPattern {
         {
             return Err(why());
         }
-        let path = if host == DEFAULT_DOMAIN && !path.contains('/') && !path.starts_with("**") {
-            format!("library/{path}")
-        } else {
-            path.to_string()
-        };
+        let path =
+            if host == DEFAULT_DOMAIN && find_byte(path, b'/').is_none() && !path.starts_with("**")
+            {
+                format!("library/{path}")
+            } else {
+                path.to_string()
+            };
         Ok(RepositoryPattern {
             host: host.to_ascii_lowercase(),
             path,

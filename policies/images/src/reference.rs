@@ -101,6 +101,26 @@ fn err(input: &str, why: impl fmt::Display) -> String {
     format!("invalid image reference {}: {why}", excerpt(input, 80))
 }
 
+/// Where the ASCII byte `b` first occurs in `s`. References and patterns
+/// are a few dozen bytes: `str::find` with a `char` sets up a `memchr`
+/// search that costs more than this scan in the modules, and a Pod's every
+/// container reference is parsed on every request.
+pub(crate) fn find_byte(s: &str, b: u8) -> Option<usize> {
+    s.bytes().position(|c| c == b)
+}
+
+/// Where the ASCII byte `b` last occurs in `s` (see [`find_byte`]).
+pub(crate) fn rfind_byte(s: &str, b: u8) -> Option<usize> {
+    s.bytes().rposition(|c| c == b)
+}
+
+/// `s.split_once(b)` for an ASCII byte `b` (see [`find_byte`]).
+pub(crate) fn split_once_byte(s: &str, b: u8) -> Option<(&str, &str)> {
+    let i = find_byte(s, b)?;
+    // `b` is ASCII, so both sides of it are character boundaries.
+    Some((&s[..i], &s[i + 1..]))
+}
+
 /// Parses `input` as the runtime does (see the module documentation).
 pub fn parse(input: &str) -> Result<Reference, String> {
     if input.is_empty() {
@@ -125,13 +145,13 @@ pub fn parse(input: &str) -> Result<Reference, String> {
         ));
     }
     // Digest: after the first '@' (no other part may contain one).
-    let (rest, digest) = match input.split_once('@') {
+    let (rest, digest) = match split_once_byte(input, b'@') {
         Some((r, d)) => (r, Some(parse_digest(input, d)?)),
         None => (input, None),
     };
     // Tag: after the last ':' when no '/' follows it (a ':' before a '/' is a port).
-    let (name, tag) = match rest.rfind(':') {
-        Some(i) if !rest[i + 1..].contains('/') => (&rest[..i], Some(&rest[i + 1..])),
+    let (name, tag) = match rfind_byte(rest, b':') {
+        Some(i) if find_byte(&rest[i + 1..], b'/').is_none() => (&rest[..i], Some(&rest[i + 1..])),
         _ => (rest, None),
     };
     if let Some(t) = tag {
@@ -154,7 +174,7 @@ pub fn parse(input: &str) -> Result<Reference, String> {
     } else {
         domain
     };
-    let path = if domain == DEFAULT_DOMAIN && !path.contains('/') {
+    let path = if domain == DEFAULT_DOMAIN && find_byte(path, b'/').is_none() {
         format!("{OFFICIAL_PREFIX}{path}")
     } else {
         path.to_string()
@@ -175,7 +195,7 @@ pub fn parse(input: &str) -> Result<Reference, String> {
 
 /// `distribution/reference` `splitDockerDomain` (before the `library/` prefix).
 pub fn split_domain(name: &str) -> (&str, &str) {
-    match name.split_once('/') {
+    match split_once_byte(name, b'/') {
         // One pass over the bytes: a `contains` of a set of characters
         // decodes each one, and this runs for every container's image.
         Some((first, rest))
@@ -228,7 +248,7 @@ pub fn digest(d: &str) -> Result<String, String> {
 }
 
 fn parse_digest(input: &str, d: &str) -> Result<String, String> {
-    let Some((alg, hex)) = d.split_once(':') else {
+    let Some((alg, hex)) = split_once_byte(d, b':') else {
         return Err(err(input, "digest must be <algorithm>:<hex>"));
     };
     let comp_ok = |c: &str| {
@@ -267,7 +287,7 @@ fn parse_digest(input: &str, d: &str) -> Result<String, String> {
 fn check_domain(input: &str, domain: &str) -> Result<(), String> {
     // host [":" port]; an IPv6 host is bracketed.
     let (host, port) = if let Some(rest) = domain.strip_prefix('[') {
-        let Some((v6, after)) = rest.split_once(']') else {
+        let Some((v6, after)) = split_once_byte(rest, b']') else {
             return Err(err(input, "unterminated '[' in registry host"));
         };
         if v6.is_empty() || !v6.bytes().all(|b| b.is_ascii_hexdigit() || b == b':') {
@@ -281,7 +301,7 @@ fn check_domain(input: &str, domain: &str) -> Result<(), String> {
             },
         }
     } else {
-        match domain.split_once(':') {
+        match split_once_byte(domain, b':') {
             Some((h, p)) => (h, Some(p)),
             None => (domain, None),
         }
