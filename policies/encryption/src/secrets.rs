@@ -3,6 +3,7 @@
 //! keys, tokens, URLs with passwords, high-entropy strings).
 
 use kit::Ctx;
+use kit::dom::same_bytes;
 
 /// Name fragments (upper-case, `-`/`.` read as `_`) of variables that hold secrets.
 const SECRET_NAMES: &[&str] = &[
@@ -85,7 +86,7 @@ pub fn secret_name(name: &str) -> bool {
     // call to `memcmp` per window and fragment.
     let contains = |fragment: &[u8]| {
         n.windows(fragment.len())
-            .any(|w| w[0] == fragment[0] && w == fragment)
+            .any(|w| w[0] == fragment[0] && same_bytes(w, fragment))
     };
     if !SECRET_NAMES.iter().any(|s| contains(s.as_bytes())) {
         return false;
@@ -94,7 +95,9 @@ pub fn secret_name(name: &str) -> bool {
         .rsplit(|&b| b == b'_')
         .find(|s| !s.is_empty())
         .unwrap_or(&[]);
-    !REFERENCE_SUFFIXES.iter().any(|s| s.as_bytes() == last)
+    !REFERENCE_SUFFIXES
+        .iter()
+        .any(|s| same_bytes(s.as_bytes(), last))
 }
 
 /// Values that are not a secret whatever the name: empty, booleans, numbers,

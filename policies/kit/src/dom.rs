@@ -560,7 +560,7 @@ impl Map {
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         let mut found = None;
         self.members_mut().retain_mut(|(k, v)| {
-            if k.as_str() != key {
+            if !same_bytes(k.as_bytes(), key.as_bytes()) {
                 return true;
             }
             found = Some(std::mem::take(v));
@@ -1051,7 +1051,7 @@ static ENDS_PLAIN_TEXT: [bool; 256] = {
 /// slices calls wasi-libc's `memcmp`, a byte loop, and object keys, kinds
 /// and the values checks compare are mostly 4 to 20 bytes long.
 #[inline]
-pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;
