@@ -4,8 +4,9 @@
 //! and string and inserts every member into a `BTreeMap`; measured natively
 //! that is about three quarters of a family's whole evaluation, and the guest
 //! pays it again in every module. This tree keeps strings as ranges of one
-//! shared copy of the payload (its own text only for the rare string with
-//! escapes), keeps object members in document order in one exactly sized
+//! shared copy of the payload (in the modules, of the payload itself while
+//! the evaluation lasts: [`with_parsed`]; its own text only for the rare
+//! string with escapes), keeps object members in document order in one exactly sized
 //! vector, and is built by one hand-written pass: on the 5 KB bench Pod,
 //! with an arena allocator like the modules', 87k instructions to parse and
 //! drop it against 235k for `serde_json::from_slice::<Value>` and 73k for
@@ -31,7 +32,7 @@ use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use std::borrow::Borrow;
 use std::fmt;
 use std::ops::Deref;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use crate::skim::{self, MAX_DEPTH, Span};
@@ -84,7 +85,11 @@ struct OnDemand {
 /// The text every string of a parsed document is a range of; for a
 /// document read on demand, also where each of its containers ends.
 struct Document {
-    text: Box<str>,
+    /// Where the text is: in `owned` once that is set; until then (only
+    /// while a [`with_parsed`] call lasts) the caller's bytes.
+    text: AtomicPtr<u8>,
+    len: usize,
+    owned: OnceLock<Box<str>>,
     /// Every container (object or array) in the order it opens.
     containers: Vec<Span>,
     /// Set when a part read on demand turns out not to be valid JSON.
@@ -101,11 +106,54 @@ impl OnDemand {
 }
 
 impl Document {
-    fn plain(text: Box<str>) -> Document {
-        Document {
-            text,
-            containers: Vec::new(),
+    /// A document with its own copy of `text`.
+    fn owning(text: Box<str>, containers: Vec<Span>) -> Document {
+        let document = Document {
+            text: AtomicPtr::new(text.as_ptr().cast_mut()),
+            len: text.len(),
+            owned: OnceLock::new(),
+            containers,
             malformed: AtomicBool::new(false),
+        };
+        let _ = document.owned.set(text);
+        document
+    }
+
+    /// A document whose text stays the caller's `text` until
+    /// [`Document::own_text`].
+    ///
+    /// # Safety
+    /// `own_text` must run before `text` is freed or changed, whenever
+    /// anything may still read the document then; no other thread may read
+    /// the document while it does.
+    unsafe fn borrowing(text: &str, containers: Vec<Span>) -> Document {
+        Document {
+            text: AtomicPtr::new(text.as_ptr().cast_mut()),
+            len: text.len(),
+            owned: OnceLock::new(),
+            containers,
+            malformed: AtomicBool::new(false),
+        }
+    }
+
+    fn text(&self) -> &str {
+        // SAFETY: `text` points at `len` bytes of UTF-8: those of `owned`
+        // (which lives as long as the document), or the caller's, which
+        // `borrowing`'s contract keeps alive until `own_text` points it at
+        // `owned`.
+        unsafe {
+            let bytes = std::slice::from_raw_parts(self.text.load(Ordering::Acquire), self.len);
+            std::str::from_utf8_unchecked(bytes)
+        }
+    }
+
+    /// Gives a document still reading the caller's bytes a copy of them.
+    fn own_text(&self) {
+        if self.owned.get().is_none() {
+            let copy: Box<str> = self.text().into();
+            let at = copy.as_ptr().cast_mut();
+            let _ = self.owned.set(copy);
+            self.text.store(at, Ordering::Release);
         }
     }
 }
@@ -624,8 +672,8 @@ impl Str {
 
     pub fn as_str(&self) -> &str {
         debug_assert!(
-            self.doc.text.is_char_boundary(self.start as usize)
-                && self.doc.text.is_char_boundary(self.end as usize)
+            self.doc.text().is_char_boundary(self.start as usize)
+                && self.doc.text().is_char_boundary(self.end as usize)
         );
         // SAFETY: a `Str` is made only by `owned` (all of a text) and by the
         // parser (from the byte after an opening quote to its closing quote,
@@ -638,7 +686,7 @@ impl Str {
     /// The text's bytes.
     pub fn as_bytes(&self) -> &[u8] {
         self.doc
-            .text
+            .text()
             .as_bytes()
             .get(self.start as usize..self.end as usize)
             .unwrap_or(&[])
@@ -650,7 +698,7 @@ impl Str {
         // u32::MAX bytes), and a wasm32 guest cannot hold one at all.
         let end = u32::try_from(text.len()).expect("a string of 4 GiB or more");
         Str {
-            doc: Arc::new(Document::plain(text)),
+            doc: Arc::new(Document::owning(text, Vec::new())),
             start: 0,
             end,
         }
@@ -903,6 +951,28 @@ impl std::error::Error for Error {}
 
 /// Parses one JSON document.
 pub fn parse(text: &[u8]) -> Result<Value, Error> {
+    parse_keeping(text, Keep::Copy).map(|(value, _)| value)
+}
+
+/// How a document made from the caller's bytes holds its text.
+#[derive(Clone, Copy)]
+enum Keep {
+    Copy,
+    /// Reads the caller's bytes themselves: only [`with_parsed`] may ask,
+    /// which makes sure nothing reads them once its call is over.
+    Borrow,
+}
+
+fn document(text: &str, containers: Vec<Span>, keep: Keep) -> Document {
+    match keep {
+        Keep::Copy => Document::owning(text.into(), containers),
+        // SAFETY: see `Keep::Borrow`.
+        Keep::Borrow => unsafe { Document::borrowing(text, containers) },
+    }
+}
+
+/// The document of `text`, parsed whole, and the handle its strings share.
+fn parse_keeping(text: &[u8], keep: Keep) -> Result<(Value, Arc<Document>), Error> {
     if u32::try_from(text.len()).is_err() {
         return Err(Error::at(&[], 0, "document too large"));
     }
@@ -918,7 +988,7 @@ pub fn parse(text: &[u8]) -> Result<Value, Error> {
     // (a parameter's default, a settings object) needs next to none, and
     // parsing one must not cost more than the values it gives.
     let room = (text.len() / 8).min(64);
-    let doc = Arc::new(Document::plain(text.into()));
+    let doc = Arc::new(document(text, Vec::new(), keep));
     let mut p = Parser::new(text, &doc, room, room);
     p.skip_whitespace();
     let v = p.value(0)?;
@@ -926,7 +996,7 @@ pub fn parse(text: &[u8]) -> Result<Value, Error> {
     if p.pos < p.bytes.len() {
         return Err(p.error("trailing characters"));
     }
-    Ok(v)
+    Ok((v, doc))
 }
 
 /// `text` as UTF-8; `ascii`: whether it is already known to be all ASCII,
@@ -971,20 +1041,80 @@ impl Reading {
 /// requests they serialised themselves, so that part is valid JSON anyway).
 /// Any other document is parsed whole, as [`parse`] does.
 pub fn parse_on_demand(text: &[u8]) -> Result<(Value, Reading), Error> {
-    let skimmed = skim::containers(text)
+    read_keeping(text, false, Keep::Copy).map(|(value, reading, _)| (value, reading))
+}
+
+/// `text` read whole ([`parse`]) or on demand ([`parse_on_demand`]), and
+/// the handle the strings of what is read share.
+fn read_keeping(
+    text: &[u8],
+    whole: bool,
+    keep: Keep,
+) -> Result<(Value, Reading, Arc<Document>), Error> {
+    let skimmed = (!whole)
+        .then(|| skim::containers(text))
+        .flatten()
         .and_then(|skimmed| Some((utf8(text, skimmed.ascii).ok()?, skimmed.containers)));
     let Some((text, containers)) = skimmed else {
-        // Not UTF-8, or not an object whose brackets match: the full parser
-        // says why (or reads it, when it is some other JSON value).
-        return Ok((parse(text)?, Reading::whole()));
+        // Read whole; or not UTF-8, or not an object whose brackets match:
+        // the full parser says why (or reads it, when it is some other JSON
+        // value).
+        let (value, doc) = parse_keeping(text, keep)?;
+        return Ok((value, Reading::whole(), doc));
     };
-    let doc = Arc::new(Document {
-        text: text.into(),
-        containers,
-        malformed: AtomicBool::new(false),
-    });
+    let doc = Arc::new(document(text, containers, keep));
     let root = Value::Object(Map::on_demand(doc.clone(), 0));
-    Ok((root, Reading(Some(doc))))
+    Ok((root, Reading(Some(doc.clone())), doc))
+}
+
+/// `f` of `text` read whole ([`parse`]) or on demand ([`parse_on_demand`]),
+/// without a copy of `text` where that is sound: in the modules (one
+/// thread), a request's copy was a page or two of fresh memory per request,
+/// and a fresh instance pays for every page it touches (5 KB bench Pod,
+/// FRESH: 1.3 to 1.7 µs and one or two page faults less). The strings read
+/// refer to `text` while `f` runs; if any are still alive when it returns
+/// (kept in its result, or anywhere else), the document takes a copy of
+/// `text` then.
+pub fn with_parsed<R>(
+    text: &[u8],
+    whole: bool,
+    f: impl FnOnce(Result<(Value, Reading), Error>) -> R,
+) -> R {
+    let keep = if cfg!(all(target_family = "wasm", not(target_feature = "atomics"))) {
+        Keep::Borrow
+    } else {
+        // Another thread could still be reading the caller's bytes when a
+        // copy replaced them.
+        Keep::Copy
+    };
+    with_parsed_keeping(text, whole, keep, f)
+}
+
+fn with_parsed_keeping<R>(
+    text: &[u8],
+    whole: bool,
+    keep: Keep,
+    f: impl FnOnce(Result<(Value, Reading), Error>) -> R,
+) -> R {
+    /// On drop (after `f`, or while a panic in it unwinds): gives the
+    /// document a copy of the caller's bytes if anything besides this still
+    /// holds it.
+    struct OwnTextIfKept(Option<Arc<Document>>);
+    impl Drop for OwnTextIfKept {
+        fn drop(&mut self) {
+            if let Some(doc) = &self.0
+                && Arc::strong_count(doc) > 1
+            {
+                doc.own_text();
+            }
+        }
+    }
+    let (parsed, doc) = match read_keeping(text, whole, keep) {
+        Ok((value, reading, doc)) => (Ok((value, reading)), Some(doc)),
+        Err(e) => (Err(e), None),
+    };
+    let _own = OwnTextIfKept(doc);
+    f(parsed)
 }
 
 /// The members of the object opening container `ordinal` of `doc`.
@@ -1001,7 +1131,7 @@ fn read_members(doc: &Arc<Document>, ordinal: u32) -> Vec<(Str, Value)> {
     // for each page of memory it touches: lists sized for the largest
     // object (16 and 16) doubled availability's memory per request and
     // cost it 6 µs there (`kube-soc2 bench`, FRESH and its faults).
-    let mut parser = Parser::new(&doc.text, doc, 0, 6);
+    let mut parser = Parser::new(doc.text(), doc, 0, 6);
     parser.pos = span.open as usize;
     parser.next = ordinal;
     parser.on_demand = true;
@@ -1744,6 +1874,30 @@ mod tests {
             Value::Object(m) => m.iter().map(|(_, v)| 1 + read_all(v)).sum(),
             Value::Array(a) => a.iter().map(read_all).sum(),
             _ => 1,
+        }
+    }
+
+    /// What `with_parsed` gives out may outlive the caller's bytes: here
+    /// they change as soon as the call is over.
+    #[test]
+    fn what_outlives_with_parsed_reads_its_own_copy() {
+        let original = br#"{"a": "kept", "b": {"c": "read later"}, "d": [1]}"#;
+        for whole in [true, false] {
+            let mut text = original.to_vec();
+            let (kept, unread) = with_parsed_keeping(&text, whole, Keep::Borrow, |parsed| {
+                let (v, _) = parsed.unwrap();
+                (v["a"].clone(), v["b"].clone())
+            });
+            text.fill(b'x');
+            assert_eq!(kept.as_str(), Some("kept"), "whole: {whole}");
+            assert_eq!(unread["c"].as_str(), Some("read later"), "whole: {whole}");
+            // Nothing kept: nothing to copy, and nothing reads the bytes after.
+            let mut text = original.to_vec();
+            let n = with_parsed_keeping(&text, whole, Keep::Borrow, |parsed| {
+                parsed.unwrap().0.as_object().map(Map::len)
+            });
+            text.fill(b'x');
+            assert_eq!(n, Some(3));
         }
     }
 

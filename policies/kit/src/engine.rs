@@ -56,7 +56,17 @@ pub fn evaluate(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> Valid
 /// `kube-soc2 scan`, `replay` and the reports (see [`Explanation`]).
 pub fn explain(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> Vec<u8> {
     // Parsed once: to tell a settings-only payload, then to evaluate the request.
-    let parsed = read(family, payload);
+    dom::with_parsed(payload, family.reads_whole_request, |parsed| {
+        explain_parsed(family, payload, parsed, cluster)
+    })
+}
+
+fn explain_parsed(
+    family: &Family,
+    payload: &[u8],
+    parsed: Result<(Value, dom::Reading), dom::Error>,
+    cluster: &dyn Cluster,
+) -> Vec<u8> {
     let mut explanation = Explanation::new(family);
     if let Ok((Value::Object(top), reading)) = &parsed {
         if !top.contains_key("request") {
@@ -144,15 +154,6 @@ fn evaluate_request(
     }
 }
 
-/// The payload, read as `family` reads requests.
-fn read(family: &Family, payload: &[u8]) -> Result<(Value, dom::Reading), dom::Error> {
-    if family.reads_whole_request {
-        dom::parse(payload).map(|v| (v, dom::Reading::whole()))
-    } else {
-        dom::parse_on_demand(payload)
-    }
-}
-
 /// Reads the payload as `family` does and evaluates it; refused as not JSON
 /// when a part the evaluation read is not, whatever the controls found.
 fn read_and_run(
@@ -172,10 +173,25 @@ fn read_and_run(
             ),
         ));
     }
+    match parsed {
+        Some(parsed) => run_parsed(family, payload, parsed, cluster, explanation),
+        None => dom::with_parsed(payload, family.reads_whole_request, |parsed| {
+            run_parsed(family, payload, parsed, cluster, explanation)
+        }),
+    }
+}
+
+/// Evaluates the payload `parsed` from, refused as not JSON when a part the
+/// evaluation read is not, whatever the controls found.
+fn run_parsed(
+    family: &Family,
+    payload: &[u8],
+    parsed: Result<(Value, dom::Reading), dom::Error>,
+    cluster: &dyn Cluster,
+    explanation: &mut Explanation,
+) -> Result<ValidationResponse, (u16, String)> {
     let not_json = |e: dom::Error| (400, format!("the validate payload is not valid JSON: {e}"));
-    let (top, reading) = parsed
-        .unwrap_or_else(|| read(family, payload))
-        .map_err(not_json)?;
+    let (top, reading) = parsed.map_err(not_json)?;
     let outcome = run(family, top, cluster, explanation);
     if reading.found_malformed() {
         // As if the payload had been refused before any control ran.
