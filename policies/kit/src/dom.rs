@@ -958,8 +958,9 @@ pub fn parse(text: &[u8]) -> Result<Value, Error> {
 #[derive(Clone, Copy)]
 enum Keep {
     Copy,
-    /// Reads the caller's bytes themselves: only [`with_parsed`] may ask,
-    /// which makes sure nothing reads them once its call is over.
+    /// Reads the caller's bytes themselves: only [`with_parsed`] asks for
+    /// it, under its safety contract (nothing reads them once its call is
+    /// over).
     Borrow,
 }
 
@@ -1075,7 +1076,15 @@ fn read_keeping(
 /// refer to `text` while `f` runs; if any are still alive when it returns
 /// (kept in its result, or anywhere else), the document takes a copy of
 /// `text` then.
-pub fn with_parsed<R>(
+///
+/// # Safety
+/// No reference into the text of what `f` is given (a `&str` or `&[u8]`
+/// from a [`Str`] or a [`Value`]) may be used after `f` returns: the values
+/// and strings themselves may be kept (they read the copy then), but a
+/// reference taken before the copy still points at `text`. Safe code can
+/// only do that by leaking a value, or storing one in a static, and
+/// borrowing from it there.
+pub unsafe fn with_parsed<R>(
     text: &[u8],
     whole: bool,
     f: impl FnOnce(Result<(Value, Reading), Error>) -> R,
@@ -1087,10 +1096,15 @@ pub fn with_parsed<R>(
         // copy replaced them.
         Keep::Copy
     };
-    with_parsed_keeping(text, whole, keep, f)
+    // SAFETY: the caller keeps `with_parsed`'s contract, which is this one's.
+    unsafe { with_parsed_keeping(text, whole, keep, f) }
 }
 
-fn with_parsed_keeping<R>(
+/// [`with_parsed`], keeping `text` as `keep` says.
+///
+/// # Safety
+/// As for [`with_parsed`] when `keep` is [`Keep::Borrow`].
+unsafe fn with_parsed_keeping<R>(
     text: &[u8],
     whole: bool,
     keep: Keep,
@@ -1884,18 +1898,24 @@ mod tests {
         let original = br#"{"a": "kept", "b": {"c": "read later"}, "d": [1]}"#;
         for whole in [true, false] {
             let mut text = original.to_vec();
-            let (kept, unread) = with_parsed_keeping(&text, whole, Keep::Borrow, |parsed| {
-                let (v, _) = parsed.unwrap();
-                (v["a"].clone(), v["b"].clone())
-            });
+            // SAFETY: only values are kept, no reference into their text.
+            let (kept, unread) = unsafe {
+                with_parsed_keeping(&text, whole, Keep::Borrow, |parsed| {
+                    let (v, _) = parsed.unwrap();
+                    (v["a"].clone(), v["b"].clone())
+                })
+            };
             text.fill(b'x');
             assert_eq!(kept.as_str(), Some("kept"), "whole: {whole}");
             assert_eq!(unread["c"].as_str(), Some("read later"), "whole: {whole}");
             // Nothing kept: nothing to copy, and nothing reads the bytes after.
             let mut text = original.to_vec();
-            let n = with_parsed_keeping(&text, whole, Keep::Borrow, |parsed| {
-                parsed.unwrap().0.as_object().map(Map::len)
-            });
+            // SAFETY: nothing of the document is kept.
+            let n = unsafe {
+                with_parsed_keeping(&text, whole, Keep::Borrow, |parsed| {
+                    parsed.unwrap().0.as_object().map(Map::len)
+                })
+            };
             text.fill(b'x');
             assert_eq!(n, Some(3));
         }

@@ -56,9 +56,12 @@ pub fn evaluate(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> Valid
 /// `kube-soc2 scan`, `replay` and the reports (see [`Explanation`]).
 pub fn explain(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> Vec<u8> {
     // Parsed once: to tell a settings-only payload, then to evaluate the request.
-    dom::with_parsed(payload, family.reads_whole_request, |parsed| {
-        explain_parsed(family, payload, parsed, cluster)
-    })
+    // SAFETY: as in `read_and_run`; the explanation is serialised inside.
+    unsafe {
+        dom::with_parsed(payload, family.reads_whole_request, |parsed| {
+            explain_parsed(family, payload, parsed, cluster)
+        })
+    }
 }
 
 fn explain_parsed(
@@ -175,9 +178,15 @@ fn read_and_run(
     }
     match parsed {
         Some(parsed) => run_parsed(family, payload, parsed, cluster, explanation),
-        None => dom::with_parsed(payload, family.reads_whole_request, |parsed| {
-            run_parsed(family, payload, parsed, cluster, explanation)
-        }),
+        // SAFETY: what an evaluation leaves behind is owned: the response,
+        // the explanation and the evidence journal hold `String`s, and no
+        // check keeps a request's value, let alone a reference into one, in
+        // a static.
+        None => unsafe {
+            dom::with_parsed(payload, family.reads_whole_request, |parsed| {
+                run_parsed(family, payload, parsed, cluster, explanation)
+            })
+        },
     }
 }
 
