@@ -108,13 +108,9 @@ impl OnDemand {
 impl Document {
     /// A document with its own copy of `text`.
     fn owning(text: Box<str>, containers: Vec<Span>) -> Document {
-        let document = Document {
-            text: AtomicPtr::new(text.as_ptr().cast_mut()),
-            len: text.len(),
-            owned: OnceLock::new(),
-            containers,
-            malformed: AtomicBool::new(false),
-        };
+        // SAFETY: the document owns the text it reads from the start: moving
+        // the box into `owned` leaves its bytes where they are.
+        let document = unsafe { Document::borrowing(&text, containers) };
         let _ = document.owned.set(text);
         document
     }
