@@ -31,8 +31,20 @@ pub struct Settings {
 }
 
 /// True if `selector` (an id, a tag or `all`) names `control`.
-pub fn selects(selector: &str, control: &Control) -> bool {
-    selector == ALL || selector == control.id || control.tags.contains(&selector)
+/// A `const fn`: each module works out its default selection with it when
+/// compiled ([`Defaults::of`]).
+pub const fn selects(selector: &str, control: &Control) -> bool {
+    if same_text(selector, ALL) || same_text(selector, control.id) {
+        return true;
+    }
+    let mut t = 0;
+    while t < control.tags.len() {
+        if same_text(control.tags[t], selector) {
+            return true;
+        }
+        t += 1;
+    }
+    false
 }
 
 /// Most deployments give no settings (`{}`), and an instance serves one
@@ -92,32 +104,19 @@ const fn mark(words: &mut [u64; WORDS], i: usize) {
     words[i / 64] |= 1 << (i % 64);
 }
 
-/// [`selects`], in a constant.
-const fn selects_const(selector: &str, control: &Control) -> bool {
-    if same_text(selector, ALL) || same_text(selector, control.id) {
-        return true;
-    }
-    let mut t = 0;
-    while t < control.tags.len() {
-        if same_text(control.tags[t], selector) {
-            return true;
-        }
-        t += 1;
-    }
-    false
-}
-
 impl Defaults {
+    const NONE: Defaults = Defaults {
+        enabled: [0; WORDS],
+        warn: [0; WORDS],
+    };
+
     /// What [`Settings::parse`] selects from `{}`: the controls tagged
     /// [`DEFAULT_TAG`], warning when a selector of the family's default
     /// `warnOnly` names them. `None` when the family is too large to
     /// remember, or enables nothing by default (which `parse` refuses,
     /// naming why).
     pub const fn of(family: &Family) -> Option<Defaults> {
-        let mut d = Defaults {
-            enabled: [0; WORDS],
-            warn: [0; WORDS],
-        };
+        let mut d = Defaults::NONE;
         let mut any = false;
         let mut i = 0;
         let mut g = 0;
@@ -126,7 +125,7 @@ impl Defaults {
             let mut c = 0;
             while c < group.len() {
                 let control = group[c];
-                if selects_const(DEFAULT_TAG, control) {
+                if selects(DEFAULT_TAG, control) {
                     if i >= REMEMBERED_CONTROLS {
                         return None;
                     }
@@ -134,7 +133,7 @@ impl Defaults {
                     mark(&mut d.enabled, i);
                     let mut w = 0;
                     while w < family.default_warn_only.len() {
-                        if selects_const(family.default_warn_only[w], control) {
+                        if selects(family.default_warn_only[w], control) {
                             mark(&mut d.warn, i);
                         }
                         w += 1;
@@ -151,10 +150,7 @@ impl Defaults {
     /// The selection `settings` made, as positions in `family`'s catalogue;
     /// `None` when the family is too large to remember.
     fn of_settings(family: &Family, settings: &Settings) -> Option<Defaults> {
-        let mut d = Defaults {
-            enabled: [0; WORDS],
-            warn: [0; WORDS],
-        };
+        let mut d = Defaults::NONE;
         let mut selected = settings.selection.iter().peekable();
         for (i, control) in family.controls().enumerate() {
             let Some(&&(next, warn)) = selected.peek() else {
@@ -188,15 +184,9 @@ impl Defaults {
     /// (they must be `Defaults::of(family)`), unless it is remembered already.
     pub fn assume(self, family: &Family) {
         let key = FamilyKey::of(family);
-        if REMEMBERED.with(Cell::get).is_some_and(|r| r.family == key) {
-            return;
+        if REMEMBERED.with(Cell::get).is_none_or(|r| r.family != key) {
+            Remembered::set(key, self);
         }
-        REMEMBERED.with(|c| {
-            c.set(Some(Remembered {
-                family: key,
-                selection: self,
-            }))
-        });
     }
 
     fn selection(&self, family: &Family) -> Vec<(&'static Control, bool)> {
@@ -227,6 +217,12 @@ struct Remembered {
     selection: Defaults,
 }
 
+impl Remembered {
+    fn set(family: FamilyKey, selection: Defaults) {
+        REMEMBERED.with(|c| c.set(Some(Remembered { family, selection })));
+    }
+}
+
 thread_local! {
     /// The selection of empty settings, for the family last evaluated with
     /// them (one per thread: native tests run families side by side).
@@ -254,12 +250,7 @@ impl Settings {
         }
         let s = Settings::parse(family, v)?;
         if let Some(selection) = Defaults::of_settings(family, &s) {
-            REMEMBERED.with(|c| {
-                c.set(Some(Remembered {
-                    family: key,
-                    selection,
-                }))
-            });
+            Remembered::set(key, selection);
         }
         Ok(s)
     }
