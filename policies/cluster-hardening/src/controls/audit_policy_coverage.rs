@@ -44,7 +44,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Err(f) => return vec![f],
     };
     let mut out = Vec::new();
-    for spec in ctx.params.strings("resources") {
+    for spec in ctx.params.strings("resources").iter() {
         let Some(base) = Target::parse(&spec) else {
             continue;
         };

@@ -29,7 +29,7 @@ pub static CONTROL: Control = Control {
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let cfg = ctx.object();
     let mut out = Vec::new();
-    for resource in ctx.params.strings("resources") {
+    for resource in ctx.params.strings("resources").iter() {
         let Some((path, p)) = first_provider(cfg, &resource) else {
             out.push(Finding::new(
                 "resources",

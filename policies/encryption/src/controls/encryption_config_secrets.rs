@@ -63,7 +63,7 @@ pub fn provider_type(p: &Value) -> Option<&str> {
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let cfg = ctx.object();
     let mut out = Vec::new();
-    for resource in ctx.params.strings("resources") {
+    for resource in ctx.params.strings("resources").iter() {
         match first_provider(cfg, &resource) {
             None => out.push(Finding::new(
                 "resources",

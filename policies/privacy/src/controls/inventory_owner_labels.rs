@@ -71,7 +71,7 @@ fn validate(p: &Params) -> Result<(), String> {
             return Err(format!("labels.{name}: the pattern is empty"));
         }
     }
-    for kind in p.strings("kinds") {
+    for kind in p.strings("kinds").iter() {
         if !supported(&kind) {
             return Err(format!(
                 "kinds: \"{}\" is not one of the supported kinds",

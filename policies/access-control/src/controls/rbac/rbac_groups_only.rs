@@ -4,7 +4,9 @@
 use super::bindings::*;
 use super::subjects::subjects;
 use crate::controls::common::allowed;
+use kit::control::Strings;
 use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
+use std::rc::Rc;
 
 pub static CONTROL: Control = Control {
     id: "rbac-groups-only",
@@ -31,7 +33,7 @@ pub static CONTROL: Control = Control {
 };
 
 fn check_groups_only(ctx: &Ctx) -> Vec<Finding> {
-    let mut ok: Option<Vec<String>> = None;
+    let mut ok: Option<Rc<Strings>> = None;
     subjects(ctx.object())
         .filter(|s| s.kind == "User")
         .filter(|s| {
