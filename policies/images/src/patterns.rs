@@ -16,6 +16,8 @@
 //! Matching is a dynamic programme over at most 255 × 1,000 bytes, with no
 //! recursion: no input makes it slow or deep.
 
+use std::rc::Rc;
+
 use crate::reference::{
     DEFAULT_DOMAIN, Reference, find_byte, rfind_byte, split_domain, split_once_byte,
 };
@@ -50,11 +52,16 @@ fn tokens(p: &str) -> Vec<Tok> {
     out
 }
 
-/// Glob match where `*` and `?` never match a byte of `seps`; `**` matches anything.
+/// Glob match where `*` and `?` never match a byte of `seps`; `**` matches
+/// anything. Hosts (`seps` = [`HOST_SEPS`]) match in any case: their
+/// patterns are kept lower-case, and the text's bytes are compared lowered.
 fn glob(pattern: &str, text: &str, seps: &[u8]) -> bool {
+    let host = seps == HOST_SEPS;
+    let fold = |b: u8| if host { b.to_ascii_lowercase() } else { b };
     // Most entries of a list name one registry or repository exactly.
-    if !pattern.contains(['*', '?']) {
-        return pattern == text;
+    if !pattern.bytes().any(|b| b == b'*' || b == b'?') {
+        return pattern.len() == text.len()
+            && pattern.bytes().zip(text.bytes()).all(|(p, t)| p == fold(t));
     }
     let t = text.as_bytes();
     // reach[j]: the pattern so far can match exactly t[..j]. `next` is
@@ -67,7 +74,7 @@ fn glob(pattern: &str, text: &str, seps: &[u8]) -> bool {
             Tok::Byte(c) => {
                 next[0] = false;
                 for j in 0..t.len() {
-                    next[j + 1] = reach[j] && t[j] == c;
+                    next[j + 1] = reach[j] && fold(t[j]) == c;
                 }
             }
             Tok::One => {
@@ -122,7 +129,7 @@ impl RegistryPattern {
     }
 
     pub fn matches(&self, r: &Reference) -> bool {
-        glob(&self.0, &r.domain.to_ascii_lowercase(), HOST_SEPS)
+        glob(&self.0, &r.domain, HOST_SEPS)
     }
 
     pub fn as_str(&self) -> &str {
@@ -220,7 +227,7 @@ impl RepositoryPattern {
     }
 
     pub fn matches(&self, r: &Reference) -> bool {
-        glob(&self.host, &r.domain.to_ascii_lowercase(), HOST_SEPS)
+        glob(&self.host, &r.domain, HOST_SEPS)
             && glob(&self.path, &r.path, PATH_SEPS)
             && self.tag.as_ref().is_none_or(|t| r.tag.as_ref() == Some(t))
             && self
@@ -257,23 +264,41 @@ pub fn parse_all<T>(
         .collect()
 }
 
-/// The `registries` and `repositories` parameters of a control, parsed.
+/// A registry or repository pattern list parameter, parsed.
+pub struct Patterns<T>(Vec<T>);
+
+impl<T> std::ops::Deref for Patterns<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        &self.0
+    }
+}
+
+/// The `registries` and `repositories` parameters of a control, parsed (once
+/// per module while they are the defaults; see `kit::Params::derived`).
 /// Invalid patterns were refused by `validate_settings`; any left over are
 /// skipped.
 pub fn registries_and_repositories(
     params: &kit::Params,
-) -> (Vec<RegistryPattern>, Vec<RepositoryPattern>) {
-    let registries = params
-        .strings("registries")
-        .iter()
-        .filter_map(|p| RegistryPattern::parse(p).ok())
-        .collect();
-    let repositories = params
-        .strings("repositories")
-        .iter()
-        .filter_map(|p| RepositoryPattern::parse(p).ok())
-        .collect();
-    (registries, repositories)
+) -> (
+    Rc<Patterns<RegistryPattern>>,
+    Rc<Patterns<RepositoryPattern>>,
+) {
+    (
+        params.derived("registries", |v| parsed_list(v, RegistryPattern::parse)),
+        params.derived("repositories", |v| parsed_list(v, RepositoryPattern::parse)),
+    )
+}
+
+fn parsed_list<T>(v: &kit::Value, parse: fn(&str) -> Result<T, String>) -> Patterns<T> {
+    let entries = v.as_array().map_or(&[][..], Vec::as_slice);
+    Patterns(
+        entries
+            .iter()
+            .filter_map(|e| parse(e.as_str()?).ok())
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -319,6 +344,9 @@ mod tests {
         assert!(reg("k8s.gcr.io", "k8s.gcr.io/pause:3.9"));
         assert!(!reg("k8s.gcr.io", "registry.k8s.io/pause:3.9"));
         assert!(reg("Registry.Example.com", "registry.example.com/x"));
+        assert!(reg("registry.example.com", "Registry.Example.COM/x"));
+        assert!(reg("*.example.com", "REG.Example.com/x"));
+        assert!(!reg("*.example.com", "REG.Example.org/x"));
         assert!(RegistryPattern::parse("registry.example.com/shop").is_err());
         assert!(RegistryPattern::parse("").is_err());
         assert!(RegistryPattern::parse("a b").is_err());
