@@ -317,14 +317,13 @@ fn check_domain(input: &str, domain: &str) -> Result<(), String> {
     if domain.starts_with('[') {
         return Ok(());
     }
-    let label_ok = |l: &str| {
-        let b = l.as_bytes();
+    let label_ok = |b: &[u8]| {
         !b.is_empty()
             && b[0].is_ascii_alphanumeric()
             && b[b.len() - 1].is_ascii_alphanumeric()
             && b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-')
     };
-    if !host.split('.').all(label_ok) {
+    if !host.as_bytes().split(|&b| b == b'.').all(label_ok) {
         return Err(err(
             input,
             format!("registry host {} is malformed", excerpt(host, 60)),
@@ -334,8 +333,12 @@ fn check_domain(input: &str, domain: &str) -> Result<(), String> {
 }
 
 fn check_path(input: &str, path: &str) -> Result<(), String> {
-    for comp in path.split('/') {
+    // Split on bytes: `str::split` with a `char` sets up a searcher per
+    // call, and this runs for every container's image on every request.
+    for comp in path.as_bytes().split(|&b| b == b'/') {
         if !component_ok(comp) {
+            // `comp` lies between '/' bytes (or the ends) of `path`.
+            let comp = std::str::from_utf8(comp).unwrap_or_default();
             return Err(err(
                 input,
                 format!(
@@ -349,9 +352,8 @@ fn check_path(input: &str, path: &str) -> Result<(), String> {
 }
 
 /// `[a-z0-9]+ ( ( "." | "_" | "__" | "-"+ ) [a-z0-9]+ )*`
-fn component_ok(c: &str) -> bool {
+fn component_ok(b: &[u8]) -> bool {
     let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
-    let b = c.as_bytes();
     if b.is_empty() || !alnum(b[0]) || !alnum(b[b.len() - 1]) {
         return false;
     }
@@ -366,8 +368,8 @@ fn component_ok(c: &str) -> bool {
         while i < b.len() && !alnum(b[i]) {
             i += 1;
         }
-        let sep = &c[start..i];
-        let ok = matches!(sep, "." | "_" | "__") || sep.bytes().all(|s| s == b'-');
+        let sep = &b[start..i];
+        let ok = matches!(sep, b"." | b"_" | b"__") || sep.iter().all(|&s| s == b'-');
         if !ok {
             return false;
         }
