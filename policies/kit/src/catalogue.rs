@@ -116,5 +116,10 @@ pub fn check_family(family: &Family) -> Result<(), String> {
             );
         }
     }
+    // Nor may its table of the controls each Pod-bearing kind is looked at by
+    // (`settings::PodKinds`) say otherwise than the controls' kinds.
+    if let Some(why) = crate::settings::PodKinds::of(family).and_then(|t| t.disagreement(family)) {
+        return Err(why);
+    }
     Ok(())
 }

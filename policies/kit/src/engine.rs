@@ -36,7 +36,13 @@ fn applies(control: &Control, request: &Request, op: Operation, pod_bearing: boo
         KindSet::PodBearing => pod_bearing,
         kinds => kinds.contains(&request.group, &request.kind),
     };
-    if !kind_matches || !control.operations.contains(&op) {
+    kind_matches && applies_to_operation(control, request, op)
+}
+
+/// Whether `control` looks at this operation (and subresource) of the
+/// request's kind, once its kinds include the request's.
+fn applies_to_operation(control: &Control, request: &Request, op: Operation) -> bool {
+    if !control.operations.contains(&op) {
         return false;
     }
     let sub = request.sub_resource.as_str();
@@ -256,12 +262,19 @@ fn run(
         return Ok(Report::default().into_response(&request));
     }
     let pod_bearing = KindSet::PodBearing.contains(&request.group, &request.kind);
-    let controls: Vec<(&'static Control, bool)> = settings
-        .selection
-        .iter()
-        .copied()
-        .filter(|(c, _)| applies(c, &request, op, pod_bearing))
-        .collect();
+    let controls: Vec<(&'static Control, bool)> =
+        match settings.selected_for_kind(family, &request.group, &request.kind) {
+            Some(looking) => looking
+                .into_iter()
+                .filter(|(c, _)| applies_to_operation(c, &request, op))
+                .collect(),
+            None => settings
+                .selection
+                .iter()
+                .copied()
+                .filter(|(c, _)| applies(c, &request, op, pod_bearing))
+                .collect(),
+        };
     if controls.is_empty() {
         return Ok(Report::default().into_response(&request));
     }

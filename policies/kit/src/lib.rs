@@ -107,10 +107,13 @@ macro_rules! export_module {
         /// it out again for every request.
         static DEFAULTS: Option<$crate::settings::Defaults> =
             $crate::settings::Defaults::of(&$family);
+        /// The controls each Pod-bearing kind is looked at by, likewise.
+        static POD_KINDS: Option<$crate::settings::PodKinds> =
+            $crate::settings::PodKinds::of(&$family);
 
         fn assume_defaults() {
             if let Some(defaults) = DEFAULTS {
-                defaults.assume(&$family);
+                defaults.assume(&$family, POD_KINDS.as_ref());
             }
         }
 

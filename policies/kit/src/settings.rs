@@ -1,7 +1,7 @@
 //! The one settings model every family shares: per-control opt-in, skip,
 //! warn-only, exemptions and parameters, plus family-specific options.
 
-use crate::control::{Control, Family, Param, Params};
+use crate::control::{Control, Family, KindSet, POD_KINDS, Param, Params};
 use crate::dom::{Map, Value};
 use crate::exemptions::Exemption;
 use crate::{same_name, same_text};
@@ -28,6 +28,9 @@ pub struct Settings {
     /// (the bundle has over 200 controls; every evaluation walked them
     /// several times).
     pub selection: Vec<(&'static Control, bool)>,
+    /// The remembered selection of empty settings and the module's table of
+    /// the controls each Pod-bearing kind is looked at by, when both are known.
+    remembered: Option<(Defaults, &'static PodKinds)>,
 }
 
 /// True if `selector` (an id, a tag or `all`) names `control`.
@@ -181,33 +184,176 @@ impl Defaults {
     }
 
     /// Makes these the remembered selection of empty settings for `family`
-    /// (they must be `Defaults::of(family)`), unless it is remembered already.
-    pub fn assume(self, family: &Family) {
+    /// (they must be `Defaults::of(family)`, and `pods` `PodKinds::of(family)`),
+    /// unless it is remembered already.
+    pub fn assume(self, family: &Family, pods: Option<&'static PodKinds>) {
         let key = FamilyKey::of(family);
         if REMEMBERED.with(Cell::get).is_none_or(|r| r.family != key) {
-            Remembered::set(key, self);
+            Remembered::set(key, self, pods);
         }
     }
 
     fn selection(&self, family: &Family) -> Vec<(&'static Control, bool)> {
-        let bit = |words: &[u64; WORDS], i: usize| words[i / 64] & (1 << (i % 64)) != 0;
         let count = self.enabled.iter().map(|w| w.count_ones() as usize).sum();
         let mut out = Vec::with_capacity(count);
-        // Plain loops: this runs on every evaluation with empty settings.
-        let mut i = 0;
-        for group in family.groups {
-            for &control in group.iter() {
-                if i == REMEMBERED_CONTROLS {
-                    return out;
+        // From one set bit to the next, moving through the groups only as
+        // far as each: this runs on every evaluation with empty settings,
+        // and most of a large family's controls are not enabled by default.
+        let mut groups = family.groups.iter();
+        let (mut group, mut first): (&[&'static Control], usize) = (&[], 0);
+        for (w, &word) in self.enabled.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let i = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                while i >= first + group.len() {
+                    first += group.len();
+                    match groups.next() {
+                        Some(next) => group = next,
+                        // Only a selection made for another family.
+                        None => return out,
+                    }
                 }
-                if bit(&self.enabled, i) {
-                    out.push((control, bit(&self.warn, i)));
-                }
-                i += 1;
+                let warn = self.warn[w] & (1 << (i % 64)) != 0;
+                out.push((group[i - first], warn));
             }
         }
         out
     }
+}
+
+/// Each Pod-bearing kind in its own API group, in [`POD_KINDS`] order.
+const POD_KIND_GROUPS: [(&str, &str); POD_KINDS.len()] = [
+    ("", "Pod"),
+    ("apps", "Deployment"),
+    ("apps", "ReplicaSet"),
+    ("apps", "StatefulSet"),
+    ("apps", "DaemonSet"),
+    ("", "ReplicationController"),
+    ("batch", "Job"),
+    ("batch", "CronJob"),
+];
+
+/// For each Pod-bearing kind in its own API group, which controls of one
+/// family look at it (catalogue positions). Worked out when the module is
+/// compiled, like [`Defaults`]: with empty settings the engine takes the
+/// controls for a Pod-bearing request from it instead of asking every
+/// enabled control whether its kinds include the request's (10k
+/// instructions in the bundle, on every request of a fresh instance).
+/// [`crate::catalogue::check_family`] checks it against `KindSet::contains`.
+#[derive(Debug)]
+pub struct PodKinds([[u64; WORDS]; POD_KINDS.len()]);
+
+impl PodKinds {
+    /// `None` when the family is too large to remember (as [`Defaults::of`]).
+    pub const fn of(family: &Family) -> Option<PodKinds> {
+        let mut table = [[0; WORDS]; POD_KINDS.len()];
+        let mut i = 0;
+        let mut g = 0;
+        while g < family.groups.len() {
+            let group = family.groups[g];
+            let mut c = 0;
+            while c < group.len() {
+                if i >= REMEMBERED_CONTROLS {
+                    return None;
+                }
+                let mut k = 0;
+                while k < POD_KIND_GROUPS.len() {
+                    let (api_group, kind) = POD_KIND_GROUPS[k];
+                    if looks_at(group[c].kinds, api_group, kind) {
+                        mark(&mut table[k], i);
+                    }
+                    k += 1;
+                }
+                i += 1;
+                c += 1;
+            }
+            g += 1;
+        }
+        Some(PodKinds(table))
+    }
+
+    /// The controls of `selection` that look at `kind` of API `group`, in
+    /// catalogue order; `None` when that is not a Pod-bearing kind in its
+    /// own group (the engine then asks each control).
+    fn select(
+        &self,
+        family: &Family,
+        selection: &Defaults,
+        group: &str,
+        kind: &str,
+    ) -> Option<Vec<(&'static Control, bool)>> {
+        let k = POD_KIND_GROUPS
+            .iter()
+            .position(|&(g, k)| same_name(k, kind) && same_name(g, group))?;
+        let mut wanted = selection.enabled;
+        for (w, kinds) in wanted.iter_mut().zip(&self.0[k]) {
+            *w &= kinds;
+        }
+        Some(
+            Defaults {
+                enabled: wanted,
+                warn: selection.warn,
+            }
+            .selection(family),
+        )
+    }
+
+    /// Where this table (made for `family`) and `KindSet::contains`
+    /// disagree: the catalogue test's check.
+    pub fn disagreement(&self, family: &Family) -> Option<String> {
+        for (i, control) in family.controls().enumerate() {
+            for (k, &(group, kind)) in POD_KIND_GROUPS.iter().enumerate() {
+                let table = self.0[k][i / 64] & (1 << (i % 64)) != 0;
+                if table != control.kinds.contains(group, kind) {
+                    return Some(format!(
+                        "{}: the compiled table says {table} for {group}/{kind}",
+                        control.id
+                    ));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// `KindSet::contains` for the table, as a `const fn`.
+const fn looks_at(kinds: KindSet, group: &str, kind: &str) -> bool {
+    let entries = match kinds {
+        KindSet::PodBearing => return true,
+        KindSet::Only(entries) => entries,
+    };
+    let mut e = 0;
+    while e < entries.len() {
+        let entry = entries[e].as_bytes();
+        let (kind, group) = (kind.as_bytes(), group.as_bytes());
+        // `Kind` alone, or `group/Kind`.
+        if entry.len() == kind.len() {
+            if same_bytes_const(entry, 0, kind) {
+                return true;
+            }
+        } else if entry.len() == group.len() + 1 + kind.len()
+            && entry[group.len()] == b'/'
+            && same_bytes_const(entry, 0, group)
+            && same_bytes_const(entry, group.len() + 1, kind)
+        {
+            return true;
+        }
+        e += 1;
+    }
+    false
+}
+
+/// Whether `text` starts with `part` at `at` (`at + part.len()` within it).
+const fn same_bytes_const(text: &[u8], at: usize, part: &[u8]) -> bool {
+    let mut i = 0;
+    while i < part.len() {
+        if text[at + i] != part[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// The selection of empty settings of the family `family` identifies.
@@ -215,11 +361,19 @@ impl Defaults {
 struct Remembered {
     family: FamilyKey,
     selection: Defaults,
+    /// The module's compiled table, when it gave one ([`Defaults::assume`]).
+    pods: Option<&'static PodKinds>,
 }
 
 impl Remembered {
-    fn set(family: FamilyKey, selection: Defaults) {
-        REMEMBERED.with(|c| c.set(Some(Remembered { family, selection })));
+    fn set(family: FamilyKey, selection: Defaults, pods: Option<&'static PodKinds>) {
+        REMEMBERED.with(|c| {
+            c.set(Some(Remembered {
+                family,
+                selection,
+                pods,
+            }))
+        });
     }
 }
 
@@ -246,13 +400,27 @@ impl Settings {
         if let Some(known) = REMEMBERED.with(Cell::get).filter(|r| r.family == key) {
             let mut s = Settings::defaults(family);
             s.selection = known.selection.selection(family);
+            s.remembered = known.pods.map(|pods| (known.selection, pods));
             return Ok(s);
         }
         let s = Settings::parse(family, v)?;
         if let Some(selection) = Defaults::of_settings(family, &s) {
-            Remembered::set(key, selection);
+            Remembered::set(key, selection, None);
         }
         Ok(s)
+    }
+
+    /// The selected controls that look at `kind` of API `group`, from the
+    /// compiled table: `None` unless these are the remembered empty settings
+    /// and that is a Pod-bearing kind in its own group.
+    pub(crate) fn selected_for_kind(
+        &self,
+        family: &Family,
+        group: &str,
+        kind: &str,
+    ) -> Option<Vec<(&'static Control, bool)>> {
+        let (selection, pods) = self.remembered.as_ref()?;
+        pods.select(family, selection, group, kind)
     }
 
     /// What settings hold before the user's keys are read: the default
