@@ -71,26 +71,55 @@ const REFERENCE_SUFFIXES: &[&str] = &[
     "VERSION",
 ];
 
+/// For each byte, the [`SECRET_NAMES`] fragments that start with it (one
+/// bit per fragment), so that a name is scanned once, not once per fragment.
+const STARTING_WITH: [u32; 256] = {
+    assert!(SECRET_NAMES.len() <= 32);
+    let mut table = [0; 256];
+    let mut f = 0;
+    while f < SECRET_NAMES.len() {
+        table[SECRET_NAMES[f].as_bytes()[0] as usize] |= 1 << f;
+        f += 1;
+    }
+    table
+};
+
+/// Names longer than this are normalised on the heap.
+const SHORT_NAME: usize = 64;
+
 /// Whether a variable or key name says it holds a secret.
 pub fn secret_name(name: &str) -> bool {
     // One normalised copy, compared byte by byte: names are short, and a
     // `str::contains` per fragment builds a substring searcher every time
     // (most of this function's cost on every env var of every pod).
-    let n: Vec<u8> = name
-        .trim()
-        .bytes()
-        .map(|b| match b.to_ascii_uppercase() {
-            b'-' | b'.' => b'_',
-            other => other,
-        })
-        .collect();
-    // The first byte before the rest: comparing every window whole was a
-    // call to `memcmp` per window and fragment.
-    let contains = |fragment: &[u8]| {
-        n.windows(fragment.len())
-            .any(|w| w[0] == fragment[0] && same_bytes(w, fragment))
+    let name = name.trim().as_bytes();
+    let normalised = |b: &u8| match b.to_ascii_uppercase() {
+        b'-' | b'.' => b'_',
+        other => other,
     };
-    if !SECRET_NAMES.iter().any(|s| contains(s.as_bytes())) {
+    let mut short = [0; SHORT_NAME];
+    let long: Vec<u8>;
+    let n: &[u8] = if name.len() <= SHORT_NAME {
+        for (to, from) in short.iter_mut().zip(name) {
+            *to = normalised(from);
+        }
+        &short[..name.len()]
+    } else {
+        long = name.iter().map(normalised).collect();
+        &long
+    };
+    let named = (0..n.len()).any(|i| {
+        let mut fragments = STARTING_WITH[usize::from(n[i])];
+        while fragments != 0 {
+            let fragment = SECRET_NAMES[fragments.trailing_zeros() as usize].as_bytes();
+            fragments &= fragments - 1;
+            if n.len() - i >= fragment.len() && same_bytes(&n[i..i + fragment.len()], fragment) {
+                return true;
+            }
+        }
+        false
+    });
+    if !named {
         return false;
     }
     let last = n
@@ -204,7 +233,9 @@ fn jwt_at(s: &str) -> bool {
 /// `scheme://user:password@host` with a literal password.
 fn url_with_password(v: &str) -> bool {
     let mut rest = v;
-    while let Some(i) = rest.find("://") {
+    // A byte scan: `str::find` sets up a substring searcher for every value.
+    let separator = |s: &str| s.as_bytes().windows(3).position(|w| w == b"://");
+    while let Some(i) = separator(rest) {
         let after = &rest[i + 3..];
         let authority = after
             .split(['/', ' ', '\n', '"', '\'', '?', '#'])
