@@ -45,7 +45,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     };
     let mut out = Vec::new();
     for spec in ctx.params.strings("resources").iter() {
-        let Some(base) = Target::parse(&spec) else {
+        let Some(base) = Target::parse(spec) else {
             continue;
         };
         let verbs = if base.subresource.is_empty() {

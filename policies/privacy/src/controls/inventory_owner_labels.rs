@@ -72,10 +72,10 @@ fn validate(p: &Params) -> Result<(), String> {
         }
     }
     for kind in p.strings("kinds").iter() {
-        if !supported(&kind) {
+        if !supported(kind) {
             return Err(format!(
                 "kinds: \"{}\" is not one of the supported kinds",
-                crate::meta::bounded(&kind)
+                crate::meta::bounded(kind)
             ));
         }
     }
