@@ -3,9 +3,7 @@
 //! keys, tokens, URLs with passwords, high-entropy strings).
 
 use kit::Ctx;
-use kit::control::Strings;
 use kit::dom::same_bytes;
-use std::rc::Rc;
 
 /// Name fragments (upper-case, `-`/`.` read as `_`) of variables that hold secrets.
 const SECRET_NAMES: &[&str] = &[
@@ -298,8 +296,8 @@ pub fn high_entropy(v: &str) -> bool {
 
 /// The allow-lists every literal-credential control reads.
 pub struct Allow {
-    names: Rc<Strings>,
-    values: Rc<Strings>,
+    names: Vec<String>,
+    values: Vec<String>,
     entropy: bool,
 }
 

@@ -16,8 +16,6 @@
 //! Matching is a dynamic programme over at most 255 × 1,000 bytes, with no
 //! recursion: no input makes it slow or deep.
 
-use std::rc::Rc;
-
 use crate::reference::{
     DEFAULT_DOMAIN, Reference, find_byte, rfind_byte, split_domain, split_once_byte,
 };
@@ -54,7 +52,8 @@ fn tokens(p: &str) -> Vec<Tok> {
 
 /// Glob match where `*` and `?` never match a byte of `seps`; `**` matches
 /// anything. Hosts (`seps` = [`HOST_SEPS`]) match in any case: their
-/// patterns are kept lower-case, and the text's bytes are compared lowered.
+/// patterns are kept lower-case, and the text's bytes are compared lowered
+/// (no lowered copy of every image's host for every pattern).
 fn glob(pattern: &str, text: &str, seps: &[u8]) -> bool {
     let host = seps == HOST_SEPS;
     let fold = |b: u8| if host { b.to_ascii_lowercase() } else { b };
@@ -264,41 +263,23 @@ pub fn parse_all<T>(
         .collect()
 }
 
-/// A registry or repository pattern list parameter, parsed.
-pub struct Patterns<T>(Vec<T>);
-
-impl<T> std::ops::Deref for Patterns<T> {
-    type Target = [T];
-
-    fn deref(&self) -> &[T] {
-        &self.0
-    }
-}
-
-/// The `registries` and `repositories` parameters of a control, parsed (once
-/// per module while they are the defaults; see `kit::Params::derived`).
+/// The `registries` and `repositories` parameters of a control, parsed.
 /// Invalid patterns were refused by `validate_settings`; any left over are
 /// skipped.
 pub fn registries_and_repositories(
     params: &kit::Params,
-) -> (
-    Rc<Patterns<RegistryPattern>>,
-    Rc<Patterns<RepositoryPattern>>,
-) {
-    (
-        params.derived("registries", |v| parsed_list(v, RegistryPattern::parse)),
-        params.derived("repositories", |v| parsed_list(v, RepositoryPattern::parse)),
-    )
-}
-
-fn parsed_list<T>(v: &kit::Value, parse: fn(&str) -> Result<T, String>) -> Patterns<T> {
-    let entries = v.as_array().map_or(&[][..], Vec::as_slice);
-    Patterns(
-        entries
-            .iter()
-            .filter_map(|e| parse(e.as_str()?).ok())
-            .collect(),
-    )
+) -> (Vec<RegistryPattern>, Vec<RepositoryPattern>) {
+    let registries = params
+        .strings("registries")
+        .iter()
+        .filter_map(|p| RegistryPattern::parse(p).ok())
+        .collect();
+    let repositories = params
+        .strings("repositories")
+        .iter()
+        .filter_map(|p| RepositoryPattern::parse(p).ok())
+        .collect();
+    (registries, repositories)
 }
 
 #[cfg(test)]

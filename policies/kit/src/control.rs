@@ -5,7 +5,7 @@ use crate::dom::{Map, Str, Value};
 use crate::pod::{Container, PodTemplate};
 use crate::request::Request;
 use crate::same_name;
-use std::any::{Any, TypeId};
+use std::any::Any;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -176,49 +176,7 @@ pub struct Param {
     pub description: &'static str,
 }
 
-/// What [`Param::derived_default`] has computed: the address and length of
-/// the default's text, and the type of what was derived from it.
-type DerivedKey = (usize, usize, TypeId);
-
-thread_local! {
-    /// Every value derived from a parameter default so far, sorted by key.
-    /// Checks read their parameters on every evaluation, and building a list
-    /// or string default again each time (its own text, a parse for lists),
-    /// then what a check makes of it (e.g. the image families' parsed
-    /// registry patterns), was 5 % of the bundle's evaluation. Defaults are
-    /// static text, so this holds a few values per declared parameter.
-    static DERIVED: RefCell<Vec<(DerivedKey, Rc<dyn Any>)>> = const { RefCell::new(Vec::new()) };
-}
-
 impl Param {
-    /// `derive` of the default value, computed once per module. `T` names
-    /// what is derived: one function per type (a family's own type, or the
-    /// default [`Value`] itself), as for [`Ctx::shared`].
-    pub fn derived_default<T: Any>(&self, derive: impl FnOnce(Value) -> T) -> Rc<T> {
-        let key = (
-            self.default.as_ptr() as usize,
-            self.default.len(),
-            TypeId::of::<T>(),
-        );
-        let known = DERIVED.with(|d| {
-            let d = d.borrow();
-            let i = d.binary_search_by_key(&key, |(k, _)| *k).ok()?;
-            d[i].1.clone().downcast::<T>().ok()
-        });
-        if let Some(v) = known {
-            return v;
-        }
-        // Computed outside the borrow: `derive` may read other defaults.
-        let v = Rc::new(derive(self.default_value()));
-        DERIVED.with(|d| {
-            let mut d = d.borrow_mut();
-            if let Err(i) = d.binary_search_by_key(&key, |(k, _)| *k) {
-                d.insert(i, (key, v.clone()));
-            }
-        });
-        v
-    }
-
     pub fn default_value(&self) -> Value {
         // Checks read their parameters on every evaluation; most defaults
         // are one of these, and a parse (its own copy of the text, its work
@@ -399,21 +357,6 @@ impl Control {
     }
 }
 
-/// A parameter's default as [`Param::derived_default`] keeps it (a type of
-/// its own, so that no other derivation is taken for it).
-struct DefaultValue(Value);
-
-/// The strings of a list parameter ([`Params::strings`]).
-pub struct Strings(Vec<String>);
-
-impl std::ops::Deref for Strings {
-    type Target = Vec<String>;
-
-    fn deref(&self) -> &Vec<String> {
-        &self.0
-    }
-}
-
 /// Resolved parameters of one control: user values over catalogue defaults.
 #[derive(Clone, Copy)]
 pub struct Params<'a> {
@@ -432,26 +375,8 @@ impl<'a> Params<'a> {
             return f(v);
         }
         match self.spec.iter().find(|p| same_name(p.name, name)) {
-            // A literal or a number costs less to read than to look up.
-            Some(p) if !matches!(p.default.as_bytes().first(), Some(b'"' | b'[' | b'{')) => {
-                f(&p.default_value())
-            }
-            Some(p) => f(&p.derived_default(DefaultValue).0),
+            Some(p) => f(&p.default_value()),
             None => f(&Value::Null),
-        }
-    }
-
-    /// `derive` of the value of `name`: computed once per module while the
-    /// settings leave it at its default ([`Param::derived_default`]), on
-    /// every call otherwise. For what a check makes of a parameter before
-    /// using it (patterns parsed from a list); `T` names that, as there.
-    pub fn derived<T: Any>(&self, name: &str, derive: impl FnOnce(&Value) -> T) -> Rc<T> {
-        if let Some(v) = self.user.and_then(|u| u.get(name)) {
-            return Rc::new(derive(v));
-        }
-        match self.spec.iter().find(|p| same_name(p.name, name)) {
-            Some(p) => p.derived_default(|v| derive(&v)),
-            None => Rc::new(derive(&Value::Null)),
         }
     }
 
@@ -467,16 +392,13 @@ impl<'a> Params<'a> {
         self.with_value(name, |v| v.as_str().unwrap_or_default().to_string())
     }
 
-    /// The strings of the list `name` (what is not a string is left out).
-    pub fn strings(&self, name: &str) -> Rc<Strings> {
-        self.derived(name, |v| {
-            Strings(match v {
-                Value::Array(a) => a
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect(),
-                _ => Vec::new(),
-            })
+    pub fn strings(&self, name: &str) -> Vec<String> {
+        self.with_value(name, |v| match v {
+            Value::Array(a) => a
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
         })
     }
 
@@ -609,47 +531,6 @@ impl Family {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::Cell;
-
-    /// A parameter left at its default is derived once per module and
-    /// shared; one the settings give is derived from their value each time.
-    #[test]
-    fn derived_values_are_kept_for_defaults_only() {
-        static SPEC: [Param; 1] = [Param {
-            name: "names",
-            kind: ParamKind::StringList,
-            default: r#"["a", "b"]"#,
-            description: "",
-        }];
-        struct Count(usize);
-        let runs = Cell::new(0);
-        let count = |v: &Value| {
-            runs.set(runs.get() + 1);
-            Count(v.as_array().map_or(0, Vec::len))
-        };
-        let defaults = Params {
-            spec: &SPEC,
-            user: None,
-        };
-        let first = defaults.derived("names", count);
-        let second = defaults.derived("names", count);
-        assert_eq!((first.0, runs.get()), (2, 1));
-        assert!(Rc::ptr_eq(&first, &second));
-        assert_eq!(**defaults.strings("names"), ["a", "b"]);
-
-        let given = crate::dom::parse(br#"{"names": ["x"]}"#).unwrap();
-        let user = Params {
-            spec: &SPEC,
-            user: given.as_object(),
-        };
-        assert_eq!(user.derived("names", count).0, 1);
-        assert_eq!(user.derived("names", count).0, 1);
-        assert_eq!(runs.get(), 3);
-        assert_eq!(**user.strings("names"), ["x"]);
-        // The default is still the one kept.
-        assert_eq!(defaults.derived("names", count).0, 2);
-        assert_eq!(runs.get(), 3);
-    }
 
     /// `Param::default_value` reads common defaults without the parser: it
     /// must give what the parser gives, and leave everything else to it.

@@ -98,7 +98,7 @@ pub static CONTROL: Control = Control {
 };
 
 fn validate(p: &Params) -> Result<(), String> {
-    for s in p.strings("subresources").iter() {
+    for s in p.strings("subresources") {
         if !SUBRESOURCES.contains(&s.as_str()) {
             return Err(format!(
                 "subresources: \"{s}\" is not one of exec, attach, portforward"

@@ -44,8 +44,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Err(f) => return vec![f],
     };
     let mut out = Vec::new();
-    for spec in ctx.params.strings("resources").iter() {
-        let Some(base) = Target::parse(spec) else {
+    for spec in ctx.params.strings("resources") {
+        let Some(base) = Target::parse(&spec) else {
             continue;
         };
         let verbs = if base.subresource.is_empty() {

@@ -42,7 +42,7 @@ pub fn validate_targets(p: &Params) -> Result<(), String> {
     if specs.is_empty() {
         return Err("resources must list at least one resource".into());
     }
-    for s in specs.iter() {
+    for s in &specs {
         if Target::parse(s).is_none() {
             return Err(format!(
                 "resources: \"{s}\" is not resource[/subresource][.group] in lower case (e.g. tokenreviews.authentication.k8s.io)"
@@ -78,7 +78,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     };
     let specs = ctx.params.strings("resources");
     let mut out = Vec::new();
-    for spec in specs.iter() {
+    for spec in &specs {
         let Some(target) = Target::parse(spec) else {
             continue;
         };

@@ -48,7 +48,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let annotations = json::get_obj(ing, &["metadata", "annotations"]);
     let mut out = Vec::new();
     let mut found = false;
-    for key in keys.iter() {
+    for key in &keys {
         let Some(v) = annotations.and_then(|a| a.get(key)) else {
             continue;
         };

@@ -28,7 +28,7 @@ fn validate(p: &kit::control::Params) -> Result<(), String> {
     if list.is_empty() {
         return Err("allowedIssuers must list at least one issuer".into());
     }
-    for i in list.iter() {
+    for i in list {
         if !(i.starts_with("ClusterIssuer/") || i.starts_with("Issuer/")) {
             return Err(format!(
                 "allowedIssuers entry \"{i}\" must be ClusterIssuer/<name> or Issuer/<name>"

@@ -29,11 +29,11 @@ pub static CONTROL: Control = Control {
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let cfg = ctx.object();
     let mut out = Vec::new();
-    for resource in ctx.params.strings("resources").iter() {
-        let Some((path, p)) = first_provider(cfg, resource) else {
+    for resource in ctx.params.strings("resources") {
+        let Some((path, p)) = first_provider(cfg, &resource) else {
             out.push(Finding::new(
                 "resources",
-                format!("no entry covers {}", shown(resource)),
+                format!("no entry covers {}", shown(&resource)),
             ));
             continue;
         };
@@ -41,11 +41,11 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             Some("kms") if json::get_str(p, &["kms", "apiVersion"]) == Some("v2") => {}
             Some("kms") => out.push(Finding::new(
                 format!("{path}.kms.apiVersion"),
-                format!("{} uses KMS v1, deprecated and off by default since Kubernetes 1.29", shown(resource)),
+                format!("{} uses KMS v1, deprecated and off by default since Kubernetes 1.29", shown(&resource)),
             )),
             t => out.push(Finding::new(
                 path,
-                format!("{} is encrypted first with {}, a key stored on the control-plane nodes, not KMS v2", shown(resource), t.unwrap_or("an unknown provider")),
+                format!("{} is encrypted first with {}, a key stored on the control-plane nodes, not KMS v2", shown(&resource), t.unwrap_or("an unknown provider")),
             )),
         }
     }

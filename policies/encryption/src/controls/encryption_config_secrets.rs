@@ -63,13 +63,13 @@ pub fn provider_type(p: &Value) -> Option<&str> {
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let cfg = ctx.object();
     let mut out = Vec::new();
-    for resource in ctx.params.strings("resources").iter() {
-        match first_provider(cfg, resource) {
+    for resource in ctx.params.strings("resources") {
+        match first_provider(cfg, &resource) {
             None => out.push(Finding::new(
                 "resources",
                 format!(
                     "no entry with providers covers {}: it is stored unencrypted",
-                    shown(resource)
+                    shown(&resource)
                 ),
             )),
             Some((path, p)) => match provider_type(p) {
@@ -77,7 +77,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                     path,
                     format!(
                         "the first provider for {} is identity: new writes are stored unencrypted",
-                        shown(resource)
+                        shown(&resource)
                     ),
                 )),
                 Some("kms" | "aescbc" | "aesgcm" | "secretbox") => {}
@@ -85,7 +85,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                     path,
                     format!(
                         "the first provider for {} is not a known encrypting provider ({})",
-                        shown(resource),
+                        shown(&resource),
                         json::brief(&other.map_or(p.clone(), |t| Value::String(t.into())), 60)
                     ),
                 )),

@@ -136,7 +136,7 @@ pub fn requests(p: &Params, image: &str) -> Vec<(&'static str, Value)> {
         }
     };
     let mut out = Vec::new();
-    let keys = &**p.strings("pubKeys");
+    let keys = p.strings("pubKeys");
     if !keys.is_empty() {
         out.push((
             "public keys",

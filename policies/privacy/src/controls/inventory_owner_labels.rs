@@ -71,11 +71,11 @@ fn validate(p: &Params) -> Result<(), String> {
             return Err(format!("labels.{name}: the pattern is empty"));
         }
     }
-    for kind in p.strings("kinds").iter() {
-        if !supported(kind) {
+    for kind in p.strings("kinds") {
+        if !supported(&kind) {
             return Err(format!(
                 "kinds: \"{}\" is not one of the supported kinds",
-                crate::meta::bounded(kind)
+                crate::meta::bounded(&kind)
             ));
         }
     }

@@ -4,9 +4,7 @@
 use crate::data::Marks;
 use kit::Value;
 use kit::control::Params;
-use kit::control::Strings;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
-use std::rc::Rc;
 
 const REGION: &str = "topology.kubernetes.io/region";
 const ZONE: &str = "topology.kubernetes.io/zone";
@@ -78,7 +76,7 @@ fn pod_spec_path(kind: &str) -> &'static str {
 }
 
 /// The keys to pin, with their allowed values.
-fn constraints(ctx: &Ctx) -> Vec<(&'static str, Rc<Strings>)> {
+fn constraints(ctx: &Ctx) -> Vec<(&'static str, Vec<String>)> {
     let mut out = Vec::new();
     for (key, param) in [(REGION, "allowedRegions"), (ZONE, "allowedZones")] {
         let allowed = ctx.params.strings(param);

@@ -74,10 +74,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                     .collect(),
                 format!("allowed for {k}"),
             ),
-            None => (
-                ctx.params.strings("allowed").to_vec(),
-                "allowed".to_string(),
-            ),
+            None => (ctx.params.strings("allowed"), "allowed".to_string()),
         };
         let path = c.path("spec.storageClassName");
         match json::get(c.claim, &["spec", "storageClassName"]) {

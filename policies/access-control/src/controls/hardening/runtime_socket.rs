@@ -3,9 +3,7 @@
 //! directory such as `/var/run`, which expose the socket just the same.
 
 use crate::controls::common::volume_findings;
-use kit::control::Strings;
 use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
-use std::rc::Rc;
 
 pub static CONTROL: Control = Control {
     id: "no-container-runtime-socket",
@@ -75,7 +73,7 @@ fn exposes(mounted: &str, socket: &str) -> bool {
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let pod = ctx.pod();
     let mut findings = Vec::new();
-    let mut extra: Option<Rc<Strings>> = None;
+    let mut extra: Option<Vec<String>> = None;
     for (i, v) in pod.volumes() {
         let Some(raw) = kit::json::get_str(v, &["hostPath", "path"]) else {
             continue;

@@ -4,9 +4,7 @@
 use super::bindings::*;
 use super::subjects::subjects;
 use crate::controls::common::allowed;
-use kit::control::Strings;
 use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
-use std::rc::Rc;
 
 pub static CONTROL: Control = Control {
     id: "rbac-groups-only",
@@ -33,7 +31,7 @@ pub static CONTROL: Control = Control {
 };
 
 fn check_groups_only(ctx: &Ctx) -> Vec<Finding> {
-    let mut ok: Option<Rc<Strings>> = None;
+    let mut ok: Option<Vec<String>> = None;
     subjects(ctx.object())
         .filter(|s| s.kind == "User")
         .filter(|s| {

@@ -3,9 +3,7 @@
 
 use super::bindings::*;
 use super::subjects::subjects;
-use kit::control::Strings;
 use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
-use std::rc::Rc;
 
 pub static CONTROL: Control = Control {
     id: "rbac-no-cross-namespace-service-accounts",
@@ -33,7 +31,7 @@ pub static CONTROL: Control = Control {
 
 fn check_cross_namespace(ctx: &Ctx) -> Vec<Finding> {
     let binding_ns = ctx.request.namespace();
-    let mut ok: Option<Rc<Strings>> = None;
+    let mut ok: Option<Vec<String>> = None;
     subjects(ctx.object())
         .filter(|s| s.kind == "ServiceAccount" && s.namespace != binding_ns)
         .filter(|s| !s.allowed(ok.get_or_insert_with(|| ctx.params.strings("allowedSubjects"))))
