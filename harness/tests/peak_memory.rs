@@ -299,3 +299,45 @@ fn every_module_stays_bounded_on_3_mib_requests() {
     println!("slowest evaluation: {}", slowest.unwrap_or_default());
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A reused instance (kwctl's way, `scan`'s, the bench's) must not grow
+/// call after call: the modules' arena rewinds only once everything a call
+/// allocated is freed, so anything a module keeps on the heap across calls
+/// (a cache filled on first use, say) stops the rewind and the instance grows
+/// by a request's worth of memory on every call.
+#[test]
+fn a_reused_instance_does_not_grow() {
+    let host = &host();
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/bench/pod-5kb.json"),
+    )
+    .expect("the bench request");
+    let request: Value = serde_json::from_str(&text).expect("JSON request");
+    for family in NATIVE_FAMILIES {
+        let module = host.load(&dist_module(family)).expect("module loads");
+        let config = PolicyConfig::new(&module.name);
+        let mut instance = host
+            .instantiate(&module, &config, &Arc::new(Context::default()))
+            .expect("instantiates");
+        let mut sizes = Vec::new();
+        for settings in [json!({}), json!({"controls": ["all"]})] {
+            let payload = validate_payload(&request, &settings);
+            for _ in 0..100 {
+                instance.call("validate", &payload).expect("a verdict");
+            }
+            // The arena grows 1 MiB at a time: 100 calls that kept a 5 KB
+            // request's allocations would have taken several steps.
+            let settled = instance.memory_bytes();
+            for _ in 0..200 {
+                instance.call("validate", &payload).expect("a verdict");
+            }
+            sizes.push((settled, instance.memory_bytes()));
+        }
+        for (settled, after) in sizes {
+            assert_eq!(
+                settled, after,
+                "{family}: the reused instance grew from {settled} to {after} bytes in 200 calls"
+            );
+        }
+    }
+}
