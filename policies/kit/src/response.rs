@@ -104,22 +104,26 @@ fn ids(list: &[(&'static Control, Vec<Finding>)]) -> String {
 
 impl Report {
     pub fn into_response(self, request: &Request) -> ValidationResponse {
-        let mut annotations = HashMap::new();
+        // Gathered first, and made a map only when there is something in it:
+        // `HashMap::new` seeds its hasher, which in a fresh instance
+        // (policy-server's) is a WASI `random_get` call on every request, even
+        // for the map an accepted request never fills.
+        let mut annotations = Vec::new();
         if !self.denied.is_empty() {
-            annotations.insert(ANNOTATION_VIOLATIONS.to_string(), ids(&self.denied));
+            annotations.push((ANNOTATION_VIOLATIONS.to_string(), ids(&self.denied)));
             let criteria: BTreeSet<&str> = self
                 .denied
                 .iter()
                 .flat_map(|(c, _)| c.criteria.soc2.iter().chain(c.criteria.iso27001))
                 .copied()
                 .collect();
-            annotations.insert(
+            annotations.push((
                 ANNOTATION_CRITERIA.to_string(),
                 criteria.into_iter().collect::<Vec<_>>().join(","),
-            );
+            ));
         }
         if !self.warned.is_empty() {
-            annotations.insert(ANNOTATION_WARNINGS.to_string(), ids(&self.warned));
+            annotations.push((ANNOTATION_WARNINGS.to_string(), ids(&self.warned)));
         }
         if !self.exempted.is_empty() {
             let mut list: Vec<String> = self
@@ -134,7 +138,7 @@ impl Report {
                 })
                 .collect();
             list.dedup();
-            annotations.insert(ANNOTATION_EXEMPTED.to_string(), list.join(","));
+            annotations.push((ANNOTATION_EXEMPTED.to_string(), list.join(",")));
         }
         let warnings: Vec<String> = self
             .warned
@@ -158,7 +162,8 @@ impl Report {
             message,
             code: None,
             mutated_object: None,
-            audit_annotations: (!annotations.is_empty()).then_some(annotations),
+            audit_annotations: (!annotations.is_empty())
+                .then(|| annotations.into_iter().collect::<HashMap<_, _>>()),
             warnings: (!warnings.is_empty()).then_some(warnings),
         }
     }
