@@ -94,6 +94,18 @@ pub fn check_family(family: &Family) -> Result<(), String> {
             p.kind
                 .check(&d)
                 .map_err(|e| format!("{}: default of {} {e}", c.id, p.name))?;
+            if let Some(list) = crate::control::plain_string_list(p.default)
+                && !list.map(|s| crate::dom::Value::String(s.into())).eq(d
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .cloned())
+            {
+                return Err(format!(
+                    "{}: default of {} reads otherwise as a plain list than with the parser",
+                    c.id, p.name
+                ));
+            }
             if p.default_value() != d {
                 return Err(format!(
                     "{}: default of {} reads as {} without the parser, {d} with it",

@@ -204,6 +204,50 @@ impl Param {
     }
 }
 
+/// The strings of `text` when it is a list of strings without escapes,
+/// spelled `["a", "b"]` (a space at most after each comma); `None` for any
+/// other text, which the parser reads instead.
+pub(crate) fn plain_string_list(text: &str) -> Option<impl Iterator<Item = &str>> {
+    // One pass that checks the spelling, then one that gives the strings
+    // (a `split` sets up a `memchr` search per piece: more than this costs).
+    let bytes = text.as_bytes();
+    let (&b'[', &b']') = (bytes.first()?, bytes.last()?) else {
+        return None;
+    };
+    let mut at = 1;
+    if bytes.len() > 2 {
+        loop {
+            let end = plain_string_end(bytes, at)?;
+            match &bytes[end..] {
+                [b']'] => break,
+                [b',', b' ', b'"', ..] => at = end + 2,
+                [b',', b'"', ..] => at = end + 1,
+                _ => return None,
+            }
+        }
+    }
+    let mut at = 1;
+    Some(std::iter::from_fn(move || {
+        let end = plain_string_end(bytes, at)?;
+        let s = &text[at + 1..end - 1];
+        at = end + 1 + usize::from(bytes.get(end + 1) == Some(&b' '));
+        Some(s)
+    }))
+}
+
+/// Where the string opening at `at` ends (one past its closing quote),
+/// when it holds no escape or control character.
+fn plain_string_end(bytes: &[u8], at: usize) -> Option<usize> {
+    if bytes.get(at) != Some(&b'"') {
+        return None;
+    }
+    let len = bytes[at + 1..]
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+    let end = at + 1 + len;
+    (bytes[end] == b'"').then_some(end + 1)
+}
+
 /// The value of `text` when it is `0`, or an optional `-` then a non-zero
 /// digit and digits (an integer as JSON spells it, except `-0`), within i64.
 fn plain_integer(text: &str) -> Option<i64> {
@@ -393,6 +437,14 @@ impl<'a> Params<'a> {
     }
 
     pub fn strings(&self, name: &str) -> Vec<String> {
+        // Most string-list defaults (namespaces, registries, annotation
+        // names) are read without turning their text into values first.
+        if self.user.is_none_or(|u| u.get(name).is_none())
+            && let Some(p) = self.spec.iter().find(|p| same_name(p.name, name))
+            && let Some(list) = plain_string_list(p.default)
+        {
+            return list.map(str::to_string).collect();
+        }
         self.with_value(name, |v| match v {
             Value::Array(a) => a
                 .iter()
@@ -581,6 +633,58 @@ mod tests {
             };
             let parsed = crate::dom::parse(text.as_bytes()).unwrap_or(Value::Null);
             assert_eq!(param.default_value(), parsed, "{text}");
+        }
+    }
+
+    /// A default list of strings is read without the parser only when it
+    /// is spelled plainly; what it gives is what the parser gives.
+    #[test]
+    fn plain_string_lists_read_as_the_parser_reads_them() {
+        for (text, plain) in [
+            ("[]", true),
+            ("[\"a\"]", true),
+            ("[\"a\", \"b\"]", true),
+            ("[\"a\",\"b\"]", true),
+            ("[\"\", \" \"]", true),
+            ("[\"a,b\", \"c\"]", true),
+            ("[\"a\" , \"b\"]", false),
+            ("[\"a\",  \"b\"]", false),
+            ("[\"a\\\"b\"]", false),
+            ("[\"a\\\\b\"]", false),
+            ("[\"a\", 1]", false),
+            ("[\"a\",]", false),
+            ("[,]", false),
+            ("[ ]", false),
+            ("[\"a\"", false),
+            ("\"a\"", false),
+        ] {
+            let list = plain_string_list(text).map(|l| l.collect::<Vec<_>>());
+            assert_eq!(list.is_some(), plain, "{text}");
+            if let Some(list) = list {
+                let parsed = crate::dom::parse(text.as_bytes()).unwrap();
+                let parsed: Vec<&str> = parsed
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_str().unwrap())
+                    .collect();
+                assert_eq!(list, parsed, "{text}");
+            }
+            let spec: &'static [Param] = Box::leak(Box::new([Param {
+                name: "p",
+                kind: ParamKind::StringList,
+                default: text,
+                description: "",
+            }]));
+            let params = Params { spec, user: None };
+            let want = crate::dom::parse(text.as_bytes()).ok();
+            let want: Vec<String> = want
+                .iter()
+                .filter_map(Value::as_array)
+                .flatten()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect();
+            assert_eq!(params.strings("p"), want, "{text}");
         }
     }
 }

@@ -105,7 +105,7 @@ fn selection(family: &Family, top: &dom::Map) -> Vec<u8> {
     };
     match Settings::read(family, top.get("settings").unwrap_or(&Value::Null)) {
         Ok(settings) => {
-            for &(control, warn) in &settings.selection {
+            for &(control, warn) in settings.selection(family) {
                 explanation.enable(control, Status::Enabled, warn);
             }
             explanation.to_json(&accepted)
@@ -253,7 +253,7 @@ fn run(
     };
     // `validate` records nothing: the bundle's 300 controls cost a lookup each.
     if explanation.records() {
-        for &(control, warn) in &settings.selection {
+        for &(control, warn) in settings.selection(family) {
             explanation.enable(control, Status::NotApplicable, warn);
         }
     }
@@ -269,7 +269,7 @@ fn run(
                 .filter(|(c, _)| applies_to_operation(c, &request, op))
                 .collect(),
             None => settings
-                .selection
+                .selection(family)
                 .iter()
                 .copied()
                 .filter(|(c, _)| applies(c, &request, op, pod_bearing))

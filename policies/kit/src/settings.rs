@@ -26,11 +26,15 @@ pub struct Settings {
     /// findings only warn: what [`Settings::enabled`] and
     /// [`Settings::warn_only`] say, worked out once by [`Settings::parse`]
     /// (the bundle has over 200 controls; every evaluation walked them
-    /// several times).
-    pub selection: Vec<(&'static Control, bool)>,
+    /// several times). For remembered empty settings, listed only when
+    /// asked for ([`Settings::selection`]): a Pod-bearing request takes its
+    /// controls from the compiled table instead.
+    selection: OnceCell<Vec<(&'static Control, bool)>>,
     /// The remembered selection of empty settings and the module's table of
     /// the controls each Pod-bearing kind is looked at by, when both are known.
     remembered: Option<(Defaults, &'static PodKinds)>,
+    /// The remembered selection `selection` is listed from when first asked.
+    unlisted: Option<Defaults>,
 }
 
 /// True if `selector` (an id, a tag or `all`) names `control`.
@@ -154,7 +158,7 @@ impl Defaults {
     /// `None` when the family is too large to remember.
     fn of_settings(family: &Family, settings: &Settings) -> Option<Defaults> {
         let mut d = Defaults::NONE;
-        let mut selected = settings.selection.iter().peekable();
+        let mut selected = settings.listed().iter().peekable();
         for (i, control) in family.controls().enumerate() {
             let Some(&&(next, warn)) = selected.peek() else {
                 break;
@@ -399,7 +403,7 @@ impl Settings {
         let key = FamilyKey::of(family);
         if let Some(known) = REMEMBERED.with(Cell::get).filter(|r| r.family == key) {
             let mut s = Settings::defaults(family);
-            s.selection = known.selection.selection(family);
+            s.unlisted = Some(known.selection);
             s.remembered = known.pods.map(|pods| (known.selection, pods));
             return Ok(s);
         }
@@ -486,10 +490,11 @@ impl Settings {
         if let Some(check) = family.validate_options {
             check(&s.options.complete())?;
         }
-        s.selection = s
+        let selection: Vec<_> = s
             .enabled(family)
             .map(|control| (control, s.warn_only(control)))
             .collect();
+        s.selection = OnceCell::from(selection);
         s.refuse_silent_disabling(family, m.contains_key("warnOnly"))?;
         s.refuse_unconfigured()?;
         Ok(s)
@@ -501,7 +506,7 @@ impl Settings {
     /// needs. Broad selectors (`all`, a tag) still enable it, and its findings
     /// say what is missing: `monitor` deployments of everything stay valid.
     fn refuse_unconfigured(&self) -> Result<(), String> {
-        for &(control, _) in &self.selection {
+        for &(control, _) in self.listed() {
             let Some(check) = control.validate_params else {
                 continue;
             };
@@ -530,7 +535,7 @@ impl Settings {
     /// an operator who wants no enforcement runs the policy in `mode: monitor`
     /// or does not deploy it.
     fn refuse_silent_disabling(&self, family: &Family, user_warn_only: bool) -> Result<(), String> {
-        if self.selection.is_empty() && family.controls().next().is_some() {
+        if self.listed().is_empty() && family.controls().next().is_some() {
             return Err(format!(
                 "controls/skip: these settings enable no control of module {} (controls: [{}], skip: [{}]); remove the policy instead, or enable at least one control",
                 family.name,
@@ -545,7 +550,7 @@ impl Settings {
                 ));
             }
         }
-        if user_warn_only && self.selection.iter().all(|&(_, warn)| warn) {
+        if user_warn_only && self.listed().iter().all(|&(_, warn)| warn) {
             return Err(format!(
                 "warnOnly: every enabled control of module {} would only warn; run the policy with `mode: monitor` for that, or keep at least one control enforced",
                 family.name
@@ -567,6 +572,22 @@ impl Settings {
 
     pub fn warn_only(&self, control: &Control) -> bool {
         self.warn_only.iter().any(|sel| selects(sel, control))
+    }
+
+    /// The enabled controls of `family` (the family these settings were
+    /// read for) in catalogue order, each with whether its findings only warn.
+    pub fn selection(&self, family: &Family) -> &[(&'static Control, bool)] {
+        self.selection.get_or_init(|| {
+            self.unlisted
+                .map(|d| d.selection(family))
+                .unwrap_or_default()
+        })
+    }
+
+    /// The selection [`Settings::parse`] listed (what the checks of the
+    /// settings themselves look at).
+    fn listed(&self) -> &[(&'static Control, bool)] {
+        self.selection.get().map_or(&[], Vec::as_slice)
     }
 
     pub fn params(&self, control: &Control) -> Params<'_> {
