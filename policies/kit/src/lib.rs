@@ -195,6 +195,9 @@ macro_rules! __wapc_module {
 
             #[unsafe(no_mangle)]
             pub extern "C" fn wapc_init() {
+                // The first code a fresh instance runs (policy-server's way,
+                // one instance per request): see `Arena::touch`.
+                ALLOCATOR.touch();
                 guest::register_function("validate", validate);
                 guest::register_function("validate_settings", validate_settings);
                 guest::register_function("protocol_version", protocol_version);

@@ -119,7 +119,10 @@ fn remembered_empty_settings_read_as_parsed() {
             let parsed = read(Settings::parse(family, &v).unwrap());
             let first = read(Settings::read(family, &v).unwrap());
             let remembered = read(Settings::read(family, &v).unwrap());
-            assert!(parsed.contains("a-default") || parsed.contains("b-"), "{parsed}");
+            assert!(
+                parsed.contains("a-default") || parsed.contains("b-"),
+                "{parsed}"
+            );
             assert_eq!(parsed, first);
             assert_eq!(parsed, remembered);
         }
