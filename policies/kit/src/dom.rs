@@ -1646,6 +1646,24 @@ impl<'a> Parser<'a> {
     }
 
     fn number(&mut self) -> Result<Value, Error> {
+        // Most numbers of a request are small plain integers (ports, counts,
+        // seconds): read in one tight loop, everything else below.
+        let rest = &self.bytes[self.pos..];
+        let mut n = 0u64;
+        let mut len = 0;
+        while let Some(&d) = rest.get(len).filter(|d| d.is_ascii_digit())
+            && len < 18
+        {
+            n = n * 10 + u64::from(d - b'0');
+            len += 1;
+        }
+        if len > 0
+            && (rest[0] != b'0' || len == 1)
+            && !matches!(rest.get(len), Some(b'.' | b'e' | b'E' | b'0'..=b'9'))
+        {
+            self.pos += len;
+            return Ok(Value::Number(Number::of(N::PosInt(n))));
+        }
         let start = self.pos;
         let negative = self.peek() == Some(b'-');
         if negative {
@@ -1790,6 +1808,10 @@ mod tests {
             "3.0",
             "-0.0",
             "1E+2",
+            // Around the plain-integer fast path's edges.
+            "[0, 7, 10, 8080, 0.5, 0e1, 10.25, 3E2, 123456789012345678, 1234567890123456789]",
+            "[12345678901234567890, 99999999999999999999, 18446744073709551615]",
+            "{\"a\":0,\"b\":1}",
             // Whitespace wherever JSON allows it (the parser looks for it
             // only where the compact form's separator is not next).
             " {\n \"a\" :\t1 ,\r\n \"b\" : [ 1 , 2 ] , \"c\" : { } , \"d\":{\"e\" :\"f\" } } ",
@@ -1807,6 +1829,9 @@ mod tests {
             "{\"a\" 1}",
             "{\"a\":1,}",
             "01",
+            "[00]",
+            "[0123]",
+            "-01",
             "1.",
             "-",
             "1e",
