@@ -84,6 +84,8 @@ impl Arena {
     }
 
     /// Extends the arena by at least `needed` bytes; false when the engine refuses.
+    #[cold]
+    #[inline(never)]
     fn grow(s: &mut State, needed: usize) -> bool {
         let pages = needed.div_ceil(PAGE).max(GROW_PAGES);
         let previous = memory_grow(pages);
@@ -123,6 +125,11 @@ fn memory_grow(_pages: usize) -> usize {
 }
 
 unsafe impl GlobalAlloc for Arena {
+    // Inlined (growing the arena stays out of line): a call less per
+    // allocation, which the engine counts as 2 % of every evaluation
+    // (valgrind over wasmtime: access-control 249.8k → 244.3k instructions,
+    // the bundle 427.3k → 418.8k), for about 11 KB of module.
+    #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: single-threaded, and the allocator is not re-entered.
         let s = unsafe { &mut *self.state.get() };
@@ -141,6 +148,7 @@ unsafe impl GlobalAlloc for Arena {
         start as *mut u8
     }
 
+    #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: as in `alloc`.
         let s = unsafe { &mut *self.state.get() };
