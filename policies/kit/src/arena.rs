@@ -67,20 +67,42 @@ impl Arena {
         s.contiguous = true;
     }
 
-    /// Writes to the arena's state without reading it first. A fresh
-    /// instance's memory is mapped from the module's image page by page: a
+    /// Writes the module's mutable statics before anything reads them. A
+    /// fresh instance's memory is mapped page by page as it is touched: a
     /// page first read and then written is mapped twice (two page faults,
-    /// about a microsecond each on policy-server's path), a page first
-    /// written once. The arena's state shares its page with every other
-    /// mutable static (the waPC registry, the standard library's), so
-    /// writing it before anything reads them saves a fault per request in
-    /// most modules; where the read also mapped neighbouring read-only
-    /// pages (the kernel maps up to 64 KB around a read fault), one of
-    /// those is read separately instead, and nothing is lost.
-    /// For `wapc_init`, before [`Arena::checkpoint`] (it disarms the rewind).
+    /// about a microsecond each on policy-server's path, which makes an
+    /// instance per request), a page first written once. The statics are
+    /// the arena's state, then the other initialised ones (the waPC
+    /// registry…), then the zero-initialised ones (the standard library's,
+    /// among them the hash keys the waPC registry reads first): under a
+    /// kilobyte that falls on one or two pages depending on how much
+    /// read-only data the module has. Writing the arena's state covers the
+    /// first; writing a zero just below `__heap_base` (the end of the
+    /// zero-initialised statics, or their padding) covers the second.
+    /// Where a read would also have mapped neighbouring read-only pages
+    /// (the kernel maps up to 64 KB around a read fault), one of those is
+    /// read separately instead, and nothing is lost.
+    ///
+    /// For the start of `wapc_init`, the first code a waPC host runs in an
+    /// instance (the modules have no start function and run no
+    /// constructors): every zero-initialised static is still zero then, so
+    /// the zero changes nothing. A second `wapc_init` finds the arena in
+    /// use and writes only its state (which `checkpoint` sets again).
     pub fn touch(&self) {
-        // SAFETY: single-threaded; a plain store to a field of the state.
-        unsafe { core::ptr::write_volatile(&raw mut (*self.state.get()).armed, false) };
+        // SAFETY: single-threaded; plain stores, the second to a byte that
+        // is zero (see above) and stays zero.
+        unsafe {
+            let s = self.state.get();
+            core::ptr::write_volatile(&raw mut (*s).armed, false);
+            #[cfg(target_arch = "wasm32")]
+            if (*s).end == 0 {
+                unsafe extern "C" {
+                    static __heap_base: u8;
+                }
+                let last_static = (&raw const __heap_base).cast_mut().wrapping_sub(1);
+                core::ptr::write_volatile(last_static, 0);
+            }
+        }
     }
 
     /// Extends the arena by at least `needed` bytes; false when the engine refuses.

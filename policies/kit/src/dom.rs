@@ -671,7 +671,10 @@ impl Str {
     pub fn as_str(&self) -> &str {
         debug_assert!(
             self.doc.text().is_char_boundary(self.start as usize)
-                && self.doc.text().is_char_boundary(self.start as usize + self.len())
+                && self
+                    .doc
+                    .text()
+                    .is_char_boundary(self.start as usize + self.len())
         );
         // SAFETY: a `Str` is made only by `owned` (all of a text) and by the
         // parser (from the byte after an opening quote to its closing quote,
