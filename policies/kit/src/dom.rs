@@ -52,8 +52,8 @@ pub enum Value {
 
 /// A JSON string: a range of the shared request text, or all of its own text
 /// when the document spelled it with escapes (or code built it). One thin
-/// pointer, an offset and a length (16 bytes): measured cheaper to move and drop than
-/// a fat `Arc<str>` beside an owned variant (24 bytes).
+/// pointer, an offset and a length (16 bytes): measured cheaper to move and
+/// drop than a fat `Arc<str>` beside an owned variant (24 bytes).
 #[derive(Clone)]
 pub struct Str {
     doc: Arc<Document>,
