@@ -30,11 +30,10 @@ pub struct Settings {
     /// asked for ([`Settings::selection`]): a Pod-bearing request takes its
     /// controls from the compiled table instead.
     selection: OnceCell<Vec<(&'static Control, bool)>>,
-    /// The remembered selection of empty settings and the module's table of
-    /// the controls each Pod-bearing kind is looked at by, when both are known.
-    remembered: Option<(Defaults, &'static PodKinds)>,
-    /// The remembered selection `selection` is listed from when first asked.
-    unlisted: Option<Defaults>,
+    /// The remembered selection of empty settings (what `selection` is
+    /// listed from when first asked), and the module's table of the controls
+    /// each Pod-bearing kind is looked at by, when it has one.
+    remembered: Option<(Defaults, Option<&'static PodKinds>)>,
 }
 
 /// True if `selector` (an id, a tag or `all`) names `control`.
@@ -403,8 +402,7 @@ impl Settings {
         let key = FamilyKey::of(family);
         if let Some(known) = REMEMBERED.with(Cell::get).filter(|r| r.family == key) {
             let mut s = Settings::defaults(family);
-            s.unlisted = Some(known.selection);
-            s.remembered = known.pods.map(|pods| (known.selection, pods));
+            s.remembered = Some((known.selection, known.pods));
             return Ok(s);
         }
         let s = Settings::parse(family, v)?;
@@ -423,8 +421,8 @@ impl Settings {
         group: &str,
         kind: &str,
     ) -> Option<Vec<(&'static Control, bool)>> {
-        let (selection, pods) = self.remembered.as_ref()?;
-        pods.select(family, selection, group, kind)
+        let (selection, pods) = self.remembered?;
+        pods?.select(family, &selection, group, kind)
     }
 
     /// What settings hold before the user's keys are read: the default
@@ -578,8 +576,8 @@ impl Settings {
     /// read for) in catalogue order, each with whether its findings only warn.
     pub fn selection(&self, family: &Family) -> &[(&'static Control, bool)] {
         self.selection.get_or_init(|| {
-            self.unlisted
-                .map(|d| d.selection(family))
+            self.remembered
+                .map(|(d, _)| d.selection(family))
                 .unwrap_or_default()
         })
     }
