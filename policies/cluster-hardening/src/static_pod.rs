@@ -12,6 +12,7 @@ use kit::Value;
 use kit::flags::{FlagArg, Flags};
 use kit::response::truncate;
 use kit::{Container, ContainerList, Ctx, Finding, Flag, PodTemplate, json};
+use std::rc::Rc;
 
 pub const APISERVER: &str = "kube-apiserver";
 pub const CONTROLLER_MANAGER: &str = "kube-controller-manager";
@@ -25,7 +26,7 @@ const MAX_VALUE: usize = 80;
 pub struct Component<'a> {
     pub name: &'static str,
     pub container: Container<'a>,
-    pub flags: Flags<'a>,
+    pub flags: Rc<Flags<'a>>,
 }
 
 /// Whether the object under review is a Pod in a control-plane namespace.
@@ -57,7 +58,7 @@ pub fn components<'a>(ctx: &Ctx<'a>, wanted: &[&str]) -> Vec<Component<'a>> {
             let name = kit::flags::component(&c)?;
             wanted.contains(&name).then(|| Component {
                 name,
-                flags: Flags::of_container(&c),
+                flags: ctx.flags(&c),
                 container: c,
             })
         })
@@ -87,7 +88,7 @@ impl<'a> Component<'a> {
     /// A finding about the word holding `arg`.
     pub fn at(&self, arg: &FlagArg, message: impl Into<String>) -> Finding {
         Finding {
-            path: arg.path.clone(),
+            path: arg.path(&self.container),
             container: Some(self.who()),
             message: message.into(),
         }

@@ -2,9 +2,10 @@
 
 use kit::flags::{Flags, component};
 use kit::{Container, Ctx, json};
+use std::rc::Rc;
 
 /// Containers of a kube-system object that run `binary`, with their flags.
-pub fn containers<'a>(ctx: &Ctx<'a>, binary: &str) -> Vec<(Container<'a>, Flags<'a>)> {
+pub fn containers<'a>(ctx: &Ctx<'a>, binary: &str) -> Vec<(Container<'a>, Rc<Flags<'a>>)> {
     let ns = match ctx.request.namespace() {
         "" => json::get_str(ctx.object(), &["metadata", "namespace"]).unwrap_or(""),
         ns => ns,
@@ -16,7 +17,7 @@ pub fn containers<'a>(ctx: &Ctx<'a>, binary: &str) -> Vec<(Container<'a>, Flags<
         .containers()
         .filter(|c| component(c) == Some(binary))
         .map(|c| {
-            let f = Flags::of_container(&c);
+            let f = ctx.flags(&c);
             (c, f)
         })
         .collect()

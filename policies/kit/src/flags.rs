@@ -21,9 +21,27 @@ pub struct FlagArg<'a> {
     /// A boolean flag written `--name word`: pflag sets it to true and leaves
     /// `word` as a stray argument, which the components refuse.
     pub stray: Option<&'a str>,
-    /// Field path of the word holding the flag, e.g.
-    /// `spec.containers[0].command[3]`.
-    pub path: String,
+    /// The word holding the flag.
+    pub word: Word,
+}
+
+/// Where a word of the command line is: its list (`command` or `args`) and
+/// its index there. A field path is made from it only for a finding
+/// ([`FlagArg::path`]): a 3 MiB static Pod with 60,000 words took
+/// cluster-hardening 289 MiB and 1.2 s when every control formatted a path
+/// for every word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Word {
+    pub field: &'static str,
+    pub index: usize,
+}
+
+impl FlagArg<'_> {
+    /// Field path of the word holding the flag in `container` (the one the
+    /// flags were read from), e.g. `spec.containers[0].command[3]`.
+    pub fn path(&self, container: &Container) -> String {
+        container.field_path(&format!("{}[{}]", self.word.field, self.word.index))
+    }
 }
 
 /// The flags of one container, in command-line order.
@@ -40,16 +58,19 @@ pub struct Flags<'a> {
 impl<'a> Flags<'a> {
     /// Reads `command` then `args` of `container`.
     pub fn of_container(container: &Container<'a>) -> Flags<'a> {
-        let mut words: Vec<(&'a str, String)> = Vec::new();
+        let mut words: Vec<(&'a str, Word)> = Vec::new();
         let mut malformed = Vec::new();
         for field in ["command", "args"] {
             match container.get(&[field]) {
                 Some(Value::Array(items)) => {
-                    for (i, item) in items.iter().enumerate() {
-                        let path = container.field_path(&format!("{field}[{i}]"));
+                    words.reserve(items.len());
+                    for (index, item) in items.iter().enumerate() {
+                        let word = Word { field, index };
                         match item.as_str() {
-                            Some(s) => words.push((s, path)),
-                            None => malformed.push(path),
+                            Some(s) => words.push((s, word)),
+                            None => {
+                                malformed.push(container.field_path(&format!("{field}[{index}]")))
+                            }
                         }
                     }
                 }
@@ -62,12 +83,12 @@ impl<'a> Flags<'a> {
         flags
     }
 
-    /// Reads words given with their field paths.
-    pub fn parse(words: Vec<(&'a str, String)>) -> Flags<'a> {
+    /// Reads words given with where they are.
+    pub fn parse(words: Vec<(&'a str, Word)>) -> Flags<'a> {
         let mut args = Vec::new();
         let mut i = 0;
         while i < words.len() {
-            let (word, path) = &words[i];
+            let (word, at) = words[i];
             i += 1;
             let Some(body) = word
                 .strip_prefix("--")
@@ -97,7 +118,7 @@ impl<'a> Flags<'a> {
                 name,
                 value,
                 stray,
-                path: path.clone(),
+                word: at,
             });
         }
         Flags {
@@ -218,7 +239,15 @@ mod tests {
         Flags::parse(
             line.split(' ')
                 .enumerate()
-                .map(|(i, w)| (w, format!("command[{i}]")))
+                .map(|(index, w)| {
+                    (
+                        w,
+                        Word {
+                            field: "command",
+                            index,
+                        },
+                    )
+                })
                 .collect(),
         )
     }
@@ -233,7 +262,13 @@ mod tests {
         assert_eq!(f.get("anonymous-auth"), Some("false"));
         assert_eq!(f.flag("anonymous-auth"), Flag::False);
         assert_eq!(f.values("authorization-mode"), ["Node", "RBAC"]);
-        assert_eq!(f.last("authorization-mode").unwrap().path, "command[2]");
+        assert_eq!(
+            f.last("authorization-mode").unwrap().word,
+            Word {
+                field: "command",
+                index: 2
+            }
+        );
         assert_eq!(f.flag("profiling"), Flag::True);
         assert_eq!(
             f.values("enable-admission-plugins"),

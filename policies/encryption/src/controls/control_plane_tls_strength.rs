@@ -47,7 +47,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             let path = |name: &str| {
                 flags
                     .last(name)
-                    .map_or_else(|| c.field_path("command"), |a| a.path.clone())
+                    .map_or_else(|| c.field_path("command"), |a| a.path(&c))
             };
             match flags.get("tls-min-version") {
                 Some(v) => match version_rank(v) {

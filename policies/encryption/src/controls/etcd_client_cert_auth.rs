@@ -34,7 +34,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         let at = |name: &str, msg: String| Finding {
             path: flags
                 .last(name)
-                .map_or_else(|| c.field_path("command"), |a| a.path.clone()),
+                .map_or_else(|| c.field_path("command"), |a| a.path(&c)),
             container: Some(c.identity()),
             message: msg,
         };
