@@ -6,8 +6,9 @@
 //!
 //! policy-server sets no memory limit, so this is what an instance may take.
 //! Wasm memory never shrinks: its size after the call is the call's peak.
-//! Every answer must be a verdict (no trap, no 500), and every peak below the
-//! harness's default limit. The numbers are printed (`--nocapture`).
+//! Every answer must be a verdict (no trap, no 500), and every peak within
+//! [`BUDGET`], a quarter of the harness's default limit. The numbers are
+//! printed (`--nocapture`).
 
 mod common;
 
@@ -23,6 +24,12 @@ use std::sync::Arc;
 /// The API server's request body limit (`MaxRequestBodyBytes`).
 const MAX_OBJECT: usize = 3 * 1024 * 1024;
 const MIB: f64 = 1024.0 * 1024.0;
+
+/// The most linear memory any module may take on a 3 MiB request. The
+/// largest peak is 76 MiB (access-control, 3 MiB of violating containers);
+/// the default limit (512 MiB) let a 289 MiB peak pass unnoticed
+/// (cluster-hardening on 60,000 flags, before `Ctx::flags`).
+const BUDGET: usize = DEFAULT_MEMORY_LIMIT / 4;
 
 /// The largest `make(n)` whose JSON fits in 3 MiB.
 fn largest(make: impl Fn(usize) -> Value) -> Value {
@@ -164,17 +171,13 @@ fn request(operation: &str, object: &Value) -> Value {
     r
 }
 
-/// Module × shape pairs known to exceed the harness's default memory limit,
-/// as `(module, shape, why)`: the families are the lead's to fix (issue 9,
-/// "a finding stores references, not copies"); listed so this test keeps
-/// measuring them, printed by every run, and excluded from the assertion
-/// until fixed.
-const KNOWN_OVER_LIMIT: &[(&str, &str, &str)] = &[(
-    "access-control",
-    "strings",
-    "pss-capabilities-baseline and pss-capabilities-restricted each take over 256 MiB on a \
-     1 MiB image with 2,000 added capabilities (CREATE: ~4 GiB together, the wasm32 ceiling)",
-)];
+/// Module × shape pairs known to exceed [`BUDGET`], as `(module, shape,
+/// why)`: listed so this test keeps measuring them, printed by every run,
+/// and excluded from the assertion until fixed. None since findings keep
+/// references instead of copies (access-control's capability controls took
+/// over 256 MiB each on a 1 MiB image with 2,000 capabilities) and flags are
+/// read once per evaluation.
+const KNOWN_OVER_LIMIT: &[(&str, &str, &str)] = &[];
 
 /// No deadline: on a loaded machine a 3 MiB evaluation may outlast
 /// policy-server's 2 s, and this test measures memory, not time. The limit
@@ -190,8 +193,8 @@ fn host() -> Host {
     .expect("host")
 }
 
+/// About 20 s on 2 cores (96 evaluations of 3 MiB requests).
 #[test]
-#[ignore = "minutes on 2 cores (processing-integrity's env-duplicate-names is quadratic on 60,000 env vars): cargo test --profile tool -p kube-soc2 --test peak_memory -- --ignored --nocapture"]
 fn every_module_stays_bounded_on_3_mib_requests() {
     let host = &host();
     let shapes = shapes();
@@ -242,8 +245,8 @@ fn every_module_stays_bounded_on_3_mib_requests() {
                             Some(format!("not a verdict: {response}"))
                         } else if message.len() > 64 * 1024 {
                             Some(format!("a {} byte message", message.len()))
-                        } else if peak >= DEFAULT_MEMORY_LIMIT {
-                            Some("above the default memory limit".to_string())
+                        } else if peak > BUDGET {
+                            Some(format!("above the budget of {} MiB", BUDGET >> 20))
                         } else {
                             None
                         }
