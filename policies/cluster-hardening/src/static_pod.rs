@@ -11,7 +11,7 @@
 use kit::Value;
 use kit::flags::{FlagArg, Flags};
 use kit::response::truncate;
-use kit::{Container, ContainerList, Ctx, Finding, Flag, PodTemplate, json};
+use kit::{Container, ContainerList, Ctx, Finding, Flag, json};
 use std::rc::Rc;
 
 pub const APISERVER: &str = "kube-apiserver";
@@ -49,7 +49,7 @@ pub fn components<'a>(ctx: &Ctx<'a>, wanted: &[&str]) -> Vec<Component<'a>> {
     if ctx.request.kind != "Pod" || !in_control_plane_namespace(ctx) {
         return Vec::new();
     }
-    let Ok(Some(pod)) = PodTemplate::extract("Pod", ctx.object()) else {
+    let Some(pod) = ctx.pod_template() else {
         return Vec::new();
     };
     pod.containers()

@@ -7,7 +7,7 @@ use crate::pod::{Container, PodTemplate};
 use crate::request::Request;
 use crate::same_name;
 use std::any::Any;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -490,6 +490,8 @@ pub struct Shared<'a> {
     /// from ([`Ctx::flags`]); apart from `values`, whose types cannot borrow
     /// from the request.
     flags: RefCell<Vec<(&'a Value, Rc<Flags<'a>>)>>,
+    /// The pod template [`Ctx::pod_template`] extracted.
+    template: OnceCell<Option<PodTemplate<'a>>>,
 }
 
 impl<'a> Shared<'a> {
@@ -534,6 +536,27 @@ impl<'a> Ctx<'a> {
     /// parameters or options, since another control gets the same value.
     pub fn shared<T: Any>(&self, compute: impl FnOnce() -> T) -> Rc<T> {
         self.shared.get_or_insert_with(compute)
+    }
+
+    /// The pod template of the object under review for any check: the
+    /// engine's ([`Ctx::pod`]) when a Pod-bearing control runs, else
+    /// extracted once per evaluation; `None` when the kind has none or it
+    /// is malformed (the engine refuses such a request only when a
+    /// Pod-bearing control runs). Cluster-hardening's static-Pod controls
+    /// look at Pods alone, and extracting the template in each of them was
+    /// a fifth of the family's work on a kube-apiserver Pod.
+    pub fn pod_template(&self) -> Option<&'a PodTemplate<'a>> {
+        if let Some(pod) = self.pod {
+            return Some(pod);
+        }
+        self.shared
+            .template
+            .get_or_init(|| {
+                PodTemplate::extract(&self.request.kind, self.object())
+                    .ok()
+                    .flatten()
+            })
+            .as_ref()
     }
 
     /// The command-line flags of `container`, read once per evaluation and

@@ -1,8 +1,9 @@
 //! `Ctx::flags`: a container's command line is read once per evaluation,
 //! whichever check asks first and however it found the container, and each
-//! container keeps its own.
+//! container keeps its own. `Ctx::pod_template`: a control that looks at
+//! Pods alone gets the template without the engine's.
 
-use kit::{Control, Criteria, Ctx, Family, Finding, PodTemplate, Severity};
+use kit::{Control, Criteria, Ctx, Family, Finding, KindSet, Severity};
 use serde_json::json;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -12,14 +13,12 @@ thread_local! {
     static SEEN: RefCell<Vec<(String, usize)>> = const { RefCell::new(Vec::new()) };
 }
 
-fn record(ctx: &Ctx, via_own_template: bool) -> Vec<Finding> {
-    let own;
-    let pod = if via_own_template {
-        // As cluster-hardening's static-Pod controls do: their own extraction.
-        own = PodTemplate::extract("Pod", ctx.object()).unwrap().unwrap();
-        &own
-    } else {
+fn record(ctx: &Ctx, pod_bearing: bool) -> Vec<Finding> {
+    let pod = if pod_bearing {
         ctx.pod()
+    } else {
+        // As cluster-hardening's static-Pod controls do.
+        ctx.pod_template().expect("a Pod has a template")
     };
     let mut out = Vec::new();
     for c in pod.containers() {
@@ -38,11 +37,11 @@ fn record(ctx: &Ctx, via_own_template: bool) -> Vec<Finding> {
 }
 
 fn first(ctx: &Ctx) -> Vec<Finding> {
-    record(ctx, false)
+    record(ctx, true)
 }
 
 fn second(ctx: &Ctx) -> Vec<Finding> {
-    record(ctx, true)
+    record(ctx, false)
 }
 
 const CRITERIA: Criteria = Criteria {
@@ -72,6 +71,7 @@ static SECOND: Control = Control {
     severity: Severity::Low,
     tags: &["default"],
     criteria: CRITERIA,
+    kinds: KindSet::Only(&["Pod"]),
     check: second,
     ..Control::DEFAULTS
 };
@@ -87,15 +87,18 @@ static FAMILY: Family = Family {
     reads_whole_request: false,
 };
 
-#[test]
-fn every_check_of_one_evaluation_reads_the_same_flags_of_each_container() {
-    SEEN.with(|s| s.borrow_mut().clear());
-    let pod = json!({"apiVersion": "v1", "kind": "Pod",
+fn kube_system_pod() -> serde_json::Value {
+    json!({"apiVersion": "v1", "kind": "Pod",
                      "metadata": {"name": "p", "namespace": "kube-system"},
                      "spec": {"containers": [
                          {"name": "a", "image": "x", "command": ["kube-apiserver", "--v=1"]},
-                         {"name": "b", "image": "y", "command": ["etcd"], "args": ["--x", "--v", "2"]}]}});
-    let out = kit::testing::check(&FAMILY, pod, json!({}), Vec::new());
+                         {"name": "b", "image": "y", "command": ["etcd"], "args": ["--x", "--v", "2"]}]}})
+}
+
+#[test]
+fn every_check_of_one_evaluation_reads_the_same_flags_of_each_container() {
+    SEEN.with(|s| s.borrow_mut().clear());
+    let out = kit::testing::check(&FAMILY, kube_system_pod(), json!({}), Vec::new());
     let message = kit::testing::message(&out).to_string();
     // The word's path is made for the finding, in the container and list it is in.
     for expected in [
@@ -117,4 +120,24 @@ fn every_check_of_one_evaluation_reads_the_same_flags_of_each_container() {
     assert_eq!(a[0], a[1], "both checks share container a's flags");
     assert_eq!(b[0], b[1], "both checks share container b's flags");
     assert_ne!(a[0], b[0], "each container has its own");
+}
+
+#[test]
+fn a_pod_only_control_reads_the_template_without_the_engine() {
+    SEEN.with(|s| s.borrow_mut().clear());
+    let out = kit::testing::check(
+        &FAMILY,
+        kube_system_pod(),
+        kit::testing::only("second", serde_json::Value::Null),
+        Vec::new(),
+    );
+    let message = kit::testing::message(&out);
+    assert!(
+        message.contains(
+            "[second] Second: spec.containers[0].command[1]: a -v=1; spec.containers[1].args[1]: b -v=2."
+        ),
+        "{message}"
+    );
+    assert!(!message.contains("[first]"), "{message}");
+    assert_eq!(SEEN.with(|s| s.borrow().len()), 2);
 }
