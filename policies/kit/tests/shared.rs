@@ -1,9 +1,14 @@
 //! `Ctx::shared`: a value derived from the request is computed once per
 //! evaluation, shared by every check that asks, and never outlives it.
+//! `Ctx::flags`: a container's command line is read once per evaluation,
+//! whichever check asks first and however it found the container, and each
+//! container keeps its own. `Ctx::pod_template`: a control that looks at
+//! Pods alone gets the template without the engine's.
 
-use kit::{Control, Criteria, Ctx, Family, Finding, Severity};
+use kit::{Control, Criteria, Ctx, Family, Finding, KindSet, Severity};
 use serde_json::{Value, json};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 thread_local! {
     /// How many times the shared value was computed on this test's thread.
@@ -13,7 +18,7 @@ thread_local! {
 /// The shared value: every image of the pod, joined.
 struct Images(String);
 
-fn images(ctx: &Ctx) -> std::rc::Rc<Images> {
+fn images(ctx: &Ctx) -> Rc<Images> {
     ctx.shared(|| {
         COMPUTED.with(|n| n.set(n.get() + 1));
         Images(
@@ -44,40 +49,42 @@ const CRITERIA: Criteria = Criteria {
     cis: &[],
 };
 
-static FIRST: Control = Control {
-    id: "first",
-    title: "First",
-    rationale: "r",
-    remediation: "f",
-    severity: Severity::Low,
-    tags: &["default"],
-    criteria: CRITERIA,
-    check: first,
-    ..Control::DEFAULTS
-};
+/// A default control of this file's families: Pod-bearing kinds.
+const fn control(
+    id: &'static str,
+    title: &'static str,
+    check: fn(&Ctx) -> Vec<Finding>,
+) -> Control {
+    Control {
+        id,
+        title,
+        rationale: "r",
+        remediation: "f",
+        severity: Severity::Low,
+        tags: &["default"],
+        criteria: CRITERIA,
+        check,
+        ..Control::DEFAULTS
+    }
+}
 
-static SECOND: Control = Control {
-    id: "second",
-    title: "Second",
-    rationale: "r",
-    remediation: "f",
-    severity: Severity::Low,
-    tags: &["default"],
-    criteria: CRITERIA,
-    check: second,
-    ..Control::DEFAULTS
-};
+static FIRST: Control = control("first", "First", first);
+static SECOND: Control = control("second", "Second", second);
 
-static FAMILY: Family = Family {
-    name: "shared-test",
-    title: "t",
-    version: "0.0.0",
-    groups: &[&[&FIRST, &SECOND]],
-    options: &[],
-    validate_options: None,
-    default_warn_only: &[],
-    reads_whole_request: false,
-};
+const fn family(name: &'static str, groups: &'static [&'static [&'static Control]]) -> Family {
+    Family {
+        name,
+        title: "t",
+        version: "0.0.0",
+        groups,
+        options: &[],
+        validate_options: None,
+        default_warn_only: &[],
+        reads_whole_request: false,
+    }
+}
+
+static FAMILY: Family = family("shared-test", &[&[&FIRST, &SECOND]]);
 
 fn eval(images: &[&str]) -> String {
     let containers: Vec<Value> = images
@@ -109,4 +116,103 @@ fn the_next_evaluation_computes_its_own() {
     assert!(message.contains("second saw c:3."), "{message}");
     assert!(!message.contains("a:1"), "{message}");
     assert_eq!(COMPUTED.with(Cell::get), before + 2);
+}
+
+thread_local! {
+    /// The address of every `Flags` a check was given, with the container's name.
+    static SEEN: RefCell<Vec<(String, usize)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn record(ctx: &Ctx, pod_bearing: bool) -> Vec<Finding> {
+    let pod = if pod_bearing {
+        ctx.pod()
+    } else {
+        // As cluster-hardening's static-Pod controls do.
+        ctx.pod_template().expect("a Pod has a template")
+    };
+    let mut out = Vec::new();
+    for c in pod.containers() {
+        let flags = ctx.flags(&c);
+        SEEN.with(|s| {
+            s.borrow_mut()
+                .push((c.name.to_string(), Rc::as_ptr(&flags) as usize))
+        });
+        let arg = flags.last("v").expect("every container sets --v");
+        out.push(Finding::new(
+            arg.path(&c),
+            format!("{} -v={}", c.name, flags.get("v").unwrap_or("")),
+        ));
+    }
+    out
+}
+
+fn pod_bearing(ctx: &Ctx) -> Vec<Finding> {
+    record(ctx, true)
+}
+
+fn pod_only(ctx: &Ctx) -> Vec<Finding> {
+    record(ctx, false)
+}
+
+static READS_FLAGS: Control = control("pod-bearing", "Pod-bearing", pod_bearing);
+static READS_FLAGS_OF_PODS: Control = Control {
+    kinds: KindSet::Only(&["Pod"]),
+    ..control("pod-only", "Pod only", pod_only)
+};
+
+static FLAGS_FAMILY: Family = family("flags-test", &[&[&READS_FLAGS, &READS_FLAGS_OF_PODS]]);
+
+fn kube_system_pod() -> Value {
+    json!({"apiVersion": "v1", "kind": "Pod",
+           "metadata": {"name": "p", "namespace": "kube-system"},
+           "spec": {"containers": [
+               {"name": "a", "image": "x", "command": ["kube-apiserver", "--v=1"]},
+               {"name": "b", "image": "y", "command": ["etcd"], "args": ["--x", "--v", "2"]}]}})
+}
+
+#[test]
+fn every_check_of_one_evaluation_reads_the_same_flags_of_each_container() {
+    SEEN.with(|s| s.borrow_mut().clear());
+    let out = kit::testing::check(&FLAGS_FAMILY, kube_system_pod(), json!({}), Vec::new());
+    let message = kit::testing::message(&out).to_string();
+    // The word's path is made for the finding, in the container and list it is in.
+    for expected in [
+        "[pod-bearing] Pod-bearing: spec.containers[0].command[1]: a -v=1; spec.containers[1].args[1]: b -v=2.",
+        "[pod-only] Pod only: spec.containers[0].command[1]: a -v=1; spec.containers[1].args[1]: b -v=2.",
+    ] {
+        assert!(message.contains(expected), "{message}");
+    }
+    let seen = SEEN.with(|s| s.borrow().clone());
+    assert_eq!(seen.len(), 4, "{seen:?}");
+    let of = |name: &str| -> Vec<usize> {
+        seen.iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, at)| *at)
+            .collect()
+    };
+    let (a, b) = (of("a"), of("b"));
+    assert_eq!((a.len(), b.len()), (2, 2));
+    assert_eq!(a[0], a[1], "both checks share container a's flags");
+    assert_eq!(b[0], b[1], "both checks share container b's flags");
+    assert_ne!(a[0], b[0], "each container has its own");
+}
+
+#[test]
+fn a_pod_only_control_reads_the_template_without_the_engine() {
+    SEEN.with(|s| s.borrow_mut().clear());
+    let out = kit::testing::check(
+        &FLAGS_FAMILY,
+        kube_system_pod(),
+        kit::testing::only("pod-only", Value::Null),
+        Vec::new(),
+    );
+    let message = kit::testing::message(&out);
+    assert!(
+        message.contains(
+            "[pod-only] Pod only: spec.containers[0].command[1]: a -v=1; spec.containers[1].args[1]: b -v=2."
+        ),
+        "{message}"
+    );
+    assert!(!message.contains("[pod-bearing]"), "{message}");
+    assert_eq!(SEEN.with(|s| s.borrow().len()), 2);
 }
