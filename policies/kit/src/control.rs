@@ -487,8 +487,8 @@ pub struct Ctx<'a> {
 pub struct Shared<'a> {
     values: RefCell<Vec<Rc<dyn Any>>>,
     /// The command-line flags read so far, by the container they were read
-    /// from ([`Ctx::flags`]); apart from `values`, whose types cannot borrow
-    /// from the request.
+    /// from ([`Ctx::flags`]). Not among `values`: those must be `'static`,
+    /// and flags borrow from the request.
     flags: RefCell<Vec<(&'a Value, Rc<Flags<'a>>)>>,
     /// The pod template [`Ctx::pod_template`] extracted.
     template: OnceCell<Option<PodTemplate<'a>>>,
