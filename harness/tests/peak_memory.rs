@@ -177,14 +177,6 @@ fn request(operation: &str, object: &Value) -> Value {
     r
 }
 
-/// Module × shape pairs known to exceed their budget, as `(module, shape,
-/// why)`: listed so this test keeps measuring them, printed by every run,
-/// and excluded from the assertion until fixed. None since findings keep
-/// references instead of copies (access-control's capability controls took
-/// over 256 MiB each on a 1 MiB image with 2,000 capabilities) and flags are
-/// read once per evaluation.
-const KNOWN_OVER_LIMIT: &[(&str, &str, &str)] = &[];
-
 /// No deadline: on a loaded machine a 3 MiB evaluation may outlast
 /// policy-server's 2 s, and this test measures memory, not time. The limit
 /// is wasm32's own (4 GiB), so a peak above the harness's default is
@@ -269,18 +261,10 @@ fn every_module_stays_bounded_on_3_mib_requests() {
                     }
                 };
                 if let Some(problem) = problem {
-                    let known = KNOWN_OVER_LIMIT
-                        .iter()
-                        .any(|(m, s, _)| m == family && s == shape);
-                    let line = format!(
+                    failures.push(format!(
                         "{family} {shape} {operation}: {problem} ({} MiB)",
                         peak >> 20
-                    );
-                    if known {
-                        println!("known, excluded: {line}");
-                    } else {
-                        failures.push(line);
-                    }
+                    ));
                 }
                 peaks.push((*shape, operation, peak, elapsed));
             }
