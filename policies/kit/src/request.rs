@@ -1,23 +1,23 @@
 //! The AdmissionRequest as the policy-server sends it (camelCase), read leniently.
 
 use crate::control::Operation;
-use crate::dom::{Map, Value};
+use crate::dom::{Map, Str, Value};
 use crate::json;
 
 #[derive(Debug, Default)]
 pub struct Request {
-    pub uid: String,
-    pub group: String,
-    pub version: String,
-    pub kind: String,
+    pub uid: Str,
+    pub group: Str,
+    pub version: Str,
+    pub kind: Str,
     /// `resource.resource`, e.g. `pods` (empty when the host did not send it).
-    pub resource: String,
-    pub sub_resource: String,
-    pub name: String,
-    pub namespace: String,
+    pub resource: Str,
+    pub sub_resource: Str,
+    pub name: Str,
+    pub namespace: Str,
     pub operation: Option<Operation>,
-    pub operation_raw: String,
-    pub username: String,
+    pub operation_raw: Str,
+    pub username: Str,
     pub groups: Vec<String>,
     /// `userInfo.extra`: attributes the authenticator (OIDC claim mappings, an
     /// authenticating proxy, impersonation headers) attached to the identity.
@@ -38,12 +38,19 @@ impl Request {
                 json::brief(&v, 80)
             ));
         };
-        let text = |m: &Map, path: &[&str]| -> String {
+        // The request's own strings, shared rather than copied: a copy is
+        // an allocation and, in the modules, a call out to the engine's
+        // `memory.copy`, ten of them for every request.
+        let empty = Str::default();
+        let text = |m: &Map, path: &[&str]| -> Str {
             let mut cur = m.get(path[0]);
             for k in &path[1..] {
                 cur = cur.and_then(|c| c.get(*k));
             }
-            cur.and_then(Value::as_str).unwrap_or_default().to_string()
+            match cur {
+                Some(Value::String(s)) => s.clone(),
+                _ => empty.clone(),
+            }
         };
         let operation_raw = text(&m, &["operation"]);
         let kind = text(&m, &["kind", "kind"]);
@@ -51,10 +58,11 @@ impl Request {
         let old_object = m.remove("oldObject").unwrap_or(Value::Null);
         let kind = if kind.is_empty() {
             // kwctl and audit-scanner always send kind; a bare test request may not.
-            json::get_str(&object, &["kind"])
-                .or_else(|| json::get_str(&old_object, &["kind"]))
-                .unwrap_or_default()
-                .to_string()
+            Str::from(
+                json::get_str(&object, &["kind"])
+                    .or_else(|| json::get_str(&old_object, &["kind"]))
+                    .unwrap_or_default(),
+            )
         } else {
             kind
         };
@@ -89,8 +97,9 @@ impl Request {
             group: if m.contains_key("kind") {
                 text(&m, &["kind", "group"])
             } else {
-                crate::kinds::group_of(json::get_str(&object, &["apiVersion"]).unwrap_or_default())
-                    .to_string()
+                Str::from(crate::kinds::group_of(
+                    json::get_str(&object, &["apiVersion"]).unwrap_or_default(),
+                ))
             },
             version: text(&m, &["kind", "version"]),
             resource: text(&m, &["resource", "resource"]),
@@ -138,7 +147,7 @@ impl Request {
     /// Name of the object, falling back to `generateName*` for objects not yet named.
     pub fn name(&self) -> String {
         if !self.name.is_empty() {
-            return self.name.clone();
+            return self.name.to_string();
         }
         let meta = self.subject();
         if let Some(n) = json::get_str(meta, &["metadata", "name"]) {

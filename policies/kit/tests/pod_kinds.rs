@@ -16,7 +16,7 @@ const CRITERIA: Criteria = Criteria {
 
 /// Every control reports its own id, so the message lists those that ran.
 fn ran(ctx: &Ctx) -> Vec<Finding> {
-    vec![Finding::new("spec", ctx.request.kind.clone())]
+    vec![Finding::new("spec", ctx.request.kind.to_string())]
 }
 
 macro_rules! control {

@@ -83,7 +83,12 @@ fn validate(p: &Params) -> Result<(), String> {
 }
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
-    if !ctx.params.strings("kinds").contains(&ctx.request.kind) {
+    if !ctx
+        .params
+        .strings("kinds")
+        .iter()
+        .any(|k| *k == *ctx.request.kind)
+    {
         return Vec::new();
     }
     let labels = json::get_obj(ctx.object(), &["metadata", "labels"]);

@@ -39,7 +39,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let target = parse_minor(&ctx.params.string("targetVersion")).unwrap_or(u32::MAX);
     let object = ctx.object();
     let request_version = if ctx.request.group.is_empty() {
-        ctx.request.version.clone()
+        ctx.request.version.to_string()
     } else {
         format!("{}/{}", ctx.request.group, ctx.request.version)
     };
