@@ -469,7 +469,8 @@ impl<'a> Params<'a> {
 /// Everything a check may look at. Checks are pure functions of this.
 pub struct Ctx<'a> {
     pub request: &'a Request,
-    /// The pod template, present for Pod-bearing kinds.
+    /// The pod template, present for Pod-bearing kinds when a Pod-bearing
+    /// control runs (see [`Ctx::pod_template`] for the others).
     pub pod: Option<&'a PodTemplate<'a>>,
     pub params: Params<'a>,
     /// Family-wide options (e.g. `pssVersion`), already validated.
@@ -490,11 +491,18 @@ pub struct Shared<'a> {
     /// from ([`Ctx::flags`]). Not among `values`: those must be `'static`,
     /// and flags borrow from the request.
     flags: RefCell<Vec<(&'a Value, Rc<Flags<'a>>)>>,
-    /// The pod template [`Ctx::pod_template`] extracted.
-    template: OnceCell<Option<PodTemplate<'a>>>,
+    /// The pod template [`Ctx::pod_template`] extracted, or why it could not.
+    template: OnceCell<Result<Option<PodTemplate<'a>>, String>>,
 }
 
 impl<'a> Shared<'a> {
+    /// Why the pod template a check asked for ([`Ctx::pod_template`]) is
+    /// malformed: the engine then refuses the request, as it does before
+    /// any check runs when a Pod-bearing control is selected.
+    pub(crate) fn malformed_template(&self) -> Option<&str> {
+        self.template.get()?.as_ref().err().map(String::as_str)
+    }
+
     /// The value of type `T`, computed by `compute` if no check asked for it
     /// yet in this evaluation.
     pub fn get_or_insert_with<T: Any>(&self, compute: impl FnOnce() -> T) -> Rc<T> {
@@ -540,23 +548,23 @@ impl<'a> Ctx<'a> {
 
     /// The pod template of the object under review for any check: the
     /// engine's ([`Ctx::pod`]) when a Pod-bearing control runs, else
-    /// extracted once per evaluation; `None` when the kind has none or it
-    /// is malformed (the engine refuses such a request only when a
-    /// Pod-bearing control runs). Cluster-hardening's static-Pod controls
-    /// look at Pods alone, and extracting the template in each of them was
-    /// a fifth of the family's work on a kube-apiserver Pod.
+    /// extracted once per evaluation, by the first check that asks; `None`
+    /// when the kind has none. A malformed one reads as `None` here and the
+    /// engine refuses the request once the checks have run, as it would
+    /// have before them for a Pod-bearing control: cluster-hardening's
+    /// static-Pod controls look at Pods alone, and most Pods they see are
+    /// not static Pods at all, so extracting every Pod's template up front
+    /// cost that family 3 µs per request.
     pub fn pod_template(&self) -> Option<&'a PodTemplate<'a>> {
         if let Some(pod) = self.pod {
             return Some(pod);
         }
         self.shared
             .template
-            .get_or_init(|| {
-                PodTemplate::extract(&self.request.kind, self.object())
-                    .ok()
-                    .flatten()
-            })
+            .get_or_init(|| PodTemplate::extract(&self.request.kind, self.object()))
             .as_ref()
+            .ok()
+            .and_then(Option::as_ref)
     }
 
     /// The command-line flags of `container`, read once per evaluation and

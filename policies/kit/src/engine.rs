@@ -334,5 +334,13 @@ fn run(
             report.denied.push((control, findings));
         }
     }
+    if let Some(e) = shared.malformed_template() {
+        // A check asked for a template it could not read: refused as if no
+        // check had run, as when a Pod-bearing control is selected (above),
+        // rather than read as a Pod without containers.
+        explanation.restart();
+        crate::evidence::begin();
+        return Err((400, format!("{} is malformed: {e}", request.describe())));
+    }
     Ok(report.into_response(&request))
 }

@@ -3,7 +3,8 @@
 //! `Ctx::flags`: a container's command line is read once per evaluation,
 //! whichever check asks first and however it found the container, and each
 //! container keeps its own. `Ctx::pod_template`: a control that looks at
-//! Pods alone gets the template without the engine's.
+//! Pods alone gets the template without the engine's, and a malformed one
+//! is refused, as for Pod-bearing controls.
 
 use kit::{Control, Criteria, Ctx, Family, Finding, KindSet, Severity};
 use serde_json::{Value, json};
@@ -128,7 +129,10 @@ fn record(ctx: &Ctx, pod_bearing: bool) -> Vec<Finding> {
         ctx.pod()
     } else {
         // As cluster-hardening's static-Pod controls do.
-        ctx.pod_template().expect("a Pod has a template")
+        let Some(pod) = ctx.pod_template() else {
+            return Vec::new();
+        };
+        pod
     };
     let mut out = Vec::new();
     for c in pod.containers() {
@@ -215,4 +219,26 @@ fn a_pod_only_control_reads_the_template_without_the_engine() {
     );
     assert!(!message.contains("[pod-bearing]"), "{message}");
     assert_eq!(SEEN.with(|s| s.borrow().len()), 2);
+}
+
+#[test]
+fn a_malformed_pod_is_refused_when_only_a_pod_only_control_runs() {
+    SEEN.with(|s| s.borrow_mut().clear());
+    let mut pod = kube_system_pod();
+    // A YAML slip `kubectl apply` would refuse, and a scan reads as written.
+    pod["spec"]["containers"] = json!({"name": "a", "image": "x"});
+    let out = kit::testing::check(
+        &FLAGS_FAMILY,
+        pod,
+        kit::testing::only("pod-only", Value::Null),
+        Vec::new(),
+    );
+    assert_eq!(out["accepted"], json!(false), "{out}");
+    assert_eq!(out["code"], json!(400), "{out}");
+    let message = kit::testing::message(&out);
+    assert!(
+        message.contains("is malformed: spec.containers must be a list"),
+        "{message}"
+    );
+    assert_eq!(SEEN.with(|s| s.borrow().len()), 0, "no container was read");
 }
