@@ -36,11 +36,19 @@ pub struct Word {
     pub index: usize,
 }
 
+impl Word {
+    /// Field path of the word in `container` (the one it was read from),
+    /// e.g. `spec.containers[0].command[3]`.
+    pub fn path(&self, container: &Container) -> String {
+        container.field_path(&format!("{}[{}]", self.field, self.index))
+    }
+}
+
 impl FlagArg<'_> {
     /// Field path of the word holding the flag in `container` (the one the
-    /// flags were read from), e.g. `spec.containers[0].command[3]`.
+    /// flags were read from).
     pub fn path(&self, container: &Container) -> String {
-        container.field_path(&format!("{}[{}]", self.word.field, self.word.index))
+        self.word.path(container)
     }
 }
 
@@ -68,9 +76,7 @@ impl<'a> Flags<'a> {
                         let word = Word { field, index };
                         match item.as_str() {
                             Some(s) => words.push((s, word)),
-                            None => {
-                                malformed.push(container.field_path(&format!("{field}[{index}]")))
-                            }
+                            None => malformed.push(word.path(container)),
                         }
                     }
                 }
