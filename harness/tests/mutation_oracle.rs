@@ -658,6 +658,7 @@ static SEEDED: kit::Family = kit::Family {
     validate_options: None,
     default_warn_only: &[],
     reads_whole_request: false,
+    run_check: None,
 };
 
 #[test]

@@ -150,7 +150,10 @@ pub static FAMILY: Family = Family {{
     validate_options: None,
     default_warn_only: &[],
     reads_whole_request: false,
+    run_check: Some(run_check),
 }};
+
+kit::direct_checks!(run_check, FAMILY);
 
 kit::export_family!(FAMILY);
 "#

@@ -15,6 +15,9 @@ pub static FAMILY: Family = Family {
     // Its controls read most of a Pod (measured: the on-demand reading
     // costs more than it saves); see `Family::reads_whole_request`.
     reads_whole_request: true,
+    run_check: Some(run_check),
 };
+
+kit::direct_checks!(run_check, FAMILY);
 
 kit::export_family!(FAMILY);

@@ -79,6 +79,9 @@ pub static FAMILY: Family = Family {
     validate_options: Some(validate_options),
     default_warn_only: &[],
     reads_whole_request: false,
+    run_check: Some(run_check),
 };
+
+kit::direct_checks!(run_check, FAMILY);
 
 kit::export_family!(FAMILY);

@@ -58,6 +58,22 @@ pub fn to_json(family: &Family) -> Vec<u8> {
 
 /// Invariants every family must keep; family crates call this from a test.
 pub fn check_family(family: &Family) -> Result<(), String> {
+    // A family without its dispatcher, or with controls past its reach, is
+    // still right, only slower in a fresh instance: a test is where that shows.
+    if family.run_check.is_none() {
+        return Err(format!(
+            "family {} has no run_check: define one with kit::direct_checks!",
+            family.name
+        ));
+    }
+    let count = family.controls().count();
+    if count > crate::control::DIRECT_CHECKS {
+        return Err(format!(
+            "family {} has {count} controls; kit::direct_checks! reaches the first {}",
+            family.name,
+            crate::control::DIRECT_CHECKS
+        ));
+    }
     let mut seen = std::collections::HashSet::new();
     for c in family.controls() {
         let kebab = !c.id.is_empty()

@@ -325,6 +325,15 @@ impl Finding {
 /// Cross-field validation of a control's parameters; the error names the problem.
 pub type ParamsCheck = fn(&Params) -> Result<(), String>;
 
+/// A family's checks by catalogue position ([`crate::direct_checks!`]): the
+/// findings of `control`'s check, or `None` when `control` is not the one at
+/// `position` (the engine then calls [`Control::check`] itself).
+pub type RunCheck = fn(usize, &'static Control, &Ctx) -> Option<Vec<Finding>>;
+
+/// How many catalogue positions [`crate::direct_checks!`] dispatches (the
+/// positions its definition lists).
+pub const DIRECT_CHECKS: usize = 256;
+
 /// Validation of a family's options taken together.
 pub type OptionsCheck = fn(&Map) -> Result<(), String>;
 
@@ -616,6 +625,31 @@ pub struct Family {
     /// per object read: a module whose controls read most of a Pod (the
     /// access-control family, the bundle) is faster parsing it whole.
     pub reads_whole_request: bool,
+    /// The family's checks called directly ([`crate::direct_checks!`])
+    /// rather than through each control's `check` pointer. In the modules a
+    /// call through a pointer is wasm's `call_indirect`, and a fresh
+    /// instance (policy-server makes one per request) fills each table
+    /// entry the first time it is called, in a call out to the engine; see
+    /// `direct_checks!` for what that cost. `None` (test families) calls
+    /// through the pointers.
+    pub run_check: Option<RunCheck>,
+}
+
+/// The control at catalogue position `position` of `family`: what
+/// [`crate::direct_checks!`] works out for each position when the module is
+/// compiled.
+pub const fn control_at(family: &Family, position: usize) -> Option<&'static Control> {
+    let mut rest = position;
+    let mut g = 0;
+    while g < family.groups.len() {
+        let group = family.groups[g];
+        if rest < group.len() {
+            return Some(group[rest]);
+        }
+        rest -= group.len();
+        g += 1;
+    }
+    None
 }
 
 impl Family {

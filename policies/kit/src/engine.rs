@@ -7,7 +7,7 @@ use crate::explain::{Explanation, Status};
 use crate::pod::PodTemplate;
 use crate::request::Request;
 use crate::response::{Report, refuse, to_bytes};
-use crate::settings::Settings;
+use crate::settings::{Selected, Settings};
 use kubewarden_policy_sdk::response::ValidationResponse;
 use kubewarden_policy_sdk::settings::SettingsValidationResponse;
 
@@ -105,8 +105,8 @@ fn selection(family: &Family, top: &dom::Map) -> Vec<u8> {
     };
     match Settings::read(family, top.get("settings").unwrap_or(&Value::Null)) {
         Ok(settings) => {
-            for &(control, warn) in settings.selection(family) {
-                explanation.enable(control, Status::Enabled, warn);
+            for s in settings.selection(family) {
+                explanation.enable(s.control, Status::Enabled, s.warn);
             }
             explanation.to_json(&accepted)
         }
@@ -253,8 +253,8 @@ fn run(
     };
     // `validate` records nothing: the bundle's 300 controls cost a lookup each.
     if explanation.records() {
-        for &(control, warn) in settings.selection(family) {
-            explanation.enable(control, Status::NotApplicable, warn);
+        for s in settings.selection(family) {
+            explanation.enable(s.control, Status::NotApplicable, s.warn);
         }
     }
     if request.subject().is_null() {
@@ -262,17 +262,17 @@ fn run(
         return Ok(Report::default().into_response(&request));
     }
     let pod_bearing = KindSet::PodBearing.contains(&request.group, &request.kind);
-    let controls: Vec<(&'static Control, bool)> =
+    let controls: Vec<Selected> =
         match settings.selected_for_kind(family, &request.group, &request.kind) {
             Some(looking) => looking
                 .into_iter()
-                .filter(|(c, _)| applies_to_operation(c, &request, op))
+                .filter(|s| applies_to_operation(s.control, &request, op))
                 .collect(),
             None => settings
                 .selection(family)
                 .iter()
                 .copied()
-                .filter(|(c, _)| applies(c, &request, op, pod_bearing))
+                .filter(|s| applies(s.control, &request, op, pod_bearing))
                 .collect(),
         };
     if controls.is_empty() {
@@ -280,7 +280,7 @@ fn run(
     }
     let pod = if controls
         .iter()
-        .any(|(c, _)| matches!(c.kinds, KindSet::PodBearing))
+        .any(|s| matches!(s.control.kinds, KindSet::PodBearing))
     {
         PodTemplate::extract(&request.kind, request.subject())
             .map_err(|e| (400, format!("{} is malformed: {e}", request.describe())))?
@@ -289,7 +289,12 @@ fn run(
     };
     let mut report = Report::default();
     let shared = Shared::default();
-    for (control, warn) in controls {
+    for Selected {
+        control,
+        position,
+        warn,
+    } in controls
+    {
         if matches!(control.kinds, KindSet::PodBearing) && pod.is_none() {
             continue;
         }
@@ -301,7 +306,13 @@ fn run(
             cluster,
             shared: &shared,
         };
-        let mut findings = (control.check)(&ctx);
+        let mut findings = match family
+            .run_check
+            .and_then(|run| run(position, control, &ctx))
+        {
+            Some(findings) => findings,
+            None => (control.check)(&ctx),
+        };
         let mut exempted_by = None;
         findings.retain(|f| {
             match settings

@@ -14,6 +14,15 @@ pub const ALL: &str = "all";
 
 const KEYS: &[&str] = &["controls", "skip", "warnOnly", "exemptions", "parameters"];
 
+/// An enabled control, where it is in its family's catalogue (what
+/// [`Family::run_check`] calls it by), and whether its findings only warn.
+#[derive(Clone, Copy, Debug)]
+pub struct Selected {
+    pub control: &'static Control,
+    pub position: usize,
+    pub warn: bool,
+}
+
 #[derive(Debug, Default)]
 pub struct Settings {
     pub controls: Vec<String>,
@@ -29,7 +38,7 @@ pub struct Settings {
     /// several times). For remembered empty settings, listed only when
     /// asked for ([`Settings::selection`]): a Pod-bearing request takes its
     /// controls from the compiled table instead.
-    selection: OnceCell<Vec<(&'static Control, bool)>>,
+    selection: OnceCell<Vec<Selected>>,
     /// The remembered selection of empty settings (what `selection` is
     /// listed from when first asked), and the module's table of the controls
     /// each Pod-bearing kind is looked at by, when it has one.
@@ -159,17 +168,17 @@ impl Defaults {
         let mut d = Defaults::NONE;
         let mut selected = settings.listed().iter().peekable();
         for (i, control) in family.controls().enumerate() {
-            let Some(&&(next, warn)) = selected.peek() else {
+            let Some(next) = selected.peek() else {
                 break;
             };
-            if !std::ptr::eq(next, control) {
+            if !std::ptr::eq(next.control, control) {
                 continue;
             }
             if i >= REMEMBERED_CONTROLS {
                 return None;
             }
             mark(&mut d.enabled, i);
-            if warn {
+            if next.warn {
                 mark(&mut d.warn, i);
             }
             selected.next();
@@ -196,7 +205,7 @@ impl Defaults {
         }
     }
 
-    fn selection(&self, family: &Family) -> Vec<(&'static Control, bool)> {
+    fn selection(&self, family: &Family) -> Vec<Selected> {
         let count = self.enabled.iter().map(|w| w.count_ones() as usize).sum();
         let mut out = Vec::with_capacity(count);
         // From one set bit to the next, moving through the groups only as
@@ -217,8 +226,11 @@ impl Defaults {
                         None => return out,
                     }
                 }
-                let warn = self.warn[w] & (1 << (i % 64)) != 0;
-                out.push((group[i - first], warn));
+                out.push(Selected {
+                    control: group[i - first],
+                    position: i,
+                    warn: self.warn[w] & (1 << (i % 64)) != 0,
+                });
             }
         }
         out
@@ -285,7 +297,7 @@ impl PodKinds {
         selection: &Defaults,
         group: &str,
         kind: &str,
-    ) -> Option<Vec<(&'static Control, bool)>> {
+    ) -> Option<Vec<Selected>> {
         let k = POD_KIND_GROUPS
             .iter()
             .position(|&(g, k)| same_name(k, kind) && same_name(g, group))?;
@@ -420,7 +432,7 @@ impl Settings {
         family: &Family,
         group: &str,
         kind: &str,
-    ) -> Option<Vec<(&'static Control, bool)>> {
+    ) -> Option<Vec<Selected>> {
         let (selection, pods) = self.remembered?;
         pods?.select(family, &selection, group, kind)
     }
@@ -488,9 +500,15 @@ impl Settings {
         if let Some(check) = family.validate_options {
             check(&s.options.complete())?;
         }
-        let selection: Vec<_> = s
-            .enabled(family)
-            .map(|control| (control, s.warn_only(control)))
+        let selection: Vec<_> = family
+            .controls()
+            .enumerate()
+            .filter(|&(_, control)| s.is_enabled(control))
+            .map(|(position, control)| Selected {
+                control,
+                position,
+                warn: s.warn_only(control),
+            })
             .collect();
         s.selection = OnceCell::from(selection);
         s.refuse_silent_disabling(family, m.contains_key("warnOnly"))?;
@@ -504,7 +522,7 @@ impl Settings {
     /// needs. Broad selectors (`all`, a tag) still enable it, and its findings
     /// say what is missing: `monitor` deployments of everything stay valid.
     fn refuse_unconfigured(&self) -> Result<(), String> {
-        for &(control, _) in self.listed() {
+        for &Selected { control, .. } in self.listed() {
             let Some(check) = control.validate_params else {
                 continue;
             };
@@ -548,7 +566,7 @@ impl Settings {
                 ));
             }
         }
-        if user_warn_only && self.listed().iter().all(|&(_, warn)| warn) {
+        if user_warn_only && self.listed().iter().all(|s| s.warn) {
             return Err(format!(
                 "warnOnly: every enabled control of module {} would only warn; run the policy with `mode: monitor` for that, or keep at least one control enforced",
                 family.name
@@ -562,10 +580,12 @@ impl Settings {
         &'a self,
         family: &'a Family,
     ) -> impl Iterator<Item = &'static Control> + 'a {
-        family.controls().filter(move |c| {
-            self.controls.iter().any(|sel| selects(sel, c))
-                && !self.skip.iter().any(|sel| selects(sel, c))
-        })
+        family.controls().filter(move |c| self.is_enabled(c))
+    }
+
+    fn is_enabled(&self, control: &Control) -> bool {
+        self.controls.iter().any(|sel| selects(sel, control))
+            && !self.skip.iter().any(|sel| selects(sel, control))
     }
 
     pub fn warn_only(&self, control: &Control) -> bool {
@@ -574,7 +594,7 @@ impl Settings {
 
     /// The enabled controls of `family` (the family these settings were
     /// read for) in catalogue order, each with whether its findings only warn.
-    pub fn selection(&self, family: &Family) -> &[(&'static Control, bool)] {
+    pub fn selection(&self, family: &Family) -> &[Selected] {
         self.selection.get_or_init(|| {
             self.remembered
                 .map(|(d, _)| d.selection(family))
@@ -584,7 +604,7 @@ impl Settings {
 
     /// The selection [`Settings::parse`] listed (what the checks of the
     /// settings themselves look at).
-    fn listed(&self) -> &[(&'static Control, bool)] {
+    fn listed(&self) -> &[Selected] {
         self.selection.get().map_or(&[], Vec::as_slice)
     }
 

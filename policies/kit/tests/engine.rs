@@ -117,6 +117,7 @@ static FAMILY: Family = Family {
     validate_options: None,
     default_warn_only: &[],
     reads_whole_request: false,
+    run_check: None,
 };
 
 fn deployment(images: &[&str]) -> Value {

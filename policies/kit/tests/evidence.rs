@@ -56,6 +56,7 @@ static FAMILY: Family = Family {
     validate_options: None,
     default_warn_only: &[],
     reads_whole_request: false,
+    run_check: None,
 };
 
 fn run(mode: &str) -> kubewarden_policy_sdk::response::ValidationResponse {

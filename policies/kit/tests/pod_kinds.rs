@@ -99,7 +99,10 @@ static FAMILY: Family = Family {
     validate_options: None,
     default_warn_only: &[],
     reads_whole_request: false,
+    run_check: Some(run_check),
 };
+
+kit::direct_checks!(run_check, FAMILY);
 
 static TABLE: Option<PodKinds> = PodKinds::of(&FAMILY);
 

@@ -52,6 +52,7 @@ static A: Family = Family {
     validate_options: None,
     default_warn_only: &["sizing"],
     reads_whole_request: false,
+    run_check: None,
 };
 
 static B: Family = Family {
@@ -63,6 +64,7 @@ static B: Family = Family {
     validate_options: None,
     default_warn_only: &[],
     reads_whole_request: false,
+    run_check: None,
 };
 
 /// No control is in the default set: empty settings enable nothing and are refused.
@@ -75,6 +77,7 @@ static NONE_BY_DEFAULT: Family = Family {
     validate_options: None,
     default_warn_only: &[],
     reads_whole_request: false,
+    run_check: None,
 };
 
 /// A Pod's CREATE with `settings`, or with no `settings` key at all.

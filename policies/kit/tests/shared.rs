@@ -82,6 +82,7 @@ const fn family(name: &'static str, groups: &'static [&'static [&'static Control
         validate_options: None,
         default_warn_only: &[],
         reads_whole_request: false,
+        run_check: None,
     }
 }
 

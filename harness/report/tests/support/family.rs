@@ -173,6 +173,7 @@ pub static ACCESS: Family = Family {
     validate_options: None,
     default_warn_only: &[],
     reads_whole_request: false,
+    run_check: None,
 };
 
 pub static AVAILABILITY: Family = Family {
@@ -184,6 +185,7 @@ pub static AVAILABILITY: Family = Family {
     validate_options: None,
     default_warn_only: &[],
     reads_whole_request: false,
+    run_check: None,
 };
 
 /// The `validate` payload the policy-server (and the harness) send for a
