@@ -143,9 +143,14 @@ fn memory_grow(pages: usize) -> usize {
     core::arch::wasm32::memory_grow(0, pages)
 }
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(all(not(target_arch = "wasm32"), not(test)))]
 fn memory_grow(_pages: usize) -> usize {
     usize::MAX
+}
+
+#[cfg(all(not(target_arch = "wasm32"), test))]
+fn memory_grow(pages: usize) -> usize {
+    tests::memory_grow(pages)
 }
 
 unsafe impl GlobalAlloc for Arena {
@@ -214,5 +219,119 @@ unsafe impl GlobalAlloc for Arena {
             }
         }
         new
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Mutex, OnceLock};
+
+    const MEMORY_PAGES: usize = 1024;
+
+    /// Natively, the engine's memory is a page-aligned block of the test
+    /// process, handed out page by page as `memory.grow` would.
+    pub(super) fn memory_grow(pages: usize) -> usize {
+        static MEMORY: OnceLock<usize> = OnceLock::new();
+        static USED: AtomicUsize = AtomicUsize::new(0);
+        let start = *MEMORY.get_or_init(|| {
+            let layout = Layout::from_size_align(MEMORY_PAGES * PAGE, PAGE).unwrap();
+            // SAFETY: a non-zero size; the block lives as long as the tests.
+            unsafe { std::alloc::alloc(layout) as usize }
+        });
+        let used = USED.fetch_add(pages, Ordering::SeqCst);
+        if used + pages > MEMORY_PAGES {
+            return usize::MAX;
+        }
+        start / PAGE + used
+    }
+
+    /// One test at a time: they share the memory, and an arena whose memory
+    /// is not contiguous stops rewinding.
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+    fn alloc(arena: &Arena, size: usize) -> usize {
+        let layout = Layout::from_size_align(size, 8).unwrap();
+        // SAFETY: a valid layout.
+        let at = unsafe { arena.alloc(layout) } as usize;
+        assert_ne!(at, 0, "out of test memory");
+        at
+    }
+
+    fn free(arena: &Arena, at: usize, size: usize) {
+        let layout = Layout::from_size_align(size, 8).unwrap();
+        // SAFETY: `at` came from `alloc` with this layout.
+        unsafe { arena.dealloc(at as *mut u8, layout) }
+    }
+
+    fn next(arena: &Arena) -> usize {
+        // SAFETY: no allocation is in progress.
+        unsafe { (*arena.state.get()).next }
+    }
+
+    #[test]
+    fn the_last_block_goes_back_at_once_and_a_finished_call_rewinds() {
+        let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let arena = Arena::new();
+        let kept = alloc(&arena, 64); // what initialisation keeps
+        arena.checkpoint();
+        let a = alloc(&arena, 256);
+        let b = alloc(&arena, 512);
+        free(&arena, b, 512);
+        assert_eq!(next(&arena), b);
+        let c = alloc(&arena, 100);
+        assert_eq!(c, b);
+        free(&arena, a, 256); // not the last: its bytes wait for the rewind
+        assert_eq!(next(&arena), c + 100);
+        free(&arena, c, 100); // the call's last block: the arena starts over
+        assert_eq!(alloc(&arena, 8), a);
+        assert!(kept < a);
+    }
+
+    /// Blocks allocated and freed in a scrambled order never overlap a block
+    /// still in use: each is filled with its own byte and checked when freed.
+    #[test]
+    fn no_block_is_handed_out_twice() {
+        let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let arena = Arena::new();
+        alloc(&arena, 64);
+        arena.checkpoint();
+        let mut live: Vec<(usize, usize, u8)> = Vec::new();
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut random = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for step in 0..20_000 {
+            if live.is_empty() || random(3) > 0 {
+                let size = [8, 16, 28, 56, 168, 1344][random(6)] + random(40);
+                let at = alloc(&arena, size);
+                for &(other, other_size, _) in &live {
+                    assert!(
+                        at + size <= other || other + other_size <= at,
+                        "step {step}"
+                    );
+                }
+                let mark = (step % 251) as u8;
+                // SAFETY: the block just allocated, `size` bytes.
+                unsafe { core::ptr::write_bytes(at as *mut u8, mark, size) };
+                live.push((at, size, mark));
+            } else {
+                let (at, size, mark) = live.swap_remove(random(live.len()));
+                // SAFETY: a live block of `size` bytes.
+                let bytes = unsafe { core::slice::from_raw_parts(at as *const u8, size) };
+                assert!(bytes.iter().all(|&b| b == mark), "step {step}: overwritten");
+                free(&arena, at, size);
+            }
+        }
+        for (at, size, _) in live {
+            free(&arena, at, size);
+        }
+        // SAFETY: no allocation is in progress.
+        let s = unsafe { &*arena.state.get() };
+        assert_eq!((s.live, s.next), (0, s.base));
     }
 }

@@ -1,7 +1,8 @@
 //! The shared kit of every kube-soc2 policy family.
 //!
 //! A family crate declares its controls as data ([`Control`]) with a pure check
-//! function each, bundles them in a [`Family`], and calls [`export_family!`].
+//! function each, bundles them in a [`Family`] (whose checks
+//! [`direct_checks!`] dispatches), and calls [`export_family!`].
 //! Everything else — parsing the admission request, locating the pod template of
 //! any Pod-bearing kind, the per-control opt-in settings, exemptions, turning
 //! findings into one `ValidationResponse`, host capabilities — lives here, so a
