@@ -72,7 +72,11 @@ kit::direct_checks!(run_check, FAMILY);
 
 /// `FAMILY`'s dispatcher, counting the checks it ran.
 fn counting(position: usize, control: &'static Control, ctx: &Ctx) -> Option<Vec<Finding>> {
-    let findings = run_check(position, control, ctx);
+    counted(run_check(position, control, ctx))
+}
+
+/// What a dispatcher gave, counted when it ran the check.
+fn counted(findings: Option<Vec<Finding>>) -> Option<Vec<Finding>> {
     if findings.is_some() {
         DIRECT.with(|n| n.set(n.get() + 1));
     }
@@ -141,12 +145,9 @@ static LARGE: Family = Family {
 
 kit::direct_checks!(run_large, LARGE);
 
+/// `LARGE`'s dispatcher, counting the checks it ran.
 fn counting_large(position: usize, control: &'static Control, ctx: &Ctx) -> Option<Vec<Finding>> {
-    let findings = run_large(position, control, ctx);
-    if findings.is_some() {
-        DIRECT.with(|n| n.set(n.get() + 1));
-    }
-    findings
+    counted(run_large(position, control, ctx))
 }
 
 /// `DIRECT_CHECKS` says how far the macro's list of positions goes: every
