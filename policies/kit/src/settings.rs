@@ -593,7 +593,7 @@ impl Settings {
     }
 
     /// The enabled controls of `family` (the family these settings were
-    /// read for) in catalogue order, each with whether its findings only warn.
+    /// read for) in catalogue order ([`Selected`]).
     pub fn selection(&self, family: &Family) -> &[Selected] {
         self.selection.get_or_init(|| {
             self.remembered
