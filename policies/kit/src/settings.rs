@@ -575,14 +575,8 @@ impl Settings {
         Ok(())
     }
 
-    /// The enabled controls, in catalogue order.
-    pub fn enabled<'a>(
-        &'a self,
-        family: &'a Family,
-    ) -> impl Iterator<Item = &'static Control> + 'a {
-        family.controls().filter(move |c| self.is_enabled(c))
-    }
-
+    /// Whether the selectors enable `control` (and no `skip` selector
+    /// disables it).
     fn is_enabled(&self, control: &Control) -> bool {
         self.controls.iter().any(|sel| selects(sel, control))
             && !self.skip.iter().any(|sel| selects(sel, control))
