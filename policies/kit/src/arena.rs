@@ -212,9 +212,16 @@ unsafe impl GlobalAlloc for Arena {
         let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
         let new = unsafe { self.alloc(new_layout) };
         if !new.is_null() {
-            // SAFETY: both blocks are valid for the smaller size and do not overlap.
+            let n = old.min(new_size);
+            // SAFETY: both blocks are valid for the smaller size and do not
+            // overlap. A short block is moved without `memory.copy`, a call
+            // out of the guest (see `crate::text`).
             unsafe {
-                core::ptr::copy_nonoverlapping(ptr, new, old.min(new_size));
+                if n <= crate::text::SHORT {
+                    crate::text::copy_short(ptr, new, n);
+                } else {
+                    core::ptr::copy_nonoverlapping(ptr, new, n);
+                }
                 self.dealloc(ptr, layout);
             }
         }

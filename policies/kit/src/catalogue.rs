@@ -61,14 +61,14 @@ pub fn check_family(family: &Family) -> Result<(), String> {
     // A family without its dispatcher, or with controls past its reach, is
     // still right, only slower in a fresh instance: a test is where that shows.
     if family.run_check.is_none() {
-        return Err(format!(
+        return Err(crate::text!(
             "family {} has no run_check: define one with kit::direct_checks!",
             family.name
         ));
     }
     let count = family.controls().count();
     if count > crate::control::DIRECT_CHECKS {
-        return Err(format!(
+        return Err(crate::text!(
             "family {} has {count} controls; kit::direct_checks! reaches the first {}",
             family.name,
             crate::control::DIRECT_CHECKS
@@ -84,32 +84,35 @@ pub fn check_family(family: &Family) -> Result<(), String> {
             && !c.id.ends_with('-')
             && !c.id.contains("--");
         if !kebab {
-            return Err(format!("control id \"{}\" is not kebab-case", c.id));
+            return Err(crate::text!("control id \"{}\" is not kebab-case", c.id));
         }
         if !seen.insert(c.id) {
-            return Err(format!("control id \"{}\" is used twice", c.id));
+            return Err(crate::text!("control id \"{}\" is used twice", c.id));
         }
         if c.title.is_empty() || c.rationale.is_empty() || c.remediation.is_empty() {
-            return Err(format!(
+            return Err(crate::text!(
                 "control {} lacks title, rationale or remediation",
                 c.id
             ));
         }
         if c.criteria.soc2.is_empty() || c.criteria.iso27001.is_empty() {
-            return Err(format!(
+            return Err(crate::text!(
                 "control {} maps to no SOC 2 or ISO 27001 criterion",
                 c.id
             ));
         }
         if c.operations.is_empty() || c.kinds.kinds().is_empty() {
-            return Err(format!("control {} applies to no kind or operation", c.id));
+            return Err(crate::text!(
+                "control {} applies to no kind or operation",
+                c.id
+            ));
         }
         for p in c.params.iter().chain(family.options) {
             let d = crate::dom::parse(p.default.as_bytes())
-                .map_err(|e| format!("{}: default of {} is not JSON: {e}", c.id, p.name))?;
+                .map_err(|e| crate::text!("{}: default of {} is not JSON: {e}", c.id, p.name))?;
             p.kind
                 .check(&d)
-                .map_err(|e| format!("{}: default of {} {e}", c.id, p.name))?;
+                .map_err(|e| crate::text!("{}: default of {} {e}", c.id, p.name))?;
             if let Some(list) = crate::control::plain_string_list(p.default)
                 && !list.map(|s| crate::dom::Value::String(s.into())).eq(d
                     .as_array()
@@ -117,13 +120,14 @@ pub fn check_family(family: &Family) -> Result<(), String> {
                     .flatten()
                     .cloned())
             {
-                return Err(format!(
+                return Err(crate::text!(
                     "{}: default of {} reads otherwise as a plain list than with the parser",
-                    c.id, p.name
+                    c.id,
+                    p.name
                 ));
             }
             if p.default_value() != d {
-                return Err(format!(
+                return Err(crate::text!(
                     "{}: default of {} reads as {} without the parser, {d} with it",
                     c.id,
                     p.name,
@@ -136,7 +140,7 @@ pub fn check_family(family: &Family) -> Result<(), String> {
     // compiled (`settings::Defaults`): it must be what parsing `{}` gives.
     if let Some(compiled) = crate::settings::Defaults::of(family) {
         let parsed = crate::settings::Defaults::of_parse(family)
-            .map_err(|e| format!("empty settings are refused: {e}"))?;
+            .map_err(|e| crate::text!("empty settings are refused: {e}"))?;
         if compiled != parsed {
             return Err(
                 "the selection of empty settings worked out at compile time is not the one parsing {} gives"

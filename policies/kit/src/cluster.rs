@@ -103,7 +103,7 @@ pub struct HostCluster {
 
 impl HostCluster {
     fn call(&self, operation: &str, payload: serde_json::Value) -> Result<Vec<u8>, String> {
-        let key = format!("{operation}{payload}");
+        let key = crate::text!("{operation}{payload}");
         if let Some((_, r)) = self.memo.borrow().iter().find(|(k, _)| *k == key) {
             return r.clone();
         }
@@ -116,12 +116,12 @@ impl HostCluster {
 #[cfg(target_arch = "wasm32")]
 fn host_call(operation: &str, payload: &[u8]) -> Result<Vec<u8>, String> {
     crate::wapc_guest::host_call("kubewarden", "kubernetes", operation, payload)
-        .map_err(|e| format!("host capability kubernetes/{operation} failed: {e}"))
+        .map_err(|e| crate::text!("host capability kubernetes/{operation} failed: {e}"))
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 fn host_call(operation: &str, _payload: &[u8]) -> Result<Vec<u8>, String> {
-    Err(format!(
+    Err(crate::text!(
         "host capability kubernetes/{operation} is only available inside a Kubewarden host"
     ))
 }
@@ -154,16 +154,18 @@ impl Cluster for HostCluster {
         };
         let bytes = self.call(op, payload)?;
         let list = dom::parse(&bytes)
-            .map_err(|e| format!("kubernetes/{op} for {kind} returned invalid JSON: {e}"))?;
+            .map_err(|e| crate::text!("kubernetes/{op} for {kind} returned invalid JSON: {e}"))?;
         let Value::Object(mut list) = list else {
-            return Err(format!(
+            return Err(crate::text!(
                 "kubernetes/{op} for {kind} did not return an object"
             ));
         };
         match list.remove("items") {
             Some(Value::Array(items)) => Ok(items),
             Some(Value::Null) | None => Ok(Vec::new()),
-            Some(_) => Err(format!("kubernetes/{op} for {kind}: items is not a list")),
+            Some(_) => Err(crate::text!(
+                "kubernetes/{op} for {kind}: items is not a list"
+            )),
         }
     }
 
@@ -178,7 +180,7 @@ impl Cluster for HostCluster {
                              "namespace": namespace, "disable_cache": false, "field_masks": null});
         match self.call("get_resource", payload) {
             Ok(bytes) => dom::parse(&bytes).map(Some).map_err(|e| {
-                format!("kubernetes/get_resource for {kind} {name} returned invalid JSON: {e}")
+                crate::text!("kubernetes/get_resource for {kind} {name} returned invalid JSON: {e}")
             }),
             Err(e) if is_not_found(&e) => Ok(None),
             Err(e) => Err(e),
@@ -196,7 +198,7 @@ impl Cluster for HostCluster {
         });
         let bytes = self.call("can_i", payload)?;
         let status = dom::parse(&bytes)
-            .map_err(|e| format!("kubernetes/can_i returned invalid JSON: {e}"))?;
+            .map_err(|e| crate::text!("kubernetes/can_i returned invalid JSON: {e}"))?;
         status
             .get("allowed")
             .and_then(Value::as_bool)

@@ -6,6 +6,7 @@ use crate::flags::Flags;
 use crate::pod::{Container, PodTemplate};
 use crate::request::Request;
 use crate::same_name;
+use crate::text;
 use std::any::Any;
 use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
@@ -144,7 +145,7 @@ impl ParamKind {
             ParamKind::Bool => v.is_boolean(),
             ParamKind::Integer { min, max } => match v.as_i64() {
                 Some(n) if n < *min || n > *max => {
-                    return Err(format!("must be between {min} and {max}, got {n}"));
+                    return Err(crate::text!("must be between {min} and {max}, got {n}"));
                 }
                 Some(_) => true,
                 None => false,
@@ -158,7 +159,7 @@ impl ParamKind {
         if ok {
             Ok(())
         } else {
-            Err(format!(
+            Err(crate::text!(
                 "must be a {}, got {}",
                 self.name(),
                 crate::json::brief(v, 60)
@@ -293,7 +294,7 @@ impl Finding {
         let first = crate::response::truncate(first, 300);
         Finding::new(
             path,
-            format!("{}{what}: {first}", crate::explain::UNVERIFIED),
+            crate::text!("{}{what}: {first}", crate::explain::UNVERIFIED),
         )
     }
 
@@ -443,7 +444,7 @@ impl<'a> Params<'a> {
     }
 
     pub fn string(&self, name: &str) -> String {
-        self.with_value(name, |v| v.as_str().unwrap_or_default().to_string())
+        self.with_value(name, |v| text::owned(v.as_str().unwrap_or_default()))
     }
 
     pub fn strings(&self, name: &str) -> Vec<String> {
@@ -453,12 +454,12 @@ impl<'a> Params<'a> {
             && let Some(p) = self.spec.iter().find(|p| same_name(p.name, name))
             && let Some(list) = plain_string_list(p.default)
         {
-            return list.map(str::to_string).collect();
+            return list.map(text::owned).collect();
         }
         self.with_value(name, |v| match v {
             Value::Array(a) => a
                 .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
+                .filter_map(|v| v.as_str().map(text::owned))
                 .collect(),
             _ => Vec::new(),
         })
@@ -468,7 +469,7 @@ impl<'a> Params<'a> {
         self.with_value(name, |v| match v {
             Value::Object(m) => m
                 .iter()
-                .filter_map(|(k, v)| v.as_str().map(|s| (k.to_string(), s.to_string())))
+                .filter_map(|(k, v)| v.as_str().map(|s| (text::owned(k), text::owned(s))))
                 .collect(),
             _ => Vec::new(),
         })

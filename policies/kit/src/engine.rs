@@ -14,7 +14,7 @@ use kubewarden_policy_sdk::settings::SettingsValidationResponse;
 /// waPC `validate_settings`: `{"valid": bool, "message": string|null}`.
 pub fn validate_settings(family: &Family, payload: &[u8]) -> Vec<u8> {
     let result = dom::parse(payload)
-        .map_err(|e| format!("settings are not valid JSON: {e}"))
+        .map_err(|e| crate::text!("settings are not valid JSON: {e}"))
         .and_then(|v| Settings::read(family, &v).map(|_| ()));
     let response = SettingsValidationResponse {
         valid: result.is_ok(),
@@ -111,7 +111,7 @@ fn selection(family: &Family, top: &dom::Map) -> Vec<u8> {
             explanation.to_json(&accepted)
         }
         Err(e) => {
-            let message = format!("invalid settings: {e}");
+            let message = crate::text!("invalid settings: {e}");
             let response = refuse(family.name, 400, &message);
             explanation.refused = Some(message);
             explanation.to_json(&response)
@@ -175,7 +175,7 @@ fn read_and_run(
     if payload.len() > crate::MAX_PAYLOAD_BYTES {
         return Err((
             413,
-            format!(
+            crate::text!(
                 "the request is {} bytes, above the {} bytes this policy evaluates; the API server never sends admission requests this large",
                 payload.len(),
                 crate::MAX_PAYLOAD_BYTES
@@ -205,7 +205,12 @@ fn run_parsed(
     cluster: &dyn Cluster,
     explanation: &mut Explanation,
 ) -> Result<ValidationResponse, (u16, String)> {
-    let not_json = |e: dom::Error| (400, format!("the validate payload is not valid JSON: {e}"));
+    let not_json = |e: dom::Error| {
+        (
+            400,
+            crate::text!("the validate payload is not valid JSON: {e}"),
+        )
+    };
     let (top, reading) = parsed.map_err(not_json)?;
     let outcome = run(family, top, cluster, explanation);
     if reading.found_malformed() {
@@ -235,7 +240,7 @@ fn run(
         ));
     };
     let settings = Settings::read(family, top.get("settings").unwrap_or(&Value::Null))
-        .map_err(|e| (400, format!("invalid settings: {e}")))?;
+        .map_err(|e| (400, crate::text!("invalid settings: {e}")))?;
     let request = match top.remove("request") {
         None | Some(Value::Null) => {
             return Err((400, "the validate payload has no \"request\"".into()));
@@ -245,7 +250,7 @@ fn run(
     let Some(op) = request.operation else {
         return Err((
             400,
-            format!(
+            crate::text!(
                 "unknown operation \"{}\"; expected CREATE, UPDATE, DELETE or CONNECT",
                 request.operation_raw
             ),
@@ -282,8 +287,12 @@ fn run(
         .iter()
         .any(|s| matches!(s.control.kinds, KindSet::PodBearing))
     {
-        PodTemplate::extract(&request.kind, request.subject())
-            .map_err(|e| (400, format!("{} is malformed: {e}", request.describe())))?
+        PodTemplate::extract(&request.kind, request.subject()).map_err(|e| {
+            (
+                400,
+                crate::text!("{} is malformed: {e}", request.describe()),
+            )
+        })?
     } else {
         None
     };
@@ -351,7 +360,10 @@ fn run(
         // rather than read as a Pod without containers.
         explanation.restart();
         crate::evidence::begin();
-        return Err((400, format!("{} is malformed: {e}", request.describe())));
+        return Err((
+            400,
+            crate::text!("{} is malformed: {e}", request.describe()),
+        ));
     }
     Ok(report.into_response(&request))
 }

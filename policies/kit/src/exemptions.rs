@@ -51,12 +51,12 @@ const REGEX_CHARS: &[char] = &['^', '$', '\\', '(', ')', '[', ']', '{', '}', '|'
 /// the other fields do not restrict.
 fn check_glob(at: &str, pattern: &str) -> Result<(), String> {
     if pattern.contains(REGEX_CHARS) {
-        return Err(format!(
+        return Err(crate::text!(
             "{at}: \"{pattern}\" looks like a regular expression; patterns are globs (`*` any run, `?` one character), e.g. \"kube-*\""
         ));
     }
     if pattern.chars().all(|c| c == '*' || c == '?') {
-        return Err(format!(
+        return Err(crate::text!(
             "{at}: \"{pattern}\" matches everything; name what is exempt, or use \"skip\" to disable a control"
         ));
     }
@@ -66,7 +66,7 @@ fn check_glob(at: &str, pattern: &str) -> Result<(), String> {
 fn globs(key: &str, v: &Value) -> Result<Vec<String>, String> {
     let list = strings(key, v)?;
     for (i, p) in list.iter().enumerate() {
-        check_glob(&format!("{key}[{i}]"), p)?;
+        check_glob(&crate::text!("{key}[{i}]"), p)?;
     }
     Ok(list)
 }
@@ -114,10 +114,10 @@ fn strings(key: &str, v: &Value) -> Result<Vec<String>, String> {
             .map(|(i, item)| {
                 item.as_str()
                     .map(str::to_string)
-                    .ok_or_else(|| format!("{key}[{i}] must be a string, got {item}"))
+                    .ok_or_else(|| crate::text!("{key}[{i}] must be a string, got {item}"))
             })
             .collect(),
-        other => Err(format!(
+        other => Err(crate::text!(
             "{key} must be a list of strings, got {}",
             crate::json::brief(other, 60)
         )),
@@ -138,11 +138,11 @@ impl Exemption {
 
     fn parse(family: &Family, i: usize, v: &Value) -> Result<Exemption, String> {
         let Value::Object(m) = v else {
-            return Err(format!("exemptions[{i}] must be an object"));
+            return Err(crate::text!("exemptions[{i}] must be an object"));
         };
         let mut e = Exemption::default();
         for (key, value) in m {
-            let at = format!("exemptions[{i}].{key}");
+            let at = crate::text!("exemptions[{i}].{key}");
             match key.as_str() {
                 "namespaces" => e.namespaces = globs(&at, value)?,
                 "images" => e.images = globs(&at, value)?,
@@ -154,7 +154,7 @@ impl Exemption {
                 "controls" => {
                     e.controls = selectors(family, &at, value)?;
                     if e.controls.is_empty() {
-                        return Err(format!(
+                        return Err(crate::text!(
                             "{at} is empty; list the exempt controls, or omit the key to exempt from every control"
                         ));
                     }
@@ -162,7 +162,7 @@ impl Exemption {
                 "expires" => {
                     let text = value.as_str().unwrap_or_default();
                     e.expires = Some(parse_date(text).ok_or_else(|| {
-                        format!(
+                        crate::text!(
                             "{at} must be a date YYYY-MM-DD (the last day the exemption applies), got {}",
                             crate::json::brief(value, 40)
                         )
@@ -171,23 +171,23 @@ impl Exemption {
                 "reason" => {
                     e.reason = value
                         .as_str()
-                        .ok_or_else(|| format!("{at} must be a string"))?
+                        .ok_or_else(|| crate::text!("{at} must be a string"))?
                         .to_string()
                 }
                 "labels" => {
                     let Value::Object(lm) = value else {
-                        return Err(format!("{at} must be a map of label to value (glob)"));
+                        return Err(crate::text!("{at} must be a map of label to value (glob)"));
                     };
                     for (k, lv) in lm {
                         let lv = lv
                             .as_str()
-                            .ok_or_else(|| format!("{at}.{k} must be a string"))?;
-                        check_glob(&format!("{at}.{k}"), lv)?;
+                            .ok_or_else(|| crate::text!("{at}.{k} must be a string"))?;
+                        check_glob(&crate::text!("{at}.{k}"), lv)?;
                         e.labels.push((k.to_string(), lv.to_string()));
                     }
                 }
                 _ => {
-                    return Err(format!(
+                    return Err(crate::text!(
                         "exemptions[{i}]: unknown key \"{key}\"; valid keys: {}",
                         KEYS.join(", ")
                     ));
@@ -214,11 +214,11 @@ impl Exemption {
             .map(|(k, _)| *k)
             .collect();
             return Err(if author_fields.is_empty() {
-                format!(
+                crate::text!(
                     "exemptions[{i}] names no namespaces, images, users or groups: it would exempt every request; use \"skip\" to disable a control"
                 )
             } else {
-                format!(
+                crate::text!(
                     "exemptions[{i}]: {} are chosen by whoever writes the object, so alone they would let an author exempt their own object; combine them with namespaces, users, groups or images",
                     author_fields.join(", ")
                 )

@@ -274,7 +274,9 @@ impl Explanation {
 fn container_list(path: &str) -> Option<&'static str> {
     ["initContainers", "ephemeralContainers", "containers"]
         .into_iter()
-        .find(|list| path.contains(&format!(".{list}[")) || path.starts_with(&format!("{list}[")))
+        .find(|list| {
+            path.contains(&crate::text!(".{list}[")) || path.starts_with(&crate::text!("{list}["))
+        })
 }
 
 /// One control of the wire form, keys sorted as serde_json sorts them.

@@ -40,7 +40,7 @@ impl Word {
     /// Field path of the word in `container` (the one it was read from),
     /// e.g. `spec.containers[0].command[3]`.
     pub fn path(&self, container: &Container) -> String {
-        container.field_path(&format!("{}[{}]", self.field, self.index))
+        container.field_path(&crate::text!("{}[{}]", self.field, self.index))
     }
 }
 

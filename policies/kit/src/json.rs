@@ -103,7 +103,7 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
     let mut run = 0;
     loop {
         let end = crate::dom::plain_text_end(bytes, run);
-        out.extend_from_slice(&bytes[run..end]);
+        crate::text::append(out, &bytes[run..end]);
         let Some(&b) = bytes.get(end) else { break };
         match b {
             b'"' => out.extend_from_slice(b"\\\""),
@@ -160,7 +160,7 @@ mod tests {
     fn strings_are_written_as_serde_json_writes_them() {
         let mut cases: Vec<String> = (0u8..=0x7f).map(|b| char::from(b).to_string()).collect();
         cases.extend(
-            (0u8..=0x7f).map(|b| format!("container {} at spec.containers[0]", char::from(b))),
+            (0u8..=0x7f).map(|b| crate::text!("container {} at spec.containers[0]", char::from(b))),
         );
         cases.extend([
             String::new(),

@@ -44,10 +44,13 @@ impl Selector {
             }
             let words: Vec<&str> = term.split_whitespace().collect();
             if words.len() >= 2 && (words[1] == "in" || words[1] == "notin") {
-                let rest = term[term.find('(').ok_or(format!("missing ( in \"{term}\""))? + 1..]
+                let rest = term[term
+                    .find('(')
+                    .ok_or(crate::text!("missing ( in \"{term}\""))?
+                    + 1..]
                     .trim_end()
                     .strip_suffix(')')
-                    .ok_or(format!("missing ) in \"{term}\""))?;
+                    .ok_or(crate::text!("missing ) in \"{term}\""))?;
                 let vals = rest.split(',').map(|v| v.trim().to_string()).collect();
                 let key = words[0].to_string();
                 reqs.push(if words[1] == "in" {
@@ -79,7 +82,7 @@ impl Selector {
             for (k, v) in ml {
                 let v = v
                     .as_str()
-                    .ok_or(format!("matchLabels.{k} must be a string"))?;
+                    .ok_or(crate::text!("matchLabels.{k} must be a string"))?;
                 reqs.push(Req::In(k.to_string(), vec![v.to_string()]));
             }
         }
@@ -88,7 +91,7 @@ impl Selector {
             .enumerate()
         {
             let key = crate::json::get_str(e, &["key"])
-                .ok_or(format!("matchExpressions[{i}].key is missing"))?
+                .ok_or(crate::text!("matchExpressions[{i}].key is missing"))?
                 .to_string();
             let values: Vec<String> = crate::json::get_strs(e, &["values"])
                 .map(str::to_string)
@@ -99,7 +102,7 @@ impl Selector {
                 Some("Exists") => Req::Exists(key),
                 Some("DoesNotExist") => Req::DoesNotExist(key),
                 other => {
-                    return Err(format!(
+                    return Err(crate::text!(
                         "matchExpressions[{i}].operator {other:?} is not In, NotIn, Exists or DoesNotExist"
                     ));
                 }

@@ -32,6 +32,7 @@ pub mod settings;
 mod skim;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod testing;
+pub mod text;
 pub mod value;
 
 pub use cluster::{Cluster, NoCluster, Snapshot};

@@ -122,16 +122,16 @@ impl<'a> PodTemplate<'a> {
         let spec = match json::get(object, spec_keys) {
             Some(s @ Value::Object(_)) => s,
             Some(other) => {
-                return Err(format!(
+                return Err(crate::text!(
                     "{spec_path} must be an object, got {}",
                     json::brief(other, 60)
                 ));
             }
-            None => return Err(format!("{kind} has no pod template at {spec_path}")),
+            None => return Err(crate::text!("{kind} has no pod template at {spec_path}")),
         };
         let metadata = json::get(object, meta_keys).unwrap_or(&NULL);
         if !(metadata.is_null() || metadata.is_object()) {
-            return Err(format!("{metadata_path} must be an object"));
+            return Err(crate::text!("{metadata_path} must be an object"));
         }
         let mut tpl = PodTemplate {
             spec,
@@ -154,7 +154,7 @@ impl<'a> PodTemplate<'a> {
                 Some(Value::Array(items)) => {
                     for (i, c) in items.iter().enumerate() {
                         let Some(c) = c.as_object() else {
-                            return Err(format!(
+                            return Err(crate::text!(
                                 "{}.{}[{i}] must be an object",
                                 self.spec_path,
                                 list.field()
@@ -164,7 +164,7 @@ impl<'a> PodTemplate<'a> {
                             if let Some(v) = c.get(key)
                                 && !v.is_string()
                             {
-                                return Err(format!(
+                                return Err(crate::text!(
                                     "{}.{}[{i}].{key} must be a string",
                                     self.spec_path,
                                     list.field()
@@ -174,7 +174,7 @@ impl<'a> PodTemplate<'a> {
                         if let Some(sc) = c.get("securityContext")
                             && !(sc.is_object() || sc.is_null())
                         {
-                            return Err(format!(
+                            return Err(crate::text!(
                                 "{}.{}[{i}].securityContext must be an object",
                                 self.spec_path,
                                 list.field()
@@ -183,7 +183,7 @@ impl<'a> PodTemplate<'a> {
                     }
                 }
                 Some(_) => {
-                    return Err(format!(
+                    return Err(crate::text!(
                         "{}.{} must be a list",
                         self.spec_path,
                         list.field()
@@ -195,13 +195,13 @@ impl<'a> PodTemplate<'a> {
             if let Some(v) = self.spec.get(key)
                 && !(v.is_array() || v.is_null())
             {
-                return Err(format!("{}.{key} must be a list", self.spec_path));
+                return Err(crate::text!("{}.{key} must be a list", self.spec_path));
             }
         }
         if let Some(sc) = self.spec.get("securityContext")
             && !(sc.is_object() || sc.is_null())
         {
-            return Err(format!(
+            return Err(crate::text!(
                 "{}.securityContext must be an object",
                 self.spec_path
             ));
@@ -222,7 +222,7 @@ impl<'a> PodTemplate<'a> {
 
     /// Dotted path of a pod-spec field, e.g. `spec.template.spec.hostNetwork`.
     pub fn field_path(&self, field: &str) -> String {
-        format!("{}.{field}", self.spec_path)
+        crate::text!("{}.{field}", self.spec_path)
     }
 
     pub fn annotations(&self) -> Option<&'a Map> {
@@ -263,7 +263,7 @@ impl<'a> Container<'a> {
 
     /// Dotted path of the container, e.g. `spec.template.spec.initContainers[1]`.
     pub fn path(&self) -> String {
-        format!("{}.{}[{}]", self.spec_path, self.list.field(), self.index)
+        crate::text!("{}.{}[{}]", self.spec_path, self.list.field(), self.index)
     }
 
     /// Dotted path of one of its fields, e.g. `...containers[0].securityContext.privileged`.
@@ -271,7 +271,7 @@ impl<'a> Container<'a> {
         if field.is_empty() {
             self.path()
         } else {
-            format!("{}.{field}", self.path())
+            crate::text!("{}.{field}", self.path())
         }
     }
 
@@ -281,7 +281,7 @@ impl<'a> Container<'a> {
 
     /// `container "web"` / `init container "setup"`, for messages.
     pub fn describe(&self) -> String {
-        format!("{} \"{}\"", self.list.noun(), self.name)
+        crate::text!("{} \"{}\"", self.list.noun(), self.name)
     }
 }
 
@@ -324,10 +324,10 @@ mod tests {
                 "CronJob" => "spec.jobTemplate.spec.template.spec",
                 _ => "spec.template.spec",
             };
-            assert_eq!(cs[0].path(), format!("{prefix}.containers[0]"));
+            assert_eq!(cs[0].path(), crate::text!("{prefix}.containers[0]"));
             assert_eq!(
                 cs[1].field_path("securityContext.privileged"),
-                format!("{prefix}.initContainers[0].securityContext.privileged")
+                crate::text!("{prefix}.initContainers[0].securityContext.privileged")
             );
             assert_eq!(cs[2].list, ContainerList::EphemeralContainers);
             assert_eq!(cs[2].describe(), "ephemeral container \"debug\"");

@@ -312,7 +312,7 @@ mod tests {
         // Binary quantities are capped at int64 units, like the API server does.
         assert_eq!(nanos("100000000Ei"), i128::from(i64::MAX) * 1_000_000_000);
         assert!(Quantity::parse(&"9".repeat(100_000)).is_some());
-        assert!(Quantity::parse(&format!("0.{}1", "0".repeat(100_000))).is_some());
+        assert!(Quantity::parse(&crate::text!("0.{}1", "0".repeat(100_000))).is_some());
         assert_eq!(big.times(big).nanos(), i128::MAX);
     }
 

@@ -29,7 +29,7 @@ fn subject_matches(s: &Value, binding_ns: &str, user: &str, groups: &[String]) -
         Some("Group") => groups.iter().any(|g| g == name),
         Some("ServiceAccount") => {
             let ns = json::get_str(s, &["namespace"]).unwrap_or(binding_ns);
-            user == format!("system:serviceaccount:{ns}:{name}")
+            user == crate::text!("system:serviceaccount:{ns}:{name}")
         }
         _ => false,
     }
@@ -64,13 +64,13 @@ pub fn rule_allows(rule: &Value, a: &Access) -> bool {
     let resource = if a.subresource.is_empty() {
         a.resource.clone()
     } else {
-        format!("{}/{}", a.resource, a.subresource)
+        crate::text!("{}/{}", a.resource, a.subresource)
     };
     let resources = json::get_array(rule, &["resources"]);
     let resource_ok = resources.iter().filter_map(Value::as_str).any(|r| {
         r == "*"
             || r == resource
-            || (!a.subresource.is_empty() && r == format!("*/{}", a.subresource))
+            || (!a.subresource.is_empty() && r == crate::text!("*/{}", a.subresource))
     });
     let names = json::get_array(rule, &["resourceNames"]);
     has(json::get_array(rule, &["verbs"]), &a.verb)

@@ -3,6 +3,7 @@
 use crate::control::Operation;
 use crate::dom::{Map, Str, Value};
 use crate::json;
+use crate::text;
 
 #[derive(Debug, Default)]
 pub struct Request {
@@ -33,7 +34,7 @@ impl Request {
     /// are defaulted; only a non-object request or a missing kind/operation is an error.
     pub fn from_value(v: Value) -> Result<Request, String> {
         let Value::Object(mut m) = v else {
-            return Err(format!(
+            return Err(crate::text!(
                 "\"request\" must be an AdmissionRequest object, got {}",
                 json::brief(&v, 80)
             ));
@@ -74,7 +75,7 @@ impl Request {
         }
         let groups = m
             .get("userInfo")
-            .map(|u| json::get_strs(u, &["groups"]).map(str::to_string).collect())
+            .map(|u| json::get_strs(u, &["groups"]).map(text::owned).collect())
             .unwrap_or_default();
         let user_extra = m
             .get("userInfo")
@@ -84,10 +85,10 @@ impl Request {
                     .iter()
                     .map(|(k, v)| {
                         let values = match v {
-                            Value::String(s) => vec![s.to_string()],
-                            _ => json::get_strs(v, &[]).map(str::to_string).collect(),
+                            Value::String(s) => vec![text::owned(s)],
+                            _ => json::get_strs(v, &[]).map(text::owned).collect(),
                         };
-                        (k.to_string(), values)
+                        (text::owned(k), values)
                     })
                     .collect()
             })
@@ -147,14 +148,14 @@ impl Request {
     /// Name of the object, falling back to `generateName*` for objects not yet named.
     pub fn name(&self) -> String {
         if !self.name.is_empty() {
-            return self.name.to_string();
+            return text::owned(&self.name);
         }
         let meta = self.subject();
         if let Some(n) = json::get_str(meta, &["metadata", "name"]) {
-            return n.to_string();
+            return text::owned(n);
         }
         if let Some(g) = json::get_str(meta, &["metadata", "generateName"]) {
-            return format!("{g}*");
+            return crate::text!("{g}*");
         }
         "<unnamed>".to_string()
     }
@@ -163,9 +164,9 @@ impl Request {
     pub fn describe(&self) -> String {
         let ns = self.namespace();
         if ns.is_empty() {
-            format!("{} {}", self.kind, self.name())
+            crate::text!("{} {}", self.kind, self.name())
         } else {
-            format!("{} {}/{}", self.kind, ns, self.name())
+            crate::text!("{} {}/{}", self.kind, ns, self.name())
         }
     }
 

@@ -3,8 +3,10 @@
 use crate::control::{Control, Finding};
 use crate::json::{write_optional_str, write_str};
 use crate::request::Request;
+use crate::text::{self, Text};
 use kubewarden_policy_sdk::response::ValidationResponse;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
 use std::io::Write;
 
 /// Audit annotation keys. The API server prefixes them with `<webhook name>/`,
@@ -37,69 +39,89 @@ pub fn truncate(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
     if s.len() <= max {
         return s.into();
     }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &s[..end]).into()
+    crate::text!("{}…", crate::text::cut(s, max)).into()
 }
 
-fn describe_finding(f: &Finding) -> String {
-    let text = match &f.container {
+/// Appends `f` as a message describes it, cut to [`MAX_FINDING_CHARS`].
+fn describe_finding(out: &mut Text, f: &Finding) {
+    let start = out.len();
+    match &f.container {
         Some((name, _)) if !f.path.is_empty() => {
-            format!(
-                "container \"{}\" at {}: {}",
-                truncate(name, 80),
-                f.path,
-                f.message
-            )
+            out.push_str("container \"");
+            out.push_str(&truncate(name, 80));
+            out.push_str("\" at ");
+            out.push_str(&f.path);
+            out.push_str(": ");
+            out.push_str(&f.message);
         }
-        _ if f.path.is_empty() => f.message.clone(),
-        _ => format!("{}: {}", f.path, f.message),
-    };
-    truncate(&text, MAX_FINDING_CHARS).into_owned()
+        _ if f.path.is_empty() => out.push_str(&f.message),
+        _ => {
+            out.push_str(&f.path);
+            out.push_str(": ");
+            out.push_str(&f.message);
+        }
+    }
+    out.truncate_from(start, MAX_FINDING_CHARS);
 }
 
 /// `[id] title: finding; finding; ... and N more. Fix: remediation`.
 pub fn control_line(control: &Control, findings: &[Finding]) -> String {
-    let mut what: Vec<String> = findings
-        .iter()
-        .take(MAX_FINDINGS_SHOWN)
-        .map(describe_finding)
-        .collect();
-    if findings.len() > MAX_FINDINGS_SHOWN {
-        what.push(format!("and {} more", findings.len() - MAX_FINDINGS_SHOWN));
-    }
-    format!(
-        "[{}] {}: {}. Fix: {}",
-        control.id,
-        control.title,
-        what.join("; "),
-        control.remediation
-    )
+    let mut out = Text::with_capacity(256);
+    write_control_line(&mut out, control, findings);
+    out.into_string()
 }
 
-/// Joins message lines, stopping before `MAX_MESSAGE_CHARS` with a count of
-/// the controls left out (they stay in the audit annotations).
-fn bounded_lines(head: String, lines: impl ExactSizeIterator<Item = String>) -> String {
-    let total = lines.len();
-    let mut out = head;
-    for (i, line) in lines.enumerate() {
+/// [`control_line`], appended to `out`.
+fn write_control_line(out: &mut Text, control: &Control, findings: &[Finding]) {
+    out.push_str("[");
+    out.push_str(control.id);
+    out.push_str("] ");
+    out.push_str(control.title);
+    out.push_str(": ");
+    for (i, f) in findings.iter().take(MAX_FINDINGS_SHOWN).enumerate() {
+        if i > 0 {
+            out.push_str("; ");
+        }
+        describe_finding(out, f);
+    }
+    if findings.len() > MAX_FINDINGS_SHOWN {
+        // Writing to a `Text` cannot fail.
+        _ = write!(out, "; and {} more", findings.len() - MAX_FINDINGS_SHOWN);
+    }
+    out.push_str(". Fix: ");
+    out.push_str(control.remediation);
+}
+
+/// Appends one line per control to `out`, stopping before
+/// `MAX_MESSAGE_CHARS` with a count of the controls left out (they stay in
+/// the audit annotations).
+fn bounded_lines(out: &mut Text, list: &[(&'static Control, Vec<Finding>)]) {
+    let mut line = Text::default();
+    for (i, (control, findings)) in list.iter().enumerate() {
+        line.clear();
+        write_control_line(&mut line, control, findings);
         if out.len() + line.len() + 1 > MAX_MESSAGE_CHARS {
-            out.push_str(&format!(
+            _ = write!(
+                out,
                 "\n… and {} more control(s); see the audit annotation {ANNOTATION_VIOLATIONS}",
-                total - i
-            ));
+                list.len() - i
+            );
             break;
         }
-        out.push('\n');
-        out.push_str(&line);
+        out.push_str("\n");
+        out.push_str(line.as_str());
     }
-    out
 }
 
 fn ids(list: &[(&'static Control, Vec<Finding>)]) -> String {
-    list.iter().map(|(c, _)| c.id).collect::<Vec<_>>().join(",")
+    let mut out = Text::default();
+    for (i, (c, _)) in list.iter().enumerate() {
+        if i > 0 {
+            out.push_str(",");
+        }
+        out.push_str(c.id);
+    }
+    out.into_string()
 }
 
 impl Report {
@@ -110,20 +132,24 @@ impl Report {
         // for the map an accepted request never fills.
         let mut annotations = Vec::new();
         if !self.denied.is_empty() {
-            annotations.push((ANNOTATION_VIOLATIONS.to_string(), ids(&self.denied)));
+            annotations.push((text::owned(ANNOTATION_VIOLATIONS), ids(&self.denied)));
             let criteria: BTreeSet<&str> = self
                 .denied
                 .iter()
                 .flat_map(|(c, _)| c.criteria.soc2.iter().chain(c.criteria.iso27001))
                 .copied()
                 .collect();
-            annotations.push((
-                ANNOTATION_CRITERIA.to_string(),
-                criteria.into_iter().collect::<Vec<_>>().join(","),
-            ));
+            let mut joined = Text::default();
+            for (i, criterion) in criteria.into_iter().enumerate() {
+                if i > 0 {
+                    joined.push_str(",");
+                }
+                joined.push_str(criterion);
+            }
+            annotations.push((text::owned(ANNOTATION_CRITERIA), joined.into_string()));
         }
         if !self.warned.is_empty() {
-            annotations.push((ANNOTATION_WARNINGS.to_string(), ids(&self.warned)));
+            annotations.push((text::owned(ANNOTATION_WARNINGS), ids(&self.warned)));
         }
         if !self.exempted.is_empty() {
             let mut list: Vec<String> = self
@@ -133,29 +159,36 @@ impl Report {
                     if reason.is_empty() {
                         c.id.to_string()
                     } else {
-                        format!("{} ({reason})", c.id)
+                        crate::text!("{} ({reason})", c.id)
                     }
                 })
                 .collect();
             list.dedup();
-            annotations.push((ANNOTATION_EXEMPTED.to_string(), list.join(",")));
+            annotations.push((text::owned(ANNOTATION_EXEMPTED), list.join(",")));
         }
         let warnings: Vec<String> = self
             .warned
             .iter()
             .map(|(c, fs)| {
-                let line = format!("{}: {}", request.describe(), control_line(c, fs));
-                truncate(&line, MAX_MESSAGE_CHARS).into_owned()
+                let mut line = Text::with_capacity(256);
+                line.push_str(&request.describe());
+                line.push_str(": ");
+                write_control_line(&mut line, c, fs);
+                line.truncate_from(0, MAX_MESSAGE_CHARS);
+                line.into_string()
             })
             .collect();
         let message = (!self.denied.is_empty()).then(|| {
             let n = self.denied.len();
-            let head = format!(
+            let mut message = Text::with_capacity(512);
+            _ = write!(
+                message,
                 "{} violates {n} kube-soc2 control{}:",
                 request.describe(),
                 if n == 1 { "" } else { "s" }
             );
-            bounded_lines(head, self.denied.iter().map(|(c, fs)| control_line(c, fs)))
+            bounded_lines(&mut message, &self.denied);
+            message.into_string()
         });
         ValidationResponse {
             accepted: message.is_none(),
@@ -174,7 +207,7 @@ impl Report {
 pub fn refuse(family: &str, code: u16, message: impl std::fmt::Display) -> ValidationResponse {
     ValidationResponse {
         accepted: false,
-        message: Some(format!("kube-soc2/{family}: {message}")),
+        message: Some(crate::text!("kube-soc2/{family}: {message}")),
         code: Some(code),
         mutated_object: None,
         audit_annotations: None,
@@ -195,11 +228,16 @@ pub fn to_bytes(r: &ValidationResponse) -> Vec<u8> {
 
 /// [`to_bytes`], appended to `out`.
 pub fn write_response(out: &mut Vec<u8>, r: &ValidationResponse) {
-    out.extend_from_slice(if r.accepted {
-        b"{\"accepted\":true"
-    } else {
-        b"{\"accepted\":false"
-    });
+    // Two literals of different lengths: picking one is a copy of a length
+    // known only at run time, which `text::append` keeps short.
+    text::append(
+        out,
+        if r.accepted {
+            b"{\"accepted\":true"
+        } else {
+            b"{\"accepted\":false"
+        },
+    );
     out.extend_from_slice(b",\"message\":");
     write_optional_str(out, r.message.as_deref());
     out.extend_from_slice(b",\"code\":");

@@ -321,7 +321,7 @@ impl PodKinds {
             for (k, &(group, kind)) in POD_KIND_GROUPS.iter().enumerate() {
                 let table = self.0[k][i / 64] & (1 << (i % 64)) != 0;
                 if table != control.kinds.contains(group, kind) {
-                    return Some(format!(
+                    return Some(crate::text!(
                         "{}: the compiled table says {table} for {group}/{kind}",
                         control.id
                     ));
@@ -450,11 +450,11 @@ impl Settings {
     fn unread(family: &Family) -> Settings {
         Settings {
             options: Options::defaults(family.options),
-            controls: vec![DEFAULT_TAG.to_string()],
+            controls: vec![crate::text::owned(DEFAULT_TAG)],
             warn_only: family
                 .default_warn_only
                 .iter()
-                .map(|w| w.to_string())
+                .map(|w| crate::text::owned(w))
                 .collect(),
             ..Settings::default()
         }
@@ -467,7 +467,7 @@ impl Settings {
             Value::Object(m) => m,
             Value::Null => &empty,
             other => {
-                return Err(format!(
+                return Err(crate::text!(
                     "settings must be an object, got {}",
                     crate::json::brief(other, 60)
                 ));
@@ -483,13 +483,15 @@ impl Settings {
                 "parameters" => s.parameters = parameters(family, value)?,
                 _ => match family.options.iter().find(|o| o.name == key) {
                     Some(opt) => {
-                        opt.kind.check(value).map_err(|e| format!("{key}: {e}"))?;
+                        opt.kind
+                            .check(value)
+                            .map_err(|e| crate::text!("{key}: {e}"))?;
                         s.options.given.insert(key.clone(), value.clone());
                     }
                     None => {
                         let mut valid: Vec<&str> = KEYS.to_vec();
                         valid.extend(family.options.iter().map(|o| o.name));
-                        return Err(format!(
+                        return Err(crate::text!(
                             "unknown settings key \"{key}\"; valid keys: {}",
                             valid.join(", ")
                         ));
@@ -537,7 +539,7 @@ impl Settings {
                 user: None,
             })
             .map_err(|e| {
-                format!(
+                crate::text!(
                     "parameters.{}: {e}; the control is named in controls and needs parameters",
                     control.id
                 )
@@ -552,7 +554,7 @@ impl Settings {
     /// or does not deploy it.
     fn refuse_silent_disabling(&self, family: &Family, user_warn_only: bool) -> Result<(), String> {
         if self.listed().is_empty() && family.controls().next().is_some() {
-            return Err(format!(
+            return Err(crate::text!(
                 "controls/skip: these settings enable no control of module {} (controls: [{}], skip: [{}]); remove the policy instead, or enable at least one control",
                 family.name,
                 self.controls.join(", "),
@@ -561,13 +563,13 @@ impl Settings {
         }
         for sel in &self.controls {
             if self.skip.contains(sel) {
-                return Err(format!(
+                return Err(crate::text!(
                     "skip: \"{sel}\" is also listed in controls; a selector cannot be both enabled and skipped"
                 ));
             }
         }
         if user_warn_only && self.listed().iter().all(|s| s.warn) {
-            return Err(format!(
+            return Err(crate::text!(
                 "warnOnly: every enabled control of module {} would only warn; run the policy with `mode: monitor` for that, or keep at least one control enforced",
                 family.name
             ));
@@ -659,7 +661,7 @@ pub fn selectors(family: &Family, key: &str, v: &Value) -> Result<Vec<String>, S
             return selectors(family, key, &Value::Array(vec![Value::String(s.clone())]));
         }
         other => {
-            return Err(format!(
+            return Err(crate::text!(
                 "{key} must be a list of control ids or tags, got {}",
                 crate::json::brief(other, 60)
             ));
@@ -668,10 +670,10 @@ pub fn selectors(family: &Family, key: &str, v: &Value) -> Result<Vec<String>, S
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let Some(sel) = item.as_str() else {
-            return Err(format!("{key}[{i}] must be a string, got {item}"));
+            return Err(crate::text!("{key}[{i}] must be a string, got {item}"));
         };
         if !family.controls().any(|c| selects(sel, c)) {
-            return Err(format!(
+            return Err(crate::text!(
                 "{key}[{i}]: \"{sel}\" is neither a control id nor a tag of module {}; tags: {}; controls: {}",
                 family.name,
                 family.tags().join(", "),
@@ -698,19 +700,19 @@ fn parameters(family: &Family, v: &Value) -> Result<Map, String> {
                 .filter(|c| !c.params.is_empty())
                 .map(|c| c.id)
                 .collect();
-            return Err(format!(
+            return Err(crate::text!(
                 "parameters.{id}: no such control in module {}; controls with parameters: {}",
                 family.name,
                 with_params.join(", ")
             ));
         };
         let Value::Object(pm) = params else {
-            return Err(format!("parameters.{id} must be an object"));
+            return Err(crate::text!("parameters.{id} must be an object"));
         };
         for (name, value) in pm {
             let Some(spec) = control.param(name) else {
                 let valid: Vec<&str> = control.params.iter().map(|p| p.name).collect();
-                return Err(format!(
+                return Err(crate::text!(
                     "parameters.{id}.{name}: unknown parameter; valid: {}",
                     if valid.is_empty() {
                         "(none)".to_string()
@@ -721,14 +723,14 @@ fn parameters(family: &Family, v: &Value) -> Result<Map, String> {
             };
             spec.kind
                 .check(value)
-                .map_err(|e| format!("parameters.{id}.{name}: {e}"))?;
+                .map_err(|e| crate::text!("parameters.{id}.{name}: {e}"))?;
         }
         if let Some(check) = control.validate_params {
             check(&Params {
                 spec: control.params,
                 user: Some(pm),
             })
-            .map_err(|e| format!("parameters.{id}: {e}"))?;
+            .map_err(|e| crate::text!("parameters.{id}: {e}"))?;
         }
     }
     Ok(m.clone())

@@ -69,7 +69,10 @@ pub(crate) fn containers(bytes: &[u8]) -> Option<Skimmed> {
         let block = match chunk.try_into() {
             Ok(full) => block_of(full),
             Err(_) => {
-                padded[..chunk.len()].copy_from_slice(chunk);
+                // SAFETY: the last chunk is shorter than `padded` (64 bytes).
+                unsafe {
+                    crate::text::copy_short(chunk.as_ptr(), padded.as_mut_ptr(), chunk.len())
+                };
                 block_of(&padded)
             }
         };

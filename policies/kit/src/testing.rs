@@ -128,8 +128,9 @@ pub fn only(control: &str, params: Value) -> Value {
 
 /// A cluster whose every lookup fails as policy-server's do when the policy
 /// was not granted access.
-pub const REFUSING: Refusing =
-    Refusing(|kind| format!("Policy has not been granted access to Kubernetes {kind} resources"));
+pub const REFUSING: Refusing = Refusing(|kind| {
+    crate::text!("Policy has not been granted access to Kubernetes {kind} resources")
+});
 
 pub fn message(r: &Value) -> &str {
     r["message"].as_str().unwrap_or("")
