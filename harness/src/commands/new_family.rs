@@ -293,7 +293,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {{
         return Vec::new();
     }}
     vec![Finding::new(
-        format!("{{}}.labels", pod.metadata_path),
+        kit::text!("{{}}.labels", pod.metadata_path),
         "the pod template has no {label} label",
     )]
 }}

@@ -228,8 +228,8 @@ fn the_default_set_is_fast_enough_natively() {
     // A coarse guard (the wasm figure is measured by `kube-soc2 bench`): the
     // whole default set on a typical pod stays far below a millisecond natively.
     let spec = json!({"serviceAccountName": "web", "automountServiceAccountToken": false,
-        "containers": (0..6).map(|i| json!({"name": format!("c{i}"), "image": "registry.example.com/app:1",
-            "env": (0..20).map(|j| json!({"name": format!("E{j}"), "value": "v"})).collect::<Vec<_>>(),
+        "containers": (0..6).map(|i| json!({"name": kit::text!("c{i}"), "image": "registry.example.com/app:1",
+            "env": (0..20).map(|j| json!({"name": kit::text!("E{j}"), "value": "v"})).collect::<Vec<_>>(),
             "securityContext": {"readOnlyRootFilesystem": true, "capabilities": {"drop": ["ALL"]}}})).collect::<Vec<_>>()});
     let payload =
         json!({"request": request("Pod", "CREATE", "team-a", pod("team-a", spec)), "settings": {}})

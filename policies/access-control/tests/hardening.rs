@@ -33,7 +33,7 @@ fn readonly_root_filesystem_every_kind_and_list() {
         for list in LISTS {
             let bad = in_list(list, json!({"name": "x", "image": "busybox"}));
             let r = run(kind, bad, "readonly-root-filesystem", Value::Null);
-            let path = format!(
+            let path = kit::text!(
                 "{}.{list}[0].securityContext.readOnlyRootFilesystem",
                 spec_path(kind)
             );
@@ -88,7 +88,7 @@ fn runtime_socket_mounts_and_parent_directories() {
             spec["volumes"] = json!([{"name": "tmp", "emptyDir": {}},
                                      {"name": "sock", "hostPath": {"path": "/var/run/docker.sock"}}]);
             let r = run(kind, spec, "no-container-runtime-socket", Value::Null);
-            let path = format!("{}.{list}[0].volumeMounts[1]", spec_path(kind));
+            let path = kit::text!("{}.{list}[0].volumeMounts[1]", spec_path(kind));
             assert_denied(
                 &r,
                 &[
@@ -145,7 +145,7 @@ fn share_process_namespace() {
             json!({"shareProcessNamespace": true, "containers": [{"name": "c", "image": "i"}]});
         assert_denied(
             &run(kind, spec, "no-share-process-namespace", Value::Null),
-            &[&format!("{}.shareProcessNamespace", spec_path(kind))],
+            &[&kit::text!("{}.shareProcessNamespace", spec_path(kind))],
         );
         let spec =
             json!({"shareProcessNamespace": false, "containers": [{"name": "c", "image": "i"}]});
@@ -169,7 +169,7 @@ fn runtime_class_allow_list_and_requirement() {
         assert_denied(
             &run(kind, with("runc"), "runtime-class-allowed", params.clone()),
             &[
-                &format!("{}.runtimeClassName", spec_path(kind)),
+                &kit::text!("{}.runtimeClassName", spec_path(kind)),
                 "\"runc\" is not allowed",
                 "\"gvisor\", \"kata-*\"",
             ],
@@ -205,7 +205,7 @@ fn net_raw_dropped_in_every_list() {
             assert_denied(
                 &run(kind, bad, "drop-net-raw", Value::Null),
                 &[
-                    &format!(
+                    &kit::text!(
                         "{}.{list}[0].securityContext.capabilities.drop",
                         spec_path(kind)
                     ),
@@ -220,7 +220,7 @@ fn net_raw_dropped_in_every_list() {
             assert_denied(
                 &run(kind, added, "drop-net-raw", Value::Null),
                 &[
-                    &format!("{list}[0].securityContext.capabilities.add[1]"),
+                    &kit::text!("{list}[0].securityContext.capabilities.add[1]"),
                     "grants NET_RAW",
                 ],
             );
@@ -251,7 +251,7 @@ fn group_id_ranges() {
             assert_denied(
                 &run(kind, bad, "run-as-group-range", params.clone()),
                 &[
-                    &format!("{list}[0].securityContext.runAsGroup"),
+                    &kit::text!("{list}[0].securityContext.runAsGroup"),
                     "group id 0 is outside the allowed range 1000-65535",
                 ],
             );
@@ -271,7 +271,7 @@ fn group_id_ranges() {
         assert_denied(
             &run(kind, inherited, "run-as-group-range", params.clone()),
             &[
-                &format!(
+                &kit::text!(
                     "container \"c\" at {}.securityContext.runAsGroup",
                     spec_path(kind)
                 ),
@@ -298,7 +298,7 @@ fn group_id_ranges() {
         assert_denied(
             &run(kind, fs, "fs-group-range", Value::Null),
             &[
-                &format!("{}.securityContext.fsGroup", spec_path(kind)),
+                &kit::text!("{}.securityContext.fsGroup", spec_path(kind)),
                 "group id 0",
             ],
         );
@@ -377,7 +377,7 @@ fn ephemeral_containers_added_are_refused_existing_ones_are_not() {
         let spec = json!({"containers": [{"name": "c", "image": "i"}], "ephemeralContainers": [{"name": "e", "image": "i"}]});
         assert_denied(
             &run(kind, spec, "block-ephemeral-containers", Value::Null),
-            &[&format!("{}.ephemeralContainers[0]", spec_path(kind))],
+            &[&kit::text!("{}.ephemeralContainers[0]", spec_path(kind))],
         );
     }
 }
@@ -393,8 +393,8 @@ fn interactive_tty_and_stdin() {
             assert_denied(
                 &run(kind, bad, "no-interactive-tty", Value::Null),
                 &[
-                    &format!("{}.{list}[0].tty", spec_path(kind)),
-                    &format!("{list}[0].stdin"),
+                    &kit::text!("{}.{list}[0].tty", spec_path(kind)),
+                    &kit::text!("{list}[0].stdin"),
                     "tty is true",
                 ],
             );

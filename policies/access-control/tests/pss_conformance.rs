@@ -89,7 +89,7 @@ fn every_psa_fixture_gets_psas_verdict() {
             let (got, message) = allowed(&case["request"], &selector, version);
             verdicts += 1;
             if got != want {
-                failures.push(format!(
+                failures.push(kit::text!(
                     "{id} [{selector}] version {}: expected {verdict}, got {}: {message}",
                     version.map_or("latest".to_string(), Value::to_string),
                     if got { "allow" } else { "deny" }

@@ -261,11 +261,11 @@ fn sysctls_allowed_list_grows_with_the_version() {
         ("net.ipv4.tcp_notsent_lowat", 37),
     ] {
         assert!(
-            allowed(c, &format!("v1.{since}"), one(name)),
+            allowed(c, &kit::text!("v1.{since}"), one(name)),
             "{name} at v1.{since}"
         );
         if since > 0 {
-            let before = format!("v1.{}", since - 1);
+            let before = kit::text!("v1.{}", since - 1);
             assert!(!allowed(c, &before, one(name)), "{name} before v1.{since}");
         }
     }

@@ -54,7 +54,7 @@ fn refused_for_everybody_outside_the_break_glass_groups() {
             &r,
             &[
                 "[runtime-access-break-glass]",
-                &format!("{sub} into pod prod-db/db-0"),
+                &kit::text!("{sub} into pod prod-db/db-0"),
                 "by \"alice@example.com\"",
                 "only to break-glass groups (\"sre-breakglass\")",
             ],
@@ -118,7 +118,7 @@ fn break_glass_needs_a_justification_and_is_recorded() {
         assert_allowed(&r);
         let evidence = annotation(&r, KEY).expect("break-glass evidence");
         assert!(
-            evidence.contains(&format!("{sub} into pod prod-db/db-0")),
+            evidence.contains(&kit::text!("{sub} into pod prod-db/db-0")),
             "{evidence}"
         );
         assert!(

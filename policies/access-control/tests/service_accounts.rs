@@ -21,7 +21,7 @@ fn workloads_disable_token_automount() {
         assert_denied(
             &run(kind, unset.clone(), c, Value::Null),
             &[
-                &format!("{}.automountServiceAccountToken", spec_path(kind)),
+                &kit::text!("{}.automountServiceAccountToken", spec_path(kind)),
                 "not set",
                 "service account \"web\"",
             ],
@@ -109,7 +109,7 @@ fn default_service_account() {
         assert_denied(
             &run(kind, none, c, Value::Null),
             &[
-                &format!("{}.serviceAccountName", spec_path(kind)),
+                &kit::text!("{}.serviceAccountName", spec_path(kind)),
                 "no serviceAccountName is set",
             ],
         );
@@ -144,7 +144,7 @@ fn deprecated_service_account_field() {
         assert_denied(
             &run(kind, only_old, c, Value::Null),
             &[
-                &format!("{}.serviceAccount", spec_path(kind)),
+                &kit::text!("{}.serviceAccount", spec_path(kind)),
                 "only through the deprecated serviceAccount field",
             ],
         );
@@ -210,7 +210,7 @@ fn projected_token_bounds() {
             &r,
             &[
                 "container \"app\"",
-                &format!("{}.containers[0].volumeMounts[0]", spec_path(kind)),
+                &kit::text!("{}.containers[0].volumeMounts[0]", spec_path(kind)),
                 "expirationSeconds 86400 is above the limit 3600",
                 "it has no audience",
             ],

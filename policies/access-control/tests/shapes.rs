@@ -48,7 +48,7 @@ fn tty_and_stdin_in_any_truthy_shape_fail_no_interactive_tty() {
                         &run(obj, "no-interactive-tty", Value::Null),
                         &[
                             "no-interactive-tty",
-                            &format!("{}.{list}[0].{field}", spec_path(kind)),
+                            &kit::text!("{}.{list}[0].{field}", spec_path(kind)),
                             "not a boolean",
                         ],
                     );
@@ -79,7 +79,7 @@ fn capability_spellings_that_grant_net_raw_fail_drop_net_raw() {
                 assert_denied(
                     &run(obj, "drop-net-raw", Value::Null),
                     &[
-                        &format!(
+                        &kit::text!(
                             "{}.{list}[0].securityContext.capabilities.add[1]",
                             spec_path(kind)
                         ),
@@ -101,7 +101,7 @@ fn drops_no_runtime_applies_do_not_count() {
             assert_denied(
                 &run(obj, "drop-net-raw", Value::Null),
                 &[
-                    &format!(
+                    &kit::text!(
                         "{}.containers[0].securityContext.capabilities.drop",
                         spec_path(kind)
                     ),

@@ -20,18 +20,18 @@ fn requests_and_limits_are_required_in_every_kind_with_real_paths() {
             only("resources-requests-limits", json!({})),
             vec![],
         );
-        let at = |f: &str| format!("{}.containers[0].resources.{f}", spec_path(kind));
+        let at = |f: &str| kit::text!("{}.containers[0].resources.{f}", spec_path(kind));
         denied(
             &r,
             "resources-requests-limits",
             &[
-                &format!(
+                &kit::text!(
                     "container \"app\" at {}: CPU request is not set",
                     at("requests.cpu")
                 ),
                 &at("requests.memory"),
-                &format!("{}: CPU limit is not set", at("limits.cpu")),
-                &format!("{}: memory limit is not set", at("limits.memory")),
+                &kit::text!("{}: CPU limit is not set", at("limits.cpu")),
+                &kit::text!("{}: memory limit is not set", at("limits.memory")),
             ],
         );
         let ok = evaluate(
@@ -59,7 +59,7 @@ fn init_containers_are_checked_unless_switched_off_and_ephemeral_never() {
         denied(
             &r,
             "resources-requests-limits",
-            &[&format!(
+            &[&kit::text!(
                 "{}.initContainers[0].resources.limits.memory",
                 spec_path(kind)
             )],
@@ -288,7 +288,7 @@ fn ephemeral_storage_and_emptydir_size_limits() {
         denied(
             &evaluate(&wrap(kind, unbounded.clone()), s.clone(), vec![]),
             "resources-emptydir-size-limit",
-            &[&format!(
+            &[&kit::text!(
                 "{}.volumes[1].emptyDir.sizeLimit: emptyDir volume \"tmp\" has no sizeLimit",
                 spec_path(kind)
             )],
@@ -427,11 +427,11 @@ fn probes_are_required_on_long_running_kinds_only() {
             &evaluate(&wrap(kind, unprobed()), s.clone(), vec![]),
             "probes-liveness-readiness",
             &[
-                &format!(
+                &kit::text!(
                     "{}.containers[0].livenessProbe: container \"app\" has no liveness probe",
                     spec_path(kind)
                 ),
-                &format!("{}.containers[0].readinessProbe", spec_path(kind)),
+                &kit::text!("{}.containers[0].readinessProbe", spec_path(kind)),
             ],
         );
         allowed(&evaluate(&wrap(kind, good_spec()), s.clone(), vec![]));
@@ -594,7 +594,7 @@ fn probe_ports_must_be_declared() {
         denied(
             &r,
             "probes-port-declared",
-            &[&format!(
+            &[&kit::text!(
                 "{}.containers[0].livenessProbe.httpGet.port: livenessProbe targets port \"htpp\", which container \"app\" does not declare",
                 spec_path(kind)
             )],
@@ -1158,7 +1158,7 @@ fn priority_classes() {
         denied(
             &evaluate(&wrap(kind, good_spec()), s.clone(), vec![]),
             "priority-class",
-            &[&format!(
+            &[&kit::text!(
                 "{}.priorityClassName: priorityClassName is not set",
                 spec_path(kind)
             )],

@@ -78,13 +78,13 @@ impl<'a> Target<'a> {
     pub fn describe(&self) -> String {
         let mut s = self.resource.to_string();
         if !self.subresource.is_empty() {
-            s = format!("{s}/{}", self.subresource);
+            s = kit::text!("{s}/{}", self.subresource);
         }
         if !self.group.is_empty() {
-            s = format!("{s}.{}", self.group);
+            s = kit::text!("{s}.{}", self.group);
         }
         if let Some(v) = self.verb {
-            s = format!("{v} {s}");
+            s = kit::text!("{v} {s}");
         }
         s
     }
@@ -131,7 +131,7 @@ pub fn rule_matches(rule: &Value, t: &Target) -> Match {
         let combined = if t.subresource.is_empty() {
             t.resource.to_string()
         } else {
-            format!("{}/{}", t.resource, t.subresource)
+            kit::text!("{}/{}", t.resource, t.subresource)
         };
         let mut best = Match::No;
         for gr in json::get_array(rule, &["resources"]) {

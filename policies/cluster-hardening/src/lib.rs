@@ -33,7 +33,7 @@ fn validate_options(options: &Map) -> Result<(), String> {
         .and_then(Value::as_array)
         .is_some_and(|a| a.is_empty() || a.iter().any(|v| v.as_str() == Some("")));
     if empty {
-        return Err(format!(
+        return Err(kit::text!(
             "{CONTROL_PLANE_NAMESPACES} must name at least one namespace, and no empty one (default [\"kube-system\"])"
         ));
     }

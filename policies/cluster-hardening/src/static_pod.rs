@@ -75,8 +75,8 @@ pub fn value_in_next_word(arg: &FlagArg) -> bool {
 /// `--name=value` for messages, the value cut short.
 pub fn shown(arg: &FlagArg) -> String {
     match arg.value {
-        Some(v) => format!("--{}={}", arg.name, truncate(v, MAX_VALUE)),
-        None => format!("--{}", arg.name),
+        Some(v) => kit::text!("--{}={}", arg.name, truncate(v, MAX_VALUE)),
+        None => kit::text!("--{}", arg.name),
     }
 }
 
@@ -117,7 +117,7 @@ impl<'a> Component<'a> {
             .map(|path| Finding {
                 path: path.clone(),
                 container: Some(self.who()),
-                message: format!(
+                message: kit::text!(
                     "{} command line holds a value that is not a string: the flags cannot be verified",
                     self.name
                 ),
@@ -137,7 +137,7 @@ impl<'a> Component<'a> {
             // the component refuses ("does not take any arguments").
             return Some(self.at(
                 arg,
-                format!(
+                kit::text!(
                     "{} --{flag} {}: a boolean flag takes its value only after '=' (pflag reads --{flag} as true and the next word as a stray argument the component refuses); write --{flag}={want}",
                     self.name,
                     truncate(arg.stray.unwrap_or(""), MAX_VALUE)
@@ -148,29 +148,29 @@ impl<'a> Component<'a> {
             (Flag::True, _) if want => None,
             (Flag::False, _) if !want => None,
             (Flag::Absent, _) if default == want => None,
-            (Flag::Absent, _) | (_, None) => Some(self.missing(format!(
+            (Flag::Absent, _) | (_, None) => Some(self.missing(kit::text!(
                 "{} --{flag} is absent and defaults to {default}: {why}",
                 self.name
             ))),
             (Flag::Malformed, Some(arg)) => Some(self.at(
                 arg,
-                format!(
+                kit::text!(
                     "{} {} is not a boolean Go's ParseBool accepts: the component refuses to start, and the value cannot be verified",
                     self.name,
                     shown(arg)
                 ),
             )),
-            (_, Some(arg)) => Some(self.at(arg, format!("{} {}: {why}", self.name, shown(arg)))),
+            (_, Some(arg)) => Some(self.at(arg, kit::text!("{} {}: {why}", self.name, shown(arg)))),
         }
     }
 
     /// A flag that must be set to a non-empty value.
     pub fn expect_set(&self, flag: &str, why: &str) -> Option<Finding> {
         match self.flags.last(flag) {
-            None => Some(self.missing(format!("{} --{flag} is not set: {why}", self.name))),
+            None => Some(self.missing(kit::text!("{} --{flag} is not set: {why}", self.name))),
             Some(arg) if arg.value.is_none_or(|v| v.trim().is_empty()) => Some(self.at(
                 arg,
-                format!("{} {} has no value: {why}", self.name, shown(arg)),
+                kit::text!("{} {} has no value: {why}", self.name, shown(arg)),
             )),
             Some(_) => None,
         }
@@ -182,7 +182,7 @@ impl<'a> Component<'a> {
         let arg = self.flags.last(file_flag)?;
         Some(self.at(
             arg,
-            format!(
+            kit::text!(
                 "could not verify from the object: {} reads {what} from the file {}, which this object does not contain; scan that file too or set the flag explicitly",
                 self.name,
                 shown(arg)

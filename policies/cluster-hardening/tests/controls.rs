@@ -224,8 +224,8 @@ fn bad_settings_are_refused_naming_the_key() {
 #[test]
 fn hostile_command_lines_do_not_panic_and_messages_stay_bounded() {
     // 20,000 flags, a 100 KB value, odd words, non-string entries.
-    let mut flags: Vec<String> = (0..20_000).map(|i| format!("--flag-{i}=x")).collect();
-    flags.push(format!("--authorization-mode={}", "A".repeat(100_000)));
+    let mut flags: Vec<String> = (0..20_000).map(|i| kit::text!("--flag-{i}=x")).collect();
+    flags.push(kit::text!("--authorization-mode={}", "A".repeat(100_000)));
     flags.extend(["-", "--", "--=", "---x", "--anonymous-auth"].map(String::from));
     let refs: Vec<&str> = flags.iter().map(String::as_str).collect();
     let mut pod = apiserver(&refs);
@@ -293,7 +293,7 @@ fn hostile_configuration_files_do_not_panic() {
     // 10,000 audit rules, most of them odd.
     let rules: Vec<Value> = (0..10_000)
         .map(|i| match i % 4 {
-            0 => json!({"level": "Metadata", "users": [format!("u{i}")]}),
+            0 => json!({"level": "Metadata", "users": [kit::text!("u{i}")]}),
             1 => json!("not a rule"),
             2 => json!({"level": 5, "resources": "secrets"}),
             _ => json!({"level": "None", "verbs": ["watch"], "resources": [{"group": 7}]}),

@@ -38,7 +38,7 @@ impl Level {
             None | Some(Value::Null) => Level::Absent,
             Some(Value::String(s)) => match levels(ctx).iter().position(|l| l == s) {
                 Some(rank) => Level::Known(rank, s.to_string()),
-                None => Level::Unknown(format!("\"{}\"", bounded(s))),
+                None => Level::Unknown(kit::text!("\"{}\"", bounded(s))),
             },
             Some(other) => Level::Unknown(json::brief(other, 60)),
         }
@@ -57,7 +57,7 @@ pub fn rank_of(ctx: &Ctx, param: &str) -> Result<usize, String> {
         .iter()
         .position(|l| *l == name)
         .ok_or_else(|| {
-            format!(
+            kit::text!(
                 "parameter {param} \"{}\" is not one of classificationLevels ({}); the control cannot decide",
                 bounded(&name),
                 levels(ctx).join(", ")
@@ -69,7 +69,7 @@ pub fn bounded(s: &str) -> String {
     if s.chars().count() <= 63 {
         s.to_string()
     } else {
-        format!("{}…", s.chars().take(63).collect::<String>())
+        kit::text!("{}…", s.chars().take(63).collect::<String>())
     }
 }
 
@@ -90,13 +90,13 @@ pub fn namespace_level(ctx: &Ctx, path: &str) -> Result<Level, Finding> {
         Ok(Some(obj)) => Ok(Level::of_object(ctx, &obj)),
         Ok(None) => Err(Finding::new(
             path,
-            format!(
+            kit::text!(
                 "could not verify the classification of namespace \"{ns}\": the namespace was not found"
             ),
         )),
         Err(e) => Err(Finding::new(
             path,
-            format!(
+            kit::text!(
                 "could not verify the classification of namespace \"{ns}\": {}",
                 first_line(&e)
             ),
@@ -110,7 +110,7 @@ pub fn first_line(e: &str) -> String {
     if line.chars().count() <= 200 {
         line.to_string()
     } else {
-        format!("{}…", line.chars().take(200).collect::<String>())
+        kit::text!("{}…", line.chars().take(200).collect::<String>())
     }
 }
 
@@ -128,7 +128,7 @@ pub struct WorkloadLevel {
 pub fn workload_level(ctx: &Ctx) -> Result<WorkloadLevel, Finding> {
     let pod = ctx.pod();
     let key = label(ctx);
-    let label_path = format!("{}.labels.{key}", pod.metadata_path);
+    let label_path = kit::text!("{}.labels.{key}", pod.metadata_path);
     match Level::of(ctx, pod.labels()) {
         Level::Known(rank, name) => Ok(WorkloadLevel {
             rank,
@@ -137,7 +137,7 @@ pub fn workload_level(ctx: &Ctx) -> Result<WorkloadLevel, Finding> {
         }),
         Level::Unknown(v) => Err(Finding::new(
             label_path,
-            format!(
+            kit::text!(
                 "{key} is {v}, not one of {}: the workload's classification cannot be decided",
                 levels(ctx).join(", ")
             ),
@@ -155,7 +155,7 @@ pub fn workload_level(ctx: &Ctx) -> Result<WorkloadLevel, Finding> {
             }),
             Level::Unknown(v) => Err(Finding::new(
                 label_path,
-                format!(
+                kit::text!(
                     "namespace \"{}\" has {key} {v}, not a configured level: the workload's classification cannot be decided",
                     request_namespace(ctx)
                 ),

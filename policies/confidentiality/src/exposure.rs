@@ -87,7 +87,7 @@ pub fn internal_by(ctx: &Ctx, service: &Value) -> Option<String> {
     if let Some(scheme) = annotation(service, AWS_SCHEME) {
         // The AWS Load Balancer Controller reads the scheme first; an
         // internet-facing scheme overrides the legacy internal annotation.
-        return (scheme == "internal").then(|| format!("{AWS_SCHEME}: internal"));
+        return (scheme == "internal").then(|| kit::text!("{AWS_SCHEME}: internal"));
     }
     for (key, want) in INTERNAL {
         let Some(v) = annotation(service, key) else {
@@ -99,7 +99,7 @@ pub fn internal_by(ctx: &Ctx, service: &Value) -> Option<String> {
             Want::OneOf(values) => values.contains(&v),
         };
         if ok {
-            return Some(format!("{key}: {v}"));
+            return Some(kit::text!("{key}: {v}"));
         }
     }
     if let Some(Value::Object(extra)) = ctx.options.get("internalLoadBalancerAnnotations") {
@@ -107,7 +107,7 @@ pub fn internal_by(ctx: &Ctx, service: &Value) -> Option<String> {
             if let (Some(v), Some(want)) = (annotation(service, key), want.as_str())
                 && v == want
             {
-                return Some(format!("{key}: {v}"));
+                return Some(kit::text!("{key}: {v}"));
             }
         }
     }

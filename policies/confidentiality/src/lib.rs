@@ -39,7 +39,7 @@ fn validate_options(o: &Map) -> Result<(), String> {
         .and_then(Value::as_str)
         .unwrap_or("");
     if label.trim().is_empty() || label.len() > 317 || label.contains(char::is_whitespace) {
-        return Err(format!(
+        return Err(kit::text!(
             "classificationLabel must be a label key, got \"{}\"",
             label.chars().take(80).collect::<String>()
         ));
@@ -54,12 +54,12 @@ fn validate_options(o: &Map) -> Result<(), String> {
     }
     for (i, l) in levels.iter().enumerate() {
         if l.is_empty() || l.len() > 63 {
-            return Err(format!(
+            return Err(kit::text!(
                 "classificationLevels[{i}] must be a label value of 1 to 63 characters"
             ));
         }
         if levels[..i].contains(l) {
-            return Err(format!("classificationLevels names \"{l}\" twice"));
+            return Err(kit::text!("classificationLevels names \"{l}\" twice"));
         }
     }
     if let Some(Value::Object(m)) = o.get("internalLoadBalancerAnnotations")

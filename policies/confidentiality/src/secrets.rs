@@ -76,7 +76,7 @@ pub fn references<'a>(pod: &'a PodTemplate<'a>) -> Vec<SecretRef<'a>> {
         if let Some(s) = vol.get("secret").filter(|s| s.is_object()) {
             out.push(SecretRef {
                 name: name_of(s, "secretName"),
-                field: format!("volumes[{i}].secret.secretName"),
+                field: kit::text!("volumes[{i}].secret.secretName"),
                 container: None,
                 optional: optional(s),
                 via: Via::Volume,
@@ -89,7 +89,7 @@ pub fn references<'a>(pod: &'a PodTemplate<'a>) -> Vec<SecretRef<'a>> {
             if let Some(s) = src.get("secret").filter(|s| s.is_object()) {
                 out.push(SecretRef {
                     name: name_of(s, "name"),
-                    field: format!("volumes[{i}].projected.sources[{j}].secret.name"),
+                    field: kit::text!("volumes[{i}].projected.sources[{j}].secret.name"),
                     container: None,
                     optional: optional(s),
                     via: Via::Projected,
@@ -103,7 +103,7 @@ pub fn references<'a>(pod: &'a PodTemplate<'a>) -> Vec<SecretRef<'a>> {
             {
                 out.push(SecretRef {
                     name: name_of(s, "name"),
-                    field: format!("env[{k}].valueFrom.secretKeyRef.name"),
+                    field: kit::text!("env[{k}].valueFrom.secretKeyRef.name"),
                     container: Some(c),
                     optional: optional(s),
                     via: Via::EnvKey,
@@ -114,7 +114,7 @@ pub fn references<'a>(pod: &'a PodTemplate<'a>) -> Vec<SecretRef<'a>> {
             if let Some(s) = e.get("secretRef").filter(|s| s.is_object()) {
                 out.push(SecretRef {
                     name: name_of(s, "name"),
-                    field: format!("envFrom[{k}].secretRef.name"),
+                    field: kit::text!("envFrom[{k}].secretRef.name"),
                     container: Some(c),
                     optional: optional(s),
                     via: Via::EnvFrom,

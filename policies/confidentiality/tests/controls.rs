@@ -263,7 +263,7 @@ fn secret_classification_reports_host_errors_and_reads_custom_levels() {
         };
         obj.pointer_mut(labels).unwrap()["data-classification"] = json!("internal");
         let r = testing::evaluate(&FAMILY, request(obj), settings.clone(), &REFUSING);
-        let path = format!(
+        let path = kit::text!(
             "{}.containers[0].env[0].valueFrom.secretKeyRef.name",
             testing::spec_path(kind)
         );

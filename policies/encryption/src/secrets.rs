@@ -317,7 +317,7 @@ impl Allow {
             return None;
         }
         if let Some(shape) = credential_shape(value, self.entropy) {
-            return Some(format!("holds {shape}"));
+            return Some(kit::text!("holds {shape}"));
         }
         if secret_name(name) && !inert_value(value) {
             return Some("is named like a credential and has a literal value".into());

@@ -42,7 +42,7 @@ pub const SC_PARAMS: &[Param] = &[
 pub fn validate(p: &kit::control::Params) -> Result<(), String> {
     for (prov, rule) in p.string_map("provisioners") {
         if rule != "always" && rule.split_once('=').is_none_or(|(k, _)| k.is_empty()) {
-            return Err(format!(
+            return Err(kit::text!(
                 "provisioners.{prov} must be \"always\" or \"<parameter>=<value>\", got \"{rule}\""
             ));
         }
@@ -54,7 +54,7 @@ fn param<'a>(sc: &'a Value, key: &str) -> Result<Option<&'a str>, String> {
     match json::get(sc, &["parameters", key]) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(v) => Err(format!(
+        Some(v) => Err(kit::text!(
             "parameters.{key} is {} (StorageClass parameters are strings)",
             json::brief(v, 40)
         )),
@@ -66,19 +66,19 @@ pub fn judge(ctx: &Ctx, sc: &Value) -> Result<(), (String, String)> {
     let provisioner = json::get_str(sc, &["provisioner"]).unwrap_or("");
     let cmk = ctx.params.bool("requireCustomerManagedKey");
     let fail = |field: &str, msg: String| Err((field.to_string(), msg));
-    let get = |key: &str| param(sc, key).map_err(|e| (format!("parameters.{key}"), e));
+    let get = |key: &str| param(sc, key).map_err(|e| (kit::text!("parameters.{key}"), e));
     let require_true = |key: &str| -> Result<(), (String, String)> {
         match get(key)? {
             Some("true") => Ok(()),
             Some(v) => fail(
-                &format!("parameters.{key}"),
-                format!(
+                &kit::text!("parameters.{key}"),
+                kit::text!(
                     "provisioner {provisioner} with {key}: \"{v}\" creates unencrypted volumes"
                 ),
             ),
             None => fail(
                 "parameters",
-                format!(
+                kit::text!(
                     "provisioner {provisioner} without {key}: \"true\" creates unencrypted volumes"
                 ),
             ),
@@ -92,7 +92,7 @@ pub fn judge(ctx: &Ctx, sc: &Value) -> Result<(), (String, String)> {
             Some(v) if !v.trim().is_empty() => Ok(()),
             _ => fail(
                 "parameters",
-                format!(
+                kit::text!(
                     "provisioner {provisioner} has no {key}: volumes are not encrypted with a customer-managed key"
                 ),
             ),
@@ -125,10 +125,10 @@ pub fn judge(ctx: &Ctx, sc: &Value) -> Result<(), (String, String)> {
                     match get(key)? {
                         Some(v) if v == want => Ok(()),
                         other => fail(
-                            &format!("parameters.{key}"),
-                            format!(
+                            &kit::text!("parameters.{key}"),
+                            kit::text!(
                                 "provisioner {provisioner} requires {key}: \"{want}\" for encryption, got {}",
-                                other.map_or("nothing".to_string(), |v| format!("\"{v}\""))
+                                other.map_or("nothing".to_string(), |v| kit::text!("\"{v}\""))
                             ),
                         ),
                     }
@@ -136,7 +136,7 @@ pub fn judge(ctx: &Ctx, sc: &Value) -> Result<(), (String, String)> {
                 None if ctx.params.bool("allowUnknownProvisioners") => Ok(()),
                 None => fail(
                     "provisioner",
-                    format!(
+                    kit::text!(
                         "cannot tell whether provisioner \"{}\" encrypts volumes; map it in the provisioners parameter",
                         kit::json::brief(&Value::String(provisioner.into()), 80).trim_matches('"')
                     ),

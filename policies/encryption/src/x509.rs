@@ -22,7 +22,7 @@ pub fn base64(input: &str) -> Result<Vec<u8>, String> {
                 continue;
             }
             b' ' | b'\n' | b'\r' | b'\t' => continue,
-            _ => return Err(format!("invalid base64 character at offset {i}")),
+            _ => return Err(kit::text!("invalid base64 character at offset {i}")),
         };
         if padded {
             return Err("base64 data after padding".into());
@@ -51,10 +51,10 @@ pub fn pem_certificates(pem: &str) -> Result<Vec<Vec<u8>>, String> {
     while let Some(start) = rest.find(BEGIN) {
         let body = &rest[start + BEGIN.len()..];
         let Some(end) = body.find(END) else {
-            return Err(format!("certificate {} has no END line", out.len() + 1));
+            return Err(kit::text!("certificate {} has no END line", out.len() + 1));
         };
         let der =
-            base64(&body[..end]).map_err(|e| format!("certificate {}: {e}", out.len() + 1))?;
+            base64(&body[..end]).map_err(|e| kit::text!("certificate {}: {e}", out.len() + 1))?;
         out.push(der);
         if out.len() > MAX_CERTIFICATES {
             break;
@@ -109,7 +109,7 @@ fn next(input: &[u8]) -> Result<(Tlv<'_>, &[u8]), String> {
 fn expect<'a>(input: &'a [u8], tag: u8, what: &str) -> Result<(&'a [u8], &'a [u8]), String> {
     let (t, rest) = next(input)?;
     if t.tag != tag {
-        return Err(format!(
+        return Err(kit::text!(
             "expected {what} (tag 0x{tag:02x}), found tag 0x{:02x}",
             t.tag
         ));
@@ -131,9 +131,9 @@ pub enum Key {
 impl Key {
     pub fn describe(self) -> String {
         match self {
-            Key::Rsa(b) => format!("RSA {b} bits"),
+            Key::Rsa(b) => kit::text!("RSA {b} bits"),
             Key::Ec(0) => "ECDSA on an unknown curve".into(),
-            Key::Ec(b) => format!("ECDSA P-{b}"),
+            Key::Ec(b) => kit::text!("ECDSA P-{b}"),
             Key::Ed25519 => "Ed25519".into(),
             Key::Ed448 => "Ed448".into(),
             Key::Other => "an unrecognised key algorithm".into(),
@@ -265,7 +265,7 @@ fn time(tag: u8, b: &[u8]) -> Result<i64, String> {
             (if yy < 50 { 2000 + yy } else { 1900 + yy }, 2)
         }
         0x18 => (two(b, 0)? * 100 + two(b, 2)?, 4),
-        t => return Err(format!("certificate time has tag 0x{t:02x}")),
+        t => return Err(kit::text!("certificate time has tag 0x{t:02x}")),
     };
     if b.len() != off + 11 || b[off + 10] != b'Z' {
         return Err("certificate time is not of the form ...HHMMSSZ".into());
@@ -286,7 +286,7 @@ fn time(tag: u8, b: &[u8]) -> Result<i64, String> {
 /// `2030-01-31` for messages.
 pub fn date(epoch: i64) -> String {
     let (y, m, d) = kit::calendar::civil_from_days(epoch.div_euclid(86_400));
-    format!("{y:04}-{m:02}-{d:02}")
+    kit::text!("{y:04}-{m:02}-{d:02}")
 }
 
 /// Seconds since the epoch now (WASI clock inside the module).

@@ -607,7 +607,7 @@ fn tls_secrets_are_parsed_in_the_module() {
         &["ECDSA P-256"],
     );
     // A chain: the second certificate is checked too.
-    let chain = format!("{RSA2048}{EXPIRED}");
+    let chain = kit::text!("{RSA2048}{EXPIRED}");
     assert_denied(
         &run(&tls_secret(json!(b64(&chain))), c, Value::Null),
         &["chain certificate 2 expired"],
@@ -671,7 +671,7 @@ fn hostile_certificates_never_trap() {
             "does not parse as X.509",
         ),
         (
-            json!(b64(&format!(
+            json!(b64(&kit::text!(
                 "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----",
                 &body[..body.len() / 2]
             ))),
@@ -1149,7 +1149,7 @@ fn literal_credentials_in_env_in_every_kind_and_list() {
     let env = json!([{"name": "DB_PASSWORD", "value": "hunter2hunter2"}]);
     for list in ["containers", "initContainers", "ephemeralContainers"] {
         for (kind, obj) in every_pod_kind(env_pod(list, env.clone())) {
-            let path = format!("{}.{list}[0].env[0].value", spec_path(kind));
+            let path = kit::text!("{}.{list}[0].env[0].value", spec_path(kind));
             assert_denied(
                 &run(&obj, c, Value::Null),
                 &["[secret-literal-env]", &path, "named like a credential"],
@@ -1254,8 +1254,8 @@ fn configmaps_secret_env_and_secret_objects() {
             &run(&obj, c, Value::Null),
             &[
                 "[secret-env-vars]",
-                &format!("{p}.containers[0].env[0].valueFrom.secretKeyRef"),
-                &format!("{p}.containers[0].envFrom[0].secretRef"),
+                &kit::text!("{p}.containers[0].env[0].valueFrom.secretKeyRef"),
+                &kit::text!("{p}.containers[0].envFrom[0].secretRef"),
             ],
         );
     }
@@ -1356,7 +1356,7 @@ fn default_set_is_conservative() {
     // A hostile pod never trips the default set.
     let mut env = Vec::new();
     for i in 0..2000 {
-        env.push(json!({"name": format!("V{i}"), "value": "é".repeat(i % 50)}));
+        env.push(json!({"name": kit::text!("V{i}"), "value": "é".repeat(i % 50)}));
     }
     let spec =
         json!({"containers": [{"name": "a", "image": "x", "env": env, "command": [1, {}, null]}]});

@@ -43,7 +43,7 @@ fn real(namespace: &str, operation: &str, payload: &[u8]) -> Result<Vec<u8>, Str
 
 #[cfg(not(target_arch = "wasm32"))]
 fn real(namespace: &str, operation: &str, _payload: &[u8]) -> Result<Vec<u8>, String> {
-    Err(format!(
+    Err(kit::text!(
         "host capability {namespace}/{operation} is only available inside a Kubewarden host"
     ))
 }
@@ -71,7 +71,7 @@ impl Memo {
         operation: &str,
         payload: &str,
     ) -> Result<Vec<u8>, String> {
-        let key = format!("{namespace}/{operation} {payload}");
+        let key = kit::text!("{namespace}/{operation} {payload}");
         if let Some((_, r)) = self.0.iter().find(|(k, _)| *k == key) {
             return r.clone();
         }

@@ -114,7 +114,7 @@ impl RegistryPattern {
             b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b':' | b'[' | b']' | b'*' | b'?')
         };
         if p.is_empty() || p.len() > 255 || !p.bytes().all(ok) {
-            return Err(format!(
+            return Err(kit::text!(
                 "{} is not a registry host pattern (letters, digits, '-', '.', ':', '[', ']', '*', '?'; no path)",
                 crate::reference::excerpt(p, 60)
             ));
@@ -124,7 +124,7 @@ impl RegistryPattern {
         } else {
             p
         };
-        Ok(RegistryPattern(p.to_ascii_lowercase()))
+        Ok(RegistryPattern(kit::text::ascii_lowercase(p)))
     }
 
     pub fn matches(&self, r: &Reference) -> bool {
@@ -150,7 +150,7 @@ pub struct RepositoryPattern {
 impl RepositoryPattern {
     pub fn parse(p: &str) -> Result<RepositoryPattern, String> {
         let why = || {
-            format!(
+            kit::text!(
                 "{} is not a repository pattern (e.g. registry.example.com/team/*, nginx, **, quay.io/etcd/etcd:v3.4.12)",
                 crate::reference::excerpt(p, 60)
             )
@@ -170,7 +170,7 @@ impl RepositoryPattern {
         let (p, digest) = match split_once_byte(p, b'@') {
             Some((r, d)) => (
                 r,
-                Some(crate::reference::digest(d).map_err(|e| format!("{}: {e}", why()))?),
+                Some(crate::reference::digest(d).map_err(|e| kit::text!("{}: {e}", why()))?),
             ),
             None => (p, None),
         };
@@ -180,7 +180,7 @@ impl RepositoryPattern {
                 if t.is_empty() || t.contains(['*', '?', '[', ']']) {
                     return Err(why());
                 }
-                (&p[..i], Some(t.to_string()))
+                (&p[..i], Some(kit::text::owned(t)))
             }
             _ => (p, None),
         };
@@ -213,12 +213,12 @@ impl RepositoryPattern {
         let path =
             if host == DEFAULT_DOMAIN && find_byte(path, b'/').is_none() && !path.starts_with("**")
             {
-                format!("library/{path}")
+                kit::text!("library/{path}")
             } else {
-                path.to_string()
+                kit::text::owned(path)
             };
         Ok(RepositoryPattern {
-            host: host.to_ascii_lowercase(),
+            host: kit::text::ascii_lowercase(host),
             path,
             tag,
             digest,
@@ -237,7 +237,7 @@ impl RepositoryPattern {
 
     /// The normalised form, for messages.
     pub fn text(&self) -> String {
-        let mut s = format!("{}/{}", self.host, self.path);
+        let mut s = kit::text!("{}/{}", self.host, self.path);
         if let Some(t) = &self.tag {
             s.push(':');
             s.push_str(t);
@@ -259,7 +259,7 @@ pub fn parse_all<T>(
     entries
         .iter()
         .enumerate()
-        .map(|(i, e)| f(e).map_err(|m| format!("{key}[{i}]: {m}")))
+        .map(|(i, e)| f(e).map_err(|m| kit::text!("{key}[{i}]: {m}")))
         .collect()
 }
 
@@ -380,9 +380,9 @@ mod tests {
         ));
         assert!(!repo("quay.io/etcd/etcd:v3.4.12", "quay.io/etcd/etcd"));
         assert!(repo("localhost:5000/a", "localhost:5000/a:1"));
-        let d = format!("sha256:{}", "a".repeat(64));
-        assert!(repo(&format!("nginx:1@{d}"), &format!("nginx:1@{d}")));
-        assert!(!repo(&format!("nginx@{d}"), "nginx:1"));
+        let d = kit::text!("sha256:{}", "a".repeat(64));
+        assert!(repo(&kit::text!("nginx:1@{d}"), &kit::text!("nginx:1@{d}")));
+        assert!(!repo(&kit::text!("nginx@{d}"), "nginx:1"));
         for bad in [
             "",
             "nginx:",

@@ -44,7 +44,7 @@ pub struct Reference {
 impl Reference {
     /// `domain/path`, the repository as registries and allow-lists name it.
     pub fn repository(&self) -> String {
-        format!("{}/{}", self.domain, self.path)
+        kit::text!("{}/{}", self.domain, self.path)
     }
 
     /// The tag the runtime pulls: the explicit one, else `latest` when there is
@@ -94,11 +94,11 @@ pub fn excerpt(s: &str, max: usize) -> String {
     if s.chars().count() > max {
         out.push('…');
     }
-    format!("\"{out}\"")
+    kit::text!("\"{out}\"")
 }
 
 fn err(input: &str, why: impl fmt::Display) -> String {
-    format!("invalid image reference {}: {why}", excerpt(input, 80))
+    kit::text!("invalid image reference {}: {why}", excerpt(input, 80))
 }
 
 /// Where the ASCII byte `b` first occurs in `s`. References and patterns
@@ -127,7 +127,7 @@ pub fn parse(input: &str) -> Result<Reference, String> {
         return Err("invalid image reference \"\": empty".into());
     }
     if input.len() > 4 * NAME_MAX {
-        return Err(err(input, format!("longer than {} bytes", 4 * NAME_MAX)));
+        return Err(err(input, kit::text!("longer than {} bytes", 4 * NAME_MAX)));
     }
     // Whitespace, control and non-ASCII characters are refused: what is left
     // is exactly the printable ASCII bytes, checked a byte at a time.
@@ -136,7 +136,7 @@ pub fn parse(input: &str) -> Result<Reference, String> {
             .chars()
             .find(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
     {
-        return Err(err(input, format!("contains the character {c:?}")));
+        return Err(err(input, kit::text!("contains the character {c:?}")));
     }
     if input.len() == 64 && is_hex(input, false) {
         return Err(err(
@@ -164,7 +164,7 @@ pub fn parse(input: &str) -> Result<Reference, String> {
     if path.bytes().any(|b| b.is_ascii_uppercase()) {
         return Err(err(
             input,
-            format!("repository name {} must be lowercase", excerpt(path, 80)),
+            kit::text!("repository name {} must be lowercase", excerpt(path, 80)),
         ));
     }
     check_domain(input, domain)?;
@@ -175,20 +175,20 @@ pub fn parse(input: &str) -> Result<Reference, String> {
         domain
     };
     let path = if domain == DEFAULT_DOMAIN && find_byte(path, b'/').is_none() {
-        format!("{OFFICIAL_PREFIX}{path}")
+        kit::text!("{OFFICIAL_PREFIX}{path}")
     } else {
-        path.to_string()
+        kit::text::owned(path)
     };
     if domain.len() + 1 + path.len() > NAME_MAX {
         return Err(err(
             input,
-            format!("repository name longer than {NAME_MAX} characters"),
+            kit::text!("repository name longer than {NAME_MAX} characters"),
         ));
     }
     Ok(Reference {
-        domain: domain.to_string(),
+        domain: kit::text::owned(domain),
         path,
-        tag: tag.map(str::to_string),
+        tag: tag.map(kit::text::owned),
         digest,
     })
 }
@@ -223,17 +223,18 @@ fn check_tag(input: &str, tag: &str) -> Result<(), String> {
         None => Err(err(input, "empty tag after ':'")),
         Some(&b) if !word(b) => Err(err(
             input,
-            format!(
+            kit::text!(
                 "tag {} must start with a letter, digit or '_'",
                 excerpt(tag, 40)
             ),
         )),
-        _ if bytes.len() > TAG_MAX => {
-            Err(err(input, format!("tag longer than {TAG_MAX} characters")))
-        }
+        _ if bytes.len() > TAG_MAX => Err(err(
+            input,
+            kit::text!("tag longer than {TAG_MAX} characters"),
+        )),
         _ if !bytes.iter().all(|&b| word(b) || b == b'.' || b == b'-') => Err(err(
             input,
-            format!(
+            kit::text!(
                 "tag {} may only contain letters, digits, '_', '.' and '-'",
                 excerpt(tag, 40)
             ),
@@ -258,7 +259,7 @@ fn parse_digest(input: &str, d: &str) -> Result<String, String> {
     if !alg.split(['+', '.', '-', '_']).all(comp_ok) {
         return Err(err(
             input,
-            format!("digest algorithm {} is malformed", excerpt(alg, 20)),
+            kit::text!("digest algorithm {} is malformed", excerpt(alg, 20)),
         ));
     }
     let want = match alg {
@@ -268,7 +269,7 @@ fn parse_digest(input: &str, d: &str) -> Result<String, String> {
         _ => {
             return Err(err(
                 input,
-                format!(
+                kit::text!(
                     "unsupported digest algorithm {} (sha256, sha384, sha512)",
                     excerpt(alg, 20)
                 ),
@@ -278,10 +279,10 @@ fn parse_digest(input: &str, d: &str) -> Result<String, String> {
     if hex.len() != want || !is_hex(hex, false) {
         return Err(err(
             input,
-            format!("{alg} digest must be {want} lower-case hexadecimal characters"),
+            kit::text!("{alg} digest must be {want} lower-case hexadecimal characters"),
         ));
     }
-    Ok(d.to_string())
+    Ok(kit::text::owned(d))
 }
 
 fn check_domain(input: &str, domain: &str) -> Result<(), String> {
@@ -311,7 +312,7 @@ fn check_domain(input: &str, domain: &str) -> Result<(), String> {
     {
         return Err(err(
             input,
-            format!("registry port {} must be a number", excerpt(p, 20)),
+            kit::text!("registry port {} must be a number", excerpt(p, 20)),
         ));
     }
     if domain.starts_with('[') {
@@ -326,7 +327,7 @@ fn check_domain(input: &str, domain: &str) -> Result<(), String> {
     if !host.as_bytes().split(|&b| b == b'.').all(label_ok) {
         return Err(err(
             input,
-            format!("registry host {} is malformed", excerpt(host, 60)),
+            kit::text!("registry host {} is malformed", excerpt(host, 60)),
         ));
     }
     Ok(())
@@ -341,7 +342,7 @@ fn check_path(input: &str, path: &str) -> Result<(), String> {
             let comp = std::str::from_utf8(comp).unwrap_or_default();
             return Err(err(
                 input,
-                format!(
+                kit::text!(
                     "repository path component {} must be lower-case letters and digits separated by '.', '_', '__' or '-'",
                     excerpt(comp, 40)
                 ),
@@ -455,28 +456,30 @@ mod tests {
 
     #[test]
     fn tags_and_digests() {
-        let r = ok(&format!("registry.example.com/shop/frontend:3.12.0@{D}"));
+        let r = ok(&kit::text!("registry.example.com/shop/frontend:3.12.0@{D}"));
         assert_eq!(r.tag.as_deref(), Some("3.12.0"));
         assert_eq!(r.digest.as_deref(), Some(D));
         assert!(r.is_pinned());
         assert_eq!(r.effective_tag(), Some("3.12.0"));
         assert_eq!(r.sha256().map(str::len), Some(64));
-        let r = ok(&format!("nginx@{D}"));
+        let r = ok(&kit::text!("nginx@{D}"));
         assert_eq!(r.tag, None);
         assert_eq!(r.effective_tag(), None);
-        let r = ok(&format!("host:5000/a@{D}"));
+        let r = ok(&kit::text!("host:5000/a@{D}"));
         assert_eq!((r.domain.as_str(), r.tag.as_deref()), ("host:5000", None));
         assert_eq!(ok("nginx:Latest").tag.as_deref(), Some("Latest"));
         assert_eq!(ok("nginx:_x").tag.as_deref(), Some("_x"));
         assert_eq!(
-            ok(&format!("a:{}", "x".repeat(128))).tag.map(|t| t.len()),
+            ok(&kit::text!("a:{}", "x".repeat(128)))
+                .tag
+                .map(|t| t.len()),
             Some(128)
         );
-        ok(&format!("a@sha512:{}", "a".repeat(128)));
-        ok(&format!("a@sha384:{}", "0".repeat(96)));
+        ok(&kit::text!("a@sha512:{}", "a".repeat(128)));
+        ok(&kit::text!("a@sha384:{}", "0".repeat(96)));
         assert_eq!(
-            ok(&format!("a:1@{D}")).to_string(),
-            format!("docker.io/library/a:1@{D}")
+            ok(&kit::text!("a:1@{D}")).to_string(),
+            kit::text!("docker.io/library/a:1@{D}")
         );
     }
 
@@ -489,16 +492,19 @@ mod tests {
         bad("nginx:", "empty tag");
         bad("nginx:-x", "must start");
         bad("nginx:a+b", "may only contain");
-        bad(&format!("a:{}", "x".repeat(129)), "longer than 128");
+        bad(&kit::text!("a:{}", "x".repeat(129)), "longer than 128");
         bad("nginx@sha256:abc", "64 lower-case");
-        bad(&format!("nginx@sha256:{}", "A".repeat(64)), "64 lower-case");
         bad(
-            &format!("nginx@md5:{}", "a".repeat(32)),
+            &kit::text!("nginx@sha256:{}", "A".repeat(64)),
+            "64 lower-case",
+        );
+        bad(
+            &kit::text!("nginx@md5:{}", "a".repeat(32)),
             "unsupported digest algorithm",
         );
         bad("nginx@", "digest must be");
         bad("nginx@sha256", "digest must be");
-        bad(&format!("nginx@{D}@{D}"), "lower-case");
+        bad(&kit::text!("nginx@{D}@{D}"), "lower-case");
         bad(" nginx", "character");
         bad("nginx\n", "character");
         bad("ngïnx", "character");
@@ -519,7 +525,7 @@ mod tests {
         // Without '.' or ':' the first segment is a Docker Hub namespace, as in the runtime.
         bad("[zz]/x", "path component");
         bad(&"a".repeat(64).replace('a', "0"), "image ID");
-        bad(&format!("a/{}", "b".repeat(260)), "longer than 255");
+        bad(&kit::text!("a/{}", "b".repeat(260)), "longer than 255");
         bad(&"x".repeat(5000), "longer than");
         ok("a__b");
         ok("a---b.c_d");
@@ -548,9 +554,9 @@ mod tests {
             for b in pieces {
                 for c in pieces {
                     for d in pieces {
-                        let s = format!("{a}{b}{c}{d}");
+                        let s = kit::text!("{a}{b}{c}{d}");
                         let _ = parse(&s);
-                        let _ = parse(&format!("{s}@sha256:{}", "f".repeat(64)));
+                        let _ = parse(&kit::text!("{s}@sha256:{}", "f".repeat(64)));
                     }
                 }
             }

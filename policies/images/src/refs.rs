@@ -43,5 +43,9 @@ pub fn parsed<'a>(ctx: &Ctx<'a>) -> Vec<(Container<'a>, Rc<Reference>)> {
 /// A finding at `image` for a positive requirement that a malformed reference
 /// cannot meet (fail closed).
 pub fn unparsable(c: &Container, control: &str, why: &str) -> Finding {
-    Finding::container(c, "image", format!("{control} cannot be verified: {why}"))
+    Finding::container(
+        c,
+        "image",
+        kit::text!("{control} cannot be verified: {why}"),
+    )
 }

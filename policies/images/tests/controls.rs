@@ -13,7 +13,7 @@ const DIGEST: &str = "sha256:5d0c2b5f7a4e8e9f1c3b2a1d0e9f8c7b6a5d4e3f2a1b0c9d8e7
 const OTHER: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
 
 fn pinned() -> String {
-    format!("registry.example.com/shop/api:2.31.4@{DIGEST}")
+    kit::text!("registry.example.com/shop/api:2.31.4@{DIGEST}")
 }
 
 /// A pod spec whose every container runs `image` in list `list`
@@ -39,8 +39,8 @@ fn refused_everywhere(control: &str, params: Value, image: &str, needle: &str) {
     for list in LISTS {
         for (kind, obj) in every_pod_kind(spec_with(list, image)) {
             let r = run(control, params.clone(), obj);
-            let path = format!("{}.{list}[0]", spec_path(kind));
-            assert_denied(&r, &[&format!("[{control}]"), &path, needle]);
+            let path = kit::text!("{}.{list}[0]", spec_path(kind));
+            assert_denied(&r, &[&kit::text!("[{control}]"), &path, needle]);
         }
     }
 }
@@ -109,7 +109,7 @@ fn tag_not_latest() {
     refused_everywhere(
         "image-tag-not-latest",
         Value::Null,
-        &format!("nginx:latest@{DIGEST}"),
+        &kit::text!("nginx:latest@{DIGEST}"),
         "floating tag",
     );
     // Untagged is image-tag-required's.
@@ -135,12 +135,12 @@ fn tag_required() {
     allowed_everywhere(
         "image-tag-required",
         Value::Null,
-        &format!("nginx@{DIGEST}"),
+        &kit::text!("nginx@{DIGEST}"),
     );
     refused_everywhere(
         "image-tag-required",
         json!({"requireTagWithDigest": true}),
-        &format!("nginx@{DIGEST}"),
+        &kit::text!("nginx@{DIGEST}"),
         "names no version tag",
     );
     allowed_everywhere(
@@ -239,7 +239,7 @@ fn digest_pinned() {
     allowed_everywhere(
         "image-digest-pinned",
         Value::Null,
-        &format!("nginx@{DIGEST}"),
+        &kit::text!("nginx@{DIGEST}"),
     );
     refused_everywhere(
         "image-digest-pinned",
@@ -250,7 +250,7 @@ fn digest_pinned() {
     refused_everywhere(
         "image-digest-pinned",
         Value::Null,
-        &format!("nginx@sha512:{}", "a".repeat(128)),
+        &kit::text!("nginx@sha512:{}", "a".repeat(128)),
         "it uses sha512",
     );
     refused_everywhere(
@@ -269,7 +269,7 @@ fn pull_policy_always() {
         assert_denied(
             &r,
             &[
-                &format!("{}.initContainers[0].imagePullPolicy", spec_path(kind)),
+                &kit::text!("{}.initContainers[0].imagePullPolicy", spec_path(kind)),
                 "IfNotPresent (the default",
             ],
         );
@@ -318,7 +318,7 @@ fn pull_secrets_required() {
             assert_denied(
                 &r,
                 &[
-                    &format!("{}.imagePullSecrets", spec_path(kind)),
+                    &kit::text!("{}.imagePullSecrets", spec_path(kind)),
                     noun,
                     "is not set",
                 ],
@@ -449,7 +449,7 @@ impl Host for Fake {
         match self.answers.iter().find(|(k, _)| *k == p) {
             Some((_, Ok(v))) => Ok(v.to_string().into_bytes()),
             Some((_, Err(e))) => Err(e.clone()),
-            None => Err(format!("Host error: unexpected request {p}")),
+            None => Err(kit::text!("Host error: unexpected request {p}")),
         }
     }
 }
@@ -513,7 +513,7 @@ fn signatures_are_verified_through_the_host() {
             &[
                 "could not verify the signature",
                 "no signatures found",
-                &format!("spec.template.spec.{list}[0].image"),
+                &kit::text!("spec.template.spec.{list}[0].image"),
             ],
         );
         assert!(!message(&r).contains("more"));
@@ -619,7 +619,7 @@ fn report(ns: &str, server: &str, repo: &str, tag: &str, digest: &str, vulns: Va
     json!({
         "apiVersion": "aquasecurity.github.io/v1alpha1",
         "kind": "VulnerabilityReport",
-        "metadata": {"name": format!("replicaset-web-{tag}"), "namespace": ns},
+        "metadata": {"name": kit::text!("replicaset-web-{tag}"), "namespace": ns},
         "report": {
             "registry": {"server": server},
             "artifact": {"repository": repo, "tag": tag, "digest": digest},
@@ -660,7 +660,7 @@ fn vulnerability_reports_gate_images() {
             assert_denied(
                 &r,
                 &[
-                    &format!("{}.{list}[0].image", spec_path(kind)),
+                    &kit::text!("{}.{list}[0].image", spec_path(kind)),
                     "1 critical (allowed 0)",
                     "CVE-2024-1",
                 ],
@@ -794,7 +794,7 @@ fn hostile_images_and_values_never_panic() {
         json!("x".repeat(100_000)),
         json!("é".repeat(3000)),
         json!("a@b@c:d/e"),
-        json!(format!("{}:{}", "a/".repeat(2000), "t".repeat(500))),
+        json!(kit::text!("{}:{}", "a/".repeat(2000), "t".repeat(500))),
         json!("[::1]:99999999999999999999/x"),
         json!("\u{0}\n\t"),
         json!(":"),

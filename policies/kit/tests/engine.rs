@@ -14,7 +14,7 @@ fn no_latest(ctx: &Ctx) -> Vec<Finding> {
             Finding::container(
                 &c,
                 "image",
-                format!("image \"{}\" has no pinned tag", c.image),
+                kit::text!("image \"{}\" has no pinned tag", c.image),
             )
         })
         .collect()
@@ -26,7 +26,7 @@ fn max_containers(ctx: &Ctx) -> Vec<Finding> {
     if n > max {
         vec![Finding::new(
             ctx.pod().field_path("containers"),
-            format!("{n} containers, more than {max}"),
+            kit::text!("{n} containers, more than {max}"),
         )]
     } else {
         vec![]
@@ -39,7 +39,7 @@ fn owner_label(ctx: &Ctx) -> Vec<Finding> {
         Some(_) => vec![],
         None => vec![Finding::new(
             "metadata.labels",
-            format!("label {key} is missing"),
+            kit::text!("label {key} is missing"),
         )],
     }
 }
@@ -124,7 +124,7 @@ fn deployment(images: &[&str]) -> Value {
     let containers: Vec<Value> = images
         .iter()
         .enumerate()
-        .map(|(i, img)| json!({"name": format!("c{i}"), "image": img}))
+        .map(|(i, img)| json!({"name": kit::text!("c{i}"), "image": img}))
         .collect();
     json!({"apiVersion": "apps/v1", "kind": "Deployment",
            "metadata": {"name": "web", "namespace": "prod", "labels": {"team": "a"}},
@@ -354,7 +354,7 @@ fn raw(payload: &[u8]) -> Value {
 
 /// A Pod request whose first container's image is the raw JSON `image`.
 fn pod_payload(image: &str, status: &str, settings: &str) -> String {
-    format!(
+    kit::text!(
         r#"{{"settings":{settings},"request":{{"uid":"1","kind":{{"group":"","version":"v1","kind":"Pod"}},"operation":"CREATE","namespace":"prod","userInfo":{{"username":"alice"}},"object":{{"kind":"Pod","metadata":{{"name":"p"}},"spec":{{"containers":[{{"name":"a","image":{image}}}]}},"status":{status}}}}}}}"#
     )
 }
@@ -369,9 +369,9 @@ fn a_malformed_part_is_refused_when_a_control_reads_it() {
         let payload = pod_payload(image, r#"{"phase":"Pending"}"#, "{}");
         let reason = kit::dom::parse(payload.as_bytes()).unwrap_err();
         let r = raw(payload.as_bytes());
-        let refusal = format!("the validate payload is not valid JSON: {reason}");
+        let refusal = kit::text!("the validate payload is not valid JSON: {reason}");
         assert_eq!(r["code"], 400, "{payload}");
-        assert_eq!(r["message"], format!("kube-soc2/test-family: {refusal}"));
+        assert_eq!(r["message"], kit::text!("kube-soc2/test-family: {refusal}"));
         assert!(r["auditAnnotations"].is_null(), "{r}");
         let x: Value = serde_json::from_slice(&kit::engine::explain(
             &FAMILY,
@@ -440,7 +440,7 @@ fn bad_input_gets_a_clear_answer() {
     );
     let deep = "[".repeat(10_000) + &"]".repeat(10_000);
     assert!(
-        raw(format!("{{\"request\":{deep}}}").as_bytes())["message"]
+        raw(kit::text!("{{\"request\":{deep}}}").as_bytes())["message"]
             .as_str()
             .unwrap()
             .contains("not valid JSON")

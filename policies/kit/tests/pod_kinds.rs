@@ -135,7 +135,7 @@ fn messages(with_table: bool) -> Vec<String> {
                 json!({}),
                 &NoCluster,
             );
-            format!("{kind} {api_version}: {}", answer["message"])
+            kit::text!("{kind} {api_version}: {}", answer["message"])
         })
         .collect()
     })

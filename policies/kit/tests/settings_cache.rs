@@ -108,7 +108,7 @@ fn remembered_empty_settings_read_as_parsed() {
             // What the engine reads of settings (a remembered selection is
             // listed only when asked for).
             let read = |s: Settings| {
-                format!(
+                kit::text!(
                     "{:?} {:?} {:?} {:?} {:?} {:?} {:?}",
                     s.controls,
                     s.skip,

@@ -33,13 +33,16 @@ fn images(ctx: &Ctx) -> Rc<Images> {
 }
 
 fn first(ctx: &Ctx) -> Vec<Finding> {
-    vec![Finding::new("spec", format!("first saw {}", images(ctx).0))]
+    vec![Finding::new(
+        "spec",
+        kit::text!("first saw {}", images(ctx).0),
+    )]
 }
 
 fn second(ctx: &Ctx) -> Vec<Finding> {
     vec![Finding::new(
         "spec",
-        format!("second saw {}", images(ctx).0),
+        kit::text!("second saw {}", images(ctx).0),
     )]
 }
 
@@ -145,7 +148,7 @@ fn record(ctx: &Ctx, pod_bearing: bool) -> Vec<Finding> {
         let arg = flags.last("v").expect("every container sets --v");
         out.push(Finding::new(
             arg.path(&c),
-            format!("{} -v={}", c.name, flags.get("v").unwrap_or("")),
+            kit::text!("{} -v={}", c.name, flags.get("v").unwrap_or("")),
         ));
     }
     out

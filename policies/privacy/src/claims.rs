@@ -12,7 +12,7 @@ pub struct Claim<'a> {
 
 impl Claim<'_> {
     pub fn path(&self, field: &str) -> String {
-        format!("{}{field}", self.prefix)
+        kit::text!("{}{field}", self.prefix)
     }
 }
 
@@ -30,7 +30,7 @@ pub fn of<'a>(ctx: &Ctx<'a>) -> Vec<Claim<'a>> {
             .iter()
             .enumerate()
             .map(|(i, claim)| Claim {
-                prefix: format!("spec.volumeClaimTemplates[{i}]."),
+                prefix: kit::text!("spec.volumeClaimTemplates[{i}]."),
                 claim,
             })
             .collect(),

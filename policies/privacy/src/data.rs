@@ -77,7 +77,7 @@ pub fn validate_options(options: &Map) -> Result<(), String> {
     ] {
         let key = options.get(name).and_then(Value::as_str).unwrap_or("");
         crate::meta::check_qualified_name(key)
-            .map_err(|e| format!("{name}: \"{}\" {e}", crate::meta::bounded(key)))?;
+            .map_err(|e| kit::text!("{name}: \"{}\" {e}", crate::meta::bounded(key)))?;
     }
     Ok(())
 }
@@ -106,7 +106,7 @@ pub fn mark<'a>(obj: &'a Value, key: &str) -> Option<Mark<'a>> {
     for field in ["labels", "annotations"] {
         if let Some(v) = json::get_obj(obj, &["metadata", field]).and_then(|m| m.get(key)) {
             return Some(Mark {
-                path: format!("metadata.{field}['{key}']"),
+                path: kit::text!("metadata.{field}['{key}']"),
                 value: v,
             });
         }
@@ -129,7 +129,7 @@ pub fn set_at(obj: &Value, key: &str) -> Option<String> {
             value,
         }
         .is_set()
-        .then(|| format!("metadata.{field}['{key}']"))
+        .then(|| kit::text!("metadata.{field}['{key}']"))
     })
 }
 
@@ -173,8 +173,8 @@ impl Marks {
     /// `personal data`, `classification confidential`, for messages.
     pub fn describe(&self) -> String {
         match (&self.class, self.personal) {
-            (Some(c), true) => format!("personal data, classification {c}"),
-            (Some(c), false) => format!("classification {c}"),
+            (Some(c), true) => kit::text!("personal data, classification {c}"),
+            (Some(c), false) => kit::text!("classification {c}"),
             (None, _) => "personal data".to_string(),
         }
     }
@@ -204,7 +204,7 @@ pub fn annotation<'a>(obj: &'a Value, key: &str) -> Result<Option<&'a str>, &'a 
 }
 
 pub fn annotation_path(key: &str) -> String {
-    format!("metadata.annotations['{key}']")
+    kit::text!("metadata.annotations['{key}']")
 }
 
 /// The documented disposal path, if the object carries a non-blank one.
@@ -231,7 +231,7 @@ pub fn namespace_object(ctx: &Ctx, path: &str) -> Result<Option<Value>, kit::Fin
     ctx.cluster.get("v1", "Namespace", None, ns).map_err(|e| {
         kit::Finding::new(
             path,
-            format!(
+            kit::text!(
                 "could not verify the data marks of namespace {ns}: {}",
                 crate::meta::first_line(&e)
             ),

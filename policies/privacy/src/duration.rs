@@ -97,7 +97,7 @@ impl Iso {
             }
             let int_part = &rest[start..i];
             if int_part.is_empty() {
-                return Err(format!("has no digits before \"{}\"", char_at(rest, i)));
+                return Err(kit::text!("has no digits before \"{}\"", char_at(rest, i)));
             }
             if int_part.len() > MAX_INT_DIGITS {
                 return Err("has a number too large".into());
@@ -116,7 +116,7 @@ impl Iso {
                 fraction_seen = true;
             }
             let Some(&designator) = bytes.get(i) else {
-                return Err(format!("ends with a number without a unit ({int_part})"));
+                return Err(kit::text!("ends with a number without a unit ({int_part})"));
             };
             i += 1;
             let found = UNITS
@@ -126,12 +126,12 @@ impl Iso {
                 .find(|(_, (d, _, time))| *d == designator && *time == in_time);
             let Some((index, &(_, seconds, _))) = found else {
                 return Err(if UNITS.iter().any(|(d, _, _)| *d == designator) {
-                    format!(
+                    kit::text!(
                         "has {} out of order, repeated or on the wrong side of T",
                         designator as char
                     )
                 } else {
-                    format!("has an unknown unit \"{}\"", char_at(rest, i - 1))
+                    kit::text!("has an unknown unit \"{}\"", char_at(rest, i - 1))
                 });
             };
             next_unit = index + 1;
@@ -210,7 +210,7 @@ pub fn parse_go(s: &str) -> Result<i64, String> {
             None => ("", after),
         };
         if int_part.is_empty() && frac_part.is_empty() {
-            return Err(format!("has no digits at \"{}\"", char_at(rest, 0)));
+            return Err(kit::text!("has no digits at \"{}\"", char_at(rest, 0)));
         }
         let unit_len = after
             .char_indices()
@@ -225,7 +225,7 @@ pub fn parse_go(s: &str) -> Result<i64, String> {
             "m" => 60 * NANOS_PER_SECOND,
             "h" => 3_600 * NANOS_PER_SECOND,
             "" => return Err("has a number without a unit".into()),
-            other => return Err(format!("has an unknown unit \"{other}\"")),
+            other => return Err(kit::text!("has an unknown unit \"{other}\"")),
         };
         if int_part.len() > 30 {
             return Err("is out of range".into());
@@ -261,7 +261,7 @@ pub fn iso_nanos(d: Iso) -> i128 {
 /// Go nanoseconds in the readable form of [`Iso`]'s `Display`.
 pub fn describe_go(nanos: i64) -> String {
     if nanos < 0 {
-        return format!("{nanos} ns (negative)");
+        return kit::text!("{nanos} ns (negative)");
     }
     Iso(nanos as u128).to_string()
 }
@@ -364,7 +364,7 @@ mod tests {
 
     #[test]
     fn huge_values_saturate_and_hostile_input_does_not_panic() {
-        let max = format!(
+        let max = kit::text!(
             "P{}Y{}M{}W{}D",
             "9".repeat(18),
             "9".repeat(18),
@@ -372,7 +372,7 @@ mod tests {
             "9".repeat(18)
         );
         assert!(Iso::parse(&max).unwrap().nanos() > n("P1000Y"));
-        assert!(Iso::parse(&format!("P1.{}D", "9".repeat(100_000))).is_ok());
+        assert!(Iso::parse(&kit::text!("P1.{}D", "9".repeat(100_000))).is_ok());
         assert!(Iso::parse(&"P".repeat(10_000)).is_err());
         assert!(Iso::parse("Pé").is_err());
         assert_eq!(Iso::parse("P7Y").unwrap().days(), 2556);

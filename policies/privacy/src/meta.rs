@@ -8,7 +8,7 @@ pub fn check_label_value(v: &str) -> Result<(), String> {
         return Ok(());
     }
     if v.len() > 63 {
-        return Err(format!("is {} characters long (at most 63)", v.len()));
+        return Err(kit::text!("is {} characters long (at most 63)", v.len()));
     }
     check_name_chars(v)
 }
@@ -23,7 +23,7 @@ fn check_name_chars(v: &str) -> Result<(), String> {
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
     {
-        return Err(format!(
+        return Err(kit::text!(
             "has the character {c:?} (allowed: letters, digits, - _ .)"
         ));
     }
@@ -44,7 +44,7 @@ pub fn check_qualified_name(k: &str) -> Result<(), String> {
     if name.len() > 63 {
         return Err("is not a label key: the name part is longer than 63 characters".into());
     }
-    check_name_chars(name).map_err(|e| format!("is not a label key: the name part {e}"))?;
+    check_name_chars(name).map_err(|e| kit::text!("is not a label key: the name part {e}"))?;
     if let Some(p) = prefix {
         let ok = !p.is_empty()
             && p.len() <= 253
@@ -79,7 +79,7 @@ pub fn bounded(s: &str) -> String {
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}…", &s[..end])
+    kit::text!("{}…", &s[..end])
 }
 
 /// A string or other JSON value for messages, bounded.

@@ -34,14 +34,14 @@ pub fn check_cron(s: &str) -> Result<(), String> {
         return match crate::duration::parse_go(d.trim()) {
             Ok(n) if n > 0 => Ok(()),
             Ok(_) => Err("@every needs a positive duration".into()),
-            Err(e) => Err(format!("@every duration {e}")),
+            Err(e) => Err(kit::text!("@every duration {e}")),
         };
     }
     if s.starts_with('@') {
         return match s {
             "@yearly" | "@annually" | "@monthly" | "@weekly" | "@daily" | "@midnight"
             | "@hourly" => Ok(()),
-            _ => Err(format!(
+            _ => Err(kit::text!(
                 "unknown descriptor \"{}\"",
                 crate::meta::bounded(s)
             )),
@@ -54,7 +54,7 @@ pub fn check_cron(s: &str) -> Result<(), String> {
     };
     let fields: Vec<&str> = body.split_whitespace().collect();
     if fields.len() != 5 {
-        return Err(format!(
+        return Err(kit::text!(
             "has {} fields, expected 5 (minute hour day-of-month month day-of-week)",
             fields.len()
         ));
@@ -69,7 +69,7 @@ pub fn check_cron(s: &str) -> Result<(), String> {
     for (i, (field, (name, lo, hi))) in fields.iter().zip(BOUNDS).enumerate() {
         for part in field.split(',') {
             check_cron_part(part, i, lo, hi)
-                .map_err(|e| format!("{name} \"{}\" {e}", crate::meta::bounded(field)))?;
+                .map_err(|e| kit::text!("{name} \"{}\" {e}", crate::meta::bounded(field)))?;
         }
     }
     Ok(())
@@ -117,7 +117,7 @@ fn check_cron_part(part: &str, index: usize, lo: u32, hi: u32) -> Result<(), Str
         None => a,
     };
     if a < lo || b > hi || a > b {
-        return Err(format!("is outside {lo}-{hi}"));
+        return Err(kit::text!("is outside {lo}-{hi}"));
     }
     Ok(())
 }

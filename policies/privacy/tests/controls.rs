@@ -1361,7 +1361,7 @@ fn residency_of_workloads_and_storage() {
     };
     for kind in ["Pod", "Deployment", "CronJob", "StatefulSet"] {
         let w = |extra: Value| kit::testing::workload(kind, spec(extra), json!({}));
-        let path = format!("{}.nodeSelector", kit::testing::spec_path(kind));
+        let path = kit::text!("{}.nodeSelector", kit::testing::spec_path(kind));
         denied(
             &run_on("CREATE", w(json!({})), s.clone(), &cluster),
             "personal-data-residency",

@@ -322,7 +322,7 @@ mod tests {
     fn kinds_cover_the_table_exactly() {
         for r in REMOVED {
             let group = kit::kinds::group_of(r.api_version);
-            let entry = format!("{group}/{}", r.kind);
+            let entry = kit::text!("{group}/{}", r.kind);
             assert!(
                 KINDS.contains(&entry.as_str()),
                 "{entry} missing from KINDS"
@@ -330,7 +330,7 @@ mod tests {
         }
         for k in KINDS {
             assert!(
-                REMOVED.iter().any(|r| format!(
+                REMOVED.iter().any(|r| kit::text!(
                     "{}/{}",
                     kit::kinds::group_of(r.api_version),
                     r.kind

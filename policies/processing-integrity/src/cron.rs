@@ -121,7 +121,10 @@ pub fn parse(spec: &str) -> Result<Schedule, String> {
     }
     let fields: Vec<&str> = spec.split_whitespace().collect();
     if fields.len() != 5 {
-        return Err(format!("expected exactly 5 fields, found {}", fields.len()));
+        return Err(kit::text!(
+            "expected exactly 5 fields, found {}",
+            fields.len()
+        ));
     }
     Ok(Schedule::Spec(Spec {
         minute: field(fields[0], MINUTES)?,
@@ -147,8 +150,8 @@ fn descriptor(spec: &str) -> Result<Schedule, String> {
             return match spec.strip_prefix("@every ") {
                 Some(d) => go_duration(d)
                     .map(|ns| Schedule::Every((ns / 1e9).max(1.0)))
-                    .map_err(|e| format!("failed to parse duration {spec}: {e}")),
-                None => Err(format!("unrecognized descriptor: {spec}")),
+                    .map_err(|e| kit::text!("failed to parse duration {spec}: {e}")),
+                None => Err(kit::text!("unrecognized descriptor: {spec}")),
             };
         }
     };
@@ -183,7 +186,7 @@ fn range(expr: &str, b: Bounds) -> Result<u64, String> {
         end = match low_and_high.len() {
             1 => start,
             2 => int_or_name(low_and_high[1], b)?,
-            _ => return Err(format!("too many hyphens: {expr}")),
+            _ => return Err(kit::text!("too many hyphens: {expr}")),
         };
         extra = 0;
     }
@@ -199,27 +202,29 @@ fn range(expr: &str, b: Bounds) -> Result<u64, String> {
             }
             step
         }
-        _ => return Err(format!("too many slashes: {expr}")),
+        _ => return Err(kit::text!("too many slashes: {expr}")),
     };
     if start < b.min {
-        return Err(format!(
+        return Err(kit::text!(
             "beginning of range ({start}) below minimum ({}): {expr}",
             b.min
         ));
     }
     if end > b.max {
-        return Err(format!(
+        return Err(kit::text!(
             "end of range ({end}) above maximum ({}): {expr}",
             b.max
         ));
     }
     if start > end {
-        return Err(format!(
+        return Err(kit::text!(
             "beginning of range ({start}) beyond end of range ({end}): {expr}"
         ));
     }
     if step == 0 {
-        return Err(format!("step of range should be a positive number: {expr}"));
+        return Err(kit::text!(
+            "step of range should be a positive number: {expr}"
+        ));
     }
     Ok(bits(start, end, step) | extra)
 }
@@ -260,9 +265,9 @@ fn int_or_name(expr: &str, b: Bounds) -> Result<u64, String> {
 fn int(expr: &str) -> Result<u64, String> {
     let n: i64 = expr
         .parse()
-        .map_err(|_| format!("failed to parse int from {expr}"))?;
+        .map_err(|_| kit::text!("failed to parse int from {expr}"))?;
     if n < 0 {
-        return Err(format!("negative number ({n}) not allowed: {expr}"));
+        return Err(kit::text!("negative number ({n}) not allowed: {expr}"));
     }
     Ok(n as u64)
 }
@@ -277,7 +282,7 @@ pub fn go_duration(s: &str) -> Result<f64, String> {
         return Ok(0.0);
     }
     if s.is_empty() {
-        return Err(format!("invalid duration {orig:?}"));
+        return Err(kit::text!("invalid duration {orig:?}"));
     }
     let mut rest = s;
     let mut total = 0f64;
@@ -294,33 +299,33 @@ pub fn go_duration(s: &str) -> Result<f64, String> {
             None => ("", after),
         };
         if int_part.is_empty() && frac_part.is_empty() {
-            return Err(format!("invalid duration {orig:?}"));
+            return Err(kit::text!("invalid duration {orig:?}"));
         }
         let unit_len = after
             .find(|c: char| c == '.' || c.is_ascii_digit())
             .unwrap_or(after.len());
         let (unit, next) = after.split_at(unit_len);
         let scale = match unit {
-            "" => return Err(format!("missing unit in duration {orig:?}")),
+            "" => return Err(kit::text!("missing unit in duration {orig:?}")),
             "ns" => 1.0,
             "us" | "\u{b5}s" | "\u{3bc}s" => 1e3,
             "ms" => 1e6,
             "s" => 1e9,
             "m" => 60e9,
             "h" => 3600e9,
-            _ => return Err(format!("unknown unit {unit:?} in duration {orig:?}")),
+            _ => return Err(kit::text!("unknown unit {unit:?} in duration {orig:?}")),
         };
-        let value: f64 = format!(
+        let value: f64 = kit::text!(
             "{}.{}",
             if int_part.is_empty() { "0" } else { int_part },
             frac_part
         )
         .trim_end_matches('.')
         .parse()
-        .map_err(|_| format!("invalid duration {orig:?}"))?;
+        .map_err(|_| kit::text!("invalid duration {orig:?}"))?;
         total += value * scale;
         if total > i64::MAX as f64 {
-            return Err(format!("invalid duration {orig:?}"));
+            return Err(kit::text!("invalid duration {orig:?}"));
         }
         rest = next;
     }
@@ -335,7 +340,7 @@ fn set_values(bits: u64, b: Bounds) -> impl Iterator<Item = u64> {
 pub fn never_fires(s: &Spec) -> Option<String> {
     for (bits, b) in [(s.minute, MINUTES), (s.hour, HOURS), (s.month, MONTHS)] {
         if bits & !STAR == 0 {
-            return Some(format!("the {} field selects no value", b.what));
+            return Some(kit::text!("the {} field selects no value", b.what));
         }
     }
     let dom_star = s.dom & STAR != 0;
@@ -367,7 +372,7 @@ pub fn never_fires(s: &Spec) -> Option<String> {
     let months: Vec<&str> = set_values(s.month, MONTHS)
         .map(|m| MONTH_NAMES[(m - 1) as usize])
         .collect();
-    Some(format!(
+    Some(kit::text!(
         "day {} never occurs in {}",
         days.join(","),
         months.join(", ")

@@ -43,7 +43,7 @@ impl<'a> JobSpec<'a> {
     }
 
     pub fn field(&self, key: &str) -> String {
-        format!("{}.{key}", self.path)
+        kit::text!("{}.{key}", self.path)
     }
 
     /// A field of the pod template's spec.
@@ -52,7 +52,7 @@ impl<'a> JobSpec<'a> {
     }
 
     pub fn pod_field(&self, key: &str) -> String {
-        format!("{}.template.spec.{key}", self.path)
+        kit::text!("{}.template.spec.{key}", self.path)
     }
 
     /// `Job` or `CronJob's jobTemplate`, for messages.
@@ -69,7 +69,7 @@ impl<'a> JobSpec<'a> {
 pub fn not_an_integer(path: String, v: Option<&Value>) -> Finding {
     let seen = v.map_or_else(|| "nothing".to_string(), |v| json::brief(v, 60));
     let name = path.rsplit('.').next().unwrap_or("").to_string();
-    Finding::new(path, format!("{name} is not an integer: {seen}"))
+    Finding::new(path, kit::text!("{name} is not an integer: {seen}"))
 }
 
 /// An integer field read fail-closed: `Ok(None)` when absent, a finding when malformed.

@@ -26,7 +26,7 @@ pub fn refusal(name: &str) -> Option<String> {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'+'));
         if part == "." || part == ".." || part.starts_with('-') || !chars_ok {
-            return Some(format!("unknown time zone {name}"));
+            return Some(kit::text!("unknown time zone {name}"));
         }
     }
     if name.eq_ignore_ascii_case("local") {
@@ -36,7 +36,7 @@ pub fn refusal(name: &str) -> Option<String> {
         );
     }
     if !known(name) {
-        return Some(format!("unknown time zone {name}"));
+        return Some(kit::text!("unknown time zone {name}"));
     }
     None
 }

@@ -22,12 +22,12 @@ impl<'a> Hook<'a> {
     }
 
     pub fn field(&self, key: &str) -> String {
-        format!("{}.{key}", self.path)
+        kit::text!("{}.{key}", self.path)
     }
 
     /// `webhook "name"`, for messages.
     pub fn describe(&self) -> String {
-        format!("webhook \"{}\"", self.name)
+        kit::text!("webhook \"{}\"", self.name)
     }
 }
 
@@ -41,7 +41,7 @@ pub fn hooks(object: &Value) -> Result<Vec<Hook<'_>>, Finding> {
         Some(other) => {
             return Err(Finding::new(
                 "webhooks",
-                format!("webhooks is not a list: {}", json::brief(other, 60)),
+                kit::text!("webhooks is not a list: {}", json::brief(other, 60)),
             ));
         }
     };
@@ -51,14 +51,14 @@ pub fn hooks(object: &Value) -> Result<Vec<Hook<'_>>, Finding> {
         .map(|(i, v)| {
             if !v.is_object() {
                 return Err(Finding::new(
-                    format!("webhooks[{i}]"),
-                    format!("webhook entry is not an object: {}", json::brief(v, 60)),
+                    kit::text!("webhooks[{i}]"),
+                    kit::text!("webhook entry is not an object: {}", json::brief(v, 60)),
                 ));
             }
             Ok(Hook {
                 value: v,
                 name: json::get_str(v, &["name"]).unwrap_or(""),
-                path: format!("webhooks[{i}]"),
+                path: kit::text!("webhooks[{i}]"),
             })
         })
         .collect()

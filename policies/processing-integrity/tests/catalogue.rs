@@ -15,11 +15,11 @@ fn metadata_routes_every_kind_and_declares_every_lookup() {
     let plural = |kind: &str| {
         let lower = kind.to_ascii_lowercase();
         if let Some(stem) = lower.strip_suffix('y') {
-            format!("{stem}ies")
+            kit::text!("{stem}ies")
         } else if lower.ends_with('s') {
-            format!("{lower}es")
+            kit::text!("{lower}es")
         } else {
-            format!("{lower}s")
+            kit::text!("{lower}s")
         }
     };
     for c in processing_integrity::FAMILY.controls() {
@@ -34,7 +34,7 @@ fn metadata_routes_every_kind_and_declares_every_lookup() {
         }
         for (api_version, kind) in c.reads {
             assert!(
-                context.contains(&format!("apiVersion: {api_version}\n    kind: {kind}")),
+                context.contains(&kit::text!("apiVersion: {api_version}\n    kind: {kind}")),
                 "{}: {api_version} {kind} is not in contextAwareResources",
                 c.id
             );

@@ -174,7 +174,7 @@ fn settings_are_validated_by_key() {
 #[test]
 fn api_versions_follow_the_target_release() {
     let hpa = |v: &str| {
-        json!({"apiVersion": format!("autoscaling/{v}"), "kind": "HorizontalPodAutoscaler",
+        json!({"apiVersion": kit::text!("autoscaling/{v}"), "kind": "HorizontalPodAutoscaler",
                "metadata": {"name": "web", "namespace": "shop"}, "spec": {}})
     };
     let s = |t: &str| only("api-version-removed", json!({"targetVersion": t}));
@@ -356,7 +356,7 @@ fn kubewarden_policy_weakening_compares_old_and_new() {
         "{r}"
     );
     // A huge rule set is treated as narrowed rather than compared for ever.
-    let many: Vec<String> = (0..200).map(|i| format!("r{i}")).collect();
+    let many: Vec<String> = (0..200).map(|i| kit::text!("r{i}")).collect();
     let huge = json!([{"apiGroups": many, "apiVersions": many, "resources": ["pods"], "operations": ["CREATE"]}]);
     let r = update(
         cap("protect", huge.clone()),

@@ -107,7 +107,7 @@ fn every_field_of_every_type_for_every_operation() {
                         req["oldObject"] = subject.clone();
                     }
                     let r = evaluate(&FAMILY, req, settings(), &cluster);
-                    verdict(&r, &format!("{op} {path:?}"));
+                    verdict(&r, &kit::text!("{op} {path:?}"));
                     evaluations += 1;
                 }
             }
@@ -144,7 +144,7 @@ fn oversized_and_odd_inputs() {
         assert_eq!(r["accepted"], false, "{s}");
     }
     let hooks: Vec<Value> = (0..5_000)
-        .map(|i| json!({"name": format!("h{i}"), "sideEffects": "Some", "timeoutSeconds": 99}))
+        .map(|i| json!({"name": kit::text!("h{i}"), "sideEffects": "Some", "timeoutSeconds": 99}))
         .collect();
     let w = json!({"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingWebhookConfiguration",
                    "metadata": {"name": "w"}, "webhooks": hooks});

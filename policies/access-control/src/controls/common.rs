@@ -41,15 +41,15 @@ pub fn volume_findings(
         .map(|(c, k)| {
             Finding::container(
                 &c,
-                &format!("volumeMounts[{k}]"),
-                format!("mounts volume \"{name}\", which {message}"),
+                &kit::text!("volumeMounts[{k}]"),
+                kit::text!("mounts volume \"{name}\", which {message}"),
             )
         })
         .collect();
     if out.is_empty() {
         out.push(Finding::new(
-            pod.field_path(&format!("volumes[{index}].{field}")),
-            format!("volume \"{name}\" {message}"),
+            pod.field_path(&kit::text!("volumes[{index}].{field}")),
+            kit::text!("volume \"{name}\" {message}"),
         ));
     }
     out
@@ -85,7 +85,7 @@ pub fn join_list<S: AsRef<str>>(items: &[S]) -> String {
     match items {
         [] => String::new(),
         [one] => one.as_ref().to_string(),
-        [rest @ .., last] => format!(
+        [rest @ .., last] => kit::text!(
             "{} and {}",
             rest.iter()
                 .map(AsRef::as_ref)
@@ -103,7 +103,7 @@ pub fn quoted<S: AsRef<str>>(items: &[S]) -> String {
     }
     items
         .iter()
-        .map(|s| format!("\"{}\"", s.as_ref()))
+        .map(|s| kit::text!("\"{}\"", s.as_ref()))
         .collect::<Vec<_>>()
         .join(", ")
 }

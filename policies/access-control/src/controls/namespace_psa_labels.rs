@@ -54,7 +54,7 @@ fn level_rank(level: &str) -> Option<usize> {
 fn validate_psa(p: &Params) -> Result<(), String> {
     let level = p.string("minimumLevel");
     level_rank(&level).map(|_| ()).ok_or_else(|| {
-        format!("minimumLevel: \"{level}\" is not privileged, baseline or restricted")
+        kit::text!("minimumLevel: \"{level}\" is not privileged, baseline or restricted")
     })
 }
 
@@ -72,25 +72,25 @@ fn check_psa_labels(ctx: &Ctx) -> Vec<Finding> {
     }
     let mut findings = Vec::new();
     for mode in modes {
-        let key = format!("pod-security.kubernetes.io/{mode}");
-        let path = format!("metadata.labels['{key}']");
+        let key = kit::text!("pod-security.kubernetes.io/{mode}");
+        let path = kit::text!("metadata.labels['{key}']");
         match labels.and_then(|l| l.get(&key)) {
             None | Some(Value::Null) => findings.push(Finding::new(
                 path,
-                format!("label {key} is missing (required at level {minimum} or stricter)"),
+                kit::text!("label {key} is missing (required at level {minimum} or stricter)"),
             )),
             Some(Value::String(level)) => match level_rank(level) {
                 Some(rank) if rank >= min_rank => {}
                 Some(_) => findings.push(Finding::new(
                     path,
-                    format!("{key} is \"{level}\", below the minimum level \"{minimum}\""),
+                    kit::text!("{key} is \"{level}\", below the minimum level \"{minimum}\""),
                 )),
                 None => findings.push(Finding::new(
                     path,
-                    format!("{key} is \"{level}\", not one of {}", quoted(&LEVELS)),
+                    kit::text!("{key} is \"{level}\", not one of {}", quoted(&LEVELS)),
                 )),
             },
-            Some(_) => findings.push(Finding::new(path, format!("{key} must be a string"))),
+            Some(_) => findings.push(Finding::new(path, kit::text!("{key} must be a string"))),
         }
     }
     findings

@@ -100,7 +100,7 @@ pub static CONTROL: Control = Control {
 fn validate(p: &Params) -> Result<(), String> {
     for s in p.strings("subresources") {
         if !SUBRESOURCES.contains(&s.as_str()) {
-            return Err(format!(
+            return Err(kit::text!(
                 "subresources: \"{s}\" is not one of exec, attach, portforward"
             ));
         }
@@ -114,14 +114,14 @@ fn validate(p: &Params) -> Result<(), String> {
 /// `exec into pod prod/web-0 (container "app", command "sh -c ...")`.
 fn describe_access(ctx: &Ctx, sub: &str, ns: &str) -> String {
     let options = ctx.object();
-    let mut s = format!("{sub} into pod {ns}/{}", ctx.request.name());
+    let mut s = kit::text!("{sub} into pod {ns}/{}", ctx.request.name());
     let mut details = Vec::new();
     if let Some(c) = kit::json::get_str(options, &["container"]).filter(|c| !c.is_empty()) {
-        details.push(format!("container \"{c}\""));
+        details.push(kit::text!("container \"{c}\""));
     }
     let command: Vec<&str> = kit::json::get_strs(options, &["command"]).collect();
     if !command.is_empty() {
-        details.push(format!("command \"{}\"", command.join(" ")));
+        details.push(kit::text!("command \"{}\"", command.join(" ")));
     }
     let ports: Vec<String> = kit::json::get_array(options, &["ports"])
         .iter()
@@ -131,10 +131,10 @@ fn describe_access(ctx: &Ctx, sub: &str, ns: &str) -> String {
         })
         .collect();
     if !ports.is_empty() {
-        details.push(format!("ports {}", ports.join(",")));
+        details.push(kit::text!("ports {}", ports.join(",")));
     }
     if !details.is_empty() {
-        s.push_str(&format!(" ({})", details.join(", ")));
+        s.push_str(&kit::text!(" ({})", details.join(", ")));
     }
     s
 }
@@ -154,7 +154,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let Some(group) = ctx.request.groups.iter().find(|g| allowed(&groups, g)) else {
         return vec![Finding::new(
             "",
-            format!(
+            kit::text!(
                 "{access} by \"{user}\" is refused: namespace \"{ns}\" allows it only to break-glass groups ({})",
                 quoted(&groups)
             ),
@@ -168,7 +168,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         if justification.chars().count() < min {
             return vec![Finding::new(
                 "",
-                format!(
+                kit::text!(
                     "{access} by \"{user}\" (break-glass group \"{group}\") is refused: no justification of at least {min} characters in userInfo.extra[\"{key}\"] (e.g. kubectl --as-user-extra={key}=INC-1234, or your identity provider's claim mapping)"
                 ),
             )];
@@ -180,7 +180,9 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     ctx.record_evidence(
         ANNOTATION_BREAK_GLASS,
-        format!("{access} by \"{user}\" as break-glass group \"{group}\"; justification: {reason}"),
+        kit::text!(
+            "{access} by \"{user}\" as break-glass group \"{group}\"; justification: {reason}"
+        ),
     );
     Vec::new()
 }

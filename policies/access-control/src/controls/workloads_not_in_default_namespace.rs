@@ -36,6 +36,6 @@ fn check_workload_namespace(ctx: &Ctx) -> Vec<Finding> {
     }
     vec![Finding::new(
         "metadata.namespace",
-        format!("namespace \"{ns}\" is not allowed for workloads"),
+        kit::text!("namespace \"{ns}\" is not allowed for workloads"),
     )]
 }

@@ -61,7 +61,7 @@ pub fn namespace<'a>(ctx: &'a Ctx) -> &'a str {
 
 /// `could not verify <what>: <why>` at `path`.
 pub fn unverified(path: &str, what: &str, why: &str) -> Finding {
-    Finding::new(path, format!("could not verify {what}: {why}"))
+    Finding::new(path, kit::text!("could not verify {what}: {why}"))
 }
 
 /// Objects of `r` in the request's namespace; a failure is the finding to report.
@@ -112,7 +112,7 @@ impl<'a> Budget<'a> {
                 if read.is_none() {
                     malformed.push((
                         k,
-                        format!(
+                        kit::text!(
                             "{k} is not an integer or a percentage: {}",
                             json::brief(x, 40)
                         ),

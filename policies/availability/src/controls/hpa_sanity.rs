@@ -41,7 +41,7 @@ fn check_sanity(ctx: &Ctx) -> Vec<Finding> {
             if min < floor {
                 out.push(Finding::new(
                     "spec.minReplicas",
-                    format!(
+                    kit::text!(
                         "minReplicas is {min}, below {floor}: the autoscaler can remove all redundancy"
                     ),
                 ));
@@ -50,7 +50,7 @@ fn check_sanity(ctx: &Ctx) -> Vec<Finding> {
                 Err(m) => out.push(Finding::new("spec.maxReplicas", m)),
                 Ok(max) if max <= min => out.push(Finding::new(
                     "spec.maxReplicas",
-                    format!("maxReplicas {max} is not above minReplicas {min}: the autoscaler cannot add capacity"),
+                    kit::text!("maxReplicas {max} is not above minReplicas {min}: the autoscaler cannot add capacity"),
                 )),
                 Ok(_) => {}
             }

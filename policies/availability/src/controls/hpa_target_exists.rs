@@ -31,7 +31,7 @@ fn check_target_exists(ctx: &Ctx) -> Vec<Finding> {
     if me.target_kind.is_empty() || me.target_name.is_empty() {
         return vec![Finding::new(PATH, "scaleTargetRef names no kind and name")];
     }
-    let target = format!("{} {}", me.target_kind, me.target_name);
+    let target = kit::text!("{} {}", me.target_kind, me.target_name);
     let mut out = Vec::new();
     if let Some(resource) = me.target_resource() {
         match context::get(
@@ -39,12 +39,12 @@ fn check_target_exists(ctx: &Ctx) -> Vec<Finding> {
             resource,
             me.target_name,
             PATH,
-            &format!("that the target {target} exists"),
+            &kit::text!("that the target {target} exists"),
         ) {
             Err(f) => out.push(f),
             Ok(None) => out.push(Finding::new(
                 "spec.scaleTargetRef.name",
-                format!(
+                kit::text!(
                     "{target} does not exist in namespace {}: the autoscaler scales nothing",
                     context::namespace(ctx)
                 ),
@@ -56,7 +56,7 @@ fn check_target_exists(ctx: &Ctx) -> Vec<Finding> {
         ctx,
         HPA,
         PATH,
-        &format!("that no other HorizontalPodAutoscaler targets {target}"),
+        &kit::text!("that no other HorizontalPodAutoscaler targets {target}"),
     ) {
         Err(f) => out.push(f),
         Ok(hpas) => {
@@ -69,7 +69,7 @@ fn check_target_exists(ctx: &Ctx) -> Vec<Finding> {
             if !others.is_empty() {
                 out.push(Finding::new(
                     PATH,
-                    format!(
+                    kit::text!(
                         "{target} is also targeted by HorizontalPodAutoscaler {}: autoscalers on one workload overwrite each other",
                         others.join(", ")
                     ),

@@ -147,7 +147,7 @@ pub fn int(v: &Value, path: &[&str], default: i64) -> Result<i64, String> {
 
 /// `"<field> is not an integer: <value>"`, for findings.
 pub fn not_integer(field: &str, v: Option<&Value>) -> String {
-    format!(
+    kit::text!(
         "{field} is not an integer: {}",
         json::brief(v.unwrap_or(&Value::Null), 40)
     )
@@ -203,7 +203,7 @@ pub fn labels_text(labels: Option<&Map>) -> String {
 pub fn ordered(p: &kit::control::Params, min: &str, max: &str) -> Result<(), String> {
     let (lo, hi) = (p.int(min), p.int(max));
     if lo > hi {
-        return Err(format!("{min} ({lo}) is above {max} ({hi})"));
+        return Err(kit::text!("{min} ({lo}) is above {max} ({hi})"));
     }
     Ok(())
 }

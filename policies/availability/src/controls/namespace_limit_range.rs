@@ -38,7 +38,7 @@ fn check_limit_range(ctx: &Ctx) -> Vec<Finding> {
     }
     vec![Finding::new(
         PATH,
-        format!(
+        kit::text!(
             "namespace {} has no LimitRange with Container or Pod limits",
             context::namespace(ctx)
         ),

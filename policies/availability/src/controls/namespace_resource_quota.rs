@@ -86,7 +86,7 @@ fn check_resource_quota(ctx: &Ctx) -> Vec<Finding> {
     }
     vec![Finding::new(
         PATH,
-        format!(
+        kit::text!(
             "namespace {} has no {}ResourceQuota limiting {}",
             context::namespace(ctx),
             if scoped_ok { "" } else { "unscoped " },

@@ -31,14 +31,14 @@ fn check_allows_eviction(ctx: &Ctx) -> Vec<Finding> {
     let mut out: Vec<Finding> = budget
         .malformed
         .iter()
-        .map(|(field, m)| Finding::new(format!("spec.{field}"), m.clone()))
+        .map(|(field, m)| Finding::new(kit::text!("spec.{field}"), m.clone()))
         .collect();
     if let Some(m) = budget.max_unavailable
         && m.is_zero()
     {
         out.push(Finding::new(
             "spec.maxUnavailable",
-            format!("maxUnavailable {m} allows no eviction: node drains never finish"),
+            kit::text!("maxUnavailable {m} allows no eviction: node drains never finish"),
         ));
     }
     if let Some(m @ crate::intstr::IntOrPercent::Percent(p)) = budget.min_available
@@ -46,7 +46,7 @@ fn check_allows_eviction(ctx: &Ctx) -> Vec<Finding> {
     {
         out.push(Finding::new(
             "spec.minAvailable",
-            format!("minAvailable {m} allows no eviction: node drains never finish"),
+            kit::text!("minAvailable {m} allows no eviction: node drains never finish"),
         ));
     }
     if ctx.params.bool("requireAlwaysAllow") {
@@ -55,7 +55,9 @@ fn check_allows_eviction(ctx: &Ctx) -> Vec<Finding> {
         if policy != "AlwaysAllow" {
             out.push(Finding::new(
                 "spec.unhealthyPodEvictionPolicy",
-                format!("unhealthyPodEvictionPolicy is {policy}: unhealthy pods block evictions"),
+                kit::text!(
+                    "unhealthyPodEvictionPolicy is {policy}: unhealthy pods block evictions"
+                ),
             ));
         }
     }

@@ -64,7 +64,7 @@ fn compare(
     if replicas > 0 && need >= replicas {
         out.push(Finding::new(
             path,
-            format!(
+            kit::text!(
                 "PodDisruptionBudget {} requires minAvailable {min} ({need} of the {replicas} replicas of {workload}): no pod can be evicted",
                 budget.name
             ),
@@ -78,7 +78,7 @@ fn compare(
         if need >= floor {
             out.push(Finding::new(
                 path,
-                format!(
+                kit::text!(
                     "PodDisruptionBudget {} requires minAvailable {min}, which allows no eviction once HorizontalPodAutoscaler {hpa} scales {workload} down to its minReplicas {floor}",
                     budget.name
                 ),
@@ -96,7 +96,7 @@ fn on_workload(ctx: &Ctx) -> Vec<Finding> {
     };
     let kind = ctx.request.kind.as_str();
     let name = super::name_of(object);
-    let workload = format!("{kind} {name}");
+    let workload = kit::text!("{kind} {name}");
     let labels = super::template_labels(object);
     let (pdbs, hpas) = match (
         context::list(
@@ -109,7 +109,7 @@ fn on_workload(ctx: &Ctx) -> Vec<Finding> {
             ctx,
             HPA,
             "spec.replicas",
-            &format!("the HorizontalPodAutoscalers targeting {workload}"),
+            &kit::text!("the HorizontalPodAutoscalers targeting {workload}"),
         ),
     ) {
         (Ok(p), Ok(h)) => (p, h),
@@ -129,7 +129,7 @@ fn on_workload(ctx: &Ctx) -> Vec<Finding> {
     if budgets.len() > 1 {
         out.push(Finding::new(
             "spec.template.metadata.labels",
-            format!(
+            kit::text!(
                 "the pods are selected by {} PodDisruptionBudgets ({}): the eviction API refuses to evict pods covered by more than one",
                 budgets.len(),
                 context::names(budgets.iter().map(|b| b.name))
@@ -139,7 +139,7 @@ fn on_workload(ctx: &Ctx) -> Vec<Finding> {
     if scalers.len() > 1 {
         out.push(Finding::new(
             "spec.replicas",
-            format!(
+            kit::text!(
                 "{workload} is targeted by {} HorizontalPodAutoscalers ({}): they overwrite each other",
                 scalers.len(),
                 context::names(scalers.iter().map(|a| a.name))
@@ -160,7 +160,7 @@ fn on_workload(ctx: &Ctx) -> Vec<Finding> {
     {
         out.push(Finding::new(
             "spec.replicas",
-            format!(
+            kit::text!(
                 "spec.replicas {replicas} is below minReplicas {min} of HorizontalPodAutoscaler {hpa}: every apply scales {workload} down and the autoscaler back up"
             ),
         ));
@@ -177,7 +177,7 @@ fn on_budget(ctx: &Ctx) -> Vec<Finding> {
     }
     // A count this control cannot read cannot be judged coherent.
     if let Some((field, m)) = me.malformed.first() {
-        return vec![Finding::new(format!("spec.{field}"), m.clone())];
+        return vec![Finding::new(kit::text!("spec.{field}"), m.clone())];
     }
     let mut workloads: Vec<(&'static str, Value)> = Vec::new();
     for r in [DEPLOYMENT, STATEFULSET] {
@@ -185,7 +185,7 @@ fn on_budget(ctx: &Ctx) -> Vec<Finding> {
             ctx,
             r,
             PATH,
-            &format!("which {}s this budget covers", r.kind),
+            &kit::text!("which {}s this budget covers", r.kind),
         ) {
             Ok(items) => workloads.extend(
                 items
@@ -220,7 +220,7 @@ fn on_budget(ctx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
     for (kind, w) in &workloads {
         let name = super::name_of(w);
-        let workload = format!("{kind} {name}");
+        let workload = kit::text!("{kind} {name}");
         let labels = super::template_labels(w);
         let overlapping: Vec<&str> = others
             .iter()
@@ -231,7 +231,7 @@ fn on_budget(ctx: &Ctx) -> Vec<Finding> {
         if !overlapping.is_empty() {
             out.push(Finding::new(
                 PATH,
-                format!(
+                kit::text!(
                     "the pods of {workload} are also selected by PodDisruptionBudget {}: the eviction API refuses to evict pods covered by more than one",
                     overlapping.join(", ")
                 ),
@@ -266,13 +266,13 @@ fn on_autoscaler(ctx: &Ctx) -> Vec<Finding> {
         Ok(n) => *n,
         Err(m) => return vec![Finding::new(PATH, m.clone())],
     };
-    let workload = format!("{} {}", me.target_kind, me.target_name);
+    let workload = kit::text!("{} {}", me.target_kind, me.target_name);
     let target = match context::get(
         ctx,
         resource,
         me.target_name,
         "spec.scaleTargetRef",
-        &format!("how {workload} is replicated"),
+        &kit::text!("how {workload} is replicated"),
     ) {
         Ok(Some(t)) => t,
         // A missing target is hpa-target-exists's finding.
@@ -286,7 +286,7 @@ fn on_autoscaler(ctx: &Ctx) -> Vec<Finding> {
     if replicas > 0 && floor > replicas {
         out.push(Finding::new(
             PATH,
-            format!(
+            kit::text!(
                 "minReplicas {floor} is above the {replicas} replicas {workload} declares: every apply of the workload scales it down and the autoscaler back up"
             ),
         ));
@@ -295,7 +295,7 @@ fn on_autoscaler(ctx: &Ctx) -> Vec<Finding> {
         ctx,
         PDB,
         PATH,
-        &format!("the PodDisruptionBudgets covering {workload}"),
+        &kit::text!("the PodDisruptionBudgets covering {workload}"),
     ) {
         Ok(v) => v,
         Err(f) => return vec![f],
@@ -307,7 +307,7 @@ fn on_autoscaler(ctx: &Ctx) -> Vec<Finding> {
         if floor > 0 && need >= floor {
             out.push(Finding::new(
                 PATH,
-                format!(
+                kit::text!(
                     "at minReplicas {floor}, PodDisruptionBudget {} (minAvailable {min}) allows no eviction of {workload}'s pods",
                     b.name
                 ),

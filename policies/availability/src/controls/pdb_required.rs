@@ -53,10 +53,10 @@ fn check_required(ctx: &Ctx) -> Vec<Finding> {
             return Vec::new();
         }
         if let Err(e) = &budget.selector {
-            unreadable.push(format!("{} ({e})", budget.name));
+            unreadable.push(kit::text!("{} ({e})", budget.name));
         }
     }
-    let mut message = format!(
+    let mut message = kit::text!(
         "no PodDisruptionBudget in namespace {} selects the pods ({})",
         context::namespace(ctx),
         super::labels_text(labels)

@@ -50,7 +50,7 @@ fn check_class(ctx: &Ctx) -> Vec<Finding> {
     }
     vec![Finding::new(
         path,
-        format!(
+        kit::text!(
             "priorityClassName {class} is not allowed; allowed: {}",
             allowed.join(", ")
         ),

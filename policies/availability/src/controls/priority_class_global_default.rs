@@ -33,9 +33,11 @@ pub static CONTROL: Control = Control {
             return Vec::new();
         }
         let message = if flag.is_true() {
-            format!("PriorityClass {name} makes itself the global default but is not allow-listed")
+            kit::text!(
+                "PriorityClass {name} makes itself the global default but is not allow-listed"
+            )
         } else {
-            format!(
+            kit::text!(
                 "PriorityClass {name} sets globalDefault to {}, not a boolean (read as true), and is not allow-listed",
                 json::brief(object.get("globalDefault").unwrap_or(&kit::Value::Null), 40)
             )

@@ -37,8 +37,8 @@ fn check_distinct(ctx: &Ctx) -> Vec<Finding> {
         {
             out.push(Finding::container(
                 &c,
-                &format!("livenessProbe.{h}"),
-                format!(
+                &kit::text!("livenessProbe.{h}"),
+                kit::text!(
                     "livenessProbe and readinessProbe run the same {h} check {}",
                     json::brief(a, 80)
                 ),

@@ -54,7 +54,7 @@ fn check_liveness_readiness(ctx: &Ctx) -> Vec<Finding> {
                 out.push(Finding::container(
                     &c,
                     field,
-                    format!("{} has no {word} probe", c.describe()),
+                    kit::text!("{} has no {word} probe", c.describe()),
                 ));
             }
         }

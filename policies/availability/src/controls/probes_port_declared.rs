@@ -52,8 +52,8 @@ fn check_port_declared(ctx: &Ctx) -> Vec<Finding> {
                 if !declared {
                     out.push(Finding::container(
                         &c,
-                        &format!("{which}.{h}.port"),
-                        format!(
+                        &kit::text!("{which}.{h}.port"),
+                        kit::text!(
                             "{which} targets port {port}, which {} does not declare",
                             c.describe()
                         ),

@@ -27,7 +27,7 @@ fn check_startup(ctx: &Ctx) -> Vec<Finding> {
             Finding::container(
                 &c,
                 "startupProbe",
-                format!("{} has no startup probe", c.describe()),
+                kit::text!("{} has no startup probe", c.describe()),
             )
         })
         .collect()

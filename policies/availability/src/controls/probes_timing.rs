@@ -54,7 +54,7 @@ fn check_timing(ctx: &Ctx) -> Vec<Finding> {
             let Some(pr) = probe(&c, which) else { continue };
             let mut int = |k: &str, default: i64| {
                 super::int(pr, &[k], default).unwrap_or_else(|m| {
-                    out.push(Finding::container(&c, &format!("{which}.{k}"), m));
+                    out.push(Finding::container(&c, &kit::text!("{which}.{k}"), m));
                     default
                 })
             };
@@ -64,15 +64,17 @@ fn check_timing(ctx: &Ctx) -> Vec<Finding> {
             if period < min_period || period > max_period {
                 out.push(Finding::container(
                     &c,
-                    &format!("{which}.periodSeconds"),
-                    format!("{which} runs every {period}s, outside {min_period}s..{max_period}s"),
+                    &kit::text!("{which}.periodSeconds"),
+                    kit::text!(
+                        "{which} runs every {period}s, outside {min_period}s..{max_period}s"
+                    ),
                 ));
             }
             if delay > max_delay {
                 out.push(Finding::container(
                     &c,
-                    &format!("{which}.initialDelaySeconds"),
-                    format!(
+                    &kit::text!("{which}.initialDelaySeconds"),
+                    kit::text!(
                         "{which} waits {delay}s before its first check, above {max_delay}s; use a startupProbe"
                     ),
                 ));
@@ -81,7 +83,7 @@ fn check_timing(ctx: &Ctx) -> Vec<Finding> {
                 out.push(Finding::container(
                     &c,
                     "livenessProbe.failureThreshold",
-                    format!(
+                    kit::text!(
                         "livenessProbe restarts the container after {failures} failure(s), below {min_failures}"
                     ),
                 ));

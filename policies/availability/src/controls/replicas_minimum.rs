@@ -41,13 +41,13 @@ fn check_minimum(ctx: &Ctx) -> Vec<Finding> {
         return Vec::new();
     }
     let shown = if json::get(ctx.object(), &["spec", "replicas"]).is_some_and(|v| !v.is_null()) {
-        format!("{replicas} replica(s)")
+        kit::text!("{replicas} replica(s)")
     } else {
         "1 replica (spec.replicas is unset)".to_string()
     };
     vec![Finding::new(
         "spec.replicas",
-        format!(
+        kit::text!(
             "{} runs {shown}, below the minimum of {min}",
             ctx.request.kind
         ),

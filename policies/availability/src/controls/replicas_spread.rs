@@ -49,7 +49,7 @@ pub static CONTROL: Control = Control {
     ],
     validate_params: Some(|p| match p.string("whenUnsatisfiable").as_str() {
         "" | "DoNotSchedule" | "ScheduleAnyway" => Ok(()),
-        other => Err(format!(
+        other => Err(kit::text!(
             "whenUnsatisfiable: \"{other}\" is not DoNotSchedule, ScheduleAnyway or \"\""
         )),
     }),
@@ -87,7 +87,7 @@ fn check_spread(ctx: &Ctx) -> Vec<Finding> {
         if json::get_str(c, &["topologyKey"]) != Some(key.as_str()) {
             continue;
         }
-        let at = |f: &str| format!("spec.template.spec.topologySpreadConstraints[{i}].{f}");
+        let at = |f: &str| kit::text!("spec.template.spec.topologySpreadConstraints[{i}].{f}");
         let skew = match super::int(c, &["maxSkew"], 1) {
             Ok(n) => n,
             Err(m) => {
@@ -99,17 +99,17 @@ fn check_spread(ctx: &Ctx) -> Vec<Finding> {
         if skew > max_skew {
             miss = Some(Finding::new(
                 at("maxSkew"),
-                format!("spread across {key} allows a skew of {skew}, above {max_skew}"),
+                kit::text!("spread across {key} allows a skew of {skew}, above {max_skew}"),
             ));
         } else if !when.is_empty() && mode != when {
             miss = Some(Finding::new(
                 at("whenUnsatisfiable"),
-                format!("spread across {key} is {mode}, not {when}"),
+                kit::text!("spread across {key} is {mode}, not {when}"),
             ));
         } else if !selects(c.get("labelSelector"), labels) {
             miss = Some(Finding::new(
                 at("labelSelector"),
-                format!(
+                kit::text!(
                     "spread across {key} does not select the workload's own pods ({})",
                     super::labels_text(labels)
                 ),
@@ -140,13 +140,13 @@ fn check_spread(ctx: &Ctx) -> Vec<Finding> {
     vec![miss.unwrap_or_else(|| {
         Finding::new(
             "spec.template.spec.topologySpreadConstraints",
-            format!(
+            kit::text!(
                 "{} replicas have no topology spread constraint on {key}{}",
                 super::replicas(object).unwrap_or(0),
                 if keys.is_empty() {
                     String::new()
                 } else {
-                    format!(" and no pod anti-affinity on {}", keys.join(" or "))
+                    kit::text!(" and no pod anti-affinity on {}", keys.join(" or "))
                 }
             ),
         )

@@ -33,9 +33,9 @@ pub(crate) fn value<'a>(v: &'a Value, section: &str, name: &str) -> Option<&'a V
 /// Field path of a resource, quoting names such as `nvidia.com/gpu`.
 pub(crate) fn field(section: &str, name: &str) -> String {
     if name.contains(['.', '/']) {
-        format!("resources.{section}['{name}']")
+        kit::text!("resources.{section}['{name}']")
     } else {
-        format!("resources.{section}.{name}")
+        kit::text!("resources.{section}.{name}")
     }
 }
 
@@ -57,7 +57,7 @@ pub(crate) fn label(section: &str, name: &str) -> String {
     } else {
         "limit"
     };
-    format!("{what} {kind}")
+    kit::text!("{what} {kind}")
 }
 
 /// Parses an optional quantity parameter ("" = unset).
@@ -68,7 +68,7 @@ pub(crate) fn quantity_param(p: &Params, name: &str) -> Result<Option<Quantity>,
     }
     match Quantity::parse(&s) {
         Some(q) if q.nanos() >= 0 => Ok(Some(q)),
-        _ => Err(format!(
+        _ => Err(kit::text!(
             "{name}: \"{s}\" is not a Kubernetes quantity such as \"500m\", \"2\" or \"1Gi\""
         )),
     }

@@ -81,7 +81,7 @@ fn validate_bounds(p: &Params) -> Result<(), String> {
         if let (Some(lo), Some(hi)) = (min, max)
             && lo > hi
         {
-            return Err(format!(
+            return Err(kit::text!(
                 "{min_name} \"{}\" is above {max_name} \"{}\"",
                 p.string(min_name),
                 p.string(max_name)
@@ -118,7 +118,7 @@ fn check_bounds(ctx: &Ctx) -> Vec<Finding> {
                 out.push(Finding::container(
                     &c,
                     &field(section, name),
-                    format!(
+                    kit::text!(
                         "{} {} is not a valid quantity",
                         label(section, name),
                         shown(v)
@@ -139,7 +139,7 @@ fn check_bounds(ctx: &Ctx) -> Vec<Finding> {
                     out.push(Finding::container(
                         &c,
                         &field(section, name),
-                        format!(
+                        kit::text!(
                             "{} {} is {word} {} ({param})",
                             label(section, name),
                             shown(v),

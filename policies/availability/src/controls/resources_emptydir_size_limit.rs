@@ -44,11 +44,11 @@ fn check_emptydir(ctx: &Ctx) -> Vec<Finding> {
         };
         let name = kit::json::get_str(volume, &["name"]).unwrap_or("");
         let memory = kit::json::get_str(empty_dir, &["medium"]) == Some("Memory");
-        let path = pod.field_path(&format!("volumes[{i}].emptyDir.sizeLimit"));
+        let path = pod.field_path(&kit::text!("volumes[{i}].emptyDir.sizeLimit"));
         match empty_dir.get("sizeLimit").filter(|v| !v.is_null()) {
             None if memory || !memory_only => out.push(Finding::new(
                 path,
-                format!(
+                kit::text!(
                     "{}emptyDir volume \"{name}\" has no sizeLimit",
                     if memory { "memory-backed " } else { "" }
                 ),
@@ -59,7 +59,7 @@ fn check_emptydir(ctx: &Ctx) -> Vec<Finding> {
                 {
                     out.push(Finding::new(
                         path,
-                        format!(
+                        kit::text!(
                             "emptyDir volume \"{name}\" sizeLimit {} is above the maximum {}",
                             shown(v),
                             p.string("maxSizeLimit")

@@ -66,7 +66,7 @@ fn check_ephemeral_storage(ctx: &Ctx) -> Vec<Finding> {
                     out.push(Finding::container(
                         &c,
                         &field("limits", NAME),
-                        format!(
+                        kit::text!(
                             "ephemeral-storage limit {} is above the maximum {}",
                             shown(v),
                             p.string("maxLimit")

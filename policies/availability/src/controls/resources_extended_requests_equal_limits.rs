@@ -39,14 +39,14 @@ fn check_extended(ctx: &Ctx) -> Vec<Finding> {
                 None => out.push(Finding::container(
                     &c,
                     &field("limits", name),
-                    format!("{name} is requested ({}) without a limit", shown(request)),
+                    kit::text!("{name} is requested ({}) without a limit", shown(request)),
                 )),
                 Some(limit) => {
                     if Quantity::from_json(request) != Quantity::from_json(limit) {
                         out.push(Finding::container(
                             &c,
                             &field("requests", name),
-                            format!(
+                            kit::text!(
                                 "{name} request {} differs from its limit {}",
                                 shown(request),
                                 shown(limit)

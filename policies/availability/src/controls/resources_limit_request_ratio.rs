@@ -38,7 +38,7 @@ fn validate_ratio(p: &Params) -> Result<(), String> {
         if let Some(q) = quantity_param(p, name)?
             && q < Quantity::from_units(1)
         {
-            return Err(format!(
+            return Err(kit::text!(
                 "{name}: \"{}\" is below 1; a limit is never below its request",
                 p.string(name)
             ));
@@ -77,7 +77,7 @@ fn check_ratio(ctx: &Ctx) -> Vec<Finding> {
                 out.push(Finding::container(
                     &c,
                     &field("requests", name),
-                    format!(
+                    kit::text!(
                         "{what} request is 0 with a limit of {}: the limit/request ratio is unbounded",
                         shown(limit_v)
                     ),
@@ -86,7 +86,7 @@ fn check_ratio(ctx: &Ctx) -> Vec<Finding> {
                 out.push(Finding::container(
                     &c,
                     &field("limits", name),
-                    format!(
+                    kit::text!(
                         "{what} limit {} is more than {} times the request {}",
                         shown(limit_v),
                         p.string(if name == "cpu" {

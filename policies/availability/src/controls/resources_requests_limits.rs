@@ -74,7 +74,7 @@ fn check_requests_limits(ctx: &Ctx) -> Vec<Finding> {
             out.push(Finding::container(
                 &c,
                 &field(section, name),
-                format!("{} is not set", label(section, name)),
+                kit::text!("{} is not set", label(section, name)),
             ));
         }
     }

@@ -30,7 +30,7 @@ pub static CONTROL: Control = Control {
         }
         vec![Finding::new(
             "spec.minReadySeconds",
-            format!("minReadySeconds is {value}, below {min}"),
+            kit::text!("minReadySeconds is {value}, below {min}"),
         )]
     },
     ..Control::DEFAULTS

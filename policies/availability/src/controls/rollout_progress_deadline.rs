@@ -30,7 +30,7 @@ pub static CONTROL: Control = Control {
         }
         vec![Finding::new(
             "spec.progressDeadlineSeconds",
-            format!(
+            kit::text!(
                 "progressDeadlineSeconds is {value}, above {max}: a stuck rollout goes unreported that long"
             ),
         )]

@@ -30,7 +30,7 @@ pub static CONTROL: Control = Control {
         }
         vec![Finding::new(
             "spec.revisionHistoryLimit",
-            format!(
+            kit::text!(
                 "revisionHistoryLimit is {value}, below {min}: too few revisions are kept to roll back"
             ),
         )]

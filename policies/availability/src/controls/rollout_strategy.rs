@@ -57,7 +57,7 @@ fn check_strategy(ctx: &Ctx) -> Vec<Finding> {
     };
     let strategy = json::get(object, &["spec", strategy_field]).unwrap_or(&Value::Null);
     let kind_of = json::get_str(strategy, &["type"]).unwrap_or("RollingUpdate");
-    let type_path = format!("spec.{strategy_field}.type");
+    let type_path = kit::text!("spec.{strategy_field}.type");
     match kind_of {
         "RollingUpdate" => {}
         "Recreate" if p.bool("allowRecreate") => return Vec::new(),
@@ -77,14 +77,14 @@ fn check_strategy(ctx: &Ctx) -> Vec<Finding> {
         // Anything else the API server refuses.
         _ => return Vec::new(),
     }
-    let path = format!("spec.{strategy_field}.rollingUpdate.maxUnavailable");
+    let path = kit::text!("spec.{strategy_field}.rollingUpdate.maxUnavailable");
     let given = json::get(strategy, &["rollingUpdate", "maxUnavailable"]).filter(|v| !v.is_null());
     // A value that is neither an integer (`1.0` is one) nor a percentage is
     // a finding: the bound cannot be verified.
     let unreadable = |field: &str, v: &Value| {
         vec![Finding::new(
-            format!("spec.{strategy_field}.rollingUpdate.{field}"),
-            format!(
+            kit::text!("spec.{strategy_field}.rollingUpdate.{field}"),
+            kit::text!(
                 "{field} is not an integer or a percentage: {}",
                 json::brief(v, 40)
             ),
@@ -139,10 +139,10 @@ fn check_strategy(ctx: &Ctx) -> Vec<Finding> {
                 Err(f) => return f,
             };
             let finding = match max_unavailable {
-                IntOrPercent::Percent(v) if v > pct => Some(format!(
+                IntOrPercent::Percent(v) if v > pct => Some(kit::text!(
                     "maxUnavailable {max_unavailable} lets more than {pct}% of the nodes lose this DaemonSet's pod at once"
                 )),
-                IntOrPercent::Int(n) if n > p.int("maxUnavailableNodes") => Some(format!(
+                IntOrPercent::Int(n) if n > p.int("maxUnavailableNodes") => Some(kit::text!(
                     "maxUnavailable {n} lets {n} nodes lose this DaemonSet's pod at once, above {}",
                     p.int("maxUnavailableNodes")
                 )),
@@ -155,7 +155,7 @@ fn check_strategy(ctx: &Ctx) -> Vec<Finding> {
     if replicas > 0 && i128::from(down) * 100 > i128::from(pct) * i128::from(replicas) {
         return vec![Finding::new(
             path,
-            format!(
+            kit::text!(
                 "maxUnavailable {given_value} lets {down} of {replicas} pods be down during a rollout, above {pct}%"
             ),
         )];

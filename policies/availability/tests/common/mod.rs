@@ -25,7 +25,7 @@ pub fn gv(kind: &str) -> (&'static str, &'static str) {
 pub fn api_version(kind: &str) -> String {
     match gv(kind) {
         ("", v) => v.to_string(),
-        (g, v) => format!("{g}/{v}"),
+        (g, v) => kit::text!("{g}/{v}"),
     }
 }
 
@@ -71,7 +71,7 @@ pub fn request(object: &Value, operation: &str) -> Value {
     json!({
         "uid": "00000000-0000-0000-0000-000000000001",
         "kind": {"group": group, "version": version, "kind": kind},
-        "resource": {"group": group, "version": version, "resource": format!("{}s", kind.to_lowercase())},
+        "resource": {"group": group, "version": version, "resource": kit::text!("{}s", kind.to_lowercase())},
         "operation": operation,
         "namespace": ns,
         "name": object["metadata"]["name"],
@@ -142,7 +142,7 @@ pub fn denied(r: &Answer, control: &str, parts: &[&str]) {
         "expected a compliance denial, got a refusal: {m}"
     );
     assert!(
-        m.contains(&format!("[{control}]")),
+        m.contains(&kit::text!("[{control}]")),
         "expected [{control}] in: {m}"
     );
     for p in parts {

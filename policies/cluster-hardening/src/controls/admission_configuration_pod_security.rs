@@ -53,7 +53,7 @@ pub static CONTROL: Control = Control {
 fn validate(p: &Params) -> Result<(), String> {
     match p.string("minimumLevel").as_str() {
         "baseline" | "restricted" => Ok(()),
-        other => Err(format!(
+        other => Err(kit::text!(
             "minimumLevel must be baseline or restricted, got \"{other}\""
         )),
     }
@@ -81,19 +81,19 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             "no PodSecurity plugin configuration: the built-in default (enforce privileged) applies to every unlabelled namespace",
         )];
     };
-    let base = format!("plugins[{i}]");
+    let base = kit::text!("plugins[{i}]");
     let Some(config) = json::get(plugin, &["configuration"]).filter(|v| v.is_object()) else {
         let path = json::get_str(plugin, &["path"]).unwrap_or("");
         return vec![Finding::new(
             if path.is_empty() {
                 base.clone()
             } else {
-                format!("{base}.path")
+                kit::text!("{base}.path")
             },
             if path.is_empty() {
                 "the PodSecurity entry has no configuration: the built-in default (enforce privileged) applies".to_string()
             } else {
-                format!(
+                kit::text!(
                     "could not verify from the object: the PodSecurity configuration is in the file {}, which this object does not contain; scan it inline or check that file",
                     kit::response::truncate(path, 80)
                 )
@@ -103,7 +103,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let min = ctx.params.string("minimumLevel");
     let min_rank = rank(&min).unwrap_or(1);
     let mut out = Vec::new();
-    let field = format!("{base}.configuration.defaults.enforce");
+    let field = kit::text!("{base}.configuration.defaults.enforce");
     match value::string(json::get(config, &["defaults", "enforce"])) {
         Ok(level) => {
             let level = level.unwrap_or("privileged");
@@ -111,7 +111,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 Some(r) if r >= min_rank => {}
                 Some(_) => out.push(Finding::new(
                     field,
-                    format!(
+                    kit::text!(
                         "defaults.enforce is {level}{}: below {min}",
                         if json::get(config, &["defaults", "enforce"]).is_none() {
                             " (absent, the built-in default)"
@@ -122,7 +122,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 )),
                 None => out.push(Finding::new(
                     field,
-                    format!(
+                    kit::text!(
                         "defaults.enforce is \"{}\", not privileged, baseline or restricted",
                         kit::response::truncate(level, 40)
                     ),
@@ -131,7 +131,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         }
         Err(v) => out.push(Finding::new(
             field,
-            format!("defaults.enforce is {}, not a string", json::brief(v, 40)),
+            kit::text!("defaults.enforce is {}, not a string", json::brief(v, 40)),
         )),
     }
     for (key, param) in [
@@ -146,8 +146,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 for (j, v) in items.iter().enumerate() {
                     if !v.as_str().is_some_and(|s| allowed.iter().any(|a| a == s)) {
                         out.push(Finding::new(
-                            format!("{base}.configuration.exemptions.{key}[{j}]"),
-                            format!(
+                            kit::text!("{base}.configuration.exemptions.{key}[{j}]"),
+                            kit::text!(
                                 "exemption {} is not in {param}: Pod Security is not applied to it",
                                 json::brief(v, 60)
                             ),
@@ -156,8 +156,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 }
             }
             Some(v) => out.push(Finding::new(
-                format!("{base}.configuration.exemptions.{key}"),
-                format!("exemptions.{key} is {}, not a list", json::brief(v, 40)),
+                kit::text!("{base}.configuration.exemptions.{key}"),
+                kit::text!("exemptions.{key} is {}, not a list", json::brief(v, 40)),
             )),
         }
     }

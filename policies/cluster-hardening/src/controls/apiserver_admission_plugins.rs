@@ -45,16 +45,16 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         if !enabled.contains(&"NodeRestriction") {
             let msg = "kube-apiserver does not enable NodeRestriction (off by default): a kubelet's credentials can modify other nodes and their Pods";
             match c.flags.last("enable-admission-plugins") {
-                Some(arg) => out.push(c.at(arg, format!("{msg} ({})", shown(arg)))),
+                Some(arg) => out.push(c.at(arg, kit::text!("{msg} ({})", shown(arg)))),
                 None => {
-                    out.push(c.missing(format!("{msg} (--enable-admission-plugins is not set)")))
+                    out.push(c.missing(kit::text!("{msg} (--enable-admission-plugins is not set)")))
                 }
             }
         }
         for arg in naming(c, "enable-admission-plugins", "AlwaysAdmit") {
             out.push(c.at(
                 arg,
-                format!(
+                kit::text!(
                     "kube-apiserver {}: AlwaysAdmit admits every request and bypasses admission control",
                     shown(arg)
                 ),
@@ -65,7 +65,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 for arg in naming(c, "disable-admission-plugins", plugin) {
                     out.push(c.at(
                         arg,
-                        format!("kube-apiserver {}: {plugin} is disabled", shown(arg)),
+                        kit::text!("kube-apiserver {}: {plugin} is disabled", shown(arg)),
                     ));
                 }
             }

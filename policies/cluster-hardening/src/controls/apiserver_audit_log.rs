@@ -53,18 +53,18 @@ pub static CONTROL: Control = Control {
 
 fn at_least(c: &Component, flag: &str, min: i64, what: &str, out: &mut Vec<Finding>) {
     match c.flags.last(flag) {
-        None => out.push(c.missing(format!(
+        None => out.push(c.missing(kit::text!(
             "kube-apiserver --{flag} is not set: the {what} is left to the default instead of a retention of at least {min}"
         ))),
         Some(arg) => match arg.value.and_then(|v| v.trim().parse::<i64>().ok()) {
             Some(n) if n >= min => {}
             Some(n) => out.push(c.at(
                 arg,
-                format!("kube-apiserver --{flag}={n} is below {min}: the {what} is too short"),
+                kit::text!("kube-apiserver --{flag}={n} is below {min}: the {what} is too short"),
             )),
             None => out.push(c.at(
                 arg,
-                format!("kube-apiserver {} is not an integer: the component refuses to start", shown(arg)),
+                kit::text!("kube-apiserver {} is not an integer: the component refuses to start", shown(arg)),
             )),
         },
     }

@@ -32,7 +32,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         if let Some(arg) = c.flags.last("token-auth-file") {
             out.push(c.at(
                 arg,
-                format!(
+                kit::text!(
                     "kube-apiserver {}: static bearer tokens in a file on the node, valid until the API server restarts",
                     shown(arg)
                 ),
@@ -47,7 +47,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         {
             out.push(c.at(
                 arg,
-                format!(
+                kit::text!(
                     "kube-apiserver {}: the insecure port serves the API without authentication or authorization",
                     shown(arg)
                 ),
@@ -56,7 +56,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         if let Some(arg) = c.flags.last("insecure-bind-address") {
             out.push(c.at(
                 arg,
-                format!(
+                kit::text!(
                     "kube-apiserver {}: an address for the unauthenticated insecure port",
                     shown(arg)
                 ),

@@ -55,7 +55,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             {
                 out.push(c.at(
                     arg,
-                    format!(
+                    kit::text!(
                         "kube-apiserver {}: AlwaysAllow allows every authenticated request",
                         shown(arg)
                     ),
@@ -72,7 +72,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             if !modes.contains(&mode) {
                 out.push(c.at(
                     last,
-                    format!("kube-apiserver {} lacks {mode}: {why}", shown(last)),
+                    kit::text!("kube-apiserver {} lacks {mode}: {why}", shown(last)),
                 ));
             }
         }

@@ -56,10 +56,12 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         if missing.is_empty() {
             return;
         }
-        let msg = format!("kube-apiserver does not enable {}", missing.join(", "));
+        let msg = kit::text!("kube-apiserver does not enable {}", missing.join(", "));
         match c.flags.last("enable-admission-plugins") {
-            Some(arg) => out.push(c.at(arg, format!("{msg} ({})", shown(arg)))),
-            None => out.push(c.missing(format!("{msg} (--enable-admission-plugins is not set)"))),
+            Some(arg) => out.push(c.at(arg, kit::text!("{msg} ({})", shown(arg)))),
+            None => {
+                out.push(c.missing(kit::text!("{msg} (--enable-admission-plugins is not set)")))
+            }
         }
     })
 }

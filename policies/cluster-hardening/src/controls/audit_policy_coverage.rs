@@ -63,7 +63,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             let hits = walk(rules, &t);
             match hits.last() {
                 Some(h) if h.every && h.level == Ok(Level::None) => {
-                    path = format!("rules[{}]", h.index);
+                    path = kit::text!("rules[{}]", h.index);
                     dropped.push(verb);
                 }
                 Some(h) if h.every => {}
@@ -74,11 +74,11 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             let why = if path == "rules" {
                 "no rule matches them, so they fall through to level None".to_string()
             } else {
-                format!("{path} matches them first at level None")
+                kit::text!("{path} matches them first at level None")
             };
             out.push(Finding::new(
                 path,
-                format!(
+                kit::text!(
                     "{} {} requests are not audited: {why}",
                     dropped.join("/"),
                     base.describe()

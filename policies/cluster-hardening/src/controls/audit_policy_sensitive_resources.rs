@@ -44,7 +44,7 @@ pub fn validate_targets(p: &Params) -> Result<(), String> {
     }
     for s in &specs {
         if Target::parse(s).is_none() {
-            return Err(format!(
+            return Err(kit::text!(
                 "resources: \"{s}\" is not resource[/subresource][.group] in lower case (e.g. tokenreviews.authentication.k8s.io)"
             ));
         }
@@ -63,7 +63,7 @@ pub fn rules(object: &Value) -> Result<&[Value], Finding> {
         Some(Value::Array(a)) => Ok(a),
         Some(v) => Err(Finding::new(
             "rules",
-            format!(
+            kit::text!(
                 "rules is {}, not a list: the policy cannot be verified",
                 json::brief(v, 40)
             ),
@@ -85,15 +85,15 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         let what = target.describe();
         let hits = walk(rules, &target);
         for hit in &hits {
-            let path = format!("rules[{}].level", hit.index);
+            let path = kit::text!("rules[{}].level", hit.index);
             match &hit.level {
                 Err(raw) => out.push(Finding::new(
                     path,
-                    format!("rule {} (matching {what}) has level {}, not None, Metadata, Request or RequestResponse", hit.index, kit::response::truncate(raw, 40)),
+                    kit::text!("rule {} (matching {what}) has level {}, not None, Metadata, Request or RequestResponse", hit.index, kit::response::truncate(raw, 40)),
                 )),
                 Ok(l @ (Level::Request | Level::RequestResponse)) => out.push(Finding::new(
                     path,
-                    format!(
+                    kit::text!(
                         "rule {} logs {what} at {}{}: their content is copied into the audit log",
                         hit.index,
                         l.as_str(),
@@ -102,7 +102,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 )),
                 Ok(Level::None) if hit.every => out.push(Finding::new(
                     path,
-                    format!("rule {} matches every request on {what} at level None: they are not audited", hit.index),
+                    kit::text!("rule {} matches every request on {what} at level None: they are not audited", hit.index),
                 )),
                 Ok(_) => {}
             }
@@ -110,7 +110,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         if !hits.iter().any(|h| h.every) {
             out.push(Finding::new(
                 "rules",
-                format!("no rule matches every request on {what}: the rest fall through to level None and are not audited"),
+                kit::text!("no rule matches every request on {what}: the rest fall through to level None and are not audited"),
             ));
         }
     }

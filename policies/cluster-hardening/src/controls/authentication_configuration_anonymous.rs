@@ -58,7 +58,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Flag::Malformed => {
             return vec![Finding::new(
                 "anonymous.enabled",
-                format!(
+                kit::text!(
                     "anonymous.enabled is {}, not a boolean",
                     json::brief(enabled.unwrap_or(&Value::Null), 40)
                 ),
@@ -76,8 +76,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             })
             .map(|(i, c)| {
                 Finding::new(
-                    format!("anonymous.conditions[{i}].path"),
-                    format!(
+                    kit::text!("anonymous.conditions[{i}].path"),
+                    kit::text!(
                         "anonymous requests may reach {}: not a health endpoint",
                         json::brief(json::get(c, &["path"]).unwrap_or(&Value::Null), 60)
                     ),

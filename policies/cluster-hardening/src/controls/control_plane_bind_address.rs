@@ -35,14 +35,14 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             return; // serving is off altogether
         }
         match c.flags.last("bind-address") {
-            None => out.push(c.missing(format!(
+            None => out.push(c.missing(kit::text!(
                 "{} --bind-address is not set and defaults to 0.0.0.0: the secure port listens on every interface",
                 c.name
             ))),
             Some(arg) if LOOPBACK.contains(&arg.value.unwrap_or("").trim()) => {}
             Some(arg) => out.push(c.at(
                 arg,
-                format!("{} {}: the secure port is reachable from the network", c.name, shown(arg)),
+                kit::text!("{} {}: the secure port is reachable from the network", c.name, shown(arg)),
             )),
         }
     })

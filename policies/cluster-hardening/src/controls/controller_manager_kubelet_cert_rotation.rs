@@ -48,7 +48,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             {
                 out.push(c.at(
                     arg,
-                    format!(
+                    kit::text!(
                         "kube-controller-manager {}: kubelet serving certificates are not rotated",
                         shown(arg)
                     ),

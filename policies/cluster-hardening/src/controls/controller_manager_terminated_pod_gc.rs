@@ -45,15 +45,15 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             Some(n) if (1..=max).contains(&n) => {}
             Some(n) if n <= 0 => out.push(c.at(
                 arg,
-                format!("kube-controller-manager --terminated-pod-gc-threshold={n}: terminated Pods are never garbage-collected"),
+                kit::text!("kube-controller-manager --terminated-pod-gc-threshold={n}: terminated Pods are never garbage-collected"),
             )),
             Some(n) => out.push(c.at(
                 arg,
-                format!("kube-controller-manager --terminated-pod-gc-threshold={n} is above {max}"),
+                kit::text!("kube-controller-manager --terminated-pod-gc-threshold={n} is above {max}"),
             )),
             None => out.push(c.at(
                 arg,
-                format!("kube-controller-manager {} is not an integer", shown(arg)),
+                kit::text!("kube-controller-manager {} is not an integer", shown(arg)),
             )),
         },
     }

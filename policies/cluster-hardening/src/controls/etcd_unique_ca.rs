@@ -39,17 +39,17 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         }
         for flag in ["trusted-ca-file", "peer-trusted-ca-file"] {
             match c.flags.last(flag) {
-                None => out.push(c.missing(format!(
+                None => out.push(c.missing(kit::text!(
                     "etcd --{flag} is not set: etcd does not say which CA it trusts"
                 ))),
                 Some(arg) => {
                     let v = arg.value.unwrap_or("").trim();
                     if v.is_empty() {
-                        out.push(c.at(arg, format!("etcd {} has no value", shown(arg))));
+                        out.push(c.at(arg, kit::text!("etcd {} has no value", shown(arg))));
                     } else if cluster_cas.iter().any(|ca| ca == v) {
                         out.push(c.at(
                             arg,
-                            format!(
+                            kit::text!(
                                 "etcd {}: the Kubernetes cluster CA; every certificate it signs can reach etcd directly",
                                 shown(arg)
                             ),

@@ -44,7 +44,7 @@ fn loopback(address: &str) -> bool {
 fn finding(path: String, address: &str) -> Finding {
     Finding::new(
         path,
-        format!(
+        kit::text!(
             "metricsBindAddress is \"{}\": kube-proxy metrics are served without authentication beyond loopback",
             kit::response::truncate(address.trim(), 60)
         ),
@@ -60,7 +60,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             Ok(Some(a)) => vec![finding("metricsBindAddress".into(), a)],
             Err(v) => vec![Finding::new(
                 "metricsBindAddress",
-                format!("metricsBindAddress is {}, not a string", json::brief(v, 40)),
+                kit::text!("metricsBindAddress is {}, not a string", json::brief(v, 40)),
             )],
         };
     }

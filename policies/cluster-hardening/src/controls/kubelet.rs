@@ -35,20 +35,20 @@ pub fn expect_bool(
         Flag::Absent if default == want => None,
         Flag::Absent => Some(Finding::new(
             field.clone(),
-            format!(
+            kit::text!(
                 "{field} is absent and the kubelet.config.k8s.io/v1beta1 default ({default}) was assumed: {why}"
             ),
         )),
         Flag::Malformed => Some(Finding::new(
             field.clone(),
-            format!(
+            kit::text!(
                 "{field} is {}, not a boolean: the kubelet refuses the file, and the value cannot be verified",
                 json::brief(json::get(object, path).unwrap_or(&Value::Null), 40)
             ),
         )),
         Flag::True | Flag::False => Some(Finding::new(
             field.clone(),
-            format!("{field} is {}: {why}", !want),
+            kit::text!("{field} is {}: {why}", !want),
         )),
     }
 }

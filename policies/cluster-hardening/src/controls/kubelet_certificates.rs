@@ -48,7 +48,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     {
         out.push(Finding::new(
             f.path,
-            format!("{}; with no tlsCertFile/tlsPrivateKeyFile either, the kubelet serves a self-signed certificate", f.message),
+            kit::text!("{}; with no tlsCertFile/tlsPrivateKeyFile either, the kubelet serves a self-signed certificate", f.message),
         ));
     }
     let gate = json::get(object, &["featureGates", "RotateKubeletServerCertificate"]);
@@ -60,7 +60,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         )),
         Some(v) => out.push(Finding::new(
             "featureGates.RotateKubeletServerCertificate",
-            format!("featureGates.RotateKubeletServerCertificate is {}, not a boolean", json::brief(v, 40)),
+            kit::text!("featureGates.RotateKubeletServerCertificate is {}, not a boolean", json::brief(v, 40)),
         )),
     }
     out

@@ -33,10 +33,10 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let msg = match Int::of(v) {
         Int::Absent => return Vec::new(), // default 50
         Int::Value(0) => "eventRecordQPS is 0: event creation is unlimited and an event storm can overload the API server".to_string(),
-        Int::Value(n) if n < 0 => format!("eventRecordQPS is {n}: negative values are refused by the kubelet"),
-        Int::Value(n) if n < min => format!("eventRecordQPS is {n}, below {min}: events are dropped"),
+        Int::Value(n) if n < 0 => kit::text!("eventRecordQPS is {n}: negative values are refused by the kubelet"),
+        Int::Value(n) if n < min => kit::text!("eventRecordQPS is {n}, below {min}: events are dropped"),
         Int::Value(_) => return Vec::new(),
-        Int::Malformed => format!(
+        Int::Malformed => kit::text!(
             "eventRecordQPS is {}, not an integer",
             json::brief(v.unwrap_or(&kit::Value::Null), 40)
         ),

@@ -26,8 +26,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let msg = match Int::of(v) {
         Int::Value(n) if n > 0 => return Vec::new(),
         Int::Absent => "podPidsLimit is absent and the default (-1, unlimited) was assumed: a Pod can exhaust the node's PIDs".to_string(),
-        Int::Value(n) => format!("podPidsLimit is {n}: the number of processes per Pod is unlimited"),
-        Int::Malformed => format!(
+        Int::Value(n) => kit::text!("podPidsLimit is {n}: the number of processes per Pod is unlimited"),
+        Int::Malformed => kit::text!(
             "podPidsLimit is {}, not an integer",
             json::brief(v.unwrap_or(&kit::Value::Null), 40)
         ),

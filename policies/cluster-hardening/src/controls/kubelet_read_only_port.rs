@@ -27,11 +27,11 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Int::Absent | Int::Value(0) => Vec::new(),
         Int::Value(p) => vec![Finding::new(
             "readOnlyPort",
-            format!("readOnlyPort is {p}: Pod and node data are served without authentication"),
+            kit::text!("readOnlyPort is {p}: Pod and node data are served without authentication"),
         )],
         Int::Malformed => vec![Finding::new(
             "readOnlyPort",
-            format!(
+            kit::text!(
                 "readOnlyPort is {}, not an integer: the value cannot be verified",
                 json::brief(v.unwrap_or(&kit::Value::Null), 40)
             ),

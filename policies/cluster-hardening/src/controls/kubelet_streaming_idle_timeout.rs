@@ -42,7 +42,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             _ => {
                 return vec![Finding::new(
                     field,
-                    format!(
+                    kit::text!(
                         "{field} is \"{}\", not a positive Go duration: the value cannot be verified",
                         kit::response::truncate(s, 40)
                     ),
@@ -52,14 +52,14 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Some(v) => {
             return vec![Finding::new(
                 field,
-                format!("{field} is {}, not a duration string", json::brief(v, 40)),
+                kit::text!("{field} is {}, not a duration string", json::brief(v, 40)),
             )];
         }
     };
     if millis > max {
         return vec![Finding::new(
             field,
-            format!(
+            kit::text!(
                 "{field} is {}s{note}, above {}s: idle exec and port-forward sessions stay open",
                 millis / 1000,
                 max / 1000

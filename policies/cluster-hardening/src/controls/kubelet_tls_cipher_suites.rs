@@ -54,8 +54,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             .filter(|(_, v)| !v.as_str().is_some_and(|s| allowed.iter().any(|a| a == s)))
             .map(|(i, v)| {
                 Finding::new(
-                    format!("tlsCipherSuites[{i}]"),
-                    format!(
+                    kit::text!("tlsCipherSuites[{i}]"),
+                    kit::text!(
                         "cipher suite {} is not in the allowed list",
                         json::brief(v, 60)
                     ),
@@ -64,7 +64,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             .collect(),
         Some(v) => vec![Finding::new(
             "tlsCipherSuites",
-            format!("tlsCipherSuites is {}, not a list", json::brief(v, 60)),
+            kit::text!("tlsCipherSuites is {}, not a list", json::brief(v, 60)),
         )],
     }
 }

@@ -32,14 +32,14 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         )),
         Ok(Some(other)) => out.push(Finding::new(
             "authorization.mode",
-            format!(
+            kit::text!(
                 "authorization.mode is \"{}\", neither Webhook nor AlwaysAllow: the kubelet refuses the file",
                 kit::response::truncate(other, 40)
             ),
         )),
         Err(v) => out.push(Finding::new(
             "authorization.mode",
-            format!("authorization.mode is {}, not a string", json::brief(v, 40)),
+            kit::text!("authorization.mode is {}, not a string", json::brief(v, 40)),
         )),
     }
     out.extend(expect_bool(
@@ -57,7 +57,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         )),
         Err(v) => out.push(Finding::new(
             "authentication.x509.clientCAFile",
-            format!("authentication.x509.clientCAFile is {}, not a string", json::brief(v, 40)),
+            kit::text!("authentication.x509.clientCAFile is {}, not a string", json::brief(v, 40)),
         )),
     }
     out

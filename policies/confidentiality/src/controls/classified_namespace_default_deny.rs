@@ -56,7 +56,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Err(e) => {
             return vec![Finding::new(
                 "metadata.namespace",
-                format!(
+                kit::text!(
                     "could not verify the NetworkPolicies of namespace \"{ns}\": {}",
                     first_line(&e)
                 ),
@@ -72,7 +72,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         .map(|d| {
             Finding::new(
                 "metadata.namespace",
-                format!(
+                kit::text!(
                     "the workload is classified {} ({}) and namespace \"{ns}\" has no default-deny NetworkPolicy for {d}",
                     level.name, level.source
                 ),

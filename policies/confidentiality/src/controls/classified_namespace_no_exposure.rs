@@ -56,7 +56,7 @@ fn exposure(ctx: &Ctx) -> Option<(String, String)> {
             Ok(_) => None,
             Err(v) => Some((
                 "spec.type".into(),
-                format!("a Service of unreadable type {}", json::brief(v, 40)),
+                kit::text!("a Service of unreadable type {}", json::brief(v, 40)),
             )),
         };
     }
@@ -98,7 +98,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Ok(Level::Absent) => Vec::new(),
         Ok(Level::Known(rank, name)) if rank >= min => vec![Finding::new(
             path,
-            format!(
+            kit::text!(
                 "namespace \"{ns}\" is classified {name} ({} ≥ {}): {what} exposes it outside the cluster",
                 label(ctx),
                 ctx.params.string("minimumLevel")
@@ -107,7 +107,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Ok(Level::Known(..)) => Vec::new(),
         Ok(Level::Unknown(v)) => vec![Finding::new(
             path,
-            format!(
+            kit::text!(
                 "namespace \"{ns}\" has {} {v}, which is not a configured level: {what} cannot be allowed",
                 label(ctx)
             ),

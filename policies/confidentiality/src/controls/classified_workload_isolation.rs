@@ -41,14 +41,14 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         if Flag::of(pod.get(&[field])).may_be_true() {
             out.push(Finding::new(
                 pod.field_path(field),
-                format!("{field} shares the node's namespace with the pods"),
+                kit::text!("{field} shares the node's namespace with the pods"),
             ));
         }
     }
     for (i, v) in pod.volumes() {
         if v.get("hostPath").is_some_and(|h| !h.is_null()) {
             out.push(Finding::new(
-                pod.field_path(&format!("volumes[{i}].hostPath")),
+                pod.field_path(&kit::text!("volumes[{i}].hostPath")),
                 "a hostPath volume reads and writes the node's disk",
             ));
         }
@@ -60,7 +60,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 out.push(Finding::container(
                     &c,
                     "image",
-                    format!(
+                    kit::text!(
                         "{} runs image \"{}\", not from allowedRegistries",
                         c.describe(),
                         crate::classification::bounded(c.image)
@@ -84,9 +84,11 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         return Vec::new();
     }
     for f in &mut out {
-        f.message = format!(
+        f.message = kit::text!(
             "{} (the workload is classified {}, {})",
-            f.message, level.name, level.source
+            f.message,
+            level.name,
+            level.source
         );
     }
     out

@@ -27,12 +27,12 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         else {
             continue;
         };
-        let path = format!("spec.listeners[{i}].allowedRoutes.namespaces");
+        let path = kit::text!("spec.listeners[{i}].allowedRoutes.namespaces");
         match ns.get("from") {
             None | Some(Value::Null) => {}
             Some(Value::String(f)) if f == "Same" => {}
             Some(Value::String(f)) if f == "All" => out.push(Finding::new(
-                format!("{path}.from"),
+                kit::text!("{path}.from"),
                 "from is All: routes of every namespace may attach to this listener",
             )),
             Some(Value::String(f)) if f == "Selector" => {
@@ -50,14 +50,14 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 };
                 if empty {
                     out.push(Finding::new(
-                        format!("{path}.selector"),
+                        kit::text!("{path}.selector"),
                         "from is Selector with an empty or missing selector: it selects every namespace",
                     ));
                 }
             }
             Some(other) => out.push(Finding::new(
-                format!("{path}.from"),
-                format!(
+                kit::text!("{path}.from"),
+                kit::text!(
                     "from {} is not Same, Selector or All",
                     json::brief(other, 60)
                 ),

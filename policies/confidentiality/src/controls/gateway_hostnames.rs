@@ -45,7 +45,7 @@ fn judge(ctx: &Ctx, host: &str, path: String, out: &mut Vec<Finding>) {
     if host.contains('*') && !ctx.params.bool("allowWildcard") {
         out.push(Finding::new(
             path,
-            format!("hostname \"{shown}\" is a wildcard: it matches names nobody assigned"),
+            kit::text!("hostname \"{shown}\" is a wildcard: it matches names nobody assigned"),
         ));
         return;
     }
@@ -53,7 +53,7 @@ fn judge(ctx: &Ctx, host: &str, path: String, out: &mut Vec<Finding>) {
     if !domains.is_empty() && !domains.iter().any(|d| within(host, d)) {
         out.push(Finding::new(
             path,
-            format!(
+            kit::text!(
                 "hostname \"{shown}\" is not within the allowed domains ({})",
                 domains.join(", ")
             ),
@@ -75,16 +75,16 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 // protocols (domain-prefixed) are checked like HTTP.
                 continue;
             }
-            let path = format!("spec.listeners[{i}].hostname");
+            let path = kit::text!("spec.listeners[{i}].hostname");
             match l.get("hostname") {
                 None | Some(Value::Null) => out.push(Finding::new(
                     path,
-                    format!("listener \"{}\" ({protocol}) has no hostname: it accepts every name sent to the Gateway", crate::classification::bounded(l.get("name").and_then(Value::as_str).unwrap_or(""))),
+                    kit::text!("listener \"{}\" ({protocol}) has no hostname: it accepts every name sent to the Gateway", crate::classification::bounded(l.get("name").and_then(Value::as_str).unwrap_or(""))),
                 )),
                 Some(Value::String(h)) => judge(ctx, h, path, &mut out),
                 Some(other) => out.push(Finding::new(
                     path,
-                    format!("hostname is not a string ({})", json::brief(other, 60)),
+                    kit::text!("hostname is not a string ({})", json::brief(other, 60)),
                 )),
             }
         }
@@ -93,19 +93,19 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             None | Some(Value::Null) => {}
             Some(Value::Array(hosts)) => {
                 for (i, h) in hosts.iter().enumerate() {
-                    let path = format!("spec.hostnames[{i}]");
+                    let path = kit::text!("spec.hostnames[{i}]");
                     match h.as_str() {
                         Some(h) => judge(ctx, h, path, &mut out),
                         None => out.push(Finding::new(
                             path,
-                            format!("hostname is not a string ({})", json::brief(h, 60)),
+                            kit::text!("hostname is not a string ({})", json::brief(h, 60)),
                         )),
                     }
                 }
             }
             Some(other) => out.push(Finding::new(
                 "spec.hostnames",
-                format!("hostnames is not a list ({})", json::brief(other, 60)),
+                kit::text!("hostnames is not a list ({})", json::brief(other, 60)),
             )),
         }
     }

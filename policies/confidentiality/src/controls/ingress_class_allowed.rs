@@ -37,7 +37,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 "spec.ingressClassName is not set: the default IngressClass (or any controller) serves this Ingress",
             );
             if let Some(l) = legacy {
-                m.push_str(&format!(
+                m.push_str(&kit::text!(
                     "; the deprecated {LEGACY} annotation (\"{}\") is not honoured by every controller",
                     crate::classification::bounded(l)
                 ));
@@ -56,7 +56,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         }
         Some(Value::String(c)) => vec![Finding::new(
             "spec.ingressClassName",
-            format!(
+            kit::text!(
                 "ingressClassName \"{}\" is not one of {}",
                 crate::classification::bounded(c),
                 allowed.join(", ")
@@ -64,7 +64,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         )],
         Some(other) => vec![Finding::new(
             "spec.ingressClassName",
-            format!(
+            kit::text!(
                 "ingressClassName is not a string ({})",
                 json::brief(other, 60)
             ),

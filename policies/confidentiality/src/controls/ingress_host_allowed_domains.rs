@@ -30,7 +30,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         .iter()
         .enumerate()
     {
-        let path = format!("spec.rules[{i}].host");
+        let path = kit::text!("spec.rules[{i}].host");
         match rule.get("host") {
             // A missing host is ingress-no-catch-all-host's concern.
             None | Some(Value::Null) => {}
@@ -39,7 +39,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 if !domains.iter().any(|d| within(h, d)) {
                     out.push(Finding::new(
                         path,
-                        format!(
+                        kit::text!(
                             "host \"{}\" is not within the allowed domains ({})",
                             crate::classification::bounded(h),
                             if domains.is_empty() {
@@ -53,7 +53,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             }
             Some(other) => out.push(Finding::new(
                 path,
-                format!("host is not a string ({})", json::brief(other, 60)),
+                kit::text!("host is not a string ({})", json::brief(other, 60)),
             )),
         }
     }

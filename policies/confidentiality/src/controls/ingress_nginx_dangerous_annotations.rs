@@ -48,7 +48,7 @@ pub static CONTROL: Control = Control {
 fn validate(p: &kit::control::Params) -> Result<(), String> {
     let prefix = p.string("annotationPrefix");
     if prefix.is_empty() || prefix.contains('/') || prefix.contains(char::is_whitespace) {
-        return Err(format!(
+        return Err(kit::text!(
             "annotationPrefix must be an annotation prefix without '/', got \"{}\"",
             prefix.chars().take(80).collect::<String>()
         ));
@@ -72,13 +72,13 @@ const BAD_WORDS: &[&str] = &[
 /// What makes `value` dangerous, if anything.
 fn injection(value: &str) -> Option<String> {
     if let Some(c) = value.chars().find(|c| BAD_CHARS.contains(c)) {
-        return Some(format!("contains {}", c.escape_default()));
+        return Some(kit::text!("contains {}", c.escape_default()));
     }
     let lower = value.to_ascii_lowercase();
     BAD_WORDS
         .iter()
         .find(|w| lower.contains(*w))
-        .map(|w| format!("contains \"{w}\""))
+        .map(|w| kit::text!("contains \"{w}\""))
 }
 
 /// Paths may be regular expressions (`use-regex`), where `\.` is common: a
@@ -93,7 +93,7 @@ fn path_injection(path: &str) -> Option<String> {
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let ing = ctx.object();
-    let prefix = format!("{}/", ctx.params.string("annotationPrefix"));
+    let prefix = kit::text!("{}/", ctx.params.string("annotationPrefix"));
     let allowed = ctx.params.strings("allowedSnippets");
     let mut out = Vec::new();
     if let Some(annotations) = json::get_obj(ing, &["metadata", "annotations"]) {
@@ -101,11 +101,11 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             let Some(name) = key.strip_prefix(&prefix) else {
                 continue;
             };
-            let path = format!("metadata.annotations.{key}");
+            let path = kit::text!("metadata.annotations.{key}");
             if name.ends_with("-snippet") && !allowed.iter().any(|a| a == name) {
                 out.push(Finding::new(
                     path,
-                    format!("{name} injects raw nginx configuration into the controller (CVE-2021-25742, CVE-2023-5043)"),
+                    kit::text!("{name} injects raw nginx configuration into the controller (CVE-2021-25742, CVE-2023-5043)"),
                 ));
                 continue;
             }
@@ -114,7 +114,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                     if let Some(why) = injection(v) {
                         out.push(Finding::new(
                             path,
-                            format!(
+                            kit::text!(
                                 "{name} value {} {why}: the value can inject nginx configuration (CVE-2025-1974 family)",
                                 json::brief(value, 60)
                             ),
@@ -124,7 +124,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 Value::Null => {}
                 other => out.push(Finding::new(
                     path,
-                    format!("{name} is not a string ({})", json::brief(other, 60)),
+                    kit::text!("{name} is not a string ({})", json::brief(other, 60)),
                 )),
             }
         }
@@ -135,8 +135,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 && let Some(why) = path_injection(path)
             {
                 out.push(Finding::new(
-                    format!("spec.rules[{i}].http.paths[{j}].path"),
-                    format!(
+                    kit::text!("spec.rules[{i}].http.paths[{j}].path"),
+                    kit::text!(
                         "path {} {why}: paths are rendered into nginx location blocks (CVE-2021-25745, CVE-2022-4886, CVE-2026-24512)",
                         json::brief(&Value::String(path.into()), 60)
                     ),

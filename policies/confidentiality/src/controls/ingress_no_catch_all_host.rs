@@ -29,7 +29,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     if let Some(b) = json::get(ing, &["spec", "defaultBackend"]).filter(|b| !b.is_null()) {
         out.push(Finding::new(
             "spec.defaultBackend",
-            format!(
+            kit::text!(
                 "defaultBackend {} receives every request no rule matches",
                 json::brief(b, 60)
             ),
@@ -42,13 +42,13 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Some(other) => {
             out.push(Finding::new(
                 "spec.rules",
-                format!("rules is not a list ({})", json::brief(other, 60)),
+                kit::text!("rules is not a list ({})", json::brief(other, 60)),
             ));
             return out;
         }
     };
     for (i, rule) in rules.iter().enumerate() {
-        let path = format!("spec.rules[{i}].host");
+        let path = kit::text!("spec.rules[{i}].host");
         match rule.get("host") {
             None | Some(Value::Null) => out.push(Finding::new(
                 path,
@@ -60,7 +60,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             )),
             Some(Value::String(h)) if h.contains('*') && !allow_wildcard => out.push(Finding::new(
                 path,
-                format!(
+                kit::text!(
                     "host \"{}\" is a wildcard: it matches names nobody assigned to this Ingress",
                     crate::classification::bounded(h)
                 ),
@@ -68,7 +68,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             Some(Value::String(_)) => {}
             Some(other) => out.push(Finding::new(
                 path,
-                format!("host is not a string ({})", json::brief(other, 60)),
+                kit::text!("host is not a string ({})", json::brief(other, 60)),
             )),
         }
     }

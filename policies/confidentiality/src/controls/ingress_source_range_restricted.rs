@@ -53,11 +53,11 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             continue;
         };
         found = true;
-        let path = format!("metadata.annotations.{key}");
+        let path = kit::text!("metadata.annotations.{key}");
         let Value::String(s) = v else {
             out.push(Finding::new(
                 path,
-                format!(
+                kit::text!(
                     "the source ranges are not a string ({})",
                     json::brief(v, 60)
                 ),
@@ -81,11 +81,11 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 Range::Bounded => {}
                 Range::Open => out.push(Finding::new(
                     path.clone(),
-                    format!("source range \"{shown}\" admits every address"),
+                    kit::text!("source range \"{shown}\" admits every address"),
                 )),
                 Range::Invalid => out.push(Finding::new(
                     path.clone(),
-                    format!("source range \"{shown}\" is not a CIDR"),
+                    kit::text!("source range \"{shown}\" is not a CIDR"),
                 )),
             }
         }
@@ -93,7 +93,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     if !found {
         out.push(Finding::new(
             "metadata.annotations",
-            format!(
+            kit::text!(
                 "no source-range annotation ({}): the Ingress answers every client of its controller",
                 keys.join(", ")
             ),

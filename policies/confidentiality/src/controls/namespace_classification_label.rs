@@ -29,12 +29,12 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         return Vec::new();
     }
     let key = label(ctx);
-    let path = format!("metadata.labels.{key}");
+    let path = kit::text!("metadata.labels.{key}");
     match Level::of_object(ctx, ctx.object()) {
         Level::Known(..) => Vec::new(),
         Level::Absent => vec![Finding::new(
             path,
-            format!(
+            kit::text!(
                 "namespace \"{}\" has no {key} label (one of {})",
                 crate::classification::bounded(ns),
                 levels(ctx).join(", ")
@@ -42,7 +42,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         )],
         Level::Unknown(v) => vec![Finding::new(
             path,
-            format!("{key} is {v}, not one of {}", levels(ctx).join(", ")),
+            kit::text!("{key} is {v}, not one of {}", levels(ctx).join(", ")),
         )],
     }
 }

@@ -29,8 +29,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         match from.get("namespace") {
             Some(Value::String(ns)) if !ns.is_empty() && !ns.contains('*') => {}
             other => out.push(Finding::new(
-                format!("spec.from[{i}].namespace"),
-                format!(
+                kit::text!("spec.from[{i}].namespace"),
+                kit::text!(
                     "from namespace {} is not a namespace name",
                     other.map_or("(absent)".to_string(), |v| json::brief(v, 60))
                 ),
@@ -42,16 +42,16 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         match to.get("name") {
             Some(Value::String(n)) if !n.is_empty() => {}
             None | Some(Value::Null) | Some(Value::String(_)) => out.push(Finding::new(
-                format!("spec.to[{i}].name"),
-                format!(
+                kit::text!("spec.to[{i}].name"),
+                kit::text!(
                     "to {} has no name: every {} of the namespace is opened to the from namespaces",
                     crate::classification::bounded(kind),
                     crate::classification::bounded(kind)
                 ),
             )),
             Some(other) => out.push(Finding::new(
-                format!("spec.to[{i}].name"),
-                format!("name is not a string ({})", json::brief(other, 60)),
+                kit::text!("spec.to[{i}].name"),
+                kit::text!("name is not a string ({})", json::brief(other, 60)),
             )),
         }
     }

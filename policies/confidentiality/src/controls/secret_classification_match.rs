@@ -45,7 +45,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         match ctx.cluster.get("v1", "Secret", Some(ns), name) {
             Err(e) => out.push(r.finding(
                 pod,
-                format!(
+                kit::text!(
                     "could not verify the classification of Secret \"{shown}\": {}",
                     first_line(&e)
                 ),
@@ -53,7 +53,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             Ok(None) if r.optional => {}
             Ok(None) => out.push(r.finding(
                 pod,
-                format!(
+                kit::text!(
                     "could not verify the classification of Secret \"{shown}\": it does not exist in namespace \"{ns}\" (create it before the workload)"
                 ),
             )),
@@ -61,7 +61,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 Level::Absent => {}
                 Level::Known(sr, sn) if sr > rank => out.push(r.finding(
                     pod,
-                    format!(
+                    kit::text!(
                         "{} of Secret \"{shown}\" classified {sn}, above the workload's {level_name} ({source})",
                         r.via.describe()
                     ),
@@ -69,7 +69,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 Level::Known(..) => {}
                 Level::Unknown(v) => out.push(r.finding(
                     pod,
-                    format!("Secret \"{shown}\" has {key} {v}, not a configured level"),
+                    kit::text!("Secret \"{shown}\" has {key} {v}, not a configured level"),
                 )),
             },
         }

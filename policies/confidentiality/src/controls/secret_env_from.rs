@@ -22,8 +22,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             if let Some(s) = e.get("secretRef").filter(|s| !s.is_null()) {
                 out.push(Finding::container(
                     &c,
-                    &format!("envFrom[{k}].secretRef"),
-                    format!(
+                    &kit::text!("envFrom[{k}].secretRef"),
+                    kit::text!(
                         "{} imports every key of Secret {} into its environment",
                         c.describe(),
                         kit::json::brief(s.get("name").unwrap_or(s), 60)

@@ -48,7 +48,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             Err(v) => {
                 out.push(r.finding(
                     pod,
-                    format!("the Secret name is not a string ({})", json::brief(v, 60)),
+                    kit::text!("the Secret name is not a string ({})", json::brief(v, 60)),
                 ));
                 continue;
             }
@@ -57,7 +57,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         if any_matches(&denied, name) {
             out.push(r.finding(
                 pod,
-                format!(
+                kit::text!(
                     "{} of Secret \"{shown}\", which matches deniedNames",
                     r.via.describe()
                 ),
@@ -65,7 +65,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         } else if !any_matches(&allowed, name) {
             out.push(r.finding(
                 pod,
-                format!(
+                kit::text!(
                     "{} of Secret \"{shown}\", which is not in allowedNames",
                     r.via.describe()
                 ),
@@ -79,7 +79,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     if max > 0 && names.len() as i64 > max {
         out.push(Finding::new(
             pod.field_path("volumes"),
-            format!(
+            kit::text!(
                 "the pods reference {} distinct Secrets, more than maxSecrets {max}",
                 names.len()
             ),

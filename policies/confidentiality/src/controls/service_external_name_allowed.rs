@@ -41,7 +41,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Some(other) => {
             return vec![Finding::new(
                 "spec.externalName",
-                format!("externalName is not a string ({})", json::brief(other, 60)),
+                kit::text!("externalName is not a string ({})", json::brief(other, 60)),
             )];
         }
     };
@@ -50,7 +50,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     if is_ip_literal(&host) {
         return vec![Finding::new(
             "spec.externalName",
-            format!(
+            kit::text!(
                 "externalName \"{shown}\" is an address literal: proxies would connect to it from their own network position"
             ),
         )];
@@ -58,7 +58,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     if host == "localhost" || host.ends_with(".localhost") {
         return vec![Finding::new(
             "spec.externalName",
-            format!(
+            kit::text!(
                 "externalName \"{shown}\" is the loopback name: proxies would connect to themselves"
             ),
         )];
@@ -68,6 +68,6 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     vec![Finding::new(
         "spec.externalName",
-        format!("externalName \"{shown}\" is not in allowedNames"),
+        kit::text!("externalName \"{shown}\" is not in allowedNames"),
     )]
 }

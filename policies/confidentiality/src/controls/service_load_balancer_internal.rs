@@ -42,7 +42,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     {
         return Vec::new();
     }
-    let id = format!(
+    let id = kit::text!(
         "{}/{}",
         crate::classification::request_namespace(ctx),
         ctx.request.name()
@@ -52,7 +52,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     vec![Finding::new(
         "metadata.annotations",
-        format!(
+        kit::text!(
             "LoadBalancer Service {id} carries no internal-load-balancer annotation and is not in allowedServices: it gets an internet-facing address"
         ),
     )]

@@ -32,12 +32,12 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 .iter()
                 .enumerate()
                 .filter_map(|(i, v)| {
-                    let path = format!("spec.loadBalancerSourceRanges[{i}]");
+                    let path = kit::text!("spec.loadBalancerSourceRanges[{i}]");
                     match v.as_str() {
                         Some(s) => judge(s).map(|m| Finding::new(path, m)),
                         None => Some(Finding::new(
                             path,
-                            format!("source range is not a string ({})", json::brief(v, 60)),
+                            kit::text!("source range is not a string ({})", json::brief(v, 60)),
                         )),
                     }
                 })
@@ -47,14 +47,14 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Some(other) => {
             return vec![Finding::new(
                 "spec.loadBalancerSourceRanges",
-                format!(
+                kit::text!(
                     "loadBalancerSourceRanges is not a list ({})",
                     json::brief(other, 60)
                 ),
             )];
         }
     }
-    let path = format!("metadata.annotations.{SOURCE_RANGES_ANNOTATION}");
+    let path = kit::text!("metadata.annotations.{SOURCE_RANGES_ANNOTATION}");
     match annotations(svc).and_then(|a| a.get(SOURCE_RANGES_ANNOTATION)) {
         None | Some(Value::Null) => vec![Finding::new(
             "spec.loadBalancerSourceRanges",
@@ -80,7 +80,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         }
         Some(other) => vec![Finding::new(
             path,
-            format!(
+            kit::text!(
                 "the source-ranges annotation is not a string ({})",
                 json::brief(other, 60)
             ),
@@ -93,10 +93,10 @@ fn judge(cidr: &str) -> Option<String> {
     let shown = crate::classification::bounded(cidr);
     match range(cidr) {
         Range::Bounded => None,
-        Range::Open => Some(format!(
+        Range::Open => Some(kit::text!(
             "source range \"{shown}\" admits every address: the load balancer answers the whole internet"
         )),
-        Range::Invalid => Some(format!(
+        Range::Invalid => Some(kit::text!(
             "source range \"{shown}\" is not a CIDR (address/prefix): the firewall the provider programs cannot be known"
         )),
     }

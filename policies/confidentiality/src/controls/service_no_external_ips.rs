@@ -33,8 +33,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             .filter(|(_, ip)| !ip.as_str().is_some_and(|s| allowed.iter().any(|a| a == s)))
             .map(|(i, ip)| {
                 Finding::new(
-                    format!("spec.externalIPs[{i}]"),
-                    format!(
+                    kit::text!("spec.externalIPs[{i}]"),
+                    kit::text!(
                         "externalIPs lists {}: traffic to that address is captured by this Service (CVE-2020-8554)",
                         json::brief(ip, 60)
                     ),
@@ -43,7 +43,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             .collect(),
         Some(other) => vec![Finding::new(
             "spec.externalIPs",
-            format!("externalIPs is not a list ({})", json::brief(other, 60)),
+            kit::text!("externalIPs is not a list ({})", json::brief(other, 60)),
         )],
     }
 }

@@ -25,7 +25,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Ok(_) => Vec::new(),
         Err(v) => vec![Finding::new(
             "spec.type",
-            format!(
+            kit::text!(
                 "type is not a string ({}): the Service's exposure cannot be read",
                 json::brief(v, 60)
             ),

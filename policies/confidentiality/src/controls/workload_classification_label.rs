@@ -19,19 +19,19 @@ pub static CONTROL: Control = Control {
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let pod = ctx.pod();
     let key = label(ctx);
-    let path = format!("{}.labels.{key}", pod.metadata_path);
+    let path = kit::text!("{}.labels.{key}", pod.metadata_path);
     match Level::of(ctx, pod.labels()) {
         Level::Known(..) => Vec::new(),
         Level::Absent => vec![Finding::new(
             path,
-            format!(
+            kit::text!(
                 "the pods have no {key} label (one of {})",
                 levels(ctx).join(", ")
             ),
         )],
         Level::Unknown(v) => vec![Finding::new(
             path,
-            format!("{key} is {v}, not one of {}", levels(ctx).join(", ")),
+            kit::text!("{key} is {v}, not one of {}", levels(ctx).join(", ")),
         )],
     }
 }

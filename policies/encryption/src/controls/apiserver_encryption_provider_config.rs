@@ -27,7 +27,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             out.push(Finding::container(
                 &c,
                 "",
-                format!("{p} is not a string: the command line cannot be read"),
+                kit::text!("{p} is not a string: the command line cannot be read"),
             ));
             continue;
         }

@@ -70,13 +70,13 @@ fn duration(cert: &Value, key: &str) -> Result<Option<i64>, Finding> {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => go_duration(s).map(Some).ok_or_else(|| {
             Finding::new(
-                format!("spec.{key}"),
-                format!("{key} {} is not a duration like 2160h", shown(s)),
+                kit::text!("spec.{key}"),
+                kit::text!("{key} {} is not a duration like 2160h", shown(s)),
             )
         }),
         Some(v) => Err(Finding::new(
-            format!("spec.{key}"),
-            format!("{key} is {}, not a string", json::brief(v, 40)),
+            kit::text!("spec.{key}"),
+            kit::text!("{key} is {}, not a string", json::brief(v, 40)),
         )),
     }
 }
@@ -88,7 +88,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Some(Value::String(p)) if p == "Always" => {}
         Some(v) => out.push(Finding::new(
             "spec.privateKey.rotationPolicy",
-            format!(
+            kit::text!(
                 "rotationPolicy is {}: renewals reuse the private key",
                 json::brief(v, 40)
             ),
@@ -110,7 +110,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     if dur > max * 86_400 {
         out.push(Finding::new(
             "spec.duration",
-            format!(
+            kit::text!(
                 "duration of {} days is above the maximum of {max}",
                 dur / 86_400
             ),
@@ -122,7 +122,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             if rb < min * 3600 {
                 out.push(Finding::new(
                     "spec.renewBefore",
-                    format!(
+                    kit::text!(
                         "renewBefore of {}h is below the minimum of {min}h",
                         rb / 3600
                     ),

@@ -30,7 +30,7 @@ fn validate(p: &kit::control::Params) -> Result<(), String> {
     }
     for i in list {
         if !(i.starts_with("ClusterIssuer/") || i.starts_with("Issuer/")) {
-            return Err(format!(
+            return Err(kit::text!(
                 "allowedIssuers entry \"{i}\" must be ClusterIssuer/<name> or Issuer/<name>"
             ));
         }
@@ -41,11 +41,11 @@ fn validate(p: &kit::control::Params) -> Result<(), String> {
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let allowed = ctx.params.strings("allowedIssuers");
     let judge = |path: String, kind: &str, name: &str| -> Vec<Finding> {
-        let id = format!("{kind}/{name}");
+        let id = kit::text!("{kind}/{name}");
         if allowed.is_empty() {
             vec![Finding::new(
                 path,
-                format!(
+                kit::text!(
                     "issuer {} cannot be approved: no approved issuers are configured (allowedIssuers)",
                     shown(&id)
                 ),
@@ -55,7 +55,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         } else {
             vec![Finding::new(
                 path,
-                format!("issuer {} is not approved", shown(&id)),
+                kit::text!("issuer {} is not approved", shown(&id)),
             )]
         }
     };
@@ -78,7 +78,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     if group != "cert-manager.io" {
         return vec![Finding::new(
             "spec.issuerRef.group",
-            format!("external issuer group {} is not approved", shown(group)),
+            kit::text!("external issuer group {} is not approved", shown(group)),
         )];
     }
     judge("spec.issuerRef.name".into(), kind, name)

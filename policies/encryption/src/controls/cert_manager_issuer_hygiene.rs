@@ -29,7 +29,7 @@ fn https(out: &mut Vec<Finding>, path: &str, v: Option<&Value>) {
         Some(Value::String(s)) if s.trim_start().to_ascii_lowercase().starts_with("https://") => {}
         Some(v) => out.push(Finding::new(
             path,
-            format!("server {} is not an https:// URL", json::brief(v, 80)),
+            kit::text!("server {} is not an https:// URL", json::brief(v, 80)),
         )),
     }
 }
@@ -43,7 +43,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     {
         out.push(Finding::new(
             "spec.selfSigned",
-            format!(
+            kit::text!(
                 "issuer {} is self-signed and not in selfSignedAllowed",
                 shown(name)
             ),

@@ -43,7 +43,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Err(v) => {
             return vec![Finding::new(
                 "spec.privateKey.algorithm",
-                format!("algorithm is {}, not a string", json::brief(v, 40)),
+                kit::text!("algorithm is {}, not a string", json::brief(v, 40)),
             )];
         }
     };
@@ -55,7 +55,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         a => {
             return vec![Finding::new(
                 "spec.privateKey.algorithm",
-                format!("algorithm {} is not RSA, ECDSA or Ed25519", shown(a)),
+                kit::text!("algorithm {} is not RSA, ECDSA or Ed25519", shown(a)),
             )];
         }
     };
@@ -66,7 +66,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Int::Malformed => {
             return vec![Finding::new(
                 "spec.privateKey.size",
-                format!(
+                kit::text!(
                     "size is {}, not an integer",
                     json::brief(
                         json::get(cert, &["spec", "privateKey", "size"])
@@ -85,7 +85,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         };
         return vec![Finding::new(
             path,
-            format!("{algorithm} key of {bits} bits is below the minimum of {min}"),
+            kit::text!("{algorithm} key of {bits} bits is below the minimum of {min}"),
         )];
     }
     Vec::new()

@@ -40,7 +40,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 out.push(Finding::container(
                     &c,
                     "",
-                    format!("{p} is not a string: the command line cannot be read"),
+                    kit::text!("{p} is not a string: the command line cannot be read"),
                 ));
                 continue;
             }
@@ -55,7 +55,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                     _ => out.push(Finding {
                         path: path("tls-min-version"),
                         container: Some(c.identity()),
-                        message: format!(
+                        message: kit::text!(
                             "{binary} --tls-min-version={} allows protocols older than TLS 1.2",
                             shown(v)
                         ),
@@ -64,7 +64,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 None if explicit => out.push(Finding::container(
                     &c,
                     "command",
-                    format!("{binary} does not set --tls-min-version"),
+                    kit::text!("{binary} does not set --tls-min-version"),
                 )),
                 None => {}
             }
@@ -78,7 +78,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 out.push(Finding {
                     path: path(suites_flag),
                     container: Some(c.identity()),
-                    message: format!(
+                    message: kit::text!(
                         "{binary} --{suites_flag} includes weak suites {}",
                         shown(&weak.join(","))
                     ),
@@ -87,7 +87,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 out.push(Finding::container(
                     &c,
                     "command",
-                    format!("{binary} does not set --{suites_flag}"),
+                    kit::text!("{binary} does not set --{suites_flag}"),
                 ));
             }
         }

@@ -33,19 +33,19 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         let Some((path, p)) = first_provider(cfg, &resource) else {
             out.push(Finding::new(
                 "resources",
-                format!("no entry covers {}", shown(&resource)),
+                kit::text!("no entry covers {}", shown(&resource)),
             ));
             continue;
         };
         match provider_type(p) {
             Some("kms") if json::get_str(p, &["kms", "apiVersion"]) == Some("v2") => {}
             Some("kms") => out.push(Finding::new(
-                format!("{path}.kms.apiVersion"),
-                format!("{} uses KMS v1, deprecated and off by default since Kubernetes 1.29", shown(&resource)),
+                kit::text!("{path}.kms.apiVersion"),
+                kit::text!("{} uses KMS v1, deprecated and off by default since Kubernetes 1.29", shown(&resource)),
             )),
             t => out.push(Finding::new(
                 path,
-                format!("{} is encrypted first with {}, a key stored on the control-plane nodes, not KMS v2", shown(&resource), t.unwrap_or("an unknown provider")),
+                kit::text!("{} is encrypted first with {}, a key stored on the control-plane nodes, not KMS v2", shown(&resource), t.unwrap_or("an unknown provider")),
             )),
         }
     }

@@ -37,7 +37,7 @@ fn matches(entry: &str, resource: &str) -> bool {
         || entry
             .strip_prefix("*.")
             .is_some_and(|g| !g.is_empty() && g == group)
-        || (group.is_empty() && entry == format!("{res}."))
+        || (group.is_empty() && entry == kit::text!("{res}."))
 }
 
 /// The first provider of the entry that governs `resource`, with its path.
@@ -45,7 +45,7 @@ pub fn first_provider<'a>(cfg: &'a Value, resource: &str) -> Option<(String, &'a
     for (i, entry) in json::get_array(cfg, &["resources"]).iter().enumerate() {
         if json::get_strs(entry, &["resources"]).any(|r| matches(r, resource)) {
             let p = json::get_array(entry, &["providers"]).first()?;
-            return Some((format!("resources[{i}].providers[0]"), p));
+            return Some((kit::text!("resources[{i}].providers[0]"), p));
         }
     }
     None
@@ -67,7 +67,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         match first_provider(cfg, &resource) {
             None => out.push(Finding::new(
                 "resources",
-                format!(
+                kit::text!(
                     "no entry with providers covers {}: it is stored unencrypted",
                     shown(&resource)
                 ),
@@ -75,7 +75,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             Some((path, p)) => match provider_type(p) {
                 Some("identity") => out.push(Finding::new(
                     path,
-                    format!(
+                    kit::text!(
                         "the first provider for {} is identity: new writes are stored unencrypted",
                         shown(&resource)
                     ),
@@ -83,7 +83,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 Some("kms" | "aescbc" | "aesgcm" | "secretbox") => {}
                 other => out.push(Finding::new(
                     path,
-                    format!(
+                    kit::text!(
                         "the first provider for {} is not a known encrypting provider ({})",
                         shown(&resource),
                         json::brief(&other.map_or(p.clone(), |t| Value::String(t.into())), 60)

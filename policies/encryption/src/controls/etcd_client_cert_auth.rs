@@ -27,7 +27,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             out.push(Finding::container(
                 &c,
                 "",
-                format!("{p} is not a string: the command line cannot be read"),
+                kit::text!("{p} is not a string: the command line cannot be read"),
             ));
             continue;
         }
@@ -43,12 +43,12 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             ("peer-client-cert-auth", "peers"),
         ] {
             if !flags.flag(flag).is_true() {
-                out.push(at(flag, format!("--{flag} is not true: etcd does not authenticate {what} by certificate (value {})", flags.get(flag).unwrap_or("unset"))));
+                out.push(at(flag, kit::text!("--{flag} is not true: etcd does not authenticate {what} by certificate (value {})", flags.get(flag).unwrap_or("unset"))));
             }
         }
         for flag in ["auto-tls", "peer-auto-tls"] {
             if flags.flag(flag).may_be_true() {
-                out.push(at(flag, format!("--{flag} makes etcd use self-signed certificates nobody verifies (value {})", flags.get(flag).unwrap_or(""))));
+                out.push(at(flag, kit::text!("--{flag} makes etcd use self-signed certificates nobody verifies (value {})", flags.get(flag).unwrap_or(""))));
             }
         }
     }

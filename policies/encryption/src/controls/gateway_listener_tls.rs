@@ -32,7 +32,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     {
         let name = json::get_str(l, &["name"]).unwrap_or("");
         let protocol = json::get_str(l, &["protocol"]).unwrap_or("");
-        let path = format!("spec.listeners[{i}]");
+        let path = kit::text!("spec.listeners[{i}]");
         match protocol {
             "HTTPS" | "TLS" => {
                 let mode = json::get_str(l, &["tls", "mode"]).unwrap_or("Terminate");
@@ -42,8 +42,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                         let refs = json::get(l, &["tls", "certificateRefs"]);
                         if !matches!(refs, Some(Value::Array(a)) if !a.is_empty()) {
                             out.push(Finding::new(
-                                format!("{path}.tls.certificateRefs"),
-                                format!(
+                                kit::text!("{path}.tls.certificateRefs"),
+                                kit::text!(
                                     "listener {} terminates TLS without certificateRefs",
                                     shown(name)
                                 ),
@@ -51,8 +51,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                         }
                     }
                     m => out.push(Finding::new(
-                        format!("{path}.tls.mode"),
-                        format!(
+                        kit::text!("{path}.tls.mode"),
+                        kit::text!(
                             "listener {} has tls.mode {} for protocol {protocol}",
                             shown(name),
                             shown(m)
@@ -62,8 +62,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             }
             _ if allowed.iter().any(|a| a == name) && protocol == "HTTP" => {}
             _ => out.push(Finding::new(
-                format!("{path}.protocol"),
-                format!(
+                kit::text!("{path}.protocol"),
+                kit::text!(
                     "listener {} uses protocol {}: traffic is not encrypted",
                     shown(name),
                     shown(protocol)

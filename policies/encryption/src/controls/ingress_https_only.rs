@@ -43,7 +43,7 @@ const CONTROLLERS: [&str; 4] = ["nginx", "gce", "alb", "traefik"];
 fn validate(p: &kit::control::Params) -> Result<(), String> {
     for (class, c) in p.string_map("classControllers") {
         if !CONTROLLERS.contains(&c.as_str()) {
-            return Err(format!(
+            return Err(kit::text!(
                 "classControllers.{class} must be one of nginx, gce, alb, traefik, got \"{c}\""
             ));
         }
@@ -109,7 +109,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 None | Some("true") => Vec::new(),
                 Some(v) => one(
                     REDIRECT,
-                    format!("ssl-redirect is {}: ingress-nginx serves plain HTTP next to HTTPS", shown(v)),
+                    kit::text!("ssl-redirect is {}: ingress-nginx serves plain HTTP next to HTTPS", shown(v)),
                 ),
             }
         }
@@ -119,7 +119,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 Some("false") => Vec::new(),
                 v => one(
                     KEY,
-                    format!(
+                    kit::text!(
                         "GCE load balancers listen on HTTP unless allow-http is \"false\" (found {})",
                         v.map_or("nothing".into(), shown)
                     ),
@@ -136,7 +136,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                     "without router.entrypoints Traefik routes the Ingress on every entrypoint, plain HTTP included".into(),
                 ),
                 Some(v) => match v.split(',').map(str::trim).find(|e| plain.iter().any(|p| p == e)) {
-                    Some(e) => one(KEY, format!("entrypoint {} listens on plain HTTP", shown(e))),
+                    Some(e) => one(KEY, kit::text!("entrypoint {} listens on plain HTTP", shown(e))),
                     None => Vec::new(),
                 },
             }
@@ -144,7 +144,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         _ if ctx.params.bool("allowUnknownControllers") => Vec::new(),
         _ => vec![Finding::new(
             class_path,
-            format!(
+            kit::text!(
                 "cannot tell whether ingress class {} serves plain HTTP; map it in classControllers or enable allowUnknownControllers",
                 if class.is_empty() {
                     "(none)".to_string()
@@ -175,7 +175,7 @@ fn alb(ctx: &Ctx, has_tls: bool) -> Vec<Finding> {
             _ => {
                 return vec![Finding::new(
                     annotation_path(PORTS),
-                    format!(
+                    kit::text!(
                         "listen-ports {} is not a JSON list of {{\"HTTPS\": port}}",
                         shown(raw)
                     ),

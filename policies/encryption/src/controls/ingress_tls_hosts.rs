@@ -29,12 +29,12 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         match kit::value::string(entry.get("secretName")) {
             Ok(Some(s)) if !s.trim().is_empty() => {}
             Ok(_) => out.push(Finding::new(
-                format!("spec.tls[{i}].secretName"),
+                kit::text!("spec.tls[{i}].secretName"),
                 "the TLS entry names no secretName: the controller serves its default certificate",
             )),
             Err(v) => out.push(Finding::new(
-                format!("spec.tls[{i}].secretName"),
-                format!("secretName is {}, not a string", json::brief(v, 40)),
+                kit::text!("spec.tls[{i}].secretName"),
+                kit::text!("secretName is {}, not a string", json::brief(v, 40)),
             )),
         }
         covered.extend(json::get_strs(entry, &["hosts"]));
@@ -45,7 +45,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     {
         out.push(Finding::new(
             "spec.tls",
-            format!("spec.tls is {}, not a list", json::brief(v, 40)),
+            kit::text!("spec.tls is {}, not a list", json::brief(v, 40)),
         ));
     }
     let rules = json::get_array(ing, &["spec", "rules"]);
@@ -54,7 +54,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             None | Some(Value::Null) => {
                 if !default_server {
                     out.push(Finding::new(
-                        format!("spec.rules[{i}].host"),
+                        kit::text!("spec.rules[{i}].host"),
                         "the rule has no host (catch-all) and no TLS entry without hosts covers it: it is served over plain HTTP",
                     ));
                 }
@@ -62,14 +62,14 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             Some(Value::String(h)) => {
                 if !covered.iter().any(|t| host_covered(t, h)) {
                     out.push(Finding::new(
-                        format!("spec.rules[{i}].host"),
-                        format!("host {} is not covered by spec.tls[].hosts: it is served over plain HTTP", shown(h)),
+                        kit::text!("spec.rules[{i}].host"),
+                        kit::text!("host {} is not covered by spec.tls[].hosts: it is served over plain HTTP", shown(h)),
                     ));
                 }
             }
             Some(v) => out.push(Finding::new(
-                format!("spec.rules[{i}].host"),
-                format!("host is {}, not a string", json::brief(v, 40)),
+                kit::text!("spec.rules[{i}].host"),
+                kit::text!("host is {}, not a string", json::brief(v, 40)),
             )),
         }
     }

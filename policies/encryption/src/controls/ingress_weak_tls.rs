@@ -31,7 +31,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             if !weak.is_empty() {
                 out.push(Finding::new(
                     annotation_path(key),
-                    format!("{short} enables {}", weak.join(" ")),
+                    kit::text!("{short} enables {}", weak.join(" ")),
                 ));
             }
         } else if nginx && (short == "ssl-ciphers" || short == "proxy-ssl-ciphers") {
@@ -42,13 +42,13 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             if !weak.is_empty() {
                 out.push(Finding::new(
                     annotation_path(key),
-                    format!("{short} enables weak ciphers {}", shown(&weak.join(":"))),
+                    kit::text!("{short} enables weak ciphers {}", shown(&weak.join(":"))),
                 ));
             }
         } else if key == "alb.ingress.kubernetes.io/ssl-policy" && !strong_elb_policy(v) {
             out.push(Finding::new(
                 annotation_path(key),
-                format!("ELB policy {} allows TLS versions below 1.2", shown(v)),
+                kit::text!("ELB policy {} allows TLS versions below 1.2", shown(v)),
             ));
         }
     }

@@ -25,7 +25,7 @@ pub static CONTROL: Control = Control {
 
 fn in_mesh(host: &str, domain: &str) -> bool {
     let h = host.trim_end_matches('.');
-    !h.contains('.') || h.ends_with(&format!(".svc.{domain}")) || h.ends_with(".svc")
+    !h.contains('.') || h.ends_with(&kit::text!(".svc.{domain}")) || h.ends_with(".svc")
 }
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
@@ -38,20 +38,20 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     for (i, s) in json::get_array(dr, &["spec", "subsets"]).iter().enumerate() {
         if let Some(p) = s.get("trafficPolicy") {
-            policies.push((format!("spec.subsets[{i}].trafficPolicy"), p));
+            policies.push((kit::text!("spec.subsets[{i}].trafficPolicy"), p));
         }
     }
     let mut tls: Vec<(String, &Value)> = Vec::new();
     for (path, p) in policies {
         if let Some(t) = p.get("tls") {
-            tls.push((format!("{path}.tls.mode"), t));
+            tls.push((kit::text!("{path}.tls.mode"), t));
         }
         for (i, port) in json::get_array(p, &["portLevelSettings"])
             .iter()
             .enumerate()
         {
             if let Some(t) = port.get("tls") {
-                tls.push((format!("{path}.portLevelSettings[{i}].tls.mode"), t));
+                tls.push((kit::text!("{path}.portLevelSettings[{i}].tls.mode"), t));
             }
         }
     }
@@ -62,11 +62,11 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             Some(Value::String(m)) if (m == "SIMPLE" || m == "MUTUAL") && !mesh => {}
             Some(Value::String(m)) if m == "DISABLE" => out.push(Finding::new(
                 path,
-                format!("tls.mode DISABLE sends plain text to {}", shown(host)),
+                kit::text!("tls.mode DISABLE sends plain text to {}", shown(host)),
             )),
             Some(Value::String(m)) => out.push(Finding::new(
                 path,
-                format!(
+                kit::text!(
                     "tls.mode {} replaces mesh mTLS for in-mesh host {}",
                     shown(m),
                     shown(host)
@@ -75,7 +75,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             None | Some(Value::Null) => {}
             Some(v) => out.push(Finding::new(
                 path,
-                format!("tls.mode is {}, not a string", json::brief(v, 40)),
+                kit::text!("tls.mode is {}, not a string", json::brief(v, 40)),
             )),
         }
     }

@@ -34,11 +34,11 @@ fn mode_finding(path: String, v: Option<&Value>, inherits: bool) -> Option<Findi
         )),
         Some(Value::String(m)) => Some(Finding::new(
             path,
-            format!("mode {} accepts plain-text traffic", shown(m)),
+            kit::text!("mode {} accepts plain-text traffic", shown(m)),
         )),
         Some(v) => Some(Finding::new(
             path,
-            format!("mode is {}, not a string", json::brief(v, 40)),
+            kit::text!("mode is {}, not a string", json::brief(v, 40)),
         )),
     }
 }
@@ -57,7 +57,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     if let Some(ports) = json::get_obj(pa, &["spec", "portLevelMtls"]) {
         for (port, m) in ports {
             out.extend(mode_finding(
-                format!("spec.portLevelMtls[\"{port}\"].mode"),
+                kit::text!("spec.portLevelMtls[\"{port}\"].mode"),
                 m.get("mode"),
                 true,
             ));

@@ -39,8 +39,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         return match json::get_str(ns, &["metadata", "annotations", KEY]) {
             Some("enabled") => Vec::new(),
             v => vec![Finding::new(
-                format!("metadata.annotations[\"{KEY}\"]"),
-                format!(
+                kit::text!("metadata.annotations[\"{KEY}\"]"),
+                kit::text!(
                     "namespace {} is not enrolled in Linkerd ({KEY} is {})",
                     shown(name),
                     v.map_or("absent".into(), shown)
@@ -54,7 +54,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     {
         return vec![Finding::new(
             "metadata.labels[\"istio-injection\"]",
-            format!(
+            kit::text!(
                 "istio-injection is {}: pods of namespace {} run without sidecars",
                 shown(v),
                 shown(name)
@@ -69,7 +69,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     vec![Finding::new(
         "metadata.labels",
-        format!(
+        kit::text!(
             "namespace {} is not enrolled in Istio (no istio-injection: enabled, istio.io/rev or istio.io/dataplane-mode: ambient)",
             shown(name)
         ),

@@ -13,7 +13,7 @@ pub const MESH_PARAM: Param = Param {
 pub fn validate_mesh(p: &kit::control::Params) -> Result<(), String> {
     match p.string("mesh").as_str() {
         "istio" | "linkerd" => Ok(()),
-        m => Err(format!("mesh must be istio or linkerd, got \"{m}\"")),
+        m => Err(kit::text!("mesh must be istio or linkerd, got \"{m}\"")),
     }
 }
 
@@ -44,8 +44,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             && v != "ingress"
         {
             out.push(Finding::new(
-                format!("{meta}.annotations[\"{INJECT}\"]"),
-                format!(
+                kit::text!("{meta}.annotations[\"{INJECT}\"]"),
+                kit::text!(
                     "{INJECT} is {}: the pod runs without the Linkerd proxy",
                     shown(v)
                 ),
@@ -59,8 +59,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 && !v.trim().is_empty()
             {
                 out.push(Finding::new(
-                    format!("{meta}.annotations[\"{k}\"]"),
-                    format!("ports {} bypass the Linkerd proxy and its mTLS", shown(v)),
+                    kit::text!("{meta}.annotations[\"{k}\"]"),
+                    kit::text!("ports {} bypass the Linkerd proxy and its mTLS", shown(v)),
                 ));
             }
         }
@@ -72,8 +72,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             && v != "true"
         {
             out.push(Finding::new(
-                format!("{meta}.{kind}[\"{INJECT}\"]"),
-                format!(
+                kit::text!("{meta}.{kind}[\"{INJECT}\"]"),
+                kit::text!(
                     "{INJECT} is {}: the pod runs without the Istio sidecar",
                     shown(v)
                 ),
@@ -85,7 +85,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         && v == "none"
     {
         out.push(Finding::new(
-            format!("{meta}.labels[\"{AMBIENT}\"]"),
+            kit::text!("{meta}.labels[\"{AMBIENT}\"]"),
             "istio.io/dataplane-mode: none takes the pod out of the ambient mesh",
         ));
     }
@@ -97,8 +97,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             && !v.trim().is_empty()
         {
             out.push(Finding::new(
-                format!("{meta}.annotations[\"{k}\"]"),
-                format!("ports {} bypass the Istio sidecar and its mTLS", shown(v)),
+                kit::text!("{meta}.annotations[\"{k}\"]"),
+                kit::text!("ports {} bypass the Istio sidecar and its mTLS", shown(v)),
             ));
         }
     }

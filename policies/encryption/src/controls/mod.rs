@@ -96,7 +96,7 @@ pub fn annotation<'a>(ctx: &Ctx<'a>, key: &str) -> Option<&'a str> {
 
 /// `metadata.annotations["key"]` as a finding path.
 pub fn annotation_path(key: &str) -> String {
-    format!("metadata.annotations[\"{key}\"]")
+    kit::text!("metadata.annotations[\"{key}\"]")
 }
 
 /// A string shown in a message, bounded.

@@ -44,7 +44,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                     ctx,
                     t,
                     false,
-                    &format!("spec.volumeClaimTemplates[{i}].spec.storageClassName"),
+                    &kit::text!("spec.volumeClaimTemplates[{i}].spec.storageClassName"),
                 )
             })
             .collect();
@@ -64,7 +64,7 @@ fn claim(ctx: &Ctx, pvc: &Value, pv: bool, path: &str) -> Vec<Finding> {
             Ok(None) => {
                 return vec![Finding::new(
                     path,
-                    format!(
+                    kit::text!(
                         "could not verify encryption: StorageClass {} does not exist",
                         shown(name)
                     ),
@@ -73,7 +73,7 @@ fn claim(ctx: &Ctx, pvc: &Value, pv: bool, path: &str) -> Vec<Finding> {
             Err(e) => {
                 return vec![Finding::new(
                     path,
-                    format!(
+                    kit::text!(
                         "could not verify encryption of StorageClass {}: {}",
                         shown(name),
                         first_line(&e)
@@ -94,7 +94,7 @@ fn claim(ctx: &Ctx, pvc: &Value, pv: bool, path: &str) -> Vec<Finding> {
             Err(e) => {
                 return vec![Finding::new(
                     path,
-                    format!(
+                    kit::text!(
                         "could not verify encryption of the default StorageClass: {}",
                         first_line(&e)
                     ),
@@ -104,7 +104,7 @@ fn claim(ctx: &Ctx, pvc: &Value, pv: bool, path: &str) -> Vec<Finding> {
         Some(v) => {
             return vec![Finding::new(
                 path,
-                format!("storageClassName is {}, not a string", json::brief(v, 40)),
+                kit::text!("storageClassName is {}, not a string", json::brief(v, 40)),
             )];
         }
     };
@@ -113,7 +113,7 @@ fn claim(ctx: &Ctx, pvc: &Value, pv: bool, path: &str) -> Vec<Finding> {
         Ok(()) => Vec::new(),
         Err((field, msg)) => vec![Finding::new(
             path,
-            format!(
+            kit::text!(
                 "StorageClass {} is not encrypted: {msg} ({field})",
                 shown(name)
             ),
@@ -139,7 +139,7 @@ fn unverifiable_volume(pv: &Value) -> Vec<Finding> {
         .map_or("an unknown source".to_string(), |k| k.to_string());
     vec![Finding::new(
         "spec.storageClassName",
-        format!(
+        kit::text!(
             "could not verify encryption: the volume has no StorageClass and its source ({}) carries no encryption setting",
             shown(&source)
         ),

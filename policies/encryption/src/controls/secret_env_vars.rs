@@ -34,8 +34,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 let from = json::get_str(secret, &["name"]).unwrap_or("");
                 out.push(Finding::container(
                     &c,
-                    &format!("env[{i}].valueFrom.secretKeyRef"),
-                    format!(
+                    &kit::text!("env[{i}].valueFrom.secretKeyRef"),
+                    kit::text!(
                         "env {} of {} comes from Secret {}",
                         super::shown(name),
                         c.describe(),
@@ -55,8 +55,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 let from = json::get_str(secret, &["name"]).unwrap_or("");
                 out.push(Finding::container(
                     &c,
-                    &format!("envFrom[{i}].secretRef"),
-                    format!(
+                    &kit::text!("envFrom[{i}].secretRef"),
+                    kit::text!(
                         "{} imports every key of Secret {} as environment variables",
                         c.describe(),
                         super::shown(from)

@@ -36,7 +36,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     vec![Finding::new(
         annotation_path(KEY),
-        format!(
+        kit::text!(
             "the last-applied-configuration annotation carries the Secret's {}",
             carries.join(" and ")
         ),

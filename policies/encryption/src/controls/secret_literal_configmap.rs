@@ -46,12 +46,12 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     };
     for (key, v) in data {
         let Some(value) = v.as_str() else { continue };
-        let path = format!("data[\"{key}\"]");
+        let path = kit::text!("data[\"{key}\"]");
         if !value.contains('\n') {
             if let Some(why) = allow.judge(key, value) {
                 out.push(Finding::new(
                     path,
-                    format!("key {} {why}", super::shown(key)),
+                    kit::text!("key {} {why}", super::shown(key)),
                 ));
             }
             continue;
@@ -59,7 +59,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         if let Some(why) = allow.judge("", value) {
             out.push(Finding::new(
                 path,
-                format!("key {} {why}", super::shown(key)),
+                kit::text!("key {} {why}", super::shown(key)),
             ));
             continue;
         }
@@ -68,7 +68,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         {
             out.push(Finding::new(
                 path,
-                format!(
+                kit::text!(
                     "key {} line {line}: {} {why}",
                     super::shown(key),
                     super::shown(k)

@@ -33,8 +33,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             if let Some(why) = allow.judge(name, value) {
                 out.push(Finding::container(
                     &c,
-                    &format!("env[{i}].value"),
-                    format!("env {} of {} {why}", super::shown(name), c.describe()),
+                    &kit::text!("env[{i}].value"),
+                    kit::text!("env {} of {} {why}", super::shown(name), c.describe()),
                 ));
             }
         }

@@ -35,7 +35,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             (!keys.is_empty()).then(|| {
                 Finding::new(
                     *k,
-                    format!(
+                    kit::text!(
                         "the manifest holds Secret values inline ({}): plaintext secrets in source",
                         keys.join(", ")
                     ),

@@ -27,7 +27,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Ok(()) => Vec::new(),
         Err((path, msg)) => {
             let msg = if storage::is_default(sc) {
-                format!("{msg} (this is the default StorageClass)")
+                kit::text!("{msg} (this is the default StorageClass)")
             } else {
                 msg
             };

@@ -43,7 +43,7 @@ fn certificate_text(
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(b64)) => {
             let bytes =
-                x509::base64(b64).map_err(|e| (PATH, format!("tls.crt is not base64: {e}")))?;
+                x509::base64(b64).map_err(|e| (PATH, kit::text!("tls.crt is not base64: {e}")))?;
             match String::from_utf8(bytes) {
                 Ok(s) => Ok(Some((s, PATH))),
                 Err(_) => Err((PATH, "tls.crt is not PEM text (DER or binary data)".into())),
@@ -51,7 +51,7 @@ fn certificate_text(
         }
         Some(v) => Err((
             PATH,
-            format!("tls.crt is {}, not a string", json::brief(v, 40)),
+            kit::text!("tls.crt is {}, not a string", json::brief(v, 40)),
         )),
     }
 }
@@ -85,13 +85,18 @@ pub fn check_at(ctx: &Ctx, now: i64) -> Vec<Finding> {
     }
     let ders = match x509::pem_certificates(&pem) {
         Ok(d) => d,
-        Err(e) => return vec![Finding::new(path, format!("tls.crt does not parse: {e}"))],
+        Err(e) => {
+            return vec![Finding::new(
+                path,
+                kit::text!("tls.crt does not parse: {e}"),
+            )];
+        }
     };
     let mut out = Vec::new();
     if ders.len() > x509::MAX_CERTIFICATES {
         out.push(Finding::new(
             path,
-            format!(
+            kit::text!(
                 "tls.crt holds more than {} certificates; only the first {} were checked",
                 x509::MAX_CERTIFICATES,
                 x509::MAX_CERTIFICATES
@@ -103,14 +108,14 @@ pub fn check_at(ctx: &Ctx, now: i64) -> Vec<Finding> {
         let which = if i == 0 {
             "the certificate".to_string()
         } else {
-            format!("chain certificate {}", i + 1)
+            kit::text!("chain certificate {}", i + 1)
         };
         let cert = match x509::parse(der) {
             Ok(c) => c,
             Err(e) => {
                 out.push(Finding::new(
                     path,
-                    format!("{which} does not parse as X.509: {e}"),
+                    kit::text!("{which} does not parse as X.509: {e}"),
                 ));
                 continue;
             }
@@ -118,12 +123,12 @@ pub fn check_at(ctx: &Ctx, now: i64) -> Vec<Finding> {
         if cert.not_after <= now {
             out.push(Finding::new(
                 path,
-                format!("{which} expired on {}", x509::date(cert.not_after)),
+                kit::text!("{which} expired on {}", x509::date(cert.not_after)),
             ));
         } else if cert.not_after - now < min_days * 86_400 {
             out.push(Finding::new(
                 path,
-                format!(
+                kit::text!(
                     "{which} expires on {}, within {min_days} days",
                     x509::date(cert.not_after)
                 ),
@@ -138,7 +143,7 @@ pub fn check_at(ctx: &Ctx, now: i64) -> Vec<Finding> {
         if weak {
             out.push(Finding::new(
                 path,
-                format!("{which} has a weak key: {}", cert.key.describe()),
+                kit::text!("{which} has a weak key: {}", cert.key.describe()),
             ));
         }
         if let Some(sig) = cert.weak_signature
@@ -146,7 +151,7 @@ pub fn check_at(ctx: &Ctx, now: i64) -> Vec<Finding> {
         {
             out.push(Finding::new(
                 path,
-                format!("{which} is signed with {sig}, which is broken"),
+                kit::text!("{which} is signed with {sig}, which is broken"),
             ));
         }
     }

@@ -73,7 +73,7 @@ pub fn base_label(answer: &Value) -> Result<Option<&str>, String> {
     match json::get(config, &["config", "Labels", BASE_LABEL]) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(format!("label {BASE_LABEL} is not a string")),
+        Some(_) => Err(kit::text!("label {BASE_LABEL} is not a string")),
     }
 }
 
@@ -108,21 +108,21 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 kit::dom::parse(&b).map_err(|_| "the host's answer is not JSON".to_string())
             });
         let problem = match answer.as_ref().map_err(|e| e.clone()).and_then(base_label) {
-            Err(e) => Some(format!(
+            Err(e) => Some(kit::text!(
                 "could not verify the base image of {shown}: {}",
                 first_line(&e)
             )),
-            Ok(None) if require => Some(format!(
+            Ok(None) if require => Some(kit::text!(
                 "{shown} does not name its base image (no {BASE_LABEL} label in its configuration)"
             )),
             Ok(None) => None,
             Ok(Some(base)) => match crate::reference::parse(base) {
-                Err(e) => Some(format!(
+                Err(e) => Some(kit::text!(
                     "{shown} names a malformed base image: {}",
                     first_line(&e)
                 )),
                 Ok(b) if bases.iter().any(|p| p.matches(&b)) => None,
-                Ok(b) => Some(format!(
+                Ok(b) => Some(kit::text!(
                     "{shown} is built on {}, which is not an allowed base image",
                     excerpt(&b.to_string(), 160)
                 )),

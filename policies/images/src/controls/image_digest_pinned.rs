@@ -23,11 +23,11 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             Ok(r) => Some(Finding::container(
                 &c,
                 "image",
-                format!(
+                kit::text!(
                     "image {} is not pinned by a sha256 digest{}",
                     crate::reference::excerpt(c.image, 120),
                     match &r.digest {
-                        Some(d) => format!(" (it uses {})", d.split(':').next().unwrap_or("")),
+                        Some(d) => kit::text!(" (it uses {})", d.split(':').next().unwrap_or("")),
                         None => String::new(),
                     }
                 ),

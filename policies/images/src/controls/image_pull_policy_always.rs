@@ -28,13 +28,13 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 Ok(Some(p)) => p.to_string(),
                 Ok(None) if r.effective_tag() == Some("latest") => return None,
                 Ok(None) => "IfNotPresent (the default for a tagged image)".to_string(),
-                Err(v) => format!("malformed ({})", kit::json::brief(v, 40)),
+                Err(v) => kit::text!("malformed ({})", kit::json::brief(v, 40)),
             };
             (policy != "Always").then(|| {
                 Finding::container(
                     &c,
                     "imagePullPolicy",
-                    format!(
+                    kit::text!(
                         "image {} is referenced by tag but imagePullPolicy is {}",
                         crate::reference::excerpt(c.image, 120),
                         if policy.len() > 80 {

@@ -53,7 +53,7 @@ fn secrets_problem(spec: Option<&Value>) -> Option<String> {
             });
             (!named).then(|| "imagePullSecrets names no secret".to_string())
         }
-        Some(v) => Some(format!(
+        Some(v) => Some(kit::text!(
             "imagePullSecrets is malformed ({})",
             kit::json::brief(v, 40)
         )),
@@ -74,14 +74,14 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let users: Vec<String> = crate::refs::parsed(ctx)
         .into_iter()
         .filter(|(_, r)| private.iter().any(|p| p.matches(r)))
-        .map(|(c, r)| format!("{} ({})", c.describe(), r.domain))
+        .map(|(c, r)| kit::text!("{} ({})", c.describe(), r.domain))
         .collect();
     if users.is_empty() {
         return Vec::new();
     }
     vec![Finding::new(
         pod.field_path("imagePullSecrets"),
-        format!(
+        kit::text!(
             "{problem}, but {} pull from a private registry",
             users.join(", ")
         ),

@@ -59,9 +59,9 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         } else {
             let mut s = l.join(", ");
             if s.len() > 200 {
-                s = format!("{}…", s.chars().take(200).collect::<String>());
+                s = kit::text!("{}…", s.chars().take(200).collect::<String>());
             }
-            format!("allowed: {s}")
+            kit::text!("allowed: {s}")
         }
     };
     crate::refs::containers(ctx)
@@ -75,7 +75,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                     Finding::container(
                         &c,
                         "image",
-                        format!(
+                        kit::text!(
                             "image {} comes from {}, which is not allowed ({})",
                             crate::reference::excerpt(c.image, 120),
                             r.repository(),

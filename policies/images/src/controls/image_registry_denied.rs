@@ -51,16 +51,16 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         .into_iter()
         .filter_map(|(c, r)| {
             let why = if let Some(p) = registries.iter().find(|p| p.matches(&r)) {
-                format!("registry {} is denied ({})", r.domain, p.as_str())
+                kit::text!("registry {} is denied ({})", r.domain, p.as_str())
             } else if let Some(p) = repositories.iter().find(|p| p.matches(&r)) {
-                format!("repository {} is denied ({})", r.repository(), p.text())
+                kit::text!("repository {} is denied ({})", r.repository(), p.text())
             } else {
                 return None;
             };
             Some(Finding::container(
                 &c,
                 "image",
-                format!("image {}: {why}", crate::reference::excerpt(c.image, 120)),
+                kit::text!("image {}: {why}", crate::reference::excerpt(c.image, 120)),
             ))
         })
         .collect()

@@ -83,7 +83,7 @@ fn validate(p: &Params) -> Result<(), String> {
         let k = k.trim();
         if !(k.starts_with("-----BEGIN PUBLIC KEY-----") && k.ends_with("-----END PUBLIC KEY-----"))
         {
-            return Err(format!(
+            return Err(kit::text!(
                 "pubKeys[{i}] is not a PEM public key (-----BEGIN PUBLIC KEY----- … -----END PUBLIC KEY-----)"
             ));
         }
@@ -96,7 +96,7 @@ fn validate(p: &Params) -> Result<(), String> {
     }
     if !issuer.is_empty() {
         if !issuer.starts_with("https://") {
-            return Err(format!(
+            return Err(kit::text!(
                 "keylessIssuer must be an https:// URL, got {}",
                 crate::reference::excerpt(&issuer, 60)
             ));
@@ -199,19 +199,19 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             out.push(Finding::container(
                 &c,
                 "image",
-                format!("could not verify the signature of {shown}: no verification method is configured"),
+                kit::text!("could not verify the signature of {shown}: no verification method is configured"),
             ));
             continue;
         }
         for (method, payload) in reqs {
             let answer = memo.call("oci", "v2/verify", &payload.to_string());
             let problem = match answer {
-                Err(e) => Some(format!(
+                Err(e) => Some(kit::text!(
                     "could not verify the signature of {shown} ({method}): {}",
                     first_line(&e)
                 )),
                 Ok(bytes) => match kit::dom::parse(&bytes) {
-                    Err(_) => Some(format!(
+                    Err(_) => Some(kit::text!(
                         "could not verify the signature of {shown} ({method}): the host's answer is not JSON"
                     )),
                     Ok(v) => match (
@@ -219,16 +219,16 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                         v.get("digest").and_then(Value::as_str),
                     ) {
                         (Some(true), digest) => match (&r.digest, digest) {
-                            (Some(want), Some(got)) if want != got => Some(format!(
+                            (Some(want), Some(got)) if want != got => Some(kit::text!(
                                 "the signature of {shown} ({method}) is for digest {}, not the referenced one",
                                 crate::reference::excerpt(got, 80)
                             )),
                             _ => None,
                         },
                         (Some(false), _) => {
-                            Some(format!("{shown} has no trusted signature ({method})"))
+                            Some(kit::text!("{shown} has no trusted signature ({method})"))
                         }
-                        (None, _) => Some(format!(
+                        (None, _) => Some(kit::text!(
                             "could not verify the signature of {shown} ({method}): the host's answer has no is_trusted"
                         )),
                     },

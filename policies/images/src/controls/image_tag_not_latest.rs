@@ -25,19 +25,18 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         .params
         .strings("deniedTags")
         .iter()
-        .map(|t| t.to_ascii_lowercase())
+        .map(|t| kit::text::ascii_lowercase(t))
         .collect();
     crate::refs::parsed(ctx)
         .into_iter()
         .filter_map(|(c, r)| {
             let tag = r.tag.as_deref()?;
-            let p = denied
-                .iter()
-                .find(|p| glob::matches(p, &tag.to_ascii_lowercase()))?;
+            let lower = kit::text::ascii_lowercase(tag);
+            let p = denied.iter().find(|p| glob::matches(p, &lower))?;
             Some(Finding::container(
                 &c,
                 "image",
-                format!(
+                kit::text!(
                     "image uses tag \"{tag}\" of {}, which is denied ({p}): a floating tag does not say which code runs",
                     r.repository()
                 ),

@@ -27,13 +27,13 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         .filter(|(_, r)| r.tag.is_none() && (r.digest.is_none() || with_digest))
         .map(|(c, r)| {
             let msg = if r.digest.is_none() {
-                format!(
+                kit::text!(
                     "image {} has no tag: the runtime pulls {}:latest, whatever was pushed last",
                     crate::reference::excerpt(c.image, 120),
                     r.repository()
                 )
             } else {
-                format!(
+                kit::text!(
                     "image {} is pinned by digest but names no version tag",
                     crate::reference::excerpt(c.image, 120)
                 )

@@ -36,7 +36,7 @@ pub static CONTROL: Control = Control {
 fn validate(p: &Params) -> Result<(), String> {
     let key = p.string("approvalAnnotation");
     crate::meta::check_qualified_name(&key)
-        .map_err(|e| format!("approvalAnnotation: \"{}\" {e}", crate::meta::bounded(&key)))?;
+        .map_err(|e| kit::text!("approvalAnnotation: \"{}\" {e}", crate::meta::bounded(&key)))?;
     if p.string("approvalPattern").is_empty() {
         return Err("approvalPattern: must not be empty".into());
     }
@@ -56,7 +56,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Ok(Some(v)) if !v.trim().is_empty() && kit::glob::matches(&pattern, v) => {
             ctx.record_evidence(
                 "kube-soc2.deletion-approval",
-                format!(
+                kit::text!(
                     "{} deleted by {} under approval {}",
                     ctx.request.describe(),
                     crate::meta::bounded(&ctx.request.username),
@@ -67,14 +67,14 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         }
         Ok(Some(v)) => vec![Finding::new(
             path,
-            format!(
+            kit::text!(
                 "the approval \"{}\" does not match \"{pattern}\"",
                 crate::meta::bounded(v)
             ),
         )],
         Ok(None) => vec![Finding::new(
             path,
-            format!(
+            kit::text!(
                 "{} holds {} and has no deletion approval ({key})",
                 ctx.request.describe(),
                 marks.describe()
@@ -82,7 +82,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         )],
         Err(v) => vec![Finding::new(
             path,
-            format!("the approval is {}, not a string", crate::meta::shown(v)),
+            kit::text!("the approval is {}, not a string", crate::meta::shown(v)),
         )],
     }
 }

@@ -66,14 +66,14 @@ fn validate(p: &Params) -> Result<(), String> {
     }
     for (name, pattern) in &labels {
         crate::meta::check_qualified_name(name)
-            .map_err(|e| format!("labels: \"{}\" {e}", crate::meta::bounded(name)))?;
+            .map_err(|e| kit::text!("labels: \"{}\" {e}", crate::meta::bounded(name)))?;
         if pattern.is_empty() {
-            return Err(format!("labels.{name}: the pattern is empty"));
+            return Err(kit::text!("labels.{name}: the pattern is empty"));
         }
     }
     for kind in p.strings("kinds") {
         if !supported(&kind) {
-            return Err(format!(
+            return Err(kit::text!(
                 "kinds: \"{}\" is not one of the supported kinds",
                 crate::meta::bounded(&kind)
             ));
@@ -94,19 +94,19 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let labels = json::get_obj(ctx.object(), &["metadata", "labels"]);
     let mut out = Vec::new();
     for (name, pattern) in ctx.params.string_map("labels") {
-        let path = format!("metadata.labels['{name}']");
+        let path = kit::text!("metadata.labels['{name}']");
         let problem = match labels.and_then(|l| l.get(&name)) {
             None | Some(Value::Null) => Some("is missing".to_string()),
             Some(Value::String(v)) => {
                 if v.is_empty() {
                     Some("is empty".to_string())
                 } else if let Err(e) = crate::meta::check_label_value(v) {
-                    Some(format!(
+                    Some(kit::text!(
                         "\"{}\" is not a valid label value: it {e}",
                         crate::meta::bounded(v)
                     ))
                 } else if !glob::matches(&pattern, v) {
-                    Some(format!(
+                    Some(kit::text!(
                         "\"{}\" does not match the pattern \"{pattern}\"",
                         crate::meta::bounded(v)
                     ))
@@ -114,10 +114,10 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                     None
                 }
             }
-            Some(other) => Some(format!("is {}, not a string", crate::meta::shown(other))),
+            Some(other) => Some(kit::text!("is {}, not a string", crate::meta::shown(other))),
         };
         if let Some(problem) = problem {
-            out.push(Finding::new(path, format!("the label {name} {problem}")));
+            out.push(Finding::new(path, kit::text!("the label {name} {problem}")));
         }
     }
     out

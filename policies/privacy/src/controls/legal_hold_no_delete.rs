@@ -29,7 +29,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     vec![Finding::new(
         path,
-        format!(
+        kit::text!(
             "{} is under legal hold ({key}) and must not be deleted",
             ctx.request.describe()
         ),

@@ -32,7 +32,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     if !data::flagged(new, hold_key) {
         out.push(Finding::new(
             hold_path,
-            format!("the legal hold ({hold_key}) is removed or set to \"false\" by this update"),
+            kit::text!("the legal hold ({hold_key}) is removed or set to \"false\" by this update"),
         ));
     }
     let retention_key = data::key(ctx, data::RETENTION_ANNOTATION);
@@ -44,20 +44,20 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         match data::annotation(new, retention_key) {
             Ok(None) => out.push(Finding::new(
                 path,
-                format!("the retention annotation ({}) is removed while under legal hold", shown(before)),
+                kit::text!("the retention annotation ({}) is removed while under legal hold", shown(before)),
             )),
             Err(v) => out.push(Finding::new(
                 path,
-                format!("the retention annotation becomes {}, not an ISO 8601 duration, while under legal hold", crate::meta::shown(v)),
+                kit::text!("the retention annotation becomes {}, not an ISO 8601 duration, while under legal hold", crate::meta::shown(v)),
             )),
             Ok(Some(after)) => match Iso::parse(after) {
                 Err(e) => out.push(Finding::new(
                     path,
-                    format!("the retention annotation becomes \"{}\", which {e}, while under legal hold", shown(after)),
+                    kit::text!("the retention annotation becomes \"{}\", which {e}, while under legal hold", shown(after)),
                 )),
                 Ok(after_len) if after_len < before_len => out.push(Finding::new(
                     path,
-                    format!(
+                    kit::text!(
                         "the retention is shortened from {} to {} while under legal hold",
                         shown(before),
                         shown(after)
@@ -82,8 +82,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         };
         if retained(&before) && !retained(&after) {
             out.push(Finding::new(
-                format!("spec.{field}"),
-                format!(
+                kit::text!("spec.{field}"),
+                kit::text!(
                     "{field} changes from Retain to {} while under legal hold: the storage would be erased when released",
                     after.as_ref().map_or("the default".to_string(), crate::meta::shown)
                 ),

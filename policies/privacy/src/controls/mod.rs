@@ -80,7 +80,7 @@ pub fn overridden(ctx: &kit::Ctx, what: &str) -> bool {
     };
     ctx.record_evidence(
         "kube-soc2.legal-hold-override",
-        format!(
+        kit::text!(
             "{} under legal hold {what} by {} (group {})",
             ctx.request.describe(),
             crate::meta::bounded(&ctx.request.username),

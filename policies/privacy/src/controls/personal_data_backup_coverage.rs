@@ -51,7 +51,7 @@ fn validate(p: &Params) -> Result<(), String> {
     let min = p.string("minimum");
     if !min.is_empty() {
         Iso::parse(&min).map_err(|e| {
-            format!(
+            kit::text!(
                 "minimum: \"{}\" is not an ISO 8601 duration: it {e}",
                 crate::meta::bounded(&min)
             )
@@ -59,7 +59,7 @@ fn validate(p: &Params) -> Result<(), String> {
     }
     let ttl = p.string("serverDefaultTtl");
     if !matches!(duration::parse_go(&ttl), Ok(n) if n > 0) {
-        return Err(format!(
+        return Err(kit::text!(
             "serverDefaultTtl: \"{}\" is not a positive Go duration",
             crate::meta::bounded(&ttl)
         ));
@@ -106,7 +106,7 @@ fn gap(schedule: &Value, ns: &str, min: Option<Iso>, default_ttl: i64) -> Option
     if let Some(min) = min
         && i128::from(ttl) < duration::iso_nanos(min)
     {
-        return Some(format!(
+        return Some(kit::text!(
             "keeps backups {} only (minimum {min})",
             duration::describe_go(ttl)
         ));
@@ -133,7 +133,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Err(e) => {
             return vec![Finding::new(
                 PATH,
-                format!(
+                kit::text!(
                     "could not verify that a Velero Schedule backs up namespace {ns}: {}",
                     crate::meta::first_line(&e)
                 ),
@@ -153,7 +153,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     for s in &schedules {
         match gap(s, ns, min, default_ttl) {
             None => return Vec::new(),
-            Some(why) => reasons.push(format!(
+            Some(why) => reasons.push(kit::text!(
                 "{} {why}",
                 crate::meta::bounded(
                     json::get_str(s, &["metadata", "name"]).unwrap_or("<unnamed>")
@@ -161,13 +161,13 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             )),
         }
     }
-    let mut message = format!(
+    let mut message = kit::text!(
         "namespace {ns} holds {} but no Velero Schedule in namespace {velero_ns} backs it up",
         marks.describe()
     );
     if !reasons.is_empty() {
         reasons.truncate(5);
-        message.push_str(&format!(" ({})", reasons.join("; ")));
+        message.push_str(&kit::text!(" ({})", reasons.join("; ")));
     }
     vec![Finding::new(PATH, message)]
 }

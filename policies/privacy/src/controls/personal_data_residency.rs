@@ -136,7 +136,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 if !terms_pin(terms, key, &allowed, field) {
                     out.push(Finding::new(
                         path,
-                        format!(
+                        kit::text!(
                             "storage for {} is not restricted to allowed values of {key} ({})",
                             marks.describe(),
                             allowed.join(", ")
@@ -185,8 +185,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                     .is_some_and(|v| kit::glob::any_matches(&allowed, v));
                 if !by_selector && !terms_pin(terms, key, &allowed, "matchExpressions") {
                     out.push(Finding::new(
-                        format!("{spec_path}.nodeSelector"),
-                        format!(
+                        kit::text!("{spec_path}.nodeSelector"),
+                        kit::text!(
                             "pods handling {} are not pinned to allowed values of {key} ({}) by nodeSelector or required node affinity",
                             marks.describe(),
                             allowed.join(", ")

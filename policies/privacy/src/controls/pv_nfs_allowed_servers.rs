@@ -46,14 +46,14 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             if kit::glob::any_matches(&ctx.params.strings("allowedServers"), s) => {}
         Some(Value::String(s)) => out.push(Finding::new(
             "spec.nfs.server",
-            format!(
+            kit::text!(
                 "NFS server \"{}\" is not in allowedServers",
                 crate::meta::bounded(s)
             ),
         )),
         other => out.push(Finding::new(
             "spec.nfs.server",
-            format!(
+            kit::text!(
                 "NFS server {} is not a host name",
                 other.map_or("missing".into(), crate::meta::shown)
             ),
@@ -65,14 +65,14 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 && kit::glob::any_matches(&ctx.params.strings("allowedPaths"), p) => {}
         Some(Value::String(p)) => out.push(Finding::new(
             "spec.nfs.path",
-            format!(
+            kit::text!(
                 "NFS export path \"{}\" is not in allowedPaths",
                 crate::meta::bounded(p)
             ),
         )),
         other => out.push(Finding::new(
             "spec.nfs.path",
-            format!(
+            kit::text!(
                 "NFS export path {} is not a path",
                 other.map_or("missing".into(), crate::meta::shown)
             ),

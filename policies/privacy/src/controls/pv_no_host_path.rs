@@ -41,11 +41,11 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     vec![Finding::new(
         "spec.hostPath",
-        format!(
+        kit::text!(
             "the volume is the host directory {}: node filesystem access without access control or disposal",
             path.map_or_else(
                 || crate::meta::shown(host_path),
-                |p| format!("\"{}\"", crate::meta::bounded(p))
+                |p| kit::text!("\"{}\"", crate::meta::bounded(p))
             )
         ),
     )]

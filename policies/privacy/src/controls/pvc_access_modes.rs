@@ -55,7 +55,7 @@ fn validate(p: &Params) -> Result<(), String> {
         return Err("allowedModes: name at least one access mode".into());
     }
     match modes.iter().find(|m| !MODES.contains(&m.as_str())) {
-        Some(m) => Err(format!(
+        Some(m) => Err(kit::text!(
             "allowedModes: \"{}\" is not one of {}",
             crate::meta::bounded(m),
             MODES.join(", ")
@@ -84,14 +84,14 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         {
             continue;
         }
-        let path = format!("{prefix}spec.accessModes");
+        let path = kit::text!("{prefix}spec.accessModes");
         match json::get(claim, &["spec", "accessModes"]) {
             Some(Value::Array(modes)) if !modes.is_empty() => {
                 for (i, m) in modes.iter().enumerate() {
                     if !m.as_str().is_some_and(|m| allowed.iter().any(|a| a == m)) {
                         out.push(Finding::new(
-                            format!("{path}[{i}]"),
-                            format!(
+                            kit::text!("{path}[{i}]"),
+                            kit::text!(
                                 "access mode {} is not allowed (allowed: {})",
                                 crate::meta::shown(m),
                                 allowed.join(", ")
@@ -102,7 +102,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             }
             other => out.push(Finding::new(
                 path,
-                format!(
+                kit::text!(
                     "accessModes is {}: name an allowed mode ({})",
                     other.map_or("missing".into(), crate::meta::shown),
                     allowed.join(", ")

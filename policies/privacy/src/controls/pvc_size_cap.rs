@@ -37,7 +37,7 @@ fn validate(p: &Params) -> Result<(), String> {
     let text = p.string("maxSize");
     match Quantity::parse(&text) {
         Some(q) if q > Quantity::ZERO => Ok(()),
-        _ => Err(format!(
+        _ => Err(kit::text!(
             "maxSize: \"{}\" is not a positive Kubernetes quantity",
             crate::meta::bounded(&text)
         )),
@@ -60,7 +60,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             for field in ["requests", "limits"] {
                 let v = json::get(c.claim, &["spec", "resources", field, "storage"]);
                 if v.is_some() || field == "requests" {
-                    sizes.push((c.path(&format!("spec.resources.{field}.storage")), v));
+                    sizes.push((c.path(&kit::text!("spec.resources.{field}.storage")), v));
                 }
             }
         }
@@ -74,14 +74,14 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             )),
             Some((v, None)) => out.push(Finding::new(
                 path,
-                format!(
+                kit::text!(
                     "storage size {} is not a Kubernetes quantity",
                     crate::meta::shown(v)
                 ),
             )),
             Some((v, Some(q))) if q > max => out.push(Finding::new(
                 path,
-                format!(
+                kit::text!(
                     "storage size {} exceeds the cap {max_text}",
                     crate::meta::shown(v)
                 ),

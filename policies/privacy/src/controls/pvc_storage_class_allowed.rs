@@ -72,7 +72,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                     .map(|s| s.trim().to_string())
                     .filter(|s| !s.is_empty())
                     .collect(),
-                format!("allowed for {k}"),
+                kit::text!("allowed for {k}"),
             ),
             None => (ctx.params.strings("allowed"), "allowed".to_string()),
         };
@@ -82,7 +82,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 if !list.iter().any(|p| p == "*") {
                     out.push(Finding::new(
                         path,
-                        format!(
+                        kit::text!(
                             "no storageClassName: the cluster default class would be used, which is not verified against the classes {label} ({})",
                             list.join(", ")
                         ),
@@ -92,7 +92,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             Some(Value::String(s)) if kit::glob::any_matches(&list, s) => {}
             Some(v) => out.push(Finding::new(
                 path,
-                format!(
+                kit::text!(
                     "StorageClass {} is not among the classes {label} ({})",
                     crate::meta::shown(v),
                     list.join(", ")

@@ -77,7 +77,7 @@ fn bound(text: &str, name: &str) -> Result<Option<Iso>, String> {
         return Ok(None);
     }
     Iso::parse(text).map(Some).map_err(|e| {
-        format!(
+        kit::text!(
             "{name}: \"{}\" is not an ISO 8601 duration: it {e}",
             crate::meta::bounded(text)
         )
@@ -90,10 +90,10 @@ fn validate(p: &Params) -> Result<(), String> {
     let mins = p.string_map("minimumByClass");
     let maxs = p.string_map("maximumByClass");
     for (class, v) in &mins {
-        bound(v, &format!("minimumByClass.{class}"))?;
+        bound(v, &kit::text!("minimumByClass.{class}"))?;
     }
     for (class, v) in &maxs {
-        bound(v, &format!("maximumByClass.{class}"))?;
+        bound(v, &kit::text!("maximumByClass.{class}"))?;
     }
     let mut classes: Vec<Option<&str>> = vec![None];
     classes.extend(mins.iter().chain(&maxs).map(|(c, _)| Some(c.as_str())));
@@ -102,9 +102,9 @@ fn validate(p: &Params) -> Result<(), String> {
         if let (Some(lo), Some(hi)) = (lo.or(min), hi.or(max))
             && lo > hi
         {
-            return Err(format!(
+            return Err(kit::text!(
                 "the minimum retention exceeds the maximum{}",
-                class.map_or(String::new(), |c| format!(" for class {c}"))
+                class.map_or(String::new(), |c| kit::text!(" for class {c}"))
             ));
         }
     }
@@ -158,19 +158,19 @@ fn check_object(ctx: &Ctx, obj: &kit::Value, prefix: &str) -> Vec<Finding> {
             .as_deref()
             .is_some_and(|c| classes.iter().any(|x| x == c));
     let key = data::key(ctx, data::RETENTION_ANNOTATION);
-    let path = format!("{prefix}{}", data::annotation_path(key));
+    let path = kit::text!("{prefix}{}", data::annotation_path(key));
     let mut out = Vec::new();
     match data::annotation(obj, key) {
         Err(v) => out.push(Finding::new(
             path,
-            format!(
+            kit::text!(
                 "the retention annotation is {}, not an ISO 8601 duration string",
                 crate::meta::shown(v)
             ),
         )),
         Ok(None) if required => out.push(Finding::new(
             path,
-            format!(
+            kit::text!(
                 "the object holds {} but has no retention annotation {key}",
                 marks.describe()
             ),
@@ -179,7 +179,7 @@ fn check_object(ctx: &Ctx, obj: &kit::Value, prefix: &str) -> Vec<Finding> {
         Ok(Some(text)) => match Iso::parse(text) {
             Err(e) => out.push(Finding::new(
                 path,
-                format!(
+                kit::text!(
                     "the retention \"{}\" is not an ISO 8601 duration (PnYnMnWnDTnHnMnS): it {e}",
                     crate::meta::bounded(text)
                 ),
@@ -190,21 +190,21 @@ fn check_object(ctx: &Ctx, obj: &kit::Value, prefix: &str) -> Vec<Finding> {
                 let class = marks
                     .class
                     .as_deref()
-                    .map_or(String::new(), |c| format!(" for class {c}"));
+                    .map_or(String::new(), |c| kit::text!(" for class {c}"));
                 if d.is_zero() {
                     out.push(Finding::new(
                         path,
-                        format!("the retention \"{text}\" is zero"),
+                        kit::text!("the retention \"{text}\" is zero"),
                     ));
                 } else if let Some(min) = min.filter(|m| d < *m) {
                     out.push(Finding::new(
                         path,
-                        format!("the retention \"{text}\" ({d}) is shorter than the minimum{class} ({min})"),
+                        kit::text!("the retention \"{text}\" ({d}) is shorter than the minimum{class} ({min})"),
                     ));
                 } else if let Some(max) = max.filter(|m| d > *m) {
                     out.push(Finding::new(
                         path,
-                        format!("the retention \"{text}\" ({d}) is longer than the maximum{class} ({max})"),
+                        kit::text!("the retention \"{text}\" ({d}) is longer than the maximum{class} ({max})"),
                     ));
                 }
             }
@@ -216,8 +216,8 @@ fn check_object(ctx: &Ctx, obj: &kit::Value, prefix: &str) -> Vec<Finding> {
             !matches!(data::annotation(obj, owner_key), Ok(Some(s)) if !s.trim().is_empty());
         if blank {
             out.push(Finding::new(
-                format!("{prefix}{}", data::annotation_path(owner_key)),
-                format!(
+                kit::text!("{prefix}{}", data::annotation_path(owner_key)),
+                kit::text!(
                     "the object holds {} but names no data owner ({owner_key})",
                     marks.describe()
                 ),

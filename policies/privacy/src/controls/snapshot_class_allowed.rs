@@ -51,7 +51,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             Err(e) => {
                 return vec![Finding::new(
                     "spec.source.persistentVolumeClaimName",
-                    format!(
+                    kit::text!(
                         "could not verify the classification of claim {}: {}",
                         crate::meta::bounded(claim),
                         crate::meta::first_line(&e)
@@ -82,7 +82,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Some(Value::String(s)) if kit::glob::any_matches(&allowed, s) => Vec::new(),
         other => vec![Finding::new(
             "spec.volumeSnapshotClassName",
-            format!(
+            kit::text!(
                 "snapshot class {} is not allowed for {class} ({})",
                 other.map_or("absent (the default class)".into(), crate::meta::shown),
                 allowed.join(", ")

@@ -50,18 +50,18 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         }
         Some(Value::String(s)) if s == "Delete" => vec![Finding::new(
             "deletionPolicy",
-            format!(
+            kit::text!(
                 "deletionPolicy Delete for a snapshot class of regulated data ({why}) without a documented disposal path ({})",
                 data::key(ctx, data::DISPOSAL_ANNOTATION)
             ),
         )],
         None | Some(Value::Null) => vec![Finding::new(
             "deletionPolicy",
-            format!("deletionPolicy is missing (required: Retain for regulated data, {why})"),
+            kit::text!("deletionPolicy is missing (required: Retain for regulated data, {why})"),
         )],
         Some(other) => vec![Finding::new(
             "deletionPolicy",
-            format!(
+            kit::text!(
                 "deletionPolicy {} is not Retain or Delete",
                 crate::meta::shown(other)
             ),

@@ -49,7 +49,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let why = if marks.regulated {
         marks.describe()
     } else {
-        format!(
+        kit::text!(
             "class {} is listed in regulatedStorageClasses",
             class.unwrap_or("")
         )
@@ -60,7 +60,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Some(other) => {
             return vec![Finding::new(
                 path,
-                format!(
+                kit::text!(
                     "reclaim policy {} is not Retain, Delete or Recycle",
                     crate::meta::shown(other)
                 ),
@@ -73,7 +73,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         "Delete" if data::disposal_documented(ctx, obj) => Vec::new(),
         "Delete" => vec![Finding::new(
             path,
-            format!(
+            kit::text!(
                 "reclaim policy Delete{} for regulated storage ({why}) without a documented disposal path ({})",
                 if json::get(obj, field_path).is_none() {
                     " (the default)"
@@ -85,13 +85,13 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         )],
         "Recycle" => vec![Finding::new(
             path,
-            format!(
+            kit::text!(
                 "reclaim policy Recycle for regulated storage ({why}): a deprecated scrub, not a disposal path"
             ),
         )],
         _ => vec![Finding::new(
             path,
-            format!("reclaim policy \"{shown}\" is not Retain, Delete or Recycle"),
+            kit::text!("reclaim policy \"{shown}\" is not Retain, Delete or Recycle"),
         )],
     }
 }

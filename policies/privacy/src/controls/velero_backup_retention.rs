@@ -57,7 +57,7 @@ fn iso_param(p: &Params, name: &str) -> Result<Option<Iso>, String> {
         return Ok(None);
     }
     Iso::parse(&text).map(Some).map_err(|e| {
-        format!(
+        kit::text!(
             "{name}: \"{}\" is not an ISO 8601 duration: it {e}",
             crate::meta::bounded(&text)
         )
@@ -74,7 +74,7 @@ fn validate(p: &Params) -> Result<(), String> {
     let ttl = p.string("serverDefaultTtl");
     match duration::parse_go(&ttl) {
         Ok(n) if n > 0 => Ok(()),
-        _ => Err(format!(
+        _ => Err(kit::text!(
             "serverDefaultTtl: \"{}\" is not a positive Go duration (e.g. 720h)",
             crate::meta::bounded(&ttl)
         )),
@@ -86,7 +86,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let kind = ctx.request.kind.as_str();
     let (spec, prefix) = crate::velero::backup_spec(kind, obj);
     let mut out = Vec::new();
-    let ttl_path = format!("{prefix}ttl");
+    let ttl_path = kit::text!("{prefix}ttl");
     let default = duration::parse_go(&ctx.params.string("serverDefaultTtl")).unwrap_or(0);
     let ttl = match json::get(spec, &["ttl"]) {
         None | Some(Value::Null) => Some((default, true)),
@@ -96,7 +96,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             Err(e) => {
                 out.push(Finding::new(
                     ttl_path.clone(),
-                    format!(
+                    kit::text!(
                         "ttl \"{}\" is not a Go duration (e.g. 720h0m0s): it {e}",
                         crate::meta::bounded(s)
                     ),
@@ -107,14 +107,14 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Some(v) => {
             out.push(Finding::new(
                 ttl_path.clone(),
-                format!("ttl {} is not a Go duration string", crate::meta::shown(v)),
+                kit::text!("ttl {} is not a Go duration string", crate::meta::shown(v)),
             ));
             None
         }
     };
     if let Some((n, defaulted)) = ttl {
         let shown = if defaulted {
-            format!("the server default ({})", duration::describe_go(n))
+            kit::text!("the server default ({})", duration::describe_go(n))
         } else {
             duration::describe_go(n)
         };
@@ -124,18 +124,18 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         if let Some(min) = min.filter(|m| nanos < duration::iso_nanos(*m)) {
             out.push(Finding::new(
                 ttl_path.clone(),
-                format!("backups expire after {shown}, before the retention minimum ({min})"),
+                kit::text!("backups expire after {shown}, before the retention minimum ({min})"),
             ));
         } else if let Some(max) = max.filter(|m| nanos > duration::iso_nanos(*m)) {
             out.push(Finding::new(
                 ttl_path,
-                format!("backups are kept for {shown}, beyond the retention maximum ({max})"),
+                kit::text!("backups are kept for {shown}, beyond the retention maximum ({max})"),
             ));
         }
     }
     let locations = ctx.params.strings("allowedStorageLocations");
     if !locations.is_empty() {
-        let path = format!("{prefix}storageLocation");
+        let path = kit::text!("{prefix}storageLocation");
         match json::get(spec, &["storageLocation"]) {
             None | Some(Value::Null) if kit::glob::any_matches(&locations, "default") => {}
             Some(Value::String(s)) if !s.is_empty() && kit::glob::any_matches(&locations, s) => {}
@@ -143,7 +143,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 if s.is_empty() && kit::glob::any_matches(&locations, "default") => {}
             other => out.push(Finding::new(
                 path,
-                format!(
+                kit::text!(
                     "storage location {} is not allowed ({})",
                     other.map_or("absent (the default location)".into(), crate::meta::shown),
                     locations.join(", ")
@@ -157,7 +157,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 if let Err(e) = crate::velero::check_cron(s) {
                     out.push(Finding::new(
                         "spec.schedule",
-                        format!(
+                        kit::text!(
                             "schedule \"{}\" is not a valid cron expression: {e}",
                             crate::meta::bounded(s)
                         ),
@@ -166,7 +166,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             }
             other => out.push(Finding::new(
                 "spec.schedule",
-                format!(
+                kit::text!(
                     "schedule {} is not a cron expression",
                     other.map_or("missing".into(), crate::meta::shown)
                 ),

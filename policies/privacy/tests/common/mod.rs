@@ -114,7 +114,7 @@ pub fn backup(spec: Value) -> Value {
 /// Asserts a refusal naming the control and every needle.
 #[track_caller]
 pub fn denied(r: &Value, id: &str, needles: &[&str]) {
-    let tag = format!("[{id}]");
+    let tag = kit::text!("[{id}]");
     let mut all = vec![tag.as_str()];
     all.extend_from_slice(needles);
     assert_denied(r, &all);

@@ -38,7 +38,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             other => {
                 return vec![Finding::new(
                     "spec.validationActions",
-                    format!(
+                    kit::text!(
                         "validationActions must list Deny, got {}",
                         other.map_or("nothing".into(), |v| json::brief(v, 40))
                     ),
@@ -50,7 +50,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         }
         return vec![Finding::new(
             "spec.validationActions",
-            format!(
+            kit::text!(
                 "binding of policy {policy} has validationActions {}: violations are admitted",
                 json::brief(&Value::Array(actions.clone()), 60)
             ),
@@ -65,7 +65,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Some(Value::String(s)) if s == "Fail" => Vec::new(),
         Some(v) => vec![Finding::new(
             "spec.failurePolicy",
-            format!(
+            kit::text!(
                 "failurePolicy is {}: requests are admitted when the policy cannot be evaluated",
                 json::brief(v, 40)
             ),

@@ -29,7 +29,7 @@ fn validate(p: &Params) -> Result<(), String> {
     let v = p.string("targetVersion");
     match parse_minor(&v) {
         Some(_) => Ok(()),
-        None => Err(format!(
+        None => Err(kit::text!(
             "targetVersion must be a Kubernetes release such as \"1.32\", got {v:?}"
         )),
     }
@@ -41,16 +41,17 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let request_version = if ctx.request.group.is_empty() {
         ctx.request.version.to_string()
     } else {
-        format!("{}/{}", ctx.request.group, ctx.request.version)
+        kit::text!("{}/{}", ctx.request.group, ctx.request.version)
     };
     let api_version = json::get_str(object, &["apiVersion"]).unwrap_or(&request_version);
     let kind = json::get_str(object, &["kind"]).unwrap_or(&ctx.request.kind);
     match removed(api_version, kind) {
         Some(r) if r.removed_in <= target => vec![Finding::new(
             "apiVersion",
-            format!(
+            kit::text!(
                 "{api_version} {kind} is not served since Kubernetes 1.{} (target 1.{target}); use {}",
-                r.removed_in, r.replacement
+                r.removed_in,
+                r.replacement
             ),
         )],
         _ => Vec::new(),

@@ -64,12 +64,12 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     let key = ctx.params.string("annotation");
     let patterns = ctx.params.strings("patterns");
-    let path = format!("metadata.annotations[{key}]");
+    let path = kit::text!("metadata.annotations[{key}]");
     match json::get(object, &["metadata", "annotations", &key]) {
         Some(kit::Value::String(v)) if glob::any_matches(&patterns, v) => {
             ctx.record_evidence(
                 "kube-soc2.change-ref",
-                format!(
+                kit::text!(
                     "{} {}: {}",
                     ctx.request.operation_raw,
                     ctx.request.describe(),
@@ -80,7 +80,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         }
         Some(kit::Value::String(v)) => vec![Finding::new(
             path,
-            format!(
+            kit::text!(
                 "change reference {} does not match {}",
                 json::brief(&kit::Value::String(v.clone()), 60),
                 patterns.join(", ")
@@ -88,13 +88,13 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         )],
         None | Some(kit::Value::Null) => vec![Finding::new(
             path,
-            format!(
+            kit::text!(
                 "annotation {key} is not set: the change that deployed this workload cannot be traced"
             ),
         )],
         Some(v) => vec![Finding::new(
             path,
-            format!("annotation {key} is not a string: {}", json::brief(v, 40)),
+            kit::text!("annotation {key} is not a string: {}", json::brief(v, 40)),
         )],
     }
 }

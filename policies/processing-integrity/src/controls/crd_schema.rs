@@ -22,14 +22,16 @@ fn check_schema(schema: Option<&Value>, path: &str, version: &str, out: &mut Vec
         None | Some(Value::Null) => {
             out.push(Finding::new(
                 path,
-                format!("version {version} has no openAPIV3Schema: its objects are not validated"),
+                kit::text!(
+                    "version {version} has no openAPIV3Schema: its objects are not validated"
+                ),
             ));
             return;
         }
         Some(v) => {
             out.push(Finding::new(
                 path,
-                format!("openAPIV3Schema is not an object: {}", json::brief(v, 40)),
+                kit::text!("openAPIV3Schema is not an object: {}", json::brief(v, 40)),
             ));
             return;
         }
@@ -37,8 +39,8 @@ fn check_schema(schema: Option<&Value>, path: &str, version: &str, out: &mut Vec
     match schema.get("x-kubernetes-preserve-unknown-fields") {
         None | Some(Value::Null) | Some(Value::Bool(false)) => {}
         Some(v) => out.push(Finding::new(
-            format!("{path}.x-kubernetes-preserve-unknown-fields"),
-            format!(
+            kit::text!("{path}.x-kubernetes-preserve-unknown-fields"),
+            kit::text!(
                 "version {version} keeps unknown fields at the root ({}): any input is accepted",
                 json::brief(v, 20)
             ),
@@ -47,8 +49,8 @@ fn check_schema(schema: Option<&Value>, path: &str, version: &str, out: &mut Vec
     match schema.get("type").and_then(Value::as_str) {
         Some("object") => {}
         _ => out.push(Finding::new(
-            format!("{path}.type"),
-            format!(
+            kit::text!("{path}.type"),
+            kit::text!(
                 "version {version} schema root type is {}, not object",
                 schema
                     .get("type")
@@ -79,7 +81,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         } else {
             check_schema(
                 own,
-                &format!("spec.versions[{i}].schema.openAPIV3Schema"),
+                &kit::text!("spec.versions[{i}].schema.openAPIV3Schema"),
                 name,
                 &mut out,
             );

@@ -33,7 +33,7 @@ fn validate(p: &Params) -> Result<(), String> {
         .iter()
         .find(|a| !matches!(a.as_str(), "Forbid" | "Replace" | "Allow"))
     {
-        Some(bad) => Err(format!(
+        Some(bad) => Err(kit::text!(
             "allowed: {bad:?} is not a concurrency policy (Allow, Forbid, Replace)"
         )),
         None => Ok(()),
@@ -55,7 +55,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     vec![Finding::new(
         "spec.concurrencyPolicy",
-        format!(
+        kit::text!(
             "concurrencyPolicy is {shown}: runs may overlap; allowed: {}",
             allowed.join(", ")
         ),

@@ -46,17 +46,17 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         ("failedJobsHistoryLimit", "minFailed", 1),
         ("successfulJobsHistoryLimit", "minSuccessful", 3),
     ] {
-        let path = format!("spec.{key}");
+        let path = kit::text!("spec.{key}");
         let min = ctx.params.int(param);
         match int_at(object, &["spec", key], &path) {
             Err(f) => out.push(f),
             Ok(v) => {
                 let n = v.unwrap_or(default);
                 if n < min {
-                    let shown = v.map_or(format!("not set ({default})"), |n| n.to_string());
+                    let shown = v.map_or(kit::text!("not set ({default})"), |n| n.to_string());
                     out.push(Finding::new(
                         path,
-                        format!("{key} is {shown}, below the minimum of {min}"),
+                        kit::text!("{key} is {shown}, below the minimum of {min}"),
                     ));
                 }
             }
@@ -72,7 +72,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Err(f) => out.push(f),
         Ok(Some(n)) if n < min_ttl => out.push(Finding::new(
             ttl_path,
-            format!(
+            kit::text!(
                 "ttlSecondsAfterFinished is {n}: failed Jobs are deleted before the minimum of {min_ttl} seconds, whatever the history limits"
             ),
         )),

@@ -47,13 +47,13 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     vec![Finding::new(
         "spec.schedule",
-        format!(
+        kit::text!(
             "schedule {} starts a run every {} minute(s), more often than every {min}",
             json::brief(&kit::Value::String(schedule.into()), 60),
             if minutes < 1.0 {
-                format!("{minutes:.2}")
+                kit::text!("{minutes:.2}")
             } else {
-                format!("{}", minutes.floor())
+                kit::text!("{}", minutes.floor())
             }
         ),
     )]

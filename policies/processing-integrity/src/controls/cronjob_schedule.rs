@@ -31,7 +31,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         }
         Some(v) => out.push(Finding::new(
             "spec.timeZone",
-            format!("timeZone is not a string: {}", json::brief(v, 40)),
+            kit::text!("timeZone is not a string: {}", json::brief(v, 40)),
         )),
     }
     let schedule = match json::get(object, &["spec", "schedule"]) {
@@ -43,7 +43,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Some(v) => {
             out.push(Finding::new(
                 "spec.schedule",
-                format!("schedule is not a string: {}", json::brief(v, 40)),
+                kit::text!("schedule is not a string: {}", json::brief(v, 40)),
             ));
             return out;
         }
@@ -53,7 +53,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     if schedule.contains("TZ") {
         out.push(Finding::new(
             "spec.schedule",
-            format!("schedule {shown} uses TZ or CRON_TZ, which the API server refuses since Kubernetes 1.27: use spec.timeZone"),
+            kit::text!("schedule {shown} uses TZ or CRON_TZ, which the API server refuses since Kubernetes 1.27: use spec.timeZone"),
         ));
         if schedule.starts_with("TZ=") || schedule.starts_with("CRON_TZ=") {
             match schedule.split_once(' ') {
@@ -65,7 +65,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     match cron::parse(spec) {
         Err(e) => out.push(Finding::new(
             "spec.schedule",
-            format!(
+            kit::text!(
                 "schedule {shown} is not valid: {}",
                 kit::response::truncate(&e, 120)
             ),
@@ -75,7 +75,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             if let Some(why) = cron::never_fires(&s) {
                 out.push(Finding::new(
                     "spec.schedule",
-                    format!("schedule {shown} never fires: {why}"),
+                    kit::text!("schedule {shown} never fires: {why}"),
                 ));
             }
         }

@@ -36,7 +36,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         )],
         Ok(Some(n)) if n < min => vec![Finding::new(
             PATH,
-            format!("startingDeadlineSeconds is {n}, below the minimum of {min}"),
+            kit::text!("startingDeadlineSeconds is {n}, below the minimum of {min}"),
         )],
         Ok(Some(_)) => Vec::new(),
     }

@@ -49,7 +49,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     if new == Flag::Malformed {
         return vec![Finding::new(
             PATH,
-            format!(
+            kit::text!(
                 "suspend is not a boolean: {}",
                 json::brief(
                     json::get(&ctx.request.object, &["spec", "suspend"])
@@ -62,7 +62,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     if allowed {
         ctx.record_evidence(
             "kube-soc2.cronjob-suspended",
-            format!("{user} suspended {}", ctx.request.describe()),
+            kit::text!("{user} suspended {}", ctx.request.describe()),
         );
         return Vec::new();
     }
@@ -73,7 +73,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     };
     vec![Finding::new(
         PATH,
-        format!(
+        kit::text!(
             "{who} may not suspend {}: its scheduled processing stops",
             ctx.request.describe()
         ),

@@ -35,7 +35,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Some(v) => {
             return vec![Finding::new(
                 PATH,
-                format!("timeZone is not a string: {}", json::brief(v, 40)),
+                kit::text!("timeZone is not a string: {}", json::brief(v, 40)),
             )];
         }
     };
@@ -46,7 +46,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     if !allowed.is_empty() && !glob::any_matches(&allowed, tz) {
         return vec![Finding::new(
             PATH,
-            format!(
+            kit::text!(
                 "timeZone {tz} is not one of the allowed zones: {}",
                 allowed.join(", ")
             ),

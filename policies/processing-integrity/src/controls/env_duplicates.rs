@@ -31,8 +31,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             if !seen.insert(name) {
                 out.push(Finding::container(
                     &c,
-                    &format!("env[{i}].name"),
-                    format!("{name} is defined again: the last value wins"),
+                    &kit::text!("env[{i}].name"),
+                    kit::text!("{name} is defined again: the last value wins"),
                 ));
             }
         }

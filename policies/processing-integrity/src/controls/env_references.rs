@@ -39,7 +39,7 @@ fn refs(c: &Container) -> Vec<Ref> {
                     kind,
                     name: json::get_str(r, &["name"]).unwrap_or("").to_string(),
                     key: Some(json::get_str(r, &["key"]).unwrap_or("").to_string()),
-                    path: c.field_path(&format!("env[{i}].valueFrom.{field}")),
+                    path: c.field_path(&kit::text!("env[{i}].valueFrom.{field}")),
                 });
             }
         }
@@ -53,7 +53,7 @@ fn refs(c: &Container) -> Vec<Ref> {
                     kind,
                     name: json::get_str(r, &["name"]).unwrap_or("").to_string(),
                     key: None,
-                    path: c.field_path(&format!("envFrom[{i}].{field}")),
+                    path: c.field_path(&kit::text!("envFrom[{i}].{field}")),
                 });
             }
         }
@@ -80,7 +80,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 out.push(Finding {
                     path: r.path,
                     container: Some(c.identity()),
-                    message: format!("a {} reference has no name", r.kind),
+                    message: kit::text!("a {} reference has no name", r.kind),
                 });
                 continue;
             }
@@ -96,19 +96,20 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 }
             };
             let finding = match &cache[pos].2 {
-                Err(e) => Some(format!(
+                Err(e) => Some(kit::text!(
                     "could not verify that {} {} exists: {}",
                     r.kind,
                     r.name,
                     kit::response::truncate(e.lines().next().unwrap_or(""), 160)
                 )),
-                Ok(None) => Some(format!(
+                Ok(None) => Some(kit::text!(
                     "{} {} does not exist in namespace {ns}",
-                    r.kind, r.name
+                    r.kind,
+                    r.name
                 )),
                 Ok(Some(o)) => match &r.key {
                     Some(k) if !has_key(o, k) => {
-                        Some(format!("{} {} has no key {k}", r.kind, r.name))
+                        Some(kit::text!("{} {} has no key {k}", r.kind, r.name))
                     }
                     _ => None,
                 },

@@ -103,8 +103,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     let verb = ctx.request.operation_raw.to_ascii_lowercase();
     vec![Finding::new(
-        format!("metadata.labels[{label}]"),
-        format!(
+        kit::text!("metadata.labels[{label}]"),
+        kit::text!(
             "{} is managed by {by}; {} may not {verb} it outside the GitOps pipeline",
             ctx.request.describe(),
             if user.is_empty() {

@@ -34,18 +34,18 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Err(f) => vec![f],
         Ok(None) => vec![Finding::new(
             path,
-            format!(
+            kit::text!(
                 "activeDeadlineSeconds is not set: {} may run forever",
                 js.noun()
             ),
         )],
         Ok(Some(n)) if n <= 0 => vec![Finding::new(
             path,
-            format!("activeDeadlineSeconds must be positive, got {n}"),
+            kit::text!("activeDeadlineSeconds must be positive, got {n}"),
         )],
         Ok(Some(n)) if max > 0 && n > max => vec![Finding::new(
             path,
-            format!("activeDeadlineSeconds is {n}, above the maximum of {max}"),
+            kit::text!("activeDeadlineSeconds is {n}, above the maximum of {max}"),
         )],
         Ok(Some(_)) => Vec::new(),
     }

@@ -30,12 +30,12 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         if n < 0 {
             Some(Finding::new(
                 js.field(key),
-                format!("{key} is negative: {n}"),
+                kit::text!("{key} is negative: {n}"),
             ))
         } else if n > max {
             Some(Finding::new(
                 js.field(key),
-                format!("{key} is {n}, above the maximum of {max} retries"),
+                kit::text!("{key} is {n}, above the maximum of {max} retries"),
             ))
         } else {
             None
@@ -52,7 +52,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Err(f) => vec![f],
         Ok(None) => vec![Finding::new(
             js.field("backoffLimit"),
-            format!(
+            kit::text!(
                 "backoffLimit is not set: {} retry failed pods up to the default 6 times",
                 js.noun()
             ),

@@ -48,11 +48,11 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             Err(f) => out.push(f),
             Ok(Some(n)) if n < 0 => out.push(Finding::new(
                 js.field(key),
-                format!("{key} is negative: {n}"),
+                kit::text!("{key} is negative: {n}"),
             )),
             Ok(Some(n)) if n > max => out.push(Finding::new(
                 js.field(key),
-                format!("{key} is {n}, above the maximum of {max}"),
+                kit::text!("{key} is {n}, above the maximum of {max}"),
             )),
             _ => {}
         }

@@ -33,7 +33,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             return if ctx.params.bool("required") {
                 vec![Finding::new(
                     path,
-                    format!(
+                    kit::text!(
                         "podFailurePolicy is not set: every failure of {} is retried alike",
                         js.noun()
                     ),
@@ -49,8 +49,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Some(Value::Array(r)) if !r.is_empty() => r,
         other => {
             return vec![Finding::new(
-                format!("{path}.rules"),
-                format!(
+                kit::text!("{path}.rules"),
+                kit::text!(
                     "podFailurePolicy.rules must be a non-empty list, got {}",
                     other.map_or("nothing".into(), |v| json::brief(v, 40))
                 ),
@@ -61,7 +61,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Some("Never") => {}
         other => out.push(Finding::new(
             js.pod_field("restartPolicy"),
-            format!(
+            kit::text!(
                 "podFailurePolicy requires restartPolicy Never, got {}",
                 other.unwrap_or("a missing or non-string value")
             ),
@@ -69,13 +69,13 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     let per_index = !matches!(js.int("backoffLimitPerIndex"), Int::Absent);
     for (i, rule) in rules.iter().enumerate() {
-        let rp = format!("{path}.rules[{i}]");
+        let rp = kit::text!("{path}.rules[{i}]");
         let action = json::get_str(rule, &["action"]);
         match action {
             Some(a) if ACTIONS.contains(&a) => {}
             _ => out.push(Finding::new(
-                format!("{rp}.action"),
-                format!(
+                kit::text!("{rp}.action"),
+                kit::text!(
                     "action {} is not one of {}",
                     rule.get("action")
                         .map_or("(missing)".into(), |v| json::brief(v, 30)),
@@ -85,7 +85,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         }
         if action == Some("FailIndex") && !per_index {
             out.push(Finding::new(
-                format!("{rp}.action"),
+                kit::text!("{rp}.action"),
                 "action FailIndex requires backoffLimitPerIndex",
             ));
         }
@@ -107,8 +107,8 @@ fn exit_codes(rp: &str, c: &Value, action: Option<&str>, out: &mut Vec<Finding>)
     let operator = json::get_str(c, &["operator"]);
     if !matches!(operator, Some("In" | "NotIn")) {
         out.push(Finding::new(
-            format!("{rp}.onExitCodes.operator"),
-            format!(
+            kit::text!("{rp}.onExitCodes.operator"),
+            kit::text!(
                 "operator {} is not In or NotIn",
                 c.get("operator")
                     .map_or("(missing)".into(), |v| json::brief(v, 30))
@@ -119,7 +119,7 @@ fn exit_codes(rp: &str, c: &Value, action: Option<&str>, out: &mut Vec<Finding>)
         Some(Value::Array(v)) if !v.is_empty() => v,
         _ => {
             out.push(Finding::new(
-                format!("{rp}.onExitCodes.values"),
+                kit::text!("{rp}.onExitCodes.values"),
                 "onExitCodes.values must be a non-empty list of exit codes",
             ));
             return;
@@ -128,19 +128,19 @@ fn exit_codes(rp: &str, c: &Value, action: Option<&str>, out: &mut Vec<Finding>)
     for (j, v) in values.iter().enumerate() {
         match Int::of(Some(v)) {
             Int::Value(0) if operator == Some("In") => out.push(Finding::new(
-                format!("{rp}.onExitCodes.values[{j}]"),
+                kit::text!("{rp}.onExitCodes.values[{j}]"),
                 "exit code 0 (success) cannot be matched with operator In",
             )),
             Int::Value(_) => {}
             _ => out.push(Finding::new(
-                format!("{rp}.onExitCodes.values[{j}]"),
-                format!("exit code is not an integer: {}", json::brief(v, 30)),
+                kit::text!("{rp}.onExitCodes.values[{j}]"),
+                kit::text!("exit code is not an integer: {}", json::brief(v, 30)),
             )),
         }
     }
     if action == Some("Ignore") && operator == Some("NotIn") {
         out.push(Finding::new(
-            format!("{rp}.onExitCodes"),
+            kit::text!("{rp}.onExitCodes"),
             "action Ignore with operator NotIn ignores every unexpected exit code: failures are retried forever without counting against backoffLimit",
         ));
     }

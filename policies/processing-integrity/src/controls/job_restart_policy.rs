@@ -33,7 +33,7 @@ fn validate(p: &Params) -> Result<(), String> {
         .iter()
         .find(|a| !matches!(a.as_str(), "OnFailure" | "Never"))
     {
-        Some(bad) => Err(format!(
+        Some(bad) => Err(kit::text!(
             "allowed: {bad:?} is not a Job restart policy (OnFailure, Never)"
         )),
         None => Ok(()),
@@ -47,7 +47,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     match js.pod_get("restartPolicy") {
         None | Some(kit::Value::Null) => vec![Finding::new(
             path,
-            format!(
+            kit::text!(
                 "restartPolicy is not set (Always): the API server refuses it for Jobs; use {}",
                 allowed.join(" or ")
             ),
@@ -55,7 +55,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Some(kit::Value::String(p)) if allowed.iter().any(|a| a == p) => Vec::new(),
         Some(v) => vec![Finding::new(
             path,
-            format!(
+            kit::text!(
                 "restartPolicy is {}; allowed: {}",
                 json::brief(v, 40),
                 allowed.join(", ")

@@ -41,11 +41,11 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         )],
         Ok(Some(n)) if n < 0 => vec![Finding::new(
             path,
-            format!("ttlSecondsAfterFinished is negative: {n}"),
+            kit::text!("ttlSecondsAfterFinished is negative: {n}"),
         )],
         Ok(Some(n)) if max > 0 && n > max => vec![Finding::new(
             path,
-            format!("ttlSecondsAfterFinished is {n}, above the maximum of {max}"),
+            kit::text!("ttlSecondsAfterFinished is {n}, above the maximum of {max}"),
         )],
         Ok(Some(_)) => Vec::new(),
     }

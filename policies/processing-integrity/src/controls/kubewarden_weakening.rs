@@ -123,7 +123,7 @@ fn weakenings(ctx: &Ctx) -> Vec<Finding> {
     if ctx.request.operation == Some(Operation::Delete) {
         return vec![Finding::new(
             "metadata.name",
-            format!(
+            kit::text!(
                 "deleting {} removes its enforcement",
                 ctx.request.describe()
             ),
@@ -137,7 +137,7 @@ fn weakenings(ctx: &Ctx) -> Vec<Finding> {
     if mode(old) == "protect" && mode(new) != "protect" {
         out.push(Finding::new(
             "spec.mode",
-            format!(
+            kit::text!(
                 "mode changes from protect to {}: violations are only reported",
                 json::brief(
                     json::get(new, &["spec", "mode"]).unwrap_or(&Value::Null),
@@ -164,13 +164,13 @@ fn weakenings(ctx: &Ctx) -> Vec<Finding> {
                 .take(5)
                 .map(|t| {
                     let group = if t[0].is_empty() { "core" } else { t[0] };
-                    format!("{group}/{}/{} {}", t[1], t[2], t[3])
+                    kit::text!("{group}/{}/{} {}", t[1], t[2], t[3])
                 })
                 .collect();
             if !dropped.is_empty() {
                 out.push(Finding::new(
                     "spec.rules",
-                    format!("rules no longer cover {}", dropped.join(", ")),
+                    kit::text!("rules no longer cover {}", dropped.join(", ")),
                 ));
             }
         }
@@ -180,8 +180,8 @@ fn weakenings(ctx: &Ctx) -> Vec<Finding> {
             && json::get(old, &["spec", key]) != Some(sel)
         {
             out.push(Finding::new(
-                format!("spec.{key}"),
-                format!(
+                kit::text!("spec.{key}"),
+                kit::text!(
                     "{key} changes to {}: it may exempt objects",
                     json::brief(sel, 80)
                 ),
@@ -208,7 +208,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         ctx.record_evidence(
             "kube-soc2.policy-weakened",
             kit::response::truncate(
-                &format!("{user} on {}: {}", ctx.request.describe(), what.join("; ")),
+                &kit::text!("{user} on {}: {}", ctx.request.describe(), what.join("; ")),
                 1000,
             ),
         );
@@ -222,7 +222,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     found
         .into_iter()
         .map(|mut f| {
-            f.message = format!(
+            f.message = kit::text!(
                 "{}, by {who}, who is not allowed to weaken policies",
                 f.message
             );

@@ -34,7 +34,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Err(e) => {
             return vec![Finding::new(
                 "spec.selector",
-                format!("selector is unreadable: {e}"),
+                kit::text!("selector is unreadable: {e}"),
             )];
         }
     };
@@ -50,7 +50,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     vec![Finding::new(
         "spec.template.metadata.labels",
-        format!(
+        kit::text!(
             "selector {} does not select the template labels {}",
             json::brief(selector, 80),
             labels.map_or("(none)".into(), |l| json::brief(

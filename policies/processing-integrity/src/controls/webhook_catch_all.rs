@@ -39,8 +39,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         for (i, rule) in json::get_array(h.value, &["rules"]).iter().enumerate() {
             if has(rule, "apiGroups", &["*"]) && has(rule, "resources", &["*", "*/*"]) {
                 out.push(Finding::new(
-                    h.field(&format!("rules[{i}]")),
-                    format!(
+                    h.field(&kit::text!("rules[{i}]")),
+                    kit::text!(
                         "{} matches every group and resource with failurePolicy {}: all its checks vanish when it is down",
                         h.describe(),
                         h.get("failurePolicy").map_or("not set (Ignore)".into(), |v| json::brief(v, 30))

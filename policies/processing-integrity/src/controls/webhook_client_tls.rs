@@ -65,13 +65,13 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                             .is_some_and(|p| p.eq_ignore_ascii_case("https://")) => {}
                     _ => out.push(Finding::new(
                         h.field("clientConfig.url"),
-                        format!("{} url {} is not https", h.describe(), json::brief(u, 60)),
+                        kit::text!("{} url {} is not https", h.describe(), json::brief(u, 60)),
                     )),
                 }
                 if !ca && !injected {
                     out.push(Finding::new(
                         h.field("clientConfig.caBundle"),
-                        format!(
+                        kit::text!(
                             "{} calls a url without caBundle: any CA the API server trusts can impersonate it",
                             h.describe()
                         ),
@@ -82,7 +82,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 if require_service && !ca && !injected {
                     out.push(Finding::new(
                         h.field("clientConfig.caBundle"),
-                        format!(
+                        kit::text!(
                             "{} has no caBundle and no CA-injection annotation",
                             h.describe()
                         ),
@@ -91,7 +91,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             }
             (None, None) => out.push(Finding::new(
                 h.field("clientConfig"),
-                format!(
+                kit::text!(
                     "{} has neither clientConfig.url nor clientConfig.service",
                     h.describe()
                 ),

@@ -36,13 +36,13 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         .filter_map(|h| {
             let shown = match h.get("failurePolicy") {
                 None | Some(Value::Null) if default == "Fail" => return None,
-                None | Some(Value::Null) => format!("not set ({default})"),
+                None | Some(Value::Null) => kit::text!("not set ({default})"),
                 Some(Value::String(s)) if s == "Fail" => return None,
                 Some(v) => json::brief(v, 40),
             };
             Some(Finding::new(
                 h.field("failurePolicy"),
-                format!(
+                kit::text!(
                     "{} has failurePolicy {shown}: requests are admitted unchecked when it is unavailable",
                     h.describe()
                 ),

@@ -67,7 +67,7 @@ fn object_selector(h: &Hook, out: &mut Vec<Finding>) {
     {
         out.push(Finding::new(
             h.field("objectSelector"),
-            format!(
+            kit::text!(
                 "{} has objectSelector {}: the objects' own authors choose whether it applies",
                 h.describe(),
                 json::brief(sel, 80)
@@ -87,7 +87,7 @@ fn namespace_selector(h: &Hook, exempt: &[String], out: &mut Vec<Finding>) {
     let Some(m) = sel.as_object() else {
         out.push(Finding::new(
             path,
-            format!(
+            kit::text!(
                 "namespaceSelector is not an object: {}",
                 json::brief(sel, 60)
             ),
@@ -99,8 +99,8 @@ fn namespace_selector(h: &Hook, exempt: &[String], out: &mut Vec<Finding>) {
         Some(Value::Object(labels)) => {
             for k in labels.keys() {
                 out.push(Finding::new(
-                    format!("{path}.matchLabels"),
-                    format!(
+                    kit::text!("{path}.matchLabels"),
+                    kit::text!(
                         "{} applies only to namespaces labelled {k}: other namespaces are exempt",
                         h.describe()
                     ),
@@ -108,8 +108,8 @@ fn namespace_selector(h: &Hook, exempt: &[String], out: &mut Vec<Finding>) {
             }
         }
         Some(v) => out.push(Finding::new(
-            format!("{path}.matchLabels"),
-            format!("matchLabels is not a map: {}", json::brief(v, 60)),
+            kit::text!("{path}.matchLabels"),
+            kit::text!("matchLabels is not a map: {}", json::brief(v, 60)),
         )),
     }
     let exprs = match m.get("matchExpressions") {
@@ -117,20 +117,20 @@ fn namespace_selector(h: &Hook, exempt: &[String], out: &mut Vec<Finding>) {
         Some(Value::Array(e)) => e,
         Some(v) => {
             out.push(Finding::new(
-                format!("{path}.matchExpressions"),
-                format!("matchExpressions is not a list: {}", json::brief(v, 60)),
+                kit::text!("{path}.matchExpressions"),
+                kit::text!("matchExpressions is not a list: {}", json::brief(v, 60)),
             ));
             return;
         }
     };
     for (i, e) in exprs.iter().enumerate() {
-        let ep = format!("{path}.matchExpressions[{i}]");
+        let ep = kit::text!("{path}.matchExpressions[{i}]");
         let key = json::get_str(e, &["key"]).unwrap_or("");
         let op = json::get_str(e, &["operator"]).unwrap_or("");
         if key != NAME_LABEL {
             out.push(Finding::new(
                 ep,
-                format!(
+                kit::text!(
                     "{} depends on namespace label {} ({op}), which namespace editors can change",
                     h.describe(),
                     json::brief(e.get("key").unwrap_or(&Value::Null), 60)
@@ -146,7 +146,7 @@ fn namespace_selector(h: &Hook, exempt: &[String], out: &mut Vec<Finding>) {
                 if !outside.is_empty() {
                     out.push(Finding::new(
                         ep,
-                        format!(
+                        kit::text!(
                             "{} exempts namespaces outside the allowed exemptions: {}",
                             h.describe(),
                             outside.join(", ")
@@ -157,7 +157,7 @@ fn namespace_selector(h: &Hook, exempt: &[String], out: &mut Vec<Finding>) {
             "Exists" => {}
             _ => out.push(Finding::new(
                 ep,
-                format!(
+                kit::text!(
                     "{} covers only some namespaces ({NAME_LABEL} {op}): every other namespace is exempt",
                     h.describe()
                 ),

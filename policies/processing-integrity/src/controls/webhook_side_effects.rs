@@ -32,7 +32,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             };
             Some(Finding::new(
                 h.field("sideEffects"),
-                format!(
+                kit::text!(
                     "{} has sideEffects {shown}: dry-run and rejected requests may still change state",
                     h.describe()
                 ),

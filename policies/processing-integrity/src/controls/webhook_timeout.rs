@@ -34,12 +34,12 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         .filter_map(|h| {
             let path = h.field("timeoutSeconds");
             let (n, shown) = match Int::of(h.get("timeoutSeconds")) {
-                Int::Absent => (default, format!("not set ({default} s)")),
-                Int::Value(n) => (n, format!("{n} s")),
+                Int::Absent => (default, kit::text!("not set ({default} s)")),
+                Int::Value(n) => (n, kit::text!("{n} s")),
                 Int::Malformed => {
                     return Some(Finding::new(
                         path,
-                        format!(
+                        kit::text!(
                             "{} timeoutSeconds is not an integer: {}",
                             h.describe(),
                             h.get("timeoutSeconds")
@@ -53,7 +53,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             }
             Some(Finding::new(
                 path,
-                format!(
+                kit::text!(
                     "{} timeoutSeconds is {shown}, outside 1–{max} s",
                     h.describe()
                 ),

@@ -49,9 +49,10 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             Finding::container(
                 &c,
                 "",
-                format!(
+                kit::text!(
                     "ephemeral container \"{}\" (image \"{}\") is added to the pod",
-                    c.name, c.image
+                    c.name,
+                    c.image
                 ),
             )
         })

@@ -36,7 +36,7 @@ fn check_fs_group(ctx: &Ctx) -> Vec<Finding> {
     let path = pod.field_path("securityContext.fsGroup");
     match set(pod.get(&["securityContext", "fsGroup"])) {
         Some(v) => out_of_range(v, ctx.params.int("min"), ctx.params.int("max"))
-            .map(|why| vec![Finding::new(path, format!("fsGroup: {why}"))])
+            .map(|why| vec![Finding::new(path, kit::text!("fsGroup: {why}"))])
             .unwrap_or_default(),
         None if ctx.params.bool("required") => {
             vec![Finding::new(path, "fsGroup is not set")]

@@ -36,7 +36,7 @@ pub(crate) const CRITERIA: Criteria = Criteria {
 pub(crate) fn validate_range(p: &Params) -> Result<(), String> {
     let (min, max) = (p.int("min"), p.int("max"));
     if min > max {
-        return Err(format!("min ({min}) is greater than max ({max})"));
+        return Err(kit::text!("min ({min}) is greater than max ({max})"));
     }
     Ok(())
 }
@@ -45,10 +45,10 @@ pub(crate) fn validate_range(p: &Params) -> Result<(), String> {
 pub(crate) fn out_of_range(v: &Value, min: i64, max: i64) -> Option<String> {
     match kit::Int::of(Some(v)) {
         kit::Int::Value(id) if (min..=max).contains(&id) => None,
-        kit::Int::Value(id) => Some(format!(
+        kit::Int::Value(id) => Some(kit::text!(
             "group id {id} is outside the allowed range {min}-{max}"
         )),
-        _ => Some(format!(
+        _ => Some(kit::text!(
             "must be an integer group id, got {}",
             kit::json::brief(v, 40)
         )),

@@ -29,12 +29,12 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             let v = c.value.get(field);
             match Flag::of(v) {
                 Flag::True => {
-                    findings.push(Finding::container(&c, field, format!("{field} is true")))
+                    findings.push(Finding::container(&c, field, kit::text!("{field} is true")))
                 }
                 Flag::Malformed => findings.push(Finding::container(
                     &c,
                     field,
-                    format!(
+                    kit::text!(
                         "{field} is not a boolean ({}), read as true",
                         kit::json::brief(v.unwrap_or(&Value::Null), 40)
                     ),

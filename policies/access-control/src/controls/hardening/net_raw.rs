@@ -59,8 +59,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             if let Some(cap) = cap.as_str().filter(|c| capability_added(c, "NET_RAW")) {
                 findings.push(Finding::container(
                     &c,
-                    &format!("securityContext.capabilities.add[{k}]"),
-                    format!(
+                    &kit::text!("securityContext.capabilities.add[{k}]"),
+                    kit::text!(
                         "capabilities.add grants {}, which includes NET_RAW",
                         cap.chars().take(40).collect::<String>()
                     ),

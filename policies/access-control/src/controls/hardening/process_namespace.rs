@@ -32,7 +32,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         )],
         Flag::Malformed => vec![Finding::new(
             pod.field_path("shareProcessNamespace"),
-            format!(
+            kit::text!(
                 "shareProcessNamespace must be a boolean, got {}",
                 kit::json::brief(v.unwrap_or(&Value::Null), 40)
             ),

@@ -49,7 +49,7 @@ fn check_run_as_group(ctx: &Ctx) -> Vec<Finding> {
                 findings.push(Finding::container(
                     &c,
                     "securityContext.runAsGroup",
-                    format!("runAsGroup: {why}"),
+                    kit::text!("runAsGroup: {why}"),
                 ));
             }
         } else if let Some(v) = pod_level {
@@ -57,7 +57,7 @@ fn check_run_as_group(ctx: &Ctx) -> Vec<Finding> {
                 findings.push(about(
                     &c,
                     pod.field_path("securityContext.runAsGroup"),
-                    format!("runAsGroup (inherited from the pod): {why}"),
+                    kit::text!("runAsGroup (inherited from the pod): {why}"),
                 ));
             }
         } else if *required.get_or_insert_with(|| ctx.params.bool("required")) {

@@ -47,7 +47,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 let list = ctx.params.strings("allowedRuntimeClasses");
                 return vec![Finding::new(
                     path(),
-                    format!(
+                    kit::text!(
                         "runtimeClassName is not set; one of {} is required",
                         quoted(&list)
                     ),
@@ -62,7 +62,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             }
             vec![Finding::new(
                 path(),
-                format!(
+                kit::text!(
                     "RuntimeClass \"{rc}\" is not allowed (allowed: {})",
                     quoted(&list)
                 ),

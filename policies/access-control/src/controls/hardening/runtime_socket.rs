@@ -88,9 +88,9 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             .find(|s| exposes(&mounted, &normalise(s)));
         if let Some(socket) = hit {
             let what = if mounted == normalise(socket) {
-                format!("is the host's container-runtime socket {socket}")
+                kit::text!("is the host's container-runtime socket {socket}")
             } else {
-                format!(
+                kit::text!(
                     "is host path {mounted}, which contains the container-runtime socket {socket}"
                 )
             };

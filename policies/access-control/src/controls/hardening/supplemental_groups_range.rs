@@ -35,8 +35,8 @@ fn check_supplemental_groups(ctx: &Ctx) -> Vec<Finding> {
         .filter_map(|(i, g)| {
             out_of_range(g, min, max).map(|why| {
                 Finding::new(
-                    pod.field_path(&format!("securityContext.supplementalGroups[{i}]")),
-                    format!("supplementalGroups[{i}]: {why}"),
+                    pod.field_path(&kit::text!("securityContext.supplementalGroups[{i}]")),
+                    kit::text!("supplementalGroups[{i}]: {why}"),
                 )
             })
         })

@@ -86,22 +86,22 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         {
             let any_port = is_empty_list(rule.get("ports"));
             let peers = rule.get(peers_key);
-            let path = format!("spec.{rules_key}[{i}]");
+            let path = kit::text!("spec.{rules_key}[{i}]");
             if is_empty_list(peers) {
                 if any_port {
                     findings.push(Finding::new(
                         path,
-                        format!("rule allows {dir} traffic {side} {everyone} on every port (no {peers_key} and no ports)", dir = dir.name()),
+                        kit::text!("rule allows {dir} traffic {side} {everyone} on every port (no {peers_key} and no ports)", dir = dir.name()),
                     ));
                 }
                 continue;
             }
             for (j, peer) in kit::json::get_array(rule, &[peers_key]).iter().enumerate() {
-                let peer_path = format!("{path}.{peers_key}[{j}]");
+                let peer_path = kit::text!("{path}.{peers_key}[{j}]");
                 if any_port && every_pod(peer) {
                     findings.push(Finding::new(
                         peer_path,
-                        format!(
+                        kit::text!(
                             "peer selects every pod of every namespace, on every port ({} traffic {side} the whole cluster)",
                             dir.name()
                         ),
@@ -115,8 +115,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                     });
                     if forbid {
                         findings.push(Finding::new(
-                            format!("{peer_path}.ipBlock.cidr"),
-                            format!(
+                            kit::text!("{peer_path}.ipBlock.cidr"),
+                            kit::text!(
                                 "{} traffic {side} {cidr} (any address) is allowed",
                                 dir.name()
                             ),

@@ -41,7 +41,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Err(e) => {
             return vec![Finding::new(
                 "metadata.namespace",
-                format!(
+                kit::text!(
                     "{e}; the workload is refused because its network isolation cannot be verified"
                 ),
             )];
@@ -56,7 +56,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         .map(|d| {
             Finding::new(
                 "metadata.namespace",
-                format!(
+                kit::text!(
                     "namespace \"{ns}\" has no default-deny NetworkPolicy for {} (podSelector: {{}}, policyTypes including {}, no {} rules)",
                     d.name(),
                     d.name(),

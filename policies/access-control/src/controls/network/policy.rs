@@ -74,7 +74,7 @@ pub fn list(cluster: &dyn Cluster, namespace: &str) -> Result<Vec<Value>, String
     cluster
         .list(NETWORKING_V1, "NetworkPolicy", Some(namespace), None)
         .map_err(|e| {
-            format!("could not list the NetworkPolicies of namespace \"{namespace}\": {e}")
+            kit::text!("could not list the NetworkPolicies of namespace \"{namespace}\": {e}")
         })
 }
 

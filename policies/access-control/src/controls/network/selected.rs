@@ -32,7 +32,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Err(e) => {
             return vec![Finding::new(
                 "metadata.namespace",
-                format!(
+                kit::text!(
                     "{e}; the workload is refused because its network isolation cannot be verified"
                 ),
             )];
@@ -51,8 +51,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         return Vec::new();
     }
     vec![Finding::new(
-        format!("{}.labels", pod.metadata_path),
-        format!(
+        kit::text!("{}.labels", pod.metadata_path),
+        kit::text!(
             "no NetworkPolicy of namespace \"{ns}\" selects these pods ({} policies checked)",
             policies.len()
         ),

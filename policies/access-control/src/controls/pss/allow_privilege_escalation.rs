@@ -40,7 +40,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                     "allowPrivilegeEscalation is not set, which allows escalation".to_string()
                 }
                 kit::Flag::True | kit::Flag::Malformed => {
-                    format!("allowPrivilegeEscalation is {}, not false", super::shown(v))
+                    kit::text!("allowPrivilegeEscalation is {}, not false", super::shown(v))
                 }
             };
             Some(Finding::container(&c, FIELD, message))

@@ -42,7 +42,7 @@ fn allowed_annotation(v: &Value) -> bool {
 }
 
 fn bad_type(profile: &Value) -> String {
-    format!(
+    kit::text!(
         "AppArmor profile type {} is not RuntimeDefault or Localhost",
         shown(profile.get("type"))
     )
@@ -79,7 +79,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         findings.push(about_container(
             container_named(pod, name).as_ref(),
             annotation_path(pod, key),
-            format!(
+            kit::text!(
                 "AppArmor profile {} is not runtime/default or localhost/<profile>",
                 shown(Some(v))
             ),

@@ -54,8 +54,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             }
             findings.push(Finding::container(
                 &c,
-                &format!("securityContext.capabilities.add[{i}]"),
-                format!(
+                &kit::text!("securityContext.capabilities.add[{i}]"),
+                kit::text!(
                     "adds capability {}, which is not in the default set",
                     super::shown(Some(cap))
                 ),

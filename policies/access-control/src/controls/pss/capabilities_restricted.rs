@@ -48,8 +48,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             }
             findings.push(Finding::container(
                 &c,
-                &format!("securityContext.capabilities.add[{i}]"),
-                format!(
+                &kit::text!("securityContext.capabilities.add[{i}]"),
+                kit::text!(
                     "adds capability {}; only NET_BIND_SERVICE may be added",
                     shown(Some(cap))
                 ),

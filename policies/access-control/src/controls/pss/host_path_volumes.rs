@@ -36,8 +36,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 .and_then(Value::as_str)
                 .unwrap_or("");
             Finding::new(
-                pod.field_path(&format!("volumes[{i}].hostPath")),
-                format!("volume \"{name}\" mounts host path \"{path}\""),
+                pod.field_path(&kit::text!("volumes[{i}].hostPath")),
+                kit::text!("volume \"{name}\" mounts host path \"{path}\""),
             )
         })
         .collect()

@@ -41,8 +41,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             }
             findings.push(Finding::container(
                 &c,
-                &format!("ports[{i}].hostPort"),
-                format!("uses hostPort {}", super::shown(host_port)),
+                &kit::text!("ports[{i}].hostPort"),
+                kit::text!("uses hostPort {}", super::shown(host_port)),
             ));
         }
     }

@@ -96,7 +96,7 @@ fn hosts(c: &Container, handler: &Value, fields: &[&str; 2], findings: &mut Vec<
         findings.push(Finding::container(
             c,
             field,
-            format!("host is {}: the kubelet would connect there", shown(host)),
+            kit::text!("host is {}: the kubelet would connect there", shown(host)),
         ));
     }
 }

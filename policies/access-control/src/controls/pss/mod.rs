@@ -76,7 +76,9 @@ pub fn validate_options(options: &kit::dom::Map) -> Result<(), String> {
         .and_then(Value::as_str)
         .unwrap_or("latest");
     parse_version(v).map(|_| ()).ok_or_else(|| {
-        format!("pssVersion: \"{v}\" is not \"latest\" or a version from v1.0 to v1.{LATEST_MINOR}")
+        kit::text!(
+            "pssVersion: \"{v}\" is not \"latest\" or a version from v1.0 to v1.{LATEST_MINOR}"
+        )
     })
 }
 
@@ -212,7 +214,7 @@ pub(crate) fn in_user_namespace(pod: &PodTemplate) -> bool {
 /// Path of an annotation of the pod template, e.g.
 /// `spec.template.metadata.annotations['seccomp.security.alpha.kubernetes.io/pod']`.
 pub(crate) fn annotation_path(pod: &PodTemplate, key: &str) -> String {
-    format!("{}.annotations['{key}']", pod.metadata_path)
+    kit::text!("{}.annotations['{key}']", pod.metadata_path)
 }
 
 /// The first container (of any list) called `name`.

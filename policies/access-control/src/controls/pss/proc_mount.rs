@@ -46,7 +46,7 @@ pub(crate) fn unmasked(pod: &PodTemplate) -> Vec<Finding> {
                 Finding::container(
                     &c,
                     FIELD,
-                    format!("procMount is {}, not Default", shown(Some(v))),
+                    kit::text!("procMount is {}, not Default", shown(Some(v))),
                 )
             })
         })

@@ -85,12 +85,12 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             let name = v.get("name").and_then(Value::as_str).unwrap_or("");
             match RESTRICTED.iter().find(|s| has(v, s)) {
                 Some(source) => Finding::new(
-                    pod.field_path(&format!("volumes[{i}].{source}")),
-                    format!("volume \"{name}\" uses restricted volume type {source}"),
+                    pod.field_path(&kit::text!("volumes[{i}].{source}")),
+                    kit::text!("volume \"{name}\" uses restricted volume type {source}"),
                 ),
                 None => Finding::new(
-                    pod.field_path(&format!("volumes[{i}]")),
-                    format!("volume \"{name}\" uses a volume source outside the allowed types"),
+                    pod.field_path(&kit::text!("volumes[{i}]")),
+                    kit::text!("volume \"{name}\" uses a volume source outside the allowed types"),
                 ),
             }
         })

@@ -25,7 +25,7 @@ pub static CONTROL: Control = Control {
 const FIELD: &str = "securityContext.runAsNonRoot";
 
 fn not_true(v: &Value) -> String {
-    format!("runAsNonRoot is {}, not true", super::shown(Some(v)))
+    kit::text!("runAsNonRoot is {}, not true", super::shown(Some(v)))
 }
 
 fn check(ctx: &Ctx) -> Vec<Finding> {

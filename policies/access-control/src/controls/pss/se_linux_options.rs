@@ -40,9 +40,16 @@ fn problems(opts: &Value, allowed: &[&str]) -> impl Iterator<Item = (&'static st
     let user = opts.get("user");
     let role = opts.get("role");
     [
-        bad_type.then(|| ("type", format!("SELinux type {} is not allowed", shown(ty)))),
-        (text(user) != Some("")).then(|| ("user", format!("SELinux user {} is set", shown(user)))),
-        (text(role) != Some("")).then(|| ("role", format!("SELinux role {} is set", shown(role)))),
+        bad_type.then(|| {
+            (
+                "type",
+                kit::text!("SELinux type {} is not allowed", shown(ty)),
+            )
+        }),
+        (text(user) != Some(""))
+            .then(|| ("user", kit::text!("SELinux user {} is set", shown(user)))),
+        (text(role) != Some(""))
+            .then(|| ("role", kit::text!("SELinux role {} is set", shown(role)))),
     ]
     .into_iter()
     .flatten()
@@ -57,7 +64,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let mut findings = Vec::new();
     if let Some(opts) = set(pod.get(&["securityContext", "seLinuxOptions"])) {
         for (field, message) in problems(opts, allowed) {
-            let path = pod.field_path(&format!("securityContext.seLinuxOptions.{field}"));
+            let path = pod.field_path(&kit::text!("securityContext.seLinuxOptions.{field}"));
             findings.push(Finding::new(path, message));
         }
     }
@@ -72,7 +79,7 @@ fn container(c: &Container, allowed: &[&str], findings: &mut Vec<Finding>) {
         return;
     };
     for (field, message) in problems(opts, allowed) {
-        let path = format!("securityContext.seLinuxOptions.{field}");
+        let path = kit::text!("securityContext.seLinuxOptions.{field}");
         findings.push(Finding::container(c, &path, message));
     }
 }

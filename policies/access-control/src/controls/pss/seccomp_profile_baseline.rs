@@ -37,7 +37,7 @@ pub(crate) fn valid_profile(profile: &Value) -> bool {
 }
 
 pub(crate) fn bad_type(profile: &Value) -> String {
-    format!(
+    kit::text!(
         "seccomp profile type {} is not RuntimeDefault or Localhost",
         shown(profile.get("type"))
     )
@@ -81,7 +81,7 @@ fn annotations(pod: &PodTemplate) -> Vec<Finding> {
         findings.push(about_container(
             container.as_ref(),
             annotation_path(pod, key),
-            format!(
+            kit::text!(
                 "seccomp profile {} is not runtime/default, docker/default or localhost/<profile>",
                 shown(Some(v))
             ),

@@ -59,8 +59,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         .filter(|(_, s)| !text(s.get("name")).is_some_and(|n| allowed(n, minor)))
         .map(|(i, s)| {
             Finding::new(
-                pod.field_path(&format!("securityContext.sysctls[{i}].name")),
-                format!(
+                pod.field_path(&kit::text!("securityContext.sysctls[{i}].name")),
+                kit::text!(
                     "sysctl {} is not in the safe set of PSS v1.{minor}",
                     shown(s.get("name"))
                 ),

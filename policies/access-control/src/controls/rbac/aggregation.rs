@@ -80,8 +80,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             let found = rule_risks(rule, false).intersect(wanted);
             (!found.is_empty()).then(|| {
                 Finding::new(
-                    format!("rules[{i}]"),
-                    format!(
+                    kit::text!("rules[{i}]"),
+                    kit::text!(
                         "grants {} and is aggregated by label {into}, so every subject bound to that role gains it",
                         found.describe()
                     ),

@@ -87,12 +87,14 @@ fn role_risks(role: &Value, what: &str, namespaced: bool) -> Result<Risks, Strin
         Some(Value::Array(rules)) => {
             for (i, rule) in rules.iter().enumerate() {
                 if !rule.is_object() {
-                    return Err(format!("{what} is malformed: rules[{i}] is not an object"));
+                    return Err(kit::text!(
+                        "{what} is malformed: rules[{i}] is not an object"
+                    ));
                 }
                 risks = risks.union(rule_risks(rule, namespaced));
             }
         }
-        Some(_) => return Err(format!("{what} is malformed: rules is not a list")),
+        Some(_) => return Err(kit::text!("{what} is malformed: rules is not a list")),
     }
     Ok(risks)
 }
@@ -100,10 +102,10 @@ fn role_risks(role: &Value, what: &str, namespaced: bool) -> Result<Risks, Strin
 fn resolve(ctx: &Ctx, kind: &str, name: &str, namespaced: bool) -> Result<Option<Sources>, String> {
     let ns = ctx.request.namespace();
     let (lookup_ns, what) = match kind {
-        "Role" => (Some(ns), format!("Role \"{ns}/{name}\"")),
-        "ClusterRole" => (None, format!("ClusterRole \"{name}\"")),
+        "Role" => (Some(ns), kit::text!("Role \"{ns}/{name}\"")),
+        "ClusterRole" => (None, kit::text!("ClusterRole \"{name}\"")),
         other => {
-            return Err(format!(
+            return Err(kit::text!(
                 "roleRef.kind \"{other}\" is neither Role nor ClusterRole"
             ));
         }
@@ -111,10 +113,12 @@ fn resolve(ctx: &Ctx, kind: &str, name: &str, namespaced: bool) -> Result<Option
     let role = match ctx.cluster.get(RBAC_V1, kind, lookup_ns, name) {
         Ok(Some(role)) => role,
         Ok(None) => return Ok(None),
-        Err(e) => return Err(format!("could not read {what}: {e}")),
+        Err(e) => return Err(kit::text!("could not read {what}: {e}")),
     };
     if !role.is_object() {
-        return Err(format!("{what} returned by the cluster is not an object"));
+        return Err(kit::text!(
+            "{what} returned by the cluster is not an object"
+        ));
     }
     let mut sources = vec![(what.clone(), role_risks(&role, &what, namespaced)?)];
     if kind == "ClusterRole" {
@@ -124,14 +128,14 @@ fn resolve(ctx: &Ctx, kind: &str, name: &str, namespaced: bool) -> Result<Option
             None | Some(Value::Null) => &[][..],
             Some(Value::Array(s)) => s.as_slice(),
             Some(_) => {
-                return Err(format!(
+                return Err(kit::text!(
                     "{what} is malformed: aggregationRule.clusterRoleSelectors is not a list"
                 ));
             }
         };
         for (i, sel) in selectors.iter().enumerate() {
             let sel = Selector::from_object(sel).map_err(|e| {
-                format!("{what} is malformed: aggregationRule.clusterRoleSelectors[{i}]: {e}")
+                kit::text!("{what} is malformed: aggregationRule.clusterRoleSelectors[{i}]: {e}")
             })?;
             let query = sel.to_string();
             let members = ctx
@@ -143,7 +147,7 @@ fn resolve(ctx: &Ctx, kind: &str, name: &str, namespaced: bool) -> Result<Option
                     (!query.is_empty()).then_some(query.as_str()),
                 )
                 .map_err(|e| {
-                    format!("could not list the ClusterRoles aggregated into {what}: {e}")
+                    kit::text!("could not list the ClusterRoles aggregated into {what}: {e}")
                 })?;
             for member in &members {
                 let member_name = kit::json::get_str(member, &["metadata", "name"]).unwrap_or("");
@@ -151,7 +155,7 @@ fn resolve(ctx: &Ctx, kind: &str, name: &str, namespaced: bool) -> Result<Option
                     continue;
                 }
                 let member_what =
-                    format!("ClusterRole \"{member_name}\" (aggregated into \"{name}\")");
+                    kit::text!("ClusterRole \"{member_name}\" (aggregated into \"{name}\")");
                 let risks = role_risks(member, &member_what, namespaced)?;
                 sources.push((member_what, risks));
             }
@@ -179,7 +183,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Ok(None) => {
             return vec![Finding::new(
                 "roleRef",
-                format!(
+                kit::text!(
                     "{kind} \"{name}\" does not exist, so what this binding grants cannot be verified; create the role first"
                 ),
             )];
@@ -187,7 +191,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         Err(e) => {
             return vec![Finding::new(
                 "roleRef",
-                format!("{e}; the binding is refused because what it grants cannot be verified"),
+                kit::text!("{e}; the binding is refused because what it grants cannot be verified"),
             )];
         }
     };
@@ -211,7 +215,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         .map(|s| {
             Finding::new(
                 s.path(),
-                format!(
+                kit::text!(
                     "{} is not in allowedSubjects and would receive {grants} through {via}",
                     s.describe()
                 ),

@@ -43,7 +43,7 @@ fn check_groups_only(ctx: &Ctx) -> Vec<Finding> {
         .map(|s| {
             finding(
                 &s,
-                format!(
+                kit::text!(
                     "{} is an individual user; bind a group instead",
                     s.describe()
                 ),

@@ -52,7 +52,7 @@ fn check_anonymous(ctx: &Ctx) -> Vec<Finding> {
         .map(|s| {
             finding(
                 s,
-                format!(
+                kit::text!(
                     "{kind} \"{name}\" is granted to {} ({})",
                     s.describe(),
                     if s.name == "system:authenticated" {

@@ -38,7 +38,7 @@ fn check_cross_namespace(ctx: &Ctx) -> Vec<Finding> {
         .map(|s| {
             finding(
                 &s,
-                format!(
+                kit::text!(
                     "{} belongs to namespace \"{}\", not to the binding's namespace \"{binding_ns}\"",
                     s.describe(),
                     s.namespace

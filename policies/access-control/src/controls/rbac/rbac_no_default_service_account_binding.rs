@@ -29,7 +29,7 @@ fn check_default_service_account(ctx: &Ctx) -> Vec<Finding> {
         .map(|s| {
             finding(
                 &s,
-                format!(
+                kit::text!(
                     "{} is the namespace's default service account, used by every pod that names none",
                     s.describe()
                 ),

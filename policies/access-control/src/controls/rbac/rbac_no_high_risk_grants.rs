@@ -50,7 +50,7 @@ fn validate_high_risk(p: &Params) -> Result<(), String> {
         .filter_map(|n| Risk::parse(n))
         .find(|r| !HIGH_RISK_SET.contains(r))
     {
-        return Err(format!(
+        return Err(kit::text!(
             "ignoreGrants: \"{}\" is checked by another control; skip that control instead",
             other.name()
         ));

@@ -51,8 +51,8 @@ fn check_wildcards(ctx: &Ctx) -> Vec<Finding> {
             });
             if let Some(w) = wild {
                 findings.push(Finding::new(
-                    format!("rules[{i}].{key}"),
-                    format!("{key} contains \"{w}\" ({what})"),
+                    kit::text!("rules[{i}].{key}"),
+                    kit::text!("{key} contains \"{w}\" ({what})"),
                 ));
             }
         }

@@ -49,7 +49,7 @@ fn check_cluster_admin(ctx: &Ctx) -> Vec<Finding> {
         .map(|s| {
             finding(
                 &s,
-                format!(
+                kit::text!(
                     "{} is bound to ClusterRole \"{name}\" and is not in allowedSubjects",
                     s.describe()
                 ),

@@ -260,7 +260,7 @@ pub fn validate_ignored(list: &[String]) -> Result<(), String> {
     for name in list {
         if Risk::parse(name).is_none() {
             let valid: Vec<&str> = Risk::ALL.iter().map(|r| r.name()).collect();
-            return Err(format!(
+            return Err(kit::text!(
                 "ignoreGrants: unknown grant \"{name}\"; valid: {}",
                 valid.join(", ")
             ));

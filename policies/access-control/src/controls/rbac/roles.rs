@@ -54,8 +54,8 @@ pub(crate) fn lint(ctx: &Ctx, wanted: Risks) -> Vec<Finding> {
             let found = rule_risks(rule, namespaced).intersect(wanted);
             (!found.is_empty()).then(|| {
                 Finding::new(
-                    format!("rules[{i}]"),
-                    format!("grants {}", found.describe()),
+                    kit::text!("rules[{i}]"),
+                    kit::text!("grants {}", found.describe()),
                 )
             })
         })

@@ -17,23 +17,23 @@ impl Subject<'_> {
     /// The allow-list form, e.g. `Group:platform-admins`.
     pub fn id(&self) -> String {
         if self.kind == "ServiceAccount" {
-            format!("ServiceAccount:{}:{}", self.namespace, self.name)
+            kit::text!("ServiceAccount:{}:{}", self.namespace, self.name)
         } else {
-            format!("{}:{}", self.kind, self.name)
+            kit::text!("{}:{}", self.kind, self.name)
         }
     }
 
     /// For messages: `Group "devs"`, `ServiceAccount "ci/deployer"`.
     pub fn describe(&self) -> String {
         if self.kind == "ServiceAccount" {
-            format!("ServiceAccount \"{}/{}\"", self.namespace, self.name)
+            kit::text!("ServiceAccount \"{}/{}\"", self.namespace, self.name)
         } else {
-            format!("{} \"{}\"", self.kind, self.name)
+            kit::text!("{} \"{}\"", self.kind, self.name)
         }
     }
 
     pub fn path(&self) -> String {
-        format!("subjects[{}]", self.index)
+        kit::text!("subjects[{}]", self.index)
     }
 
     pub fn allowed(&self, patterns: &[String]) -> bool {

@@ -68,7 +68,7 @@ fn validate(p: &Params) -> Result<(), String> {
 }
 
 fn annotation_path(key: &str) -> String {
-    format!("metadata.annotations['{key}']")
+    kit::text!("metadata.annotations['{key}']")
 }
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
@@ -101,21 +101,21 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     if !owners.is_empty() && !owners.iter().any(|k| annotation(k).is_some()) {
         findings.push(Finding::new(
             "metadata.annotations",
-            format!("no owner or ticket annotation (one of {})", quoted(&owners)),
+            kit::text!("no owner or ticket annotation (one of {})", quoted(&owners)),
         ));
     }
     let key = ctx.params.string("expiryAnnotation");
     let Some(raw) = annotation(&key) else {
         findings.push(Finding::new(
             annotation_path(&key),
-            format!("no expiry annotation \"{key}\""),
+            kit::text!("no expiry annotation \"{key}\""),
         ));
         return findings;
     };
     let Some(expires) = parse_timestamp(raw) else {
         findings.push(Finding::new(
             annotation_path(&key),
-            format!("expiry \"{raw}\" is not an RFC 3339 timestamp or a YYYY-MM-DD date"),
+            kit::text!("expiry \"{raw}\" is not an RFC 3339 timestamp or a YYYY-MM-DD date"),
         ));
         return findings;
     };
@@ -123,14 +123,14 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     if expires <= now {
         findings.push(Finding::new(
             annotation_path(&key),
-            format!("the binding expired at {raw}; delete it, or renew it with a new approval and expiry"),
+            kit::text!("the binding expired at {raw}; delete it, or renew it with a new approval and expiry"),
         ));
     } else {
         let max_days = ctx.params.int("maxValidityDays");
         if max_days > 0 && expires - now > max_days * 86_400 {
             findings.push(Finding::new(
                 annotation_path(&key),
-                format!("expiry {raw} is more than {max_days} days away"),
+                kit::text!("expiry {raw} is more than {max_days} days away"),
             ));
         }
     }

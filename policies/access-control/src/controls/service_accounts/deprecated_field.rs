@@ -41,10 +41,10 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     };
     let message = match pod.get(&["serviceAccountName"]).and_then(Value::as_str) {
         Some(name) if name == old => return Vec::new(),
-        Some(name) if !name.is_empty() => format!(
+        Some(name) if !name.is_empty() => kit::text!(
             "deprecated serviceAccount \"{old}\" disagrees with serviceAccountName \"{name}\", which wins"
         ),
-        _ => format!(
+        _ => kit::text!(
             "the service account is set only through the deprecated serviceAccount field (\"{old}\")"
         ),
     };

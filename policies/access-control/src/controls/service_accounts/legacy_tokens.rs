@@ -57,7 +57,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     .unwrap_or("?");
     vec![Finding::new(
         "type",
-        format!(
+        kit::text!(
             "type kubernetes.io/service-account-token creates a non-expiring token for service account \"{account}\""
         ),
     )]

@@ -52,6 +52,6 @@ fn check_workload(ctx: &Ctx) -> Vec<Finding> {
     }
     vec![Finding::new(
         pod.field_path("automountServiceAccountToken"),
-        format!("{message} (service account \"{sa}\")"),
+        kit::text!("{message} (service account \"{sa}\")"),
     )]
 }

@@ -68,20 +68,20 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             let Some(token) = src.get("serviceAccountToken").filter(|t| t.is_object()) else {
                 continue;
             };
-            let field = format!("projected.sources[{j}].serviceAccountToken");
+            let field = kit::text!("projected.sources[{j}].serviceAccountToken");
             let mut problems = Vec::new();
             let max = ctx.params.int("maxExpirationSeconds");
             match token.get("expirationSeconds") {
-                None | Some(Value::Null) if DEFAULT_EXPIRATION > max => problems.push(format!(
+                None | Some(Value::Null) if DEFAULT_EXPIRATION > max => problems.push(kit::text!(
                     "expirationSeconds is not set (the default is {DEFAULT_EXPIRATION}), above the limit {max}"
                 )),
                 None | Some(Value::Null) => {}
                 Some(e) => match kit::Int::of(Some(e)) {
                     kit::Int::Value(secs) if secs <= max => {}
-                    kit::Int::Value(secs) => problems.push(format!(
+                    kit::Int::Value(secs) => problems.push(kit::text!(
                         "expirationSeconds {secs} is above the limit {max}"
                     )),
-                    _ => problems.push(format!(
+                    _ => problems.push(kit::text!(
                         "expirationSeconds must be an integer, got {}",
                         kit::json::brief(e, 40)
                     )),
@@ -96,7 +96,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 Some(aud) => {
                     let ok = ctx.params.strings("allowedAudiences");
                     if !ok.is_empty() && !allowed(&ok, aud) {
-                        problems.push(format!(
+                        problems.push(kit::text!(
                             "audience \"{aud}\" is not allowed (allowed: {})",
                             quoted(&ok)
                         ));
@@ -104,7 +104,8 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 }
             }
             if !problems.is_empty() {
-                let message = format!("projects a service-account token: {}", problems.join("; "));
+                let message =
+                    kit::text!("projects a service-account token: {}", problems.join("; "));
                 findings.extend(volume_findings(pod, i, v, &field, &message));
             }
         }
