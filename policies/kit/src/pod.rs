@@ -36,30 +36,6 @@ impl ContainerList {
     }
 }
 
-/// Every container of every list of `spec`, in list order (what
-/// [`PodTemplate::containers`] yields).
-fn find_containers<'a>(
-    spec: &'a Value,
-    spec_path: &'static str,
-) -> impl Iterator<Item = Container<'a>> {
-    ContainerList::ALL.into_iter().flat_map(move |list| {
-        json::get_array(spec, &[list.field()])
-            .iter()
-            .enumerate()
-            .filter_map(move |(index, v)| {
-                Some(Container {
-                    list,
-                    index,
-                    value: v.as_object()?,
-                    raw: v,
-                    name: v.get("name").and_then(Value::as_str).unwrap_or(""),
-                    image: v.get("image").and_then(Value::as_str).unwrap_or(""),
-                    spec_path,
-                })
-            })
-    })
-}
-
 /// The pod template of an object, with the field paths that lead to it.
 #[derive(Debug)]
 pub struct PodTemplate<'a> {
@@ -140,57 +116,62 @@ impl<'a> PodTemplate<'a> {
             metadata_path,
             containers: Vec::new(),
         };
+        tpl.read_containers()?;
         tpl.check_shape()?;
-        tpl.containers = find_containers(spec, spec_path).collect();
         Ok(Some(tpl))
     }
 
-    /// The API server never admits these shapes; a request carrying them is
+    /// Finds every container, with the members most controls read (name,
+    /// image, securityContext) looked up once for all of them. The API
+    /// server never admits other shapes of these; a request carrying one is
     /// answered with a clear refusal instead of being half-checked.
-    fn check_shape(&self) -> Result<(), String> {
+    fn read_containers(&mut self) -> Result<(), String> {
+        let spec_path = self.spec_path;
         for list in ContainerList::ALL {
             match self.spec.get(list.field()) {
                 None | Some(Value::Null) => {}
                 Some(Value::Array(items)) => {
-                    for (i, c) in items.iter().enumerate() {
-                        let Some(c) = c.as_object() else {
-                            return Err(crate::text!(
-                                "{}.{}[{i}] must be an object",
-                                self.spec_path,
-                                list.field()
-                            ));
+                    for (index, raw) in items.iter().enumerate() {
+                        let malformed = |what: &str| {
+                            crate::text!("{spec_path}.{}[{index}]{what}", list.field())
                         };
-                        for key in ["name", "image"] {
-                            if let Some(v) = c.get(key)
-                                && !v.is_string()
-                            {
-                                return Err(crate::text!(
-                                    "{}.{}[{i}].{key} must be a string",
-                                    self.spec_path,
-                                    list.field()
-                                ));
-                            }
-                        }
-                        if let Some(sc) = c.get("securityContext")
-                            && !(sc.is_object() || sc.is_null())
-                        {
-                            return Err(crate::text!(
-                                "{}.{}[{i}].securityContext must be an object",
-                                self.spec_path,
-                                list.field()
-                            ));
-                        }
+                        let Some(value) = raw.as_object() else {
+                            return Err(malformed(" must be an object"));
+                        };
+                        let text = |key: &str| match value.get(key) {
+                            None => Ok(""),
+                            Some(Value::String(s)) => Ok(s.as_str()),
+                            Some(_) => Err(malformed(&crate::text!(".{key} must be a string"))),
+                        };
+                        let (name, image) = (text("name")?, text("image")?);
+                        let security_context = match value.get("securityContext") {
+                            None => &NULL,
+                            Some(sc @ (Value::Object(_) | Value::Null)) => sc,
+                            Some(_) => return Err(malformed(".securityContext must be an object")),
+                        };
+                        self.containers.push(Container {
+                            list,
+                            index,
+                            value,
+                            raw,
+                            name,
+                            image,
+                            security_context,
+                            spec_path,
+                        });
                     }
                 }
                 Some(_) => {
-                    return Err(crate::text!(
-                        "{}.{} must be a list",
-                        self.spec_path,
-                        list.field()
-                    ));
+                    return Err(crate::text!("{spec_path}.{} must be a list", list.field()));
                 }
             }
         }
+        Ok(())
+    }
+
+    /// The rest of the shapes the API server never admits (see
+    /// [`PodTemplate::read_containers`]).
+    fn check_shape(&self) -> Result<(), String> {
         for key in ["volumes", "hostAliases"] {
             if let Some(v) = self.spec.get(key)
                 && !(v.is_array() || v.is_null())
@@ -247,6 +228,8 @@ pub struct Container<'a> {
     pub raw: &'a Value,
     pub name: &'a str,
     pub image: &'a str,
+    /// `securityContext`, or null: most access controls read it.
+    security_context: &'a Value,
     spec_path: &'static str,
 }
 
@@ -277,6 +260,13 @@ impl<'a> Container<'a> {
 
     pub fn get(&self, path: &[&str]) -> Option<&'a Value> {
         json::get(self.raw, path)
+    }
+
+    /// A field of the container's `securityContext`, e.g.
+    /// `&["capabilities", "add"]`: `get` of `securityContext` and `path`,
+    /// without looking the security context up again.
+    pub fn security_context(&self, path: &[&str]) -> Option<&'a Value> {
+        json::get(self.security_context, path)
     }
 
     /// `container "web"` / `init container "setup"`, for messages.
@@ -353,5 +343,44 @@ mod tests {
             PodTemplate::extract("Pod", &bad).unwrap_err(),
             "spec.containers[0].name must be a string"
         );
+        let bad = json!({"spec": {"initContainers": [{}, {"securityContext": "x"}]}});
+        assert_eq!(
+            PodTemplate::extract("Pod", &bad).unwrap_err(),
+            "spec.initContainers[1].securityContext must be an object"
+        );
+        let bad = json!({"spec": {"ephemeralContainers": [[]]}});
+        assert_eq!(
+            PodTemplate::extract("Pod", &bad).unwrap_err(),
+            "spec.ephemeralContainers[0] must be an object"
+        );
+    }
+
+    #[test]
+    fn a_containers_security_context_reads_as_its_own_fields() {
+        let object = json!({"spec": {"containers": [
+            {"name": "a", "securityContext": {"capabilities": {"add": ["NET_RAW"]}}},
+            {"name": "b", "securityContext": null},
+            {"name": "c"},
+            {"name": "d", "securityContext": {"privileged": "true"}}
+        ]}});
+        let pod = PodTemplate::extract("Pod", &object).unwrap().unwrap();
+        for c in pod.containers() {
+            for path in [
+                &["capabilities", "add"][..],
+                &["privileged"],
+                &["capabilities"],
+            ] {
+                let mut full = vec!["securityContext"];
+                full.extend_from_slice(path);
+                assert_eq!(
+                    c.security_context(path),
+                    c.get(&full),
+                    "{} {path:?}",
+                    c.name
+                );
+            }
+        }
+        let names: Vec<_> = pod.containers().map(|c| c.name).collect();
+        assert_eq!(names, ["a", "b", "c", "d"]);
     }
 }

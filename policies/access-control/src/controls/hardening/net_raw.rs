@@ -37,7 +37,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     let mut findings = Vec::new();
     for c in pod.containers() {
-        let caps = c.get(&["securityContext", "capabilities"]);
+        let caps = c.security_context(&["capabilities"]);
         let drop = caps
             .map(|v| kit::json::get_array(v, &["drop"]))
             .unwrap_or(&[]);

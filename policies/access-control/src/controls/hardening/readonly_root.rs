@@ -30,7 +30,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     pod.containers()
         .filter_map(|c| {
-            let message = match Flag::of(c.get(&["securityContext", "readOnlyRootFilesystem"])) {
+            let message = match Flag::of(c.security_context(&["readOnlyRootFilesystem"])) {
                 Flag::True => return None,
                 Flag::False => "readOnlyRootFilesystem is false",
                 Flag::Absent => {

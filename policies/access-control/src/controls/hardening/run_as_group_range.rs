@@ -44,7 +44,7 @@ fn check_run_as_group(ctx: &Ctx) -> Vec<Finding> {
         message,
     };
     for c in pod.containers() {
-        if let Some(v) = set(c.get(&["securityContext", "runAsGroup"])) {
+        if let Some(v) = set(c.security_context(&["runAsGroup"])) {
             if let Some(why) = out_of_range(v, min, max) {
                 findings.push(Finding::container(
                     &c,

@@ -33,7 +33,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     pod.containers()
         .filter_map(|c| {
-            let v = c.get(&["securityContext", "allowPrivilegeEscalation"]);
+            let v = c.security_context(&["allowPrivilegeEscalation"]);
             let message = match kit::Flag::of(v) {
                 kit::Flag::False => return None,
                 kit::Flag::Absent => {

@@ -61,7 +61,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         findings.push(Finding::new(pod.field_path(FIELD), bad_type(p)));
     }
     for c in pod.containers() {
-        if let Some(p) = set(c.get(&["securityContext", "appArmorProfile"]))
+        if let Some(p) = set(c.security_context(&["appArmorProfile"]))
             && !allowed_type(p)
         {
             findings.push(Finding::container(&c, FIELD, bad_type(p)));

@@ -45,7 +45,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     let mut findings = Vec::new();
     for c in ctx.pod().containers() {
-        let Some(Value::Array(add)) = c.get(&["securityContext", "capabilities", "add"]) else {
+        let Some(Value::Array(add)) = c.security_context(&["capabilities", "add"]) else {
             continue;
         };
         for (i, cap) in add.iter().enumerate() {

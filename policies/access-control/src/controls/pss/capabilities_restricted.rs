@@ -32,7 +32,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     let mut findings = Vec::new();
     for c in pod.containers() {
-        let caps = super::set(c.get(&["securityContext", "capabilities"]));
+        let caps = super::set(c.security_context(&["capabilities"]));
         let drop = caps.map_or(&[][..], |v| kit::json::get_array(v, &["drop"]));
         if !drop.iter().any(|d| d.as_str() == Some("ALL")) {
             findings.push(Finding::container(

@@ -27,7 +27,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     ctx.pod()
         .containers()
-        .filter(|c| enabled(c.get(&["securityContext", "privileged"])))
+        .filter(|c| enabled(c.security_context(&["privileged"])))
         .map(|c| {
             Finding::container(
                 &c,

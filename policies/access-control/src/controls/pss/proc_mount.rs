@@ -41,7 +41,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
 pub(crate) fn unmasked(pod: &PodTemplate) -> Vec<Finding> {
     pod.containers()
         .filter_map(|c| {
-            let v = set(c.get(&["securityContext", "procMount"]))?;
+            let v = set(c.security_context(&["procMount"]))?;
             (v.as_str() != Some("Default")).then(|| {
                 Finding::container(
                     &c,

@@ -45,7 +45,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         findings.push(Finding::new(pod.field_path(FIELD), not_true(v)));
     }
     for c in pod.containers() {
-        match super::set(c.get(&["securityContext", "runAsNonRoot"])) {
+        match super::set(c.security_context(&["runAsNonRoot"])) {
             v if kit::Flag::of(v).is_true() => {}
             Some(v) => findings.push(Finding::container(&c, FIELD, not_true(v))),
             // Unset: inherits the pod's setting, which must then be true.

@@ -46,7 +46,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     findings.extend(
         pod.containers()
-            .filter(|c| is_root(c.get(&["securityContext", "runAsUser"])))
+            .filter(|c| is_root(c.security_context(&["runAsUser"])))
             .map(|c| Finding::container(&c, FIELD, MESSAGE)),
     );
     findings

@@ -75,7 +75,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
 }
 
 fn container(c: &Container, allowed: &[&str], findings: &mut Vec<Finding>) {
-    let Some(opts) = set(c.get(&["securityContext", "seLinuxOptions"])) else {
+    let Some(opts) = set(c.security_context(&["seLinuxOptions"])) else {
         return;
     };
     for (field, message) in problems(opts, allowed) {

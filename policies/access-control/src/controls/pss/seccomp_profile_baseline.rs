@@ -99,7 +99,7 @@ fn fields(pod: &PodTemplate) -> Vec<Finding> {
         findings.push(Finding::new(pod.field_path(FIELD), bad_type(p)));
     }
     for c in pod.containers() {
-        if let Some(p) = set(c.get(&["securityContext", "seccompProfile"]))
+        if let Some(p) = set(c.security_context(&["seccompProfile"]))
             && !valid_profile(p)
         {
             findings.push(Finding::container(&c, FIELD, bad_type(p)));

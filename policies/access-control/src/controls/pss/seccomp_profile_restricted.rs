@@ -40,7 +40,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         }
     }
     for c in pod.containers() {
-        match super::set(c.get(&["securityContext", "seccompProfile"])) {
+        match super::set(c.security_context(&["seccompProfile"])) {
             Some(p) if !valid_profile(p) => {
                 findings.push(Finding::container(&c, FIELD, bad_type(p)))
             }

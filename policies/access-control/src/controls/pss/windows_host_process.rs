@@ -36,7 +36,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     }
     findings.extend(
         pod.containers()
-            .filter(|c| enabled(c.get(&PATH)))
+            .filter(|c| enabled(c.security_context(&PATH[1..])))
             .map(|c| Finding::container(&c, FIELD, MESSAGE)),
     );
     findings
