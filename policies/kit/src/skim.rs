@@ -39,10 +39,9 @@ pub(crate) struct Skimmed {
 struct Block {
     quotes: u64,
     backslashes: u64,
-    /// `{` and `[`.
-    opens: u64,
-    /// `}` and `]`.
-    closes: u64,
+    /// `{`, `[`, `}` and `]` (told apart by the byte itself: bit 1 is set
+    /// in the opening ones only, `0x7B`/`0x5B` against `0x7D`/`0x5D`).
+    brackets: u64,
     /// Bytes at or above 0x80.
     high: u64,
 }
@@ -82,12 +81,13 @@ pub(crate) fn containers(bytes: &[u8]) -> Option<Skimmed> {
         // Set from an opening quote up to (not including) its closing quote.
         let strings = prefix_xor(quotes) ^ in_string;
         in_string = 0u64.wrapping_sub(strings >> 63);
-        let mut brackets = (block.opens | block.closes) & !strings;
+        let mut brackets = block.brackets & !strings;
         while brackets != 0 {
             let bit = brackets.trailing_zeros();
             brackets &= brackets - 1;
             let pos = (index * 64 + bit as usize) as u32;
-            if block.opens >> bit & 1 == 1 {
+            let bracket = bytes[pos as usize];
+            if bracket & 2 != 0 {
                 if open.len() == MAX_DEPTH || end.is_some() {
                     return None;
                 }
@@ -101,7 +101,7 @@ pub(crate) fn containers(bytes: &[u8]) -> Option<Skimmed> {
                 let after = containers.len() as u32;
                 let span = containers.get_mut(open.pop()? as usize)?;
                 // `{` pairs with `}` and `[` with `]`: they differ by 2.
-                if bytes[span.open as usize] + 2 != bytes[pos as usize] {
+                if bytes[span.open as usize] + 2 != bracket {
                     return None;
                 }
                 span.close = pos;
@@ -158,7 +158,7 @@ fn high_bits(chunk: &[u8; 16]) -> u16 {
     target_arch = "x86_64"
 )))]
 fn high_bits(chunk: &[u8; 16]) -> u16 {
-    chunk_masks_bytewise(chunk)[4]
+    chunk_masks_bytewise(chunk)[3]
 }
 
 fn is_space(b: u8) -> bool {
@@ -207,12 +207,11 @@ fn block_of(bytes: &[u8; 64]) -> Block {
         let Ok(chunk) = chunk.try_into() else {
             continue;
         };
-        let [quotes, backslashes, opens, closes, high] = chunk_masks(chunk).map(u64::from);
+        let [quotes, backslashes, brackets, high] = chunk_masks(chunk).map(u64::from);
         let shift = 16 * i;
         block.quotes |= quotes << shift;
         block.backslashes |= backslashes << shift;
-        block.opens |= opens << shift;
-        block.closes |= closes << shift;
+        block.brackets |= brackets << shift;
         block.high |= high << shift;
     }
     block
@@ -220,24 +219,27 @@ fn block_of(bytes: &[u8; 64]) -> Block {
 
 /// Quote, backslash, opening and closing bracket, and non-ASCII masks of 16 bytes.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-fn chunk_masks(chunk: &[u8; 16]) -> [u16; 5] {
+fn chunk_masks(chunk: &[u8; 16]) -> [u16; 4] {
     use core::arch::wasm32::*;
     // SAFETY: reads the 16 bytes `chunk` refers to; `v128_load` needs no alignment.
     let v = unsafe { v128_load(chunk.as_ptr().cast()) };
     // `[`/`]` become `{`/`}` with bit 5 set; no other byte becomes either.
     let folded = v128_or(v, u8x16_splat(0x20));
+    let brackets = v128_or(
+        u8x16_eq(folded, u8x16_splat(b'{')),
+        u8x16_eq(folded, u8x16_splat(b'}')),
+    );
     [
         i8x16_bitmask(u8x16_eq(v, u8x16_splat(b'"'))),
         i8x16_bitmask(u8x16_eq(v, u8x16_splat(b'\\'))),
-        i8x16_bitmask(u8x16_eq(folded, u8x16_splat(b'{'))),
-        i8x16_bitmask(u8x16_eq(folded, u8x16_splat(b'}'))),
+        i8x16_bitmask(brackets),
         i8x16_bitmask(v),
     ]
 }
 
 /// Quote, backslash, opening and closing bracket, and non-ASCII masks of 16 bytes.
 #[cfg(target_arch = "x86_64")]
-fn chunk_masks(chunk: &[u8; 16]) -> [u16; 5] {
+fn chunk_masks(chunk: &[u8; 16]) -> [u16; 4] {
     use core::arch::x86_64::*;
     // SAFETY: SSE2 is part of x86_64; the load reads the 16 bytes `chunk`
     // refers to and needs no alignment.
@@ -248,8 +250,7 @@ fn chunk_masks(chunk: &[u8; 16]) -> [u16; 5] {
         [
             mask(v, b'"'),
             mask(v, b'\\'),
-            mask(folded, b'{'),
-            mask(folded, b'}'),
+            mask(folded, b'{') | mask(folded, b'}'),
             _mm_movemask_epi8(v) as u16,
         ]
     }
@@ -259,7 +260,7 @@ fn chunk_masks(chunk: &[u8; 16]) -> [u16; 5] {
     all(target_arch = "wasm32", target_feature = "simd128"),
     target_arch = "x86_64"
 )))]
-fn chunk_masks(chunk: &[u8; 16]) -> [u16; 5] {
+fn chunk_masks(chunk: &[u8; 16]) -> [u16; 4] {
     chunk_masks_bytewise(chunk)
 }
 
@@ -271,15 +272,14 @@ fn chunk_masks(chunk: &[u8; 16]) -> [u16; 5] {
     ),
     allow(dead_code)
 )]
-fn chunk_masks_bytewise(chunk: &[u8; 16]) -> [u16; 5] {
-    let mut masks = [0u16; 5];
+fn chunk_masks_bytewise(chunk: &[u8; 16]) -> [u16; 4] {
+    let mut masks = [0u16; 4];
     for (i, &b) in chunk.iter().enumerate() {
-        masks[4] |= u16::from(b >> 7) << i;
+        masks[3] |= u16::from(b >> 7) << i;
         let which = match b | 0x20 {
             _ if b == b'"' => 0,
             _ if b == b'\\' => 1,
-            b'{' => 2,
-            b'}' => 3,
+            b'{' | b'}' => 2,
             _ => continue,
         };
         masks[which] |= 1 << i;
