@@ -1,16 +1,16 @@
 //! Building text without wasm's `memory.copy`.
 //!
 //! In the modules a copy whose length is known only at run time compiles to
-//! wasm's `memory.copy`, and wasmtime runs that instruction as a call out of
-//! the guest into the engine: about 20 ns each on the bench VM, for copies
-//! that are mostly a few bytes long. The standard library's `String`,
-//! `format!` and `Vec::extend_from_slice` copy every piece that way (they
-//! come precompiled, so no flag of ours changes them), and an answer is
-//! built from many short pieces: availability's one denial of the bench Pod
-//! made 88 such calls per request. The kit builds its answers, messages and
-//! paths here instead: a piece of up to [`SHORT`] bytes is copied with plain
-//! loads and stores, a longer one with `memory.copy` as before. Natively
-//! this is `extend_from_slice` and `format!`.
+//! wasm's `memory.copy` (the target enables bulk memory, and the standard
+//! library comes precompiled with it), and wasmtime runs that instruction as
+//! a call out of the guest into the engine: about 20 ns each on the bench
+//! VM, for copies that are mostly a few bytes long. `format!`, `String`,
+//! `to_string` and `Vec::extend_from_slice` copy every piece that way, and
+//! an answer is built from many short pieces: availability's evaluation of
+//! the bench Pod made 83 such calls, most of them for its one denial. The
+//! kit builds its answers, messages and paths here instead: a piece of up to
+//! [`SHORT`] bytes is copied with plain loads and stores, a longer one with
+//! `memory.copy` as before. Natively [`append`] is `extend_from_slice`.
 
 use std::fmt;
 
