@@ -42,8 +42,6 @@ struct Block {
     /// `{`, `[`, `}` and `]` (told apart by the byte itself: bit 1 is set
     /// in the opening ones only, `0x7B`/`0x5B` against `0x7D`/`0x5D`).
     brackets: u64,
-    /// Bytes at or above 0x80.
-    high: u64,
 }
 
 /// Every container of `bytes`, in the order they open; `None` unless the
@@ -61,21 +59,20 @@ pub(crate) fn containers(bytes: &[u8]) -> Option<Skimmed> {
     let mut open: Vec<u32> = Vec::with_capacity(16);
     let mut escape_pending = false;
     let mut in_string = 0u64;
-    let mut high = 0u64;
+    let mut seen = Seen::new();
     let mut end = None;
     let mut padded = [b' '; 64];
     for (index, chunk) in bytes.chunks(64).enumerate() {
         let block = match chunk.try_into() {
-            Ok(full) => block_of(full),
+            Ok(full) => block_of(full, &mut seen),
             Err(_) => {
                 // SAFETY: the last chunk is shorter than `padded` (64 bytes).
                 unsafe {
                     crate::text::copy_short(chunk.as_ptr(), padded.as_mut_ptr(), chunk.len())
                 };
-                block_of(&padded)
+                block_of(&padded, &mut seen)
             }
         };
-        high |= block.high;
         let escaped = escaped(block.backslashes, &mut escape_pending);
         let quotes = block.quotes & !escaped;
         // Set from an opening quote up to (not including) its closing quote.
@@ -118,7 +115,7 @@ pub(crate) fn containers(bytes: &[u8]) -> Option<Skimmed> {
         .all(|b| is_space(*b))
         .then_some(Skimmed {
             containers,
-            ascii: high == 0,
+            ascii: !seen.any_high(),
         })
 }
 
@@ -201,28 +198,81 @@ fn prefix_xor(mut x: u64) -> u64 {
     x
 }
 
-fn block_of(bytes: &[u8; 64]) -> Block {
+/// The masks of a block; every byte of it is added to `seen`.
+fn block_of(bytes: &[u8; 64], seen: &mut Seen) -> Block {
     let mut block = Block::default();
     for (i, chunk) in bytes.chunks_exact(16).enumerate() {
         let Ok(chunk) = chunk.try_into() else {
             continue;
         };
-        let [quotes, backslashes, brackets, high] = chunk_masks(chunk).map(u64::from);
+        let [quotes, backslashes, brackets] = chunk_masks(chunk, seen).map(u64::from);
         let shift = 16 * i;
         block.quotes |= quotes << shift;
         block.backslashes |= backslashes << shift;
         block.brackets |= brackets << shift;
-        block.high |= high << shift;
     }
     block
 }
 
-/// Quote, backslash, opening and closing bracket, and non-ASCII masks of 16 bytes.
+/// Every byte looked at, OR-ed together: whether any was at or above 0x80
+/// is one test at the end, not a mask per 16 bytes.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-fn chunk_masks(chunk: &[u8; 16]) -> [u16; 4] {
+struct Seen(core::arch::wasm32::v128);
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+impl Seen {
+    fn new() -> Seen {
+        Seen(core::arch::wasm32::u8x16_splat(0))
+    }
+
+    fn any_high(&self) -> bool {
+        core::arch::wasm32::i8x16_bitmask(self.0) != 0
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+struct Seen(core::arch::x86_64::__m128i);
+
+#[cfg(target_arch = "x86_64")]
+impl Seen {
+    fn new() -> Seen {
+        // SAFETY: SSE2 is part of x86_64.
+        Seen(unsafe { core::arch::x86_64::_mm_setzero_si128() })
+    }
+
+    fn any_high(&self) -> bool {
+        // SAFETY: as in `new`.
+        unsafe { core::arch::x86_64::_mm_movemask_epi8(self.0) != 0 }
+    }
+}
+
+#[cfg(not(any(
+    all(target_arch = "wasm32", target_feature = "simd128"),
+    target_arch = "x86_64"
+)))]
+struct Seen(u16);
+
+#[cfg(not(any(
+    all(target_arch = "wasm32", target_feature = "simd128"),
+    target_arch = "x86_64"
+)))]
+impl Seen {
+    fn new() -> Seen {
+        Seen(0)
+    }
+
+    fn any_high(&self) -> bool {
+        self.0 != 0
+    }
+}
+
+/// Quote, backslash, and bracket masks of 16 bytes; the bytes are added to `seen`.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn chunk_masks(chunk: &[u8; 16], seen: &mut Seen) -> [u16; 3] {
     use core::arch::wasm32::*;
     // SAFETY: reads the 16 bytes `chunk` refers to; `v128_load` needs no alignment.
     let v = unsafe { v128_load(chunk.as_ptr().cast()) };
+    seen.0 = v128_or(seen.0, v);
     // `[`/`]` become `{`/`}` with bit 5 set; no other byte becomes either.
     let folded = v128_or(v, u8x16_splat(0x20));
     let brackets = v128_or(
@@ -233,25 +283,24 @@ fn chunk_masks(chunk: &[u8; 16]) -> [u16; 4] {
         i8x16_bitmask(u8x16_eq(v, u8x16_splat(b'"'))),
         i8x16_bitmask(u8x16_eq(v, u8x16_splat(b'\\'))),
         i8x16_bitmask(brackets),
-        i8x16_bitmask(v),
     ]
 }
 
-/// Quote, backslash, opening and closing bracket, and non-ASCII masks of 16 bytes.
+/// Quote, backslash, and bracket masks of 16 bytes; the bytes are added to `seen`.
 #[cfg(target_arch = "x86_64")]
-fn chunk_masks(chunk: &[u8; 16]) -> [u16; 4] {
+fn chunk_masks(chunk: &[u8; 16], seen: &mut Seen) -> [u16; 3] {
     use core::arch::x86_64::*;
     // SAFETY: SSE2 is part of x86_64; the load reads the 16 bytes `chunk`
     // refers to and needs no alignment.
     unsafe {
         let v = _mm_loadu_si128(chunk.as_ptr().cast());
+        seen.0 = _mm_or_si128(seen.0, v);
         let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
         let mask = |v, b: u8| _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8))) as u16;
         [
             mask(v, b'"'),
             mask(v, b'\\'),
             mask(folded, b'{') | mask(folded, b'}'),
-            _mm_movemask_epi8(v) as u16,
         ]
     }
 }
@@ -260,8 +309,10 @@ fn chunk_masks(chunk: &[u8; 16]) -> [u16; 4] {
     all(target_arch = "wasm32", target_feature = "simd128"),
     target_arch = "x86_64"
 )))]
-fn chunk_masks(chunk: &[u8; 16]) -> [u16; 4] {
-    chunk_masks_bytewise(chunk)
+fn chunk_masks(chunk: &[u8; 16], seen: &mut Seen) -> [u16; 3] {
+    let [quotes, backslashes, brackets, high] = chunk_masks_bytewise(chunk);
+    seen.0 |= high;
+    [quotes, backslashes, brackets]
 }
 
 /// What the vector versions compute, a byte at a time.
@@ -423,11 +474,14 @@ mod tests {
                 const BYTES: &[u8] = b"\"\\{}[]zZ;=|~ \x7b\x5b\x80\xff";
                 *b = BYTES[(x % BYTES.len() as u64) as usize];
             }
+            let mut seen = Seen::new();
+            let [quotes, backslashes, brackets, high] = chunk_masks_bytewise(&chunk);
             assert_eq!(
-                chunk_masks(&chunk),
-                chunk_masks_bytewise(&chunk),
+                chunk_masks(&chunk, &mut seen),
+                [quotes, backslashes, brackets],
                 "{chunk:?}"
             );
+            assert_eq!(seen.any_high(), high != 0, "{chunk:?}");
         }
     }
 }
