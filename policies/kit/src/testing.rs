@@ -4,11 +4,57 @@
 //! assertions on the answer.
 
 use crate::cluster::{Cluster, Refusing, Snapshot};
-use crate::control::{Family, POD_KINDS};
+use crate::control::{Control, Criteria, Ctx, Family, Finding, POD_KINDS, RunCheck, Severity};
 use crate::kinds;
 use serde_json::{Value, json};
 
 pub use crate::control::POD_KINDS as POD_BEARING;
+
+/// A control for tests of the kit itself: a default, Pod-bearing control
+/// named `id` and `title` that runs `check`, with placeholder text and one
+/// SOC 2 and one ISO criterion.
+pub const fn control(
+    id: &'static str,
+    title: &'static str,
+    check: fn(&Ctx) -> Vec<Finding>,
+) -> Control {
+    Control {
+        id,
+        title,
+        rationale: "r",
+        remediation: "f",
+        severity: Severity::Low,
+        tags: &["default"],
+        criteria: Criteria {
+            soc2: &["CC8.1"],
+            iso27001: &["A.8.32"],
+            pss: &[],
+            cis: &[],
+        },
+        check,
+        ..Control::DEFAULTS
+    }
+}
+
+/// A family of `groups` for tests of the kit itself, read on demand, whose
+/// checks run through `run_check` (`None`: through their pointers).
+pub const fn family(
+    name: &'static str,
+    groups: &'static [&'static [&'static Control]],
+    run_check: Option<RunCheck>,
+) -> Family {
+    Family {
+        name,
+        title: "t",
+        version: "0.0.0",
+        groups,
+        options: &[],
+        validate_options: None,
+        default_warn_only: &[],
+        reads_whole_request: false,
+        run_check,
+    }
+}
 
 /// The namespace objects of these helpers live in.
 pub const NS: &str = "team-a";

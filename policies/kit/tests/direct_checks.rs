@@ -4,7 +4,8 @@
 //! for another family) is run through its `check` pointer instead, with the
 //! same findings.
 
-use kit::{Control, Criteria, Ctx, Family, Finding, Severity};
+use kit::testing::{control, family};
+use kit::{Control, Ctx, Family, Finding};
 use serde_json::{Value, json};
 use std::cell::Cell;
 
@@ -25,48 +26,23 @@ fn third(_: &Ctx) -> Vec<Finding> {
     vec![Finding::new("spec", "third ran")]
 }
 
-const fn control(id: &'static str, check: fn(&Ctx) -> Vec<Finding>) -> Control {
-    Control {
-        id,
-        title: "t",
-        rationale: "r",
-        remediation: "f",
-        severity: Severity::Low,
-        tags: &["default"],
-        criteria: Criteria {
-            soc2: &["CC8.1"],
-            iso27001: &["A.8.32"],
-            pss: &[],
-            cis: &[],
-        },
-        check,
-        ..Control::DEFAULTS
-    }
-}
-
-static FIRST: Control = control("first", first);
-static SECOND: Control = control("second", second);
-static THIRD: Control = control("third", third);
-
-const fn family(name: &'static str, groups: &'static [&'static [&'static Control]]) -> Family {
-    Family {
-        name,
-        title: "t",
-        version: "0.0.0",
-        groups,
-        options: &[],
-        validate_options: None,
-        default_warn_only: &[],
-        reads_whole_request: false,
-        run_check: Some(counting),
-    }
-}
+static FIRST: Control = control("first", "t", first);
+static SECOND: Control = control("second", "t", second);
+static THIRD: Control = control("third", "t", third);
 
 /// Two groups, so that positions run across them.
-static FAMILY: Family = family("direct-test", &[&[&FIRST, &SECOND], &[&THIRD]]);
+static FAMILY: Family = family(
+    "direct-test",
+    &[&[&FIRST, &SECOND], &[&THIRD]],
+    Some(counting),
+);
 
 /// The same controls in another order, given `FAMILY`'s dispatcher.
-static REORDERED: Family = family("reordered-test", &[&[&THIRD, &FIRST, &SECOND]]);
+static REORDERED: Family = family(
+    "reordered-test",
+    &[&[&THIRD, &FIRST, &SECOND]],
+    Some(counting),
+);
 
 kit::direct_checks!(run_check, FAMILY);
 
@@ -127,7 +103,7 @@ fn a_control_not_at_its_position_runs_through_its_pointer() {
 
 /// One control more than `direct_checks!` reaches, all alike.
 static MANY: [Control; kit::control::DIRECT_CHECKS + 1] =
-    [const { control("many", first) }; kit::control::DIRECT_CHECKS + 1];
+    [const { control("many", "t", first) }; kit::control::DIRECT_CHECKS + 1];
 
 const fn many() -> [&'static Control; kit::control::DIRECT_CHECKS + 1] {
     let mut out = [&MANY[0]; kit::control::DIRECT_CHECKS + 1];
@@ -141,10 +117,7 @@ const fn many() -> [&'static Control; kit::control::DIRECT_CHECKS + 1] {
 
 static MANY_REFS: [&Control; kit::control::DIRECT_CHECKS + 1] = many();
 
-static LARGE: Family = Family {
-    run_check: Some(counting_large),
-    ..family("large-test", &[&MANY_REFS])
-};
+static LARGE: Family = family("large-test", &[&MANY_REFS], Some(counting_large));
 
 kit::direct_checks!(run_large, LARGE);
 

@@ -6,7 +6,8 @@
 //! Pods alone gets the template without the engine's, and a malformed one
 //! is refused, as for Pod-bearing controls.
 
-use kit::{Control, Criteria, Ctx, Family, Finding, KindSet, Severity};
+use kit::testing::{control, family};
+use kit::{Control, Ctx, Family, Finding, KindSet};
 use serde_json::{Value, json};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -46,50 +47,10 @@ fn second(ctx: &Ctx) -> Vec<Finding> {
     )]
 }
 
-const CRITERIA: Criteria = Criteria {
-    soc2: &["CC8.1"],
-    iso27001: &["A.8.32"],
-    pss: &[],
-    cis: &[],
-};
-
-/// A default control of this file's families: Pod-bearing kinds.
-const fn control(
-    id: &'static str,
-    title: &'static str,
-    check: fn(&Ctx) -> Vec<Finding>,
-) -> Control {
-    Control {
-        id,
-        title,
-        rationale: "r",
-        remediation: "f",
-        severity: Severity::Low,
-        tags: &["default"],
-        criteria: CRITERIA,
-        check,
-        ..Control::DEFAULTS
-    }
-}
-
 static FIRST: Control = control("first", "First", first);
 static SECOND: Control = control("second", "Second", second);
 
-const fn family(name: &'static str, groups: &'static [&'static [&'static Control]]) -> Family {
-    Family {
-        name,
-        title: "t",
-        version: "0.0.0",
-        groups,
-        options: &[],
-        validate_options: None,
-        default_warn_only: &[],
-        reads_whole_request: false,
-        run_check: None,
-    }
-}
-
-static FAMILY: Family = family("shared-test", &[&[&FIRST, &SECOND]]);
+static FAMILY: Family = family("shared-test", &[&[&FIRST, &SECOND]], None);
 
 fn eval(images: &[&str]) -> String {
     let containers: Vec<Value> = images
@@ -168,7 +129,7 @@ static READS_FLAGS_OF_PODS: Control = Control {
     ..control("pod-only", "Pod only", pod_only)
 };
 
-static FLAGS_FAMILY: Family = family("flags-test", &[&[&READS_FLAGS, &READS_FLAGS_OF_PODS]]);
+static FLAGS_FAMILY: Family = family("flags-test", &[&[&READS_FLAGS, &READS_FLAGS_OF_PODS]], None);
 
 fn kube_system_pod() -> Value {
     json!({"apiVersion": "v1", "kind": "Pod",
