@@ -217,11 +217,7 @@ unsafe impl GlobalAlloc for Arena {
             // overlap. A short block is moved without `memory.copy`, a call
             // out of the guest (see `crate::text`).
             unsafe {
-                if n <= crate::text::SHORT {
-                    crate::text::copy_short(ptr, new, n);
-                } else {
-                    core::ptr::copy_nonoverlapping(ptr, new, n);
-                }
+                crate::text::copy(ptr, new, n);
                 self.dealloc(ptr, layout);
             }
         }

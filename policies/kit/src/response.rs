@@ -114,14 +114,7 @@ fn bounded_lines(out: &mut Text, list: &[(&'static Control, Vec<Finding>)]) {
 }
 
 fn ids(list: &[(&'static Control, Vec<Finding>)]) -> String {
-    let mut out = Text::default();
-    for (i, (c, _)) in list.iter().enumerate() {
-        if i > 0 {
-            out.push_str(",");
-        }
-        out.push_str(c.id);
-    }
-    out.into_string()
+    text::join(list.iter().map(|(c, _)| c.id), ",")
 }
 
 impl Report {
@@ -139,14 +132,7 @@ impl Report {
                 .flat_map(|(c, _)| c.criteria.soc2.iter().chain(c.criteria.iso27001))
                 .copied()
                 .collect();
-            let mut joined = Text::default();
-            for (i, criterion) in criteria.into_iter().enumerate() {
-                if i > 0 {
-                    joined.push_str(",");
-                }
-                joined.push_str(criterion);
-            }
-            annotations.push((text::owned(ANNOTATION_CRITERIA), joined.into_string()));
+            annotations.push((text::owned(ANNOTATION_CRITERIA), text::join(criteria, ",")));
         }
         if !self.warned.is_empty() {
             annotations.push((text::owned(ANNOTATION_WARNINGS), ids(&self.warned)));
@@ -164,7 +150,10 @@ impl Report {
                 })
                 .collect();
             list.dedup();
-            annotations.push((text::owned(ANNOTATION_EXEMPTED), list.join(",")));
+            annotations.push((
+                text::owned(ANNOTATION_EXEMPTED),
+                text::join(list.iter().map(String::as_str), ","),
+            ));
         }
         let warnings: Vec<String> = self
             .warned

@@ -67,9 +67,7 @@ pub(crate) fn containers(bytes: &[u8]) -> Option<Skimmed> {
             Ok(full) => block_of(full, &mut seen),
             Err(_) => {
                 // SAFETY: the last chunk is shorter than `padded` (64 bytes).
-                unsafe {
-                    crate::text::copy_short(chunk.as_ptr(), padded.as_mut_ptr(), chunk.len())
-                };
+                unsafe { crate::text::copy(chunk.as_ptr(), padded.as_mut_ptr(), chunk.len()) };
                 block_of(&padded, &mut seen)
             }
         };

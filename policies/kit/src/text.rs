@@ -10,7 +10,7 @@
 //! the bench Pod made 83 such calls, most of them for its one denial. The
 //! kit builds its answers, messages and paths here instead: a piece of up to
 //! [`SHORT`] bytes is copied with plain loads and stores, a longer one with
-//! `memory.copy` as before. Natively [`append`] is `extend_from_slice`.
+//! `memory.copy` as before. Natively every copy is `copy_nonoverlapping`.
 
 use std::fmt;
 
@@ -21,21 +21,34 @@ pub const SHORT: usize = 256;
 /// Appends `bytes` to `out`.
 #[inline]
 pub fn append(out: &mut Vec<u8>, bytes: &[u8]) {
-    #[cfg(target_arch = "wasm32")]
-    if bytes.len() <= SHORT {
-        out.reserve(bytes.len());
-        let len = out.len();
-        // SAFETY: `reserve` made room for `bytes.len()` more bytes after
-        // `len`, all of which are written before the length covers them;
-        // `bytes` cannot overlap that spare room (it is borrowed while `out`
-        // is borrowed mutably).
-        unsafe {
-            copy_short(bytes.as_ptr(), out.as_mut_ptr().add(len), bytes.len());
-            out.set_len(len + bytes.len());
-        }
-        return;
+    out.reserve(bytes.len());
+    let len = out.len();
+    // SAFETY: `reserve` made room for `bytes.len()` more bytes after `len`,
+    // all of which are written before the length covers them; `bytes`
+    // cannot overlap that spare room (it is borrowed while `out` is
+    // borrowed mutably).
+    unsafe {
+        copy(bytes.as_ptr(), out.as_mut_ptr().add(len), bytes.len());
+        out.set_len(len + bytes.len());
     }
-    out.extend_from_slice(bytes);
+}
+
+/// Copies `n` bytes from `src` to `dst`: in the modules with
+/// [`copy_short`] up to [`SHORT`] bytes, otherwise as
+/// `ptr::copy_nonoverlapping` does (`memory.copy` there).
+///
+/// # Safety
+/// As for `ptr::copy_nonoverlapping`.
+#[inline]
+pub unsafe fn copy(src: *const u8, dst: *mut u8, n: usize) {
+    // SAFETY: the caller's.
+    unsafe {
+        if cfg!(target_arch = "wasm32") && n <= SHORT {
+            copy_short(src, dst, n);
+        } else {
+            core::ptr::copy_nonoverlapping(src, dst, n);
+        }
+    }
 }
 
 /// Copies `n` bytes from `src` to `dst`, `n` at most [`SHORT`]: whole
@@ -159,6 +172,19 @@ pub fn owned(s: &str) -> String {
     text.into_string()
 }
 
+/// `items` joined with `separator` (`[..].join(separator)`), copied by
+/// [`append`].
+pub fn join<'a>(items: impl IntoIterator<Item = &'a str>, separator: &str) -> String {
+    let mut text = Text::default();
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            text.push_str(separator);
+        }
+        text.push_str(item);
+    }
+    text.into_string()
+}
+
 /// `s.to_ascii_lowercase()`, copied by [`append`].
 pub fn ascii_lowercase(s: &str) -> String {
     let mut lower = owned(s);
@@ -215,6 +241,9 @@ mod tests {
             out,
             [b"x".as_slice(), "é".repeat(200).as_bytes(), b"tail"].concat()
         );
+        for items in [&[][..], &["a"], &["a", "", "ß"]] {
+            assert_eq!(join(items.iter().copied(), ", "), items.join(", "));
+        }
         let made = text!("[{}] {:>4}: {:?} {}", "id", 7, "q\"", 1.5);
         assert_eq!(made, format!("[{}] {:>4}: {:?} {}", "id", 7, "q\"", 1.5));
         let mut t = Text::default();
