@@ -55,56 +55,96 @@ pub(crate) fn containers(bytes: &[u8]) -> Option<Skimmed> {
         return None;
     }
     let mut containers: Vec<Span> = Vec::with_capacity(bytes.len() / 32);
-    // Ordinals of the containers open at this point, innermost last.
-    let mut open: Vec<u32> = Vec::with_capacity(16);
+    // The containers open at this point, innermost last: each one's ordinal,
+    // shifted left once, with bit 0 set for an object (so that its closing
+    // bracket is checked without reading its opening one again). An array
+    // rather than a `Vec`: no call in the loop, so its state stays in
+    // registers in the modules.
+    let mut open = [0u32; MAX_DEPTH];
+    let mut depth = 0;
     let mut escape_pending = false;
     let mut in_string = 0u64;
     let mut seen = Seen::new();
     let mut end = None;
     let mut padded = [b' '; 64];
     for (index, chunk) in bytes.chunks(64).enumerate() {
-        let block = match chunk.try_into() {
-            Ok(full) => block_of(full, &mut seen),
+        let block_bytes: &[u8; 64] = match chunk.try_into() {
+            Ok(full) => full,
             Err(_) => {
                 // SAFETY: the last chunk is shorter than `padded` (64 bytes).
                 unsafe { crate::text::copy(chunk.as_ptr(), padded.as_mut_ptr(), chunk.len()) };
-                block_of(&padded, &mut seen)
+                &padded
             }
         };
+        let block = block_of(block_bytes, &mut seen);
         let escaped = escaped(block.backslashes, &mut escape_pending);
         let quotes = block.quotes & !escaped;
         // Set from an opening quote up to (not including) its closing quote.
         let strings = prefix_xor(quotes) ^ in_string;
         in_string = 0u64.wrapping_sub(strings >> 63);
         let mut brackets = block.brackets & !strings;
+        if brackets == 0 {
+            continue;
+        }
+        // Room for every bracket of the block opening a container; the spans
+        // are then written through a pointer, so that the loop makes no
+        // call and the list's length stays in a register in the modules.
+        containers.reserve(brackets.count_ones() as usize);
+        let spans = containers.as_mut_ptr();
+        let mut len = containers.len();
+        // A closing bracket with nothing open, or of the other kind.
+        let mut unmatched = false;
         while brackets != 0 {
             let bit = brackets.trailing_zeros();
             brackets &= brackets - 1;
             let pos = (index * 64 + bit as usize) as u32;
-            let bracket = bytes[pos as usize];
+            let bracket = block_bytes[bit as usize & 63];
+            // `{` and `[` have bit 1 set, `}` and `]` do not; `{}` have
+            // bit 5 set, `[]` do not.
+            let object = u32::from(bracket >> 5) & 1;
             if bracket & 2 != 0 {
-                if open.len() == MAX_DEPTH || end.is_some() {
+                if depth == MAX_DEPTH || end.is_some() {
+                    // SAFETY: the first `len` spans are written (below).
+                    unsafe { containers.set_len(len) };
                     return None;
                 }
-                open.push(containers.len() as u32);
-                containers.push(Span {
-                    open: pos,
-                    close: 0,
-                    after: 0,
-                });
+                open[depth] = (len as u32) << 1 | object;
+                depth += 1;
+                // SAFETY: `len` is below the capacity reserved above: at most
+                // one span per bracket of the block is added.
+                unsafe {
+                    spans.add(len).write(Span {
+                        open: pos,
+                        close: 0,
+                        after: 0,
+                    })
+                };
+                len += 1;
             } else {
-                let after = containers.len() as u32;
-                let span = containers.get_mut(open.pop()? as usize)?;
-                // `{` pairs with `}` and `[` with `]`: they differ by 2.
-                if bytes[span.open as usize] + 2 != bracket {
-                    return None;
+                if depth == 0 {
+                    unmatched = true;
+                    break;
                 }
+                depth -= 1;
+                let opened = open[depth];
+                if opened & 1 != object {
+                    unmatched = true;
+                    break;
+                }
+                // SAFETY: `opened >> 1` is the index a span was written at,
+                // below `len`.
+                let span = unsafe { &mut *spans.add((opened >> 1) as usize) };
                 span.close = pos;
-                span.after = after;
-                if open.is_empty() {
+                span.after = len as u32;
+                if depth == 0 {
                     end = Some(pos as usize);
                 }
             }
+        }
+        // SAFETY: the first `len` spans are written.
+        unsafe { containers.set_len(len) };
+        if unmatched {
+            return None;
         }
     }
     let end = end?;
@@ -436,6 +476,28 @@ mod tests {
             "{\"a\":\"\\\"}",
         ] {
             assert_eq!(containers(text.as_bytes()), None, "{text:?}");
+        }
+        // A bracket of the other kind, at every position around a block's end.
+        for pad in 0..70 {
+            let text = crate::text!(r#"{{"p":"{}","a":[{{}}],"b":{{"c":[]}}}}"#, "x".repeat(pad));
+            assert!(containers(text.as_bytes()).is_some(), "{text}");
+            for (at, b) in text.bytes().enumerate().skip(1) {
+                let other = match b {
+                    b'{' => b'[',
+                    b'[' => b'{',
+                    b'}' => b']',
+                    b']' => b'}',
+                    _ => continue,
+                };
+                let mut swapped = text.clone().into_bytes();
+                swapped[at] = other;
+                assert_eq!(
+                    containers(&swapped),
+                    None,
+                    "{}",
+                    String::from_utf8_lossy(&swapped)
+                );
+            }
         }
         let deep =
             "{\"a\":".to_string() + &"[".repeat(MAX_DEPTH - 1) + &"]".repeat(MAX_DEPTH - 1) + "}";
