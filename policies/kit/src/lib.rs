@@ -234,11 +234,20 @@ macro_rules! __wapc_module {
             use $crate::wapc_guest as guest;
 
             fn validate(payload: &[u8]) -> guest::CallResult {
-                Ok(super::validate(payload))
+                checked(super::validate(payload))
             }
 
             fn validate_settings(payload: &[u8]) -> guest::CallResult {
-                Ok(super::validate_settings(payload))
+                checked(super::validate_settings(payload))
+            }
+
+            /// `answer`, unless the memory it was worked out in was written
+            /// over (see `kit::arena`): then a trap, never an answer.
+            fn checked(answer: Vec<u8>) -> guest::CallResult {
+                if !ALLOCATOR.intact() {
+                    std::process::abort();
+                }
+                Ok(answer)
             }
 
             fn protocol_version(_payload: &[u8]) -> guest::CallResult {
@@ -246,7 +255,7 @@ macro_rules! __wapc_module {
             }
 
             fn explain(payload: &[u8]) -> guest::CallResult {
-                Ok(super::explain(payload))
+                checked(super::explain(payload))
             }
 
             fn catalogue(_payload: &[u8]) -> guest::CallResult {
