@@ -219,6 +219,13 @@ impl PolicyInstance {
         self.memory.map_or(0, |m| m.data_size(&self.store))
     }
 
+    /// The guest's linear memory, writable: for tests that play a part of
+    /// the guest misbehaving.
+    #[doc(hidden)]
+    pub fn memory_mut(&mut self) -> Option<&mut [u8]> {
+        self.memory.map(|m| m.data_mut(&mut self.store))
+    }
+
     /// `WapcHost::call`: one waPC invocation of `operation`.
     pub fn call(&mut self, operation: &str, payload: &[u8]) -> Result<Vec<u8>, CallError> {
         let (Ok(op_len), Ok(payload_len)) =

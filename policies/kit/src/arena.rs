@@ -173,8 +173,13 @@ impl Default for Arena {
 }
 
 /// What the arena keeps at the start of the heap (see the module's
-/// documentation): no allocator writes this as a chunk header.
-const CANARY: [u32; 4] = [0x6b75_6265, 0x2d73_6f63, 0x3220_6172, 0x656e_6121];
+/// documentation): no allocator writes this text as a chunk header.
+const CANARY: [u32; 4] = [
+    u32::from_le_bytes(*b"kube"),
+    u32::from_le_bytes(*b"-soc"),
+    u32::from_le_bytes(*b"2 ar"),
+    u32::from_le_bytes(*b"ena!"),
+];
 
 /// Where the linker put the end of the statics.
 #[cfg(target_arch = "wasm32")]
