@@ -92,8 +92,10 @@ pub(crate) fn containers(bytes: &[u8]) -> Option<Skimmed> {
         containers.reserve(brackets.count_ones() as usize);
         let spans = containers.as_mut_ptr();
         let mut len = containers.len();
-        // A closing bracket with nothing open, or of the other kind.
-        let mut unmatched = false;
+        // Not one object with matching brackets: nested too deep, a
+        // container after the outermost one closed, or a closing bracket
+        // with nothing open or of the other kind.
+        let mut refused = false;
         while brackets != 0 {
             let bit = brackets.trailing_zeros();
             brackets &= brackets - 1;
@@ -104,9 +106,8 @@ pub(crate) fn containers(bytes: &[u8]) -> Option<Skimmed> {
             let object = u32::from(bracket >> 5) & 1;
             if bracket & 2 != 0 {
                 if depth == MAX_DEPTH || end.is_some() {
-                    // SAFETY: the first `len` spans are written (below).
-                    unsafe { containers.set_len(len) };
-                    return None;
+                    refused = true;
+                    break;
                 }
                 open[depth] = (len as u32) << 1 | object;
                 depth += 1;
@@ -122,13 +123,13 @@ pub(crate) fn containers(bytes: &[u8]) -> Option<Skimmed> {
                 len += 1;
             } else {
                 if depth == 0 {
-                    unmatched = true;
+                    refused = true;
                     break;
                 }
                 depth -= 1;
                 let opened = open[depth];
                 if opened & 1 != object {
-                    unmatched = true;
+                    refused = true;
                     break;
                 }
                 // SAFETY: `opened >> 1` is the index a span was written at,
@@ -143,7 +144,7 @@ pub(crate) fn containers(bytes: &[u8]) -> Option<Skimmed> {
         }
         // SAFETY: the first `len` spans are written.
         unsafe { containers.set_len(len) };
-        if unmatched {
+        if refused {
             return None;
         }
     }
