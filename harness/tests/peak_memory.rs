@@ -316,30 +316,44 @@ fn a_reused_instance_does_not_grow() {
     )
     .expect("the bench request");
     let request: Value = serde_json::from_str(&text).expect("JSON request");
-    for family in NATIVE_FAMILIES {
+    // The same Pod with escaped strings (their text is the tree's own) and
+    // an `options` list the engine takes out of the tree and drops.
+    let mut escaped = request.clone();
+    escaped["object"]["metadata"]["annotations"]["note"] = json!("line\n\"quoted\" \u{e9}");
+    escaped["object"]["spec"]["containers"][0]["args"] = json!(["--flag=\"a b\"", "tab\there"]);
+    escaped["options"] = json!(["not", "an", "object"]);
+    let modules = NATIVE_FAMILIES.iter().copied().chain([soc2::FAMILY.name]);
+    for family in modules {
         let module = host.load(&dist_module(family)).expect("module loads");
         let config = PolicyConfig::new(&module.name);
         let mut instance = host
             .instantiate(&module, &config, &Arc::new(Context::default()))
             .expect("instantiates");
         let mut sizes = Vec::new();
-        for settings in [json!({}), json!({"controls": ["all"]})] {
-            let payload = validate_payload(&request, &settings);
+        for (request, settings, operation) in [
+            (&request, json!({}), "validate"),
+            (&request, json!({"controls": ["all"]}), "validate"),
+            (&escaped, json!({"controls": ["all"]}), "validate"),
+            (&escaped, json!({}), "explain"),
+        ] {
+            let payload = validate_payload(request, &settings);
+            let first = instance.call(operation, &payload).expect("a verdict");
             for _ in 0..100 {
-                instance.call("validate", &payload).expect("a verdict");
+                instance.call(operation, &payload).expect("a verdict");
             }
             // The arena grows 1 MiB at a time: 100 calls that kept a 5 KB
             // request's allocations would have taken several steps.
             let settled = instance.memory_bytes();
             for _ in 0..200 {
-                instance.call("validate", &payload).expect("a verdict");
+                let again = instance.call(operation, &payload).expect("a verdict");
+                assert_eq!(again, first, "{family} {operation}: another answer");
             }
-            sizes.push((settled, instance.memory_bytes()));
+            sizes.push((operation, settled, instance.memory_bytes()));
         }
-        for (settled, after) in sizes {
+        for (operation, settled, after) in sizes {
             assert_eq!(
                 settled, after,
-                "{family}: the reused instance grew from {settled} to {after} bytes in 200 calls"
+                "{family} {operation}: the reused instance grew from {settled} to {after} bytes in 200 calls"
             );
         }
     }

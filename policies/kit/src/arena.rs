@@ -30,6 +30,10 @@ use core::alloc::{GlobalAlloc, Layout};
 use core::cell::UnsafeCell;
 
 const PAGE: usize = 65536;
+/// The address bit that tells a block of a lent tree from any other (see
+/// [`building_tree`]): set in every tree block, clear in every other block
+/// (those start on 8 bytes).
+const TREE_BIT: usize = 4;
 /// Memory is requested from the engine in steps of this many pages (1 MiB).
 const GROW_PAGES: usize = 16;
 
@@ -220,42 +224,122 @@ fn memory_grow(pages: usize) -> usize {
     tests::memory_grow(pages)
 }
 
-unsafe impl GlobalAlloc for Arena {
-    // Inlined (growing the arena stays out of line): a call less per
-    // allocation, which the engine counts as 2 % of every evaluation
-    // (valgrind over wasmtime: access-control 249.8k → 244.3k instructions,
-    // the bundle 427.3k → 418.8k), for about 11 KB of module.
+impl Arena {
+    /// A block of `layout`, one of a lent tree's when `tree` (and its
+    /// alignment allows: at most 4, as every block the parser makes).
+    /// Inlined (growing the arena stays out of line): a call less per
+    /// allocation, which the engine counts as 2 % of every evaluation
+    /// (valgrind over wasmtime: access-control 249.8k → 244.3k instructions,
+    /// the bundle 427.3k → 418.8k), for about 11 KB of module.
     #[inline]
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+    unsafe fn alloc_in(&self, layout: Layout, tree: bool) -> *mut u8 {
         // SAFETY: single-threaded, and the allocator is not re-entered.
         let s = unsafe { &mut *self.state.get() };
         let size = layout.size().max(1);
-        let mut start = s.next.next_multiple_of(layout.align());
+        let tree = tree && layout.align() <= TREE_BIT;
+        // A tree block starts with the tree bit set, any other with it
+        // clear: moved up to the next such address when needed (at most 7
+        // bytes, 2 to 4 on average for a block that is moved at all).
+        let place = |next: usize| {
+            let start = next.next_multiple_of(layout.align());
+            match (tree, start & TREE_BIT != 0) {
+                (true, false) => (start & !(2 * TREE_BIT - 1)) | TREE_BIT,
+                (false, true) => (start | (2 * TREE_BIT - 1)) + 1,
+                _ => start,
+            }
+        };
+        let mut start = place(s.next);
         if start.checked_add(size).is_none_or(|e| e > s.end) {
-            if !Arena::grow(s, size + layout.align()) {
+            if !Arena::grow(s, size + layout.align().max(8)) {
                 return core::ptr::null_mut();
             }
-            start = s.next.next_multiple_of(layout.align());
+            start = place(s.next);
         }
         s.next = start + size;
-        if s.armed {
+        if s.armed && !tree {
             s.live += 1;
         }
         start as *mut u8
     }
+}
+
+/// Whether the block at `ptr` is one of a lent tree's (see [`building_tree`]).
+/// Always false natively, where the arena is not the allocator.
+#[inline]
+pub fn is_tree_block<T>(ptr: *const T) -> bool {
+    cfg!(target_arch = "wasm32") && ptr as usize & TREE_BIT != 0
+}
+
+/// `f`, whose allocations (in the modules) are blocks of a lent tree: the
+/// tree [`crate::dom::with_parsed`] gives its function, which its contract
+/// keeps from outliving that call. The arena does not count them among the
+/// blocks a rewind waits for, so that the tree need not be taken apart
+/// block by block (the walk that dropped it measured about a tenth of
+/// access-control's evaluation): a tree map leaves its members where they
+/// are ([`is_tree_block`]), and the next rewind reclaims them with the rest.
+/// That is sound because every block of the tree is reachable only from
+/// `with_parsed`'s call, which holds a counted block (the document) while
+/// it runs, or from a counted block (a clone of a map read on demand later):
+/// so no tree block is reachable once the count is zero.
+pub(crate) fn building_tree<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(target_arch = "wasm32")]
+    {
+        // SAFETY: one thread; the flag is only read by the allocator.
+        let was = unsafe { BUILDING_TREE.0.get().replace(true) };
+        let r = f();
+        // SAFETY: as above.
+        unsafe { BUILDING_TREE.0.get().write(was) };
+        r
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    f()
+}
+
+/// Set while [`building_tree`] runs its function.
+#[cfg(target_arch = "wasm32")]
+static BUILDING_TREE: Flag = Flag(UnsafeCell::new(false));
+
+#[cfg(target_arch = "wasm32")]
+struct Flag(UnsafeCell<bool>);
+
+// SAFETY: wasm32-wasip1 policy modules have exactly one thread.
+#[cfg(target_arch = "wasm32")]
+unsafe impl Sync for Flag {}
+
+fn building() -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        // SAFETY: one thread, and nothing writes the flag while this reads.
+        unsafe { *BUILDING_TREE.0.get() }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    false
+}
+
+unsafe impl GlobalAlloc for Arena {
+    #[inline]
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: as `GlobalAlloc::alloc`.
+        unsafe { self.alloc_in(layout, building()) }
+    }
 
     #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: as in `alloc`.
+        // SAFETY: as in `alloc_in`.
         let s = unsafe { &mut *self.state.get() };
         let addr = ptr as usize;
         if !s.armed || addr < s.base {
             return;
         }
-        s.live = s.live.saturating_sub(1);
-        if s.live == 0 && s.contiguous {
-            s.next = s.base;
-        } else if addr + layout.size().max(1) == s.next {
+        // A tree block was never counted (see `building_tree`).
+        if addr & TREE_BIT == 0 {
+            s.live = s.live.saturating_sub(1);
+            if s.live == 0 && s.contiguous {
+                s.next = s.base;
+                return;
+            }
+        }
+        if addr + layout.size().max(1) == s.next {
             // The most recent allocation: give its bytes back at once.
             s.next = addr;
         }
@@ -340,6 +424,49 @@ mod tests {
         unsafe { (*arena.state.get()).next }
     }
 
+    fn tree_alloc(arena: &Arena, size: usize) -> usize {
+        let layout = Layout::from_size_align(size, 4).unwrap();
+        // SAFETY: a valid layout.
+        let at = unsafe { arena.alloc_in(layout, true) } as usize;
+        assert_ne!(at, 0, "out of test memory");
+        at
+    }
+
+    /// A lent tree's blocks carry the tree bit, every other block none, and
+    /// the rewind waits only for the others: the tree is never taken apart.
+    #[test]
+    fn a_call_rewinds_without_freeing_its_tree() {
+        let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let arena = Arena::new();
+        alloc(&arena, 64);
+        arena.checkpoint();
+        let document = alloc(&arena, 40);
+        let tree: Vec<usize> = (1..=6).map(|i| tree_alloc(&arena, 28 * i)).collect();
+        let layout = Layout::from_size_align(3, 1).unwrap();
+        // SAFETY: a valid layout.
+        let finding = unsafe { arena.alloc(layout) } as usize;
+        let wide = Layout::from_size_align(24, 8).unwrap();
+        // SAFETY: a valid layout.
+        let wide_in_tree = unsafe { arena.alloc_in(wide, true) } as usize;
+        for &block in &tree {
+            assert_eq!(block & TREE_BIT, TREE_BIT, "{block:#x}");
+        }
+        for block in [document, finding, wide_in_tree] {
+            assert_eq!(block & TREE_BIT, 0, "{block:#x}");
+        }
+        // Freeing a tree block (an array moved out of the tree) counts nothing.
+        free(&arena, tree[2], 28 * 3);
+        // SAFETY: blocks allocated above with these layouts.
+        unsafe {
+            arena.dealloc(finding as *mut u8, layout);
+            arena.dealloc(wide_in_tree as *mut u8, wide);
+        }
+        assert!(next(&arena) > document);
+        // The document was the last counted block: the call is over.
+        free(&arena, document, 40);
+        assert_eq!(next(&arena), document);
+    }
+
     #[test]
     fn the_last_block_goes_back_at_once_and_a_finished_call_rewinds() {
         let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
@@ -367,6 +494,8 @@ mod tests {
         let arena = Arena::new();
         alloc(&arena, 64);
         arena.checkpoint();
+        // What keeps a tree alive: the document of `with_parsed`.
+        let document = alloc(&arena, 40);
         let mut live: Vec<(usize, usize, u8)> = Vec::new();
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut random = |n: usize| {
@@ -378,7 +507,16 @@ mod tests {
         for step in 0..20_000 {
             if live.is_empty() || random(3) > 0 {
                 let size = [8, 16, 28, 56, 168, 1344][random(6)] + random(40);
-                let at = alloc(&arena, size);
+                // A third of them a tree's blocks, of every alignment it may ask.
+                let tree = random(3) == 0;
+                let at = if tree {
+                    let layout = Layout::from_size_align(size, 1 << random(3)).unwrap();
+                    // SAFETY: a valid layout.
+                    unsafe { arena.alloc_in(layout, true) as usize }
+                } else {
+                    alloc(&arena, size)
+                };
+                assert_eq!(at & TREE_BIT != 0, tree, "step {step}: {at:#x}");
                 for &(other, other_size, _) in &live {
                     assert!(
                         at + size <= other || other + other_size <= at,
@@ -397,9 +535,11 @@ mod tests {
                 free(&arena, at, size);
             }
         }
-        for (at, size, _) in live {
+        // The tree's blocks need not be freed for the arena to start over.
+        for (at, size, _) in live.into_iter().filter(|&(at, ..)| at & TREE_BIT == 0) {
             free(&arena, at, size);
         }
+        free(&arena, document, 40);
         // SAFETY: no allocation is in progress.
         let s = unsafe { &*arena.state.get() };
         assert_eq!((s.live, s.next), (0, s.base));

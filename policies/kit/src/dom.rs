@@ -31,7 +31,9 @@
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use std::borrow::Borrow;
 use std::fmt;
+use std::num::NonZeroUsize;
 use std::ops::Deref;
+use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 use std::sync::{Arc, OnceLock};
 
@@ -56,7 +58,7 @@ pub enum Value {
 /// drop than a fat `Arc<str>` beside an owned variant (24 bytes).
 #[derive(Clone)]
 pub struct Str {
-    doc: Arc<Document>,
+    doc: Handle,
     start: u32,
     /// The length, not the end: a member lookup compares it with the key's
     /// length for every member it passes, one load instead of two.
@@ -79,7 +81,7 @@ enum Members {
 #[derive(Clone)]
 struct OnDemand {
     read: OnceLock<Vec<(Str, Value)>>,
-    doc: Arc<Document>,
+    doc: Handle,
     /// The object's ordinal among the document's containers.
     ordinal: u32,
 }
@@ -96,6 +98,102 @@ struct Document {
     containers: Vec<Span>,
     /// Set when a part read on demand turns out not to be valid JSON.
     malformed: AtomicBool,
+}
+
+/// A string's or an object's handle on its [`Document`]: an `Arc`'s
+/// counted reference, or a lent one that counts nothing. The tree
+/// [`with_parsed`] lends its function holds lent handles only: its blocks
+/// are left to the arena rather than dropped (see `arena::building_tree`),
+/// and a counted handle left undropped would keep the document forever.
+/// Counting also cost a memory round trip through the document's count for
+/// every string parsed and again for every string dropped. A clone is
+/// always counted, so whatever outlives the call (a string a finding keeps)
+/// holds the document as before.
+struct Handle(NonNull<Document>);
+
+/// The bit of a [`Handle`]'s address that marks it lent (a `Document` is
+/// aligned to at least 4 bytes, so a real address never has it).
+const LENT: usize = 1;
+
+// SAFETY: a counted handle is an `Arc<Document>` (and `Document` is `Send`
+// and `Sync`); a lent one is a shared reference to it, which `with_parsed`'s
+// contract keeps within the document's life.
+unsafe impl Send for Handle {}
+unsafe impl Sync for Handle {}
+
+impl Handle {
+    fn counted(doc: Arc<Document>) -> Handle {
+        // `Arc::into_raw` is never null.
+        Handle(NonNull::new(Arc::into_raw(doc).cast_mut()).expect("Arc::into_raw is not null"))
+    }
+
+    /// A handle for a tree of this handle's document: lent (counting
+    /// nothing) when the tree is, else counted.
+    fn for_tree(&self, lent: bool) -> Handle {
+        if lent {
+            Handle(self.untagged().map_addr(|a| a | LENT))
+        } else {
+            self.clone()
+        }
+    }
+
+    /// Whether anything else than this handle counts on the document.
+    fn shared(&self) -> bool {
+        // SAFETY: the pointer came from `Arc::into_raw`, and the `Arc` made
+        // here is never dropped: it only reads the count.
+        let arc = std::mem::ManuallyDrop::new(unsafe { Arc::from_raw(self.untagged().as_ptr()) });
+        Arc::strong_count(&arc) > 1
+    }
+
+    fn untagged(&self) -> NonNull<Document> {
+        // SAFETY: clearing the bit of a tagged address gives back the
+        // document's, which is not zero.
+        self.0
+            .map_addr(|a| unsafe { NonZeroUsize::new_unchecked(a.get() & !LENT) })
+    }
+
+    fn is_lent(&self) -> bool {
+        self.0.addr().get() & LENT != 0
+    }
+}
+
+impl Deref for Handle {
+    type Target = Document;
+
+    fn deref(&self) -> &Document {
+        // SAFETY: a counted handle keeps the document alive; a lent one is
+        // used only while `with_parsed`'s own counted handle does.
+        unsafe { self.untagged().as_ref() }
+    }
+}
+
+impl Clone for Handle {
+    /// Always counted, also from a lent handle: a clone may outlive the tree.
+    fn clone(&self) -> Handle {
+        let doc = self.untagged();
+        // SAFETY: `doc` came from `Arc::into_raw` (counted handles) or
+        // `Arc::as_ptr` of a live `Arc` (lent ones), and the document is
+        // alive (see `deref`).
+        unsafe { Arc::increment_strong_count(doc.as_ptr()) };
+        Handle(doc)
+    }
+}
+
+impl Drop for Handle {
+    #[inline]
+    fn drop(&mut self) {
+        if !self.is_lent() {
+            release(self.0);
+        }
+    }
+}
+
+/// Gives back a counted handle's count. Out of line: a string is dropped in
+/// many places, and counted ones are the few a check clones.
+#[inline(never)]
+fn release(doc: NonNull<Document>) {
+    // SAFETY: a counted handle owns one count of its `Arc`.
+    unsafe { Arc::decrement_strong_count(doc.as_ptr()) };
 }
 
 impl OnDemand {
@@ -514,6 +612,24 @@ impl fmt::Debug for Map {
     }
 }
 
+/// A map of a lent tree leaves its members where they are: the arena
+/// reclaims the whole tree at once (see `arena::building_tree`), and
+/// nothing in it needs dropping (its strings' handles are lent, its own
+/// documents are tree blocks too).
+impl Drop for Map {
+    // Out of line: every drop of a value would otherwise carry a copy.
+    #[inline(never)]
+    fn drop(&mut self) {
+        let block = match &self.0 {
+            Members::Read(members) => members.as_ptr().cast::<u8>(),
+            Members::OnDemand(o) => (&raw const **o).cast::<u8>(),
+        };
+        if crate::arena::is_tree_block(block) {
+            std::mem::forget(std::mem::replace(&mut self.0, Members::Read(Vec::new())));
+        }
+    }
+}
+
 impl Map {
     pub fn new() -> Map {
         Map::default()
@@ -524,7 +640,7 @@ impl Map {
     }
 
     /// The object opening container `ordinal` of `doc`, read when first asked.
-    fn on_demand(doc: Arc<Document>, ordinal: u32) -> Map {
+    fn on_demand(doc: Handle, ordinal: u32) -> Map {
         Map(Members::OnDemand(Box::new(OnDemand {
             read: OnceLock::new(),
             doc,
@@ -699,7 +815,7 @@ impl Str {
         // u32::MAX bytes), and a wasm32 guest cannot hold one at all.
         let len = u32::try_from(text.len()).expect("a string of 4 GiB or more");
         Str {
-            doc: Arc::new(Document::owning(text, Vec::new())),
+            doc: Handle::counted(Arc::new(Document::owning(text, Vec::new()))),
             start: 0,
             len,
         }
@@ -952,7 +1068,7 @@ impl std::error::Error for Error {}
 
 /// Parses one JSON document.
 pub fn parse(text: &[u8]) -> Result<Value, Error> {
-    parse_keeping(text, Keep::Copy).map(|(value, _)| value)
+    parse_keeping(text, Keep::Copy, false).map(|(value, _)| value)
 }
 
 /// How a document made from the caller's bytes holds its text.
@@ -965,16 +1081,18 @@ enum Keep {
     Borrow,
 }
 
-fn document(text: &str, containers: Vec<Span>, keep: Keep) -> Document {
-    match keep {
+/// The document of `text`, holding it as `keep` says.
+fn document(text: &str, containers: Vec<Span>, keep: Keep) -> Handle {
+    Handle::counted(Arc::new(match keep {
         Keep::Copy => Document::owning(text.into(), containers),
         // SAFETY: see `Keep::Borrow`.
         Keep::Borrow => unsafe { Document::borrowing(text, containers) },
-    }
+    }))
 }
 
-/// The document of `text`, parsed whole, and the handle its strings share.
-fn parse_keeping(text: &[u8], keep: Keep) -> Result<(Value, Arc<Document>), Error> {
+/// The document of `text`, parsed whole, and a counted handle on it;
+/// `lent`: whether the tree is lent ([`with_parsed`]).
+fn parse_keeping(text: &[u8], keep: Keep, lent: bool) -> Result<(Value, Handle), Error> {
     if u32::try_from(text.len()).is_err() {
         return Err(Error::at(&[], 0, "document too large"));
     }
@@ -995,14 +1113,22 @@ fn parse_keeping(text: &[u8], keep: Keep) -> Result<(Value, Arc<Document>), Erro
     // call ends, and a fresh instance pays for every page it touches: lists
     // for 64 of each were a page more for access-control (FAULTS 9 → 8).
     let room = (text.len() / 8).min(48);
-    let doc = Arc::new(document(text, Vec::new(), keep));
-    let mut p = Parser::new(text, &doc, room.min(16), room);
-    p.skip_whitespace();
-    let v = p.value(0)?;
-    p.skip_whitespace();
-    if p.pos < p.bytes.len() {
-        return Err(p.error("trailing characters"));
-    }
+    let doc = document(text, Vec::new(), keep);
+    let parse = || {
+        let mut p = Parser::new(text, &doc, lent, room.min(16), room);
+        p.skip_whitespace();
+        let v = p.value(0)?;
+        p.skip_whitespace();
+        if p.pos < p.bytes.len() {
+            return Err(p.error("trailing characters"));
+        }
+        Ok(v)
+    };
+    let v = if lent {
+        crate::arena::building_tree(parse)
+    } else {
+        parse()
+    }?;
     Ok((v, doc))
 }
 
@@ -1019,7 +1145,7 @@ fn utf8(text: &[u8], ascii: bool) -> Result<&str, std::str::Utf8Error> {
 
 /// A document read on demand: what a check can still learn about it.
 /// `None` for a document parsed whole.
-pub struct Reading(Option<Arc<Document>>);
+pub struct Reading(Option<Handle>);
 
 impl Reading {
     /// The reading of a document parsed whole: nothing is left to find.
@@ -1048,7 +1174,7 @@ impl Reading {
 /// requests they serialised themselves, so that part is valid JSON anyway).
 /// Any other document is parsed whole, as [`parse`] does.
 pub fn parse_on_demand(text: &[u8]) -> Result<(Value, Reading), Error> {
-    read_keeping(text, false, Keep::Copy).map(|(value, reading, _)| (value, reading))
+    read_keeping(text, false, Keep::Copy, false).map(|(value, reading, _)| (value, reading))
 }
 
 /// `text` read whole ([`parse`]) or on demand ([`parse_on_demand`]), and
@@ -1057,7 +1183,8 @@ fn read_keeping(
     text: &[u8],
     whole: bool,
     keep: Keep,
-) -> Result<(Value, Reading, Arc<Document>), Error> {
+    lent: bool,
+) -> Result<(Value, Reading, Handle), Error> {
     let skimmed = (!whole)
         .then(|| skim::containers(text))
         .flatten()
@@ -1066,11 +1193,16 @@ fn read_keeping(
         // Read whole; or not UTF-8, or not an object whose brackets match:
         // the full parser says why (or reads it, when it is some other JSON
         // value).
-        let (value, doc) = parse_keeping(text, keep)?;
+        let (value, doc) = parse_keeping(text, keep, lent)?;
         return Ok((value, Reading::whole(), doc));
     };
-    let doc = Arc::new(document(text, containers, keep));
-    let root = Value::Object(Map::on_demand(doc.clone(), 0));
+    let doc = document(text, containers, keep);
+    let root = || Value::Object(Map::on_demand(doc.for_tree(lent), 0));
+    let root = if lent {
+        crate::arena::building_tree(root)
+    } else {
+        root()
+    };
     Ok((root, Reading(Some(doc.clone())), doc))
 }
 
@@ -1079,17 +1211,21 @@ fn read_keeping(
 /// thread), a request's copy was a page or two of fresh memory per request,
 /// and a fresh instance pays for every page it touches (5 KB bench Pod,
 /// FRESH: 1.3 to 1.7 µs and one or two page faults less). The strings read
-/// refer to `text` while `f` runs; if any are still alive when it returns
-/// (kept in its result, or anywhere else), the document takes a copy of
-/// `text` then.
+/// refer to `text` while `f` runs; if clones of any are still alive when it
+/// returns (kept in its result, or anywhere else), the document takes a
+/// copy of `text` then.
+///
+/// The tree is lent to `f`: its strings and objects do not count on the
+/// document ([`Handle`]), and in the modules its blocks are left to the
+/// arena's next rewind rather than freed one by one
+/// (`arena::building_tree`). Clones made from it are ordinary values.
 ///
 /// # Safety
-/// No reference into the text of what `f` is given (a `&str` or `&[u8]`
-/// from a [`Str`] or a [`Value`]) may be used after `f` returns: the values
-/// and strings themselves may be kept (they read the copy then), but a
-/// reference taken before the copy still points at `text`. Safe code can
-/// only do that by leaking a value, or storing one in a static, and
-/// borrowing from it there.
+/// Nothing `f` is given (the tree, any [`Value`], [`Map`] or [`Str`] moved
+/// out of it, or a reference into any of them) may be used after `f`
+/// returns; clones of them may. Safe code can only break that by keeping
+/// part of the tree itself: returning it from `f`, leaking it, or storing
+/// it in a static.
 pub unsafe fn with_parsed<R>(
     text: &[u8],
     whole: bool,
@@ -1119,17 +1255,17 @@ unsafe fn with_parsed_keeping<R>(
     /// On drop (after `f`, or while a panic in it unwinds): gives the
     /// document a copy of the caller's bytes if anything besides this still
     /// holds it.
-    struct OwnTextIfKept(Option<Arc<Document>>);
+    struct OwnTextIfKept(Option<Handle>);
     impl Drop for OwnTextIfKept {
         fn drop(&mut self) {
             if let Some(doc) = &self.0
-                && Arc::strong_count(doc) > 1
+                && doc.shared()
             {
                 doc.own_text();
             }
         }
     }
-    let (parsed, doc) = match read_keeping(text, whole, keep) {
+    let (parsed, doc) = match read_keeping(text, whole, keep, true) {
         Ok((value, reading, doc)) => (Ok((value, reading)), Some(doc)),
         Err(e) => (Err(e), None),
     };
@@ -1137,9 +1273,19 @@ unsafe fn with_parsed_keeping<R>(
     f(parsed)
 }
 
-/// The members of the object opening container `ordinal` of `doc`.
+/// The members of the object opening container `ordinal` of `doc`: part
+/// of a lent tree when `doc` is lent (a map of that tree), ordinary values
+/// when it is counted (a map cloned from it, or of [`parse_on_demand`]).
 #[inline(never)]
-fn read_members(doc: &Arc<Document>, ordinal: u32) -> Vec<(Str, Value)> {
+fn read_members(doc: &Handle, ordinal: u32) -> Vec<(Str, Value)> {
+    if doc.is_lent() {
+        crate::arena::building_tree(|| read_members_now(doc, ordinal, true))
+    } else {
+        read_members_now(doc, ordinal, false)
+    }
+}
+
+fn read_members_now(doc: &Handle, ordinal: u32, lent: bool) -> Vec<(Str, Value)> {
     let Some(span) = doc.containers.get(ordinal as usize) else {
         doc.malformed.store(true, Ordering::Relaxed);
         return Vec::new();
@@ -1151,7 +1297,7 @@ fn read_members(doc: &Arc<Document>, ordinal: u32) -> Vec<(Str, Value)> {
     // for each page of memory it touches: lists sized for the largest
     // object (16 and 16) doubled availability's memory per request and
     // cost it 6 µs there (`kube-soc2 bench`, FRESH and its faults).
-    let mut parser = Parser::new(doc.text(), doc, 0, 6);
+    let mut parser = Parser::new(doc.text(), doc, lent, 0, 6);
     parser.pos = span.open as usize;
     parser.next = ordinal;
     parser.on_demand = true;
@@ -1371,7 +1517,9 @@ fn take_tail<T>(list: &mut Vec<T>, start: usize) -> Vec<T> {
 struct Parser<'a> {
     text: &'a str,
     /// The document the tree's strings are ranges of (the same text).
-    doc: &'a Arc<Document>,
+    doc: &'a Handle,
+    /// Whether the tree is lent: its strings get lent handles.
+    lent: bool,
     bytes: &'a [u8],
     pos: usize,
     /// Reading on demand: objects below the one being read are left unread.
@@ -1386,10 +1534,17 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     /// `elements` and `members`: room for the parser's work lists.
-    fn new(text: &'a str, doc: &'a Arc<Document>, elements: usize, members: usize) -> Parser<'a> {
+    fn new(
+        text: &'a str,
+        doc: &'a Handle,
+        lent: bool,
+        elements: usize,
+        members: usize,
+    ) -> Parser<'a> {
         Parser {
             text,
             doc,
+            lent,
             bytes: text.as_bytes(),
             pos: 0,
             on_demand: false,
@@ -1465,7 +1620,10 @@ impl<'a> Parser<'a> {
             Some(span) if span.open as usize == self.pos => {
                 self.pos = span.close as usize + 1;
                 self.next = span.after;
-                Ok(Value::Object(Map::on_demand(self.doc.clone(), ordinal)))
+                Ok(Value::Object(Map::on_demand(
+                    self.doc.for_tree(self.lent),
+                    ordinal,
+                )))
             }
             // Only a document that was not skimmed could get here.
             _ => Err(self.error("expected value")),
@@ -1598,7 +1756,7 @@ impl<'a> Parser<'a> {
         if self.bytes.get(end) == Some(&b'"') {
             self.pos = end + 1;
             return Ok(Str {
-                doc: self.doc.clone(),
+                doc: self.doc.for_tree(self.lent),
                 start: start as u32,
                 len: (end - start) as u32,
             });

@@ -184,10 +184,12 @@ fn read_and_run(
     }
     match parsed {
         Some(parsed) => run_parsed(family, payload, parsed, cluster, explanation),
-        // SAFETY: what an evaluation leaves behind is owned: the response,
-        // the explanation and the evidence journal hold `String`s, and no
-        // check keeps a request's value, let alone a reference into one, in
-        // a static.
+        // SAFETY: the tree is dropped inside (`run` owns it and the
+        // `Request` taken from it); what an evaluation leaves behind is
+        // owned or cloned: the response and the evidence journal hold
+        // `String`s, the explanation's findings clones of the request's
+        // strings (`Container::identity`), and no check keeps a request's
+        // value, let alone a reference into one, in a static.
         None => unsafe {
             dom::with_parsed(payload, family.reads_whole_request, |parsed| {
                 run_parsed(family, payload, parsed, cluster, explanation)
