@@ -13,6 +13,10 @@
 //! If something allocated during a call stays alive (a lazily filled static, say),
 //! the arena just keeps bumping: memory grows, nothing is corrupted.
 //!
+//! The request's tree is the exception to "every allocation is freed": its
+//! blocks are marked by an address bit and never counted, so that nobody
+//! has to walk the tree to free it (`building_tree`).
+//!
 //! The arena starts right after the statics, in the memory the module starts
 //! with, rather than in memory it grows: its first allocations then share the
 //! statics' last page, which a fresh instance maps anyway (on policy-server's
@@ -263,7 +267,7 @@ impl Arena {
     }
 }
 
-/// Whether the block at `ptr` is one of a lent tree's (see [`building_tree`]).
+/// Whether the block at `ptr` is one of a lent tree's (see `building_tree`).
 /// Always false natively, where the arena is not the allocator.
 #[inline]
 pub fn is_tree_block<T>(ptr: *const T) -> bool {
