@@ -1538,6 +1538,8 @@ struct Parser<'a> {
     members: Vec<(Str, Value)>,
     /// Where the string [`Parser::plain_string`] could not read starts.
     string_start: usize,
+    /// The key [`Parser::escaped_key`] read.
+    escaped_key: Option<Str>,
 }
 
 impl<'a> Parser<'a> {
@@ -1560,6 +1562,7 @@ impl<'a> Parser<'a> {
             elements: Vec::with_capacity(elements),
             members: Vec::with_capacity(members),
             string_start: 0,
+            escaped_key: None,
         }
     }
 
@@ -1639,9 +1642,13 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// An array on its own (the document, or a value the container loops
+    /// leave to `value`): read as an element, then taken back, so that the
+    /// container loops exist once.
     #[inline(never)]
     fn array(&mut self, depth: usize) -> Result<Value, Error> {
-        Ok(Value::Array(self.elements(depth)?))
+        self.nested_array(depth, None)?;
+        Ok(self.elements.pop().unwrap_or_default())
     }
 
     /// The elements of the array opening at `pos`. Inlined into `array` and
@@ -1690,9 +1697,11 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// An object on its own (see `array`).
     #[inline(never)]
     fn object(&mut self, depth: usize) -> Result<Value, Error> {
-        Ok(Value::Object(Map::from_members(self.members(depth)?)))
+        self.nested_object(depth, None)?;
+        Ok(self.elements.pop().unwrap_or_default())
     }
 
     /// An object inside another container, pushed onto that one's list (a
@@ -1749,13 +1758,20 @@ impl<'a> Parser<'a> {
                     Some(_) => return Err(self.error("key must be a string")),
                 }
             }
-            // A key with escapes is read out of line, the rest of its member
-            // too: merged with the usual key, the key went through the stack
-            // (see `plain_string`).
-            match self.plain_string() {
-                Some(key) => self.member_value(key, depth)?,
-                None => self.escaped_member(depth)?,
-            }
+            // A key with escapes is read out of line and handed over in the
+            // parser: returned, it went through the stack (see
+            // `plain_string`).
+            let key = match self.plain_string() {
+                Some(key) => key,
+                None => {
+                    self.escaped_key()?;
+                    match self.escaped_key.take() {
+                        Some(key) => key,
+                        None => return Err(self.error("expected value")),
+                    }
+                }
+            };
+            self.member_value(key, depth)?;
             let mut next = self.peek();
             if !matches!(next, Some(b',' | b'}')) {
                 self.skip_whitespace();
@@ -1817,12 +1833,13 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// A member whose key [`Parser::plain_string`] could not read.
+    /// A key [`Parser::plain_string`] could not read, into `escaped_key`.
     #[cold]
     #[inline(never)]
-    fn escaped_member(&mut self, depth: usize) -> Result<(), Error> {
+    fn escaped_key(&mut self) -> Result<(), Error> {
         let key = self.string_rest()?;
-        self.member_value(key, depth)
+        self.escaped_key = Some(key);
+        Ok(())
     }
 
     /// A string starting at the opening quote. Inlined into its callers: a
