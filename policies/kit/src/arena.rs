@@ -409,6 +409,18 @@ mod tests {
     /// is not contiguous stops rewinding.
     static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
+    /// A fresh arena in the middle of a call: initialisation's block kept,
+    /// the checkpoint made, and a block the call holds (what keeps a tree
+    /// alive: the document of `with_parsed`).
+    fn in_a_call() -> (std::sync::MutexGuard<'static, ()>, Arena, usize) {
+        let one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let arena = Arena::new();
+        alloc(&arena, 64);
+        arena.checkpoint();
+        let document = alloc(&arena, 40);
+        (one, arena, document)
+    }
+
     fn alloc(arena: &Arena, size: usize) -> usize {
         let layout = Layout::from_size_align(size, 8).unwrap();
         // SAFETY: a valid layout.
@@ -440,11 +452,7 @@ mod tests {
     /// the rewind waits only for the others: the tree is never taken apart.
     #[test]
     fn a_call_rewinds_without_freeing_its_tree() {
-        let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-        let arena = Arena::new();
-        alloc(&arena, 64);
-        arena.checkpoint();
-        let document = alloc(&arena, 40);
+        let (_one, arena, document) = in_a_call();
         let tree: Vec<usize> = (1..=6).map(|i| tree_alloc(&arena, 28 * i)).collect();
         let layout = Layout::from_size_align(3, 1).unwrap();
         // SAFETY: a valid layout.
@@ -494,12 +502,7 @@ mod tests {
     /// still in use: each is filled with its own byte and checked when freed.
     #[test]
     fn no_block_is_handed_out_twice() {
-        let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-        let arena = Arena::new();
-        alloc(&arena, 64);
-        arena.checkpoint();
-        // What keeps a tree alive: the document of `with_parsed`.
-        let document = alloc(&arena, 40);
+        let (_one, arena, document) = in_a_call();
         let mut live: Vec<(usize, usize, u8)> = Vec::new();
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut random = |n: usize| {
