@@ -108,9 +108,11 @@ struct Document {
 
 /// A string's or an object's handle on its [`Document`]: an `Arc`'s
 /// counted reference, or a lent one that counts nothing. The tree
-/// [`with_parsed`] lends its function holds lent handles only: its blocks
-/// are left to the arena rather than dropped (see `arena::building_tree`),
-/// and a counted handle left undropped would keep the document forever.
+/// [`with_parsed`] lends its function holds lent handles on the request's
+/// document (only a string with escapes counts on a document of its own,
+/// itself a block of the tree): the tree's blocks are left to the arena
+/// rather than dropped (see `arena::building_tree`), and a counted handle
+/// left undropped would keep the request's document forever.
 /// Counting also cost a memory round trip through the document's count for
 /// every string parsed and again for every string dropped. A clone is
 /// always counted, so whatever outlives the call (a string a finding keeps)
@@ -1708,8 +1710,8 @@ impl<'a> Parser<'a> {
     /// member named `key`, else an element) rather than returned: a value
     /// returned from a call is written to the stack a field at a time and
     /// read back whole, which the processor cannot forward from its pending
-    /// writes; that stall was a quarter of `object`'s samples (access-
-    /// control), as a string's once was (see `members`).
+    /// writes, as a string's once was (see `members`). Pushed here, access-
+    /// control took 0.45 µs less per request and availability 0.5.
     #[inline(never)]
     fn nested_object(&mut self, depth: usize, key: Option<Str>) -> Result<(), Error> {
         let value = Value::Object(Map::from_members(self.members(depth)?));
