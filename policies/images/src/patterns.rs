@@ -104,6 +104,38 @@ fn glob(pattern: &str, text: &str, seps: &[u8]) -> bool {
 const HOST_SEPS: &[u8] = b".:/";
 const PATH_SEPS: &[u8] = b"/";
 
+/// What a byte may be in a pattern, as bits of [`class`]: repository and
+/// registry patterns are parsed on every evaluation (the denied-registry
+/// control's defaults too), and a `matches!` over a set of bytes is a jump
+/// table in the modules, an indirect jump per byte.
+const PATTERN_BYTE: u8 = 1;
+/// `*`, `?`, `[` and `]`: not in an exact tag.
+const WILDCARD: u8 = 2;
+/// `:`, `[`, `]` and upper-case letters: not in a repository path.
+const NOT_IN_PATH: u8 = 4;
+
+fn class(b: u8) -> u8 {
+    static CLASSES: [u8; 256] = {
+        let mut table = [0; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            table[b] = match c {
+                b'*' | b'?' => PATTERN_BYTE | WILDCARD,
+                b'[' | b']' => PATTERN_BYTE | WILDCARD | NOT_IN_PATH,
+                b':' => PATTERN_BYTE | NOT_IN_PATH,
+                b'A'..=b'Z' => PATTERN_BYTE | NOT_IN_PATH,
+                b'-' | b'.' | b'_' | b'/' | b'@' => PATTERN_BYTE,
+                _ if c.is_ascii_alphanumeric() => PATTERN_BYTE,
+                _ => 0,
+            };
+            b += 1;
+        }
+        table
+    };
+    CLASSES[b as usize]
+}
+
 /// A registry host pattern.
 #[derive(Clone, Debug)]
 pub struct RegistryPattern(String);
@@ -128,7 +160,7 @@ impl RegistryPattern {
     }
 
     pub fn matches(&self, r: &Reference) -> bool {
-        glob(&self.0, &r.domain, HOST_SEPS)
+        glob(&self.0, r.domain(), HOST_SEPS)
     }
 
     pub fn as_str(&self) -> &str {
@@ -155,14 +187,7 @@ impl RepositoryPattern {
                 crate::reference::excerpt(p, 60)
             )
         };
-        let ok = |b: u8| {
-            b.is_ascii_alphanumeric()
-                || matches!(
-                    b,
-                    b'-' | b'.' | b'_' | b'/' | b'*' | b'?' | b'@' | b':' | b'[' | b']'
-                )
-        };
-        if p.is_empty() || p.len() > 512 || !p.bytes().all(ok) {
+        if p.is_empty() || p.len() > 512 || !p.bytes().all(|b| class(b) & PATTERN_BYTE != 0) {
             return Err(why());
         }
         // An exact tag and/or digest may follow the repository, as in
@@ -177,7 +202,7 @@ impl RepositoryPattern {
         let (p, tag) = match rfind_byte(p, b':') {
             Some(i) if find_byte(&p[i + 1..], b'/').is_none() => {
                 let t = &p[i + 1..];
-                if t.is_empty() || t.contains(['*', '?', '[', ']']) {
+                if t.is_empty() || t.bytes().any(|b| class(b) & WILDCARD != 0) {
                     return Err(why());
                 }
                 (&p[..i], Some(kit::text::owned(t)))
@@ -193,7 +218,9 @@ impl RepositoryPattern {
             });
         }
         let (host, path) = match split_once_byte(p, b'/') {
-            Some((first, rest)) if first.bytes().all(|b| b == b'*') => (first, rest),
+            Some((first, rest)) if !first.is_empty() && first.bytes().all(|b| b == b'*') => {
+                (first, rest)
+            }
             _ => split_domain(p),
         };
         let host = if host == "index.docker.io" {
@@ -203,10 +230,10 @@ impl RepositoryPattern {
         };
         // The path: lower-case, no ':' (that would be a tag).
         if path.is_empty()
-            || path
-                .bytes()
-                .any(|b| matches!(b, b':' | b'[' | b']') || b.is_ascii_uppercase())
-            || path.split('/').any(str::is_empty)
+            || path.bytes().any(|b| class(b) & NOT_IN_PATH != 0)
+            || path.starts_with('/')
+            || path.ends_with('/')
+            || path.as_bytes().windows(2).any(|w| w == b"//")
         {
             return Err(why());
         }
@@ -226,13 +253,10 @@ impl RepositoryPattern {
     }
 
     pub fn matches(&self, r: &Reference) -> bool {
-        glob(&self.host, &r.domain, HOST_SEPS)
-            && glob(&self.path, &r.path, PATH_SEPS)
-            && self.tag.as_ref().is_none_or(|t| r.tag.as_ref() == Some(t))
-            && self
-                .digest
-                .as_ref()
-                .is_none_or(|d| r.digest.as_ref() == Some(d))
+        glob(&self.host, r.domain(), HOST_SEPS)
+            && glob(&self.path, r.path(), PATH_SEPS)
+            && self.tag.as_deref().is_none_or(|t| r.tag() == Some(t))
+            && self.digest.as_deref().is_none_or(|d| r.digest() == Some(d))
     }
 
     /// The normalised form, for messages.
@@ -390,6 +414,10 @@ mod tests {
             "registry.example.com/Shop",
             "a//b",
             "a/",
+            "/a",
+            "quay.io/a:b/c",
+            "quay.io/team/[x]",
+            "nginx:v[1]",
             "x@sha256:1",
             "a b",
         ] {

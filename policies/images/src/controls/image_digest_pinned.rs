@@ -26,7 +26,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 kit::text!(
                     "image {} is not pinned by a sha256 digest{}",
                     crate::reference::excerpt(c.image, 120),
-                    match &r.digest {
+                    match r.digest() {
                         Some(d) => kit::text!(" (it uses {})", d.split(':').next().unwrap_or("")),
                         None => String::new(),
                     }

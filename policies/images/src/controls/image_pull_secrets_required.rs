@@ -74,7 +74,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let users: Vec<String> = crate::refs::parsed(ctx)
         .into_iter()
         .filter(|(_, r)| private.iter().any(|p| p.matches(r)))
-        .map(|(c, r)| kit::text!("{} ({})", c.describe(), r.domain))
+        .map(|(c, r)| kit::text!("{} ({})", c.describe(), r.domain()))
         .collect();
     if users.is_empty() {
         return Vec::new();

@@ -51,7 +51,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         .into_iter()
         .filter_map(|(c, r)| {
             let why = if let Some(p) = registries.iter().find(|p| p.matches(&r)) {
-                kit::text!("registry {} is denied ({})", r.domain, p.as_str())
+                kit::text!("registry {} is denied ({})", r.domain(), p.as_str())
             } else if let Some(p) = repositories.iter().find(|p| p.matches(&r)) {
                 kit::text!("repository {} is denied ({})", r.repository(), p.text())
             } else {

@@ -218,7 +218,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                         v.get("is_trusted").and_then(Value::as_bool),
                         v.get("digest").and_then(Value::as_str),
                     ) {
-                        (Some(true), digest) => match (&r.digest, digest) {
+                        (Some(true), digest) => match (r.digest(), digest) {
                             (Some(want), Some(got)) if want != got => Some(kit::text!(
                                 "the signature of {shown} ({method}) is for digest {}, not the referenced one",
                                 crate::reference::excerpt(got, 80)

@@ -30,7 +30,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     crate::refs::parsed(ctx)
         .into_iter()
         .filter_map(|(c, r)| {
-            let tag = r.tag.as_deref()?;
+            let tag = r.tag()?;
             let lower = kit::text::ascii_lowercase(tag);
             let p = denied.iter().find(|p| glob::matches(p, &lower))?;
             Some(Finding::container(

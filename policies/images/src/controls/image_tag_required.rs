@@ -24,9 +24,9 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
     let with_digest = Flag::of(Some(&ctx.params.value("requireTagWithDigest"))).is_true();
     crate::refs::parsed(ctx)
         .into_iter()
-        .filter(|(_, r)| r.tag.is_none() && (r.digest.is_none() || with_digest))
+        .filter(|(_, r)| r.tag().is_none() && (r.digest().is_none() || with_digest))
         .map(|(c, r)| {
-            let msg = if r.digest.is_none() {
+            let msg = if r.digest().is_none() {
                 kit::text!(
                     "image {} has no tag: the runtime pulls {}:latest, whatever was pushed last",
                     crate::reference::excerpt(c.image, 120),
