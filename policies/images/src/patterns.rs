@@ -17,7 +17,8 @@
 //! recursion: no input makes it slow or deep.
 
 use crate::reference::{
-    DEFAULT_DOMAIN, Reference, find_byte, rfind_byte, split_domain, split_once_byte,
+    DEFAULT_DOMAIN, NOT_IN_PATH, PATTERN_BYTE, Reference, WILDCARD, class, find_byte, rfind_byte,
+    split_domain, split_once_byte,
 };
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -103,38 +104,6 @@ fn glob(pattern: &str, text: &str, seps: &[u8]) -> bool {
 
 const HOST_SEPS: &[u8] = b".:/";
 const PATH_SEPS: &[u8] = b"/";
-
-/// What a byte may be in a pattern, as bits of [`class`]: repository and
-/// registry patterns are parsed on every evaluation (the denied-registry
-/// control's defaults too), and a `matches!` over a set of bytes is a jump
-/// table in the modules, an indirect jump per byte.
-const PATTERN_BYTE: u8 = 1;
-/// `*`, `?`, `[` and `]`: not in an exact tag.
-const WILDCARD: u8 = 2;
-/// `:`, `[`, `]` and upper-case letters: not in a repository path.
-const NOT_IN_PATH: u8 = 4;
-
-fn class(b: u8) -> u8 {
-    static CLASSES: [u8; 256] = {
-        let mut table = [0; 256];
-        let mut b = 0;
-        while b < 256 {
-            let c = b as u8;
-            table[b] = match c {
-                b'*' | b'?' => PATTERN_BYTE | WILDCARD,
-                b'[' | b']' => PATTERN_BYTE | WILDCARD | NOT_IN_PATH,
-                b':' => PATTERN_BYTE | NOT_IN_PATH,
-                b'A'..=b'Z' => PATTERN_BYTE | NOT_IN_PATH,
-                b'-' | b'.' | b'_' | b'/' | b'@' => PATTERN_BYTE,
-                _ if c.is_ascii_alphanumeric() => PATTERN_BYTE,
-                _ => 0,
-            };
-            b += 1;
-        }
-        table
-    };
-    CLASSES[b as usize]
-}
 
 /// A registry host pattern.
 #[derive(Clone, Debug)]

@@ -277,10 +277,11 @@ impl Parts {
         // one well-predicted test each. (A `match` on the byte became a
         // jump table in the modules, an indirect jump per byte: it made
         // this pass slower than the dozen it replaced.)
+        const NOTED: u8 = AT | SLASH | COLON | REGISTRY_LIKE | UNPRINTABLE;
         let mut i = 0;
         while let Some(&b) = bytes.get(i) {
-            let class = BYTE_CLASS[b as usize];
-            if class != 0 {
+            let class = class(b);
+            if class & NOTED != 0 {
                 if class & AT != 0 {
                     parts.at = Some(i);
                     break;
@@ -307,30 +308,54 @@ impl Parts {
     }
 }
 
-/// What [`Parts::of`] notes about a byte (0: nothing).
+/// What references and patterns note about a byte, as bits of [`class`]
+/// (0: nothing of note). One table for both: each table is 256 bytes of
+/// the module's data, which moves the heap up, and a fresh instance pays
+/// for every page the heap reaches.
 const AT: u8 = 1;
 const SLASH: u8 = 2;
 const COLON: u8 = 4;
 /// '.', ':' or an upper-case letter: a first segment with one is a registry.
 const REGISTRY_LIKE: u8 = 8;
 const UNPRINTABLE: u8 = 16;
+/// Any byte a registry or repository pattern may have.
+pub(crate) const PATTERN_BYTE: u8 = 32;
+/// `*`, `?`, `[` and `]`: not in a pattern's exact tag.
+pub(crate) const WILDCARD: u8 = 64;
+/// `:`, `[`, `]` and upper-case letters: not in a pattern's path.
+pub(crate) const NOT_IN_PATH: u8 = 128;
 
-static BYTE_CLASS: [u8; 256] = {
-    let mut table = [0; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = match b as u8 {
-            b'@' => AT,
-            b'/' => SLASH,
-            b':' => COLON | REGISTRY_LIKE,
-            b'.' | b'A'..=b'Z' => REGISTRY_LIKE,
-            c if !c.is_ascii_graphic() => UNPRINTABLE,
-            _ => 0,
-        };
-        b += 1;
-    }
-    table
-};
+/// The bits of `b` (see [`AT`]). A table rather than a `match`, which is a
+/// jump table in the modules: an indirect jump per byte.
+pub(crate) fn class(b: u8) -> u8 {
+    static CLASSES: [u8; 256] = {
+        let mut table = [0; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            let reference = match c {
+                b'@' => AT,
+                b'/' => SLASH,
+                b':' => COLON | REGISTRY_LIKE,
+                b'.' | b'A'..=b'Z' => REGISTRY_LIKE,
+                _ if !c.is_ascii_graphic() => UNPRINTABLE,
+                _ => 0,
+            };
+            let pattern = match c {
+                b'*' | b'?' => PATTERN_BYTE | WILDCARD,
+                b'[' | b']' => PATTERN_BYTE | WILDCARD | NOT_IN_PATH,
+                b':' | b'A'..=b'Z' => PATTERN_BYTE | NOT_IN_PATH,
+                b'-' | b'.' | b'_' | b'/' | b'@' => PATTERN_BYTE,
+                _ if c.is_ascii_alphanumeric() => PATTERN_BYTE,
+                _ => 0,
+            };
+            table[b] = reference | pattern;
+            b += 1;
+        }
+        table
+    };
+    CLASSES[b as usize]
+}
 
 /// `distribution/reference` `splitDockerDomain` (before the `library/` prefix).
 pub fn split_domain(name: &str) -> (&str, &str) {
