@@ -12,7 +12,10 @@ struct References(Vec<Result<Rc<Reference>, String>>);
 
 /// Each container (containers, initContainers, ephemeralContainers) with its
 /// parsed reference, or why it does not parse (`no image` when absent).
-pub fn containers<'a>(ctx: &Ctx<'a>) -> Vec<(Container<'a>, Result<Rc<Reference>, String>)> {
+/// An iterator, not a list: most controls walk it once.
+pub fn containers<'a>(
+    ctx: &Ctx<'a>,
+) -> impl Iterator<Item = (Container<'a>, Result<Rc<Reference>, String>)> + 'a {
     let parsed = ctx.shared(|| {
         References(
             ctx.pod()
@@ -26,18 +29,15 @@ pub fn containers<'a>(ctx: &Ctx<'a>) -> Vec<(Container<'a>, Result<Rc<Reference>
     });
     ctx.pod()
         .containers()
-        .zip(parsed.0.iter().cloned())
-        .collect()
+        .enumerate()
+        .filter_map(move |(i, c)| Some((c, parsed.0.get(i)?.clone())))
 }
 
 /// Only the containers whose reference parses: for controls whose subject a
 /// malformed reference cannot be (the runtime cannot pull it at all;
 /// `image-reference-valid` reports it).
-pub fn parsed<'a>(ctx: &Ctx<'a>) -> Vec<(Container<'a>, Rc<Reference>)> {
-    containers(ctx)
-        .into_iter()
-        .filter_map(|(c, r)| r.ok().map(|r| (c, r)))
-        .collect()
+pub fn parsed<'a>(ctx: &Ctx<'a>) -> impl Iterator<Item = (Container<'a>, Rc<Reference>)> + 'a {
+    containers(ctx).filter_map(|(c, r)| r.ok().map(|r| (c, r)))
 }
 
 /// A finding at `image` for a positive requirement that a malformed reference

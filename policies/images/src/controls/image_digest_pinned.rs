@@ -16,7 +16,6 @@ pub static CONTROL: Control = Control {
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
     crate::refs::containers(ctx)
-        .into_iter()
         .filter_map(|(c, r)| match r {
             Err(why) => Some(crate::refs::unparsable(&c, "digest pinning", &why)),
             Ok(r) if r.sha256().is_some() => None,

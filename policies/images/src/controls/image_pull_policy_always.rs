@@ -21,7 +21,6 @@ pub static CONTROL: Control = Control {
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
     crate::refs::parsed(ctx)
-        .into_iter()
         .filter(|(_, r)| !r.is_pinned())
         .filter_map(|(c, r)| {
             let policy = match value::string(c.get(&["imagePullPolicy"])) {

@@ -72,7 +72,6 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         return Vec::new();
     };
     let users: Vec<String> = crate::refs::parsed(ctx)
-        .into_iter()
         .filter(|(_, r)| private.iter().any(|p| p.matches(r)))
         .map(|(c, r)| kit::text!("{} ({})", c.describe(), r.domain()))
         .collect();

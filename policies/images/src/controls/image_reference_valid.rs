@@ -16,7 +16,6 @@ pub static CONTROL: Control = Control {
 
 fn check(ctx: &Ctx) -> Vec<Finding> {
     crate::refs::containers(ctx)
-        .into_iter()
         .filter_map(|(c, r)| {
             let why = r.err()?;
             Some(Finding::container(

@@ -65,7 +65,6 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         }
     };
     crate::refs::containers(ctx)
-        .into_iter()
         .filter_map(|(c, r)| match r {
             Err(why) => Some(crate::refs::unparsable(&c, "the image source", &why)),
             Ok(r) => {

@@ -48,7 +48,6 @@ fn validate(p: &Params) -> Result<(), String> {
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let (registries, repositories) = crate::patterns::registries_and_repositories(&ctx.params);
     crate::refs::parsed(ctx)
-        .into_iter()
         .filter_map(|(c, r)| {
             let why = if let Some(p) = registries.iter().find(|p| p.matches(&r)) {
                 kit::text!("registry {} is denied ({})", r.domain(), p.as_str())

@@ -28,7 +28,6 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         .map(|t| kit::text::ascii_lowercase(t))
         .collect();
     crate::refs::parsed(ctx)
-        .into_iter()
         .filter_map(|(c, r)| {
             let tag = r.tag()?;
             let lower = kit::text::ascii_lowercase(tag);

@@ -23,7 +23,6 @@ pub static CONTROL: Control = Control {
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let with_digest = Flag::of(Some(&ctx.params.value("requireTagWithDigest"))).is_true();
     crate::refs::parsed(ctx)
-        .into_iter()
         .filter(|(_, r)| r.tag().is_none() && (r.digest().is_none() || with_digest))
         .map(|(c, r)| {
             let msg = if r.digest().is_none() {
