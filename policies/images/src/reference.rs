@@ -149,7 +149,11 @@ pub fn parse(input: &str) -> Result<Reference, String> {
     if input.len() > 4 * NAME_MAX {
         return Err(err(input, kit::text!("longer than {} bytes", 4 * NAME_MAX)));
     }
-    let parts = Parts::of(input.as_bytes());
+    let block = kit::bytes::Block::of(input.as_bytes());
+    let parts = match &block {
+        Some(block) => Parts::of_block(block),
+        None => Parts::of_bytes(input.as_bytes()),
+    };
     // Whitespace, control and non-ASCII characters are refused: what is left
     // is exactly the printable ASCII bytes.
     if !parts.printable
@@ -194,16 +198,30 @@ pub fn parse(input: &str) -> Result<Reference, String> {
         ),
         first => (DEFAULT_DOMAIN, name, first.is_some()),
     };
-    let (upper_case, path_ok) = scan_path(path.as_bytes());
-    if upper_case {
-        return Err(err(
-            input,
-            kit::text!("repository name {} must be lowercase", excerpt(path, 80)),
-        ));
-    }
-    check_domain(input, domain)?;
-    if let Some(comp) = path_ok.err() {
-        return Err(bad_component(input, comp));
+    // The name starts the input: the explicit domain is its first bytes,
+    // the path the bytes after it.
+    let explicit_domain = if path.len() < name.len() {
+        name.len() - path.len() - 1
+    } else {
+        0
+    };
+    let path_at = name.len() - path.len();
+    let well_formed = block
+        .as_ref()
+        .is_some_and(|b| well_formed(b, explicit_domain, path_at..name.len()));
+    if !well_formed {
+        // What is wrong, in the order the runtime reports it.
+        let (upper_case, path_ok) = scan_path(path.as_bytes());
+        if upper_case {
+            return Err(err(
+                input,
+                kit::text!("repository name {} must be lowercase", excerpt(path, 80)),
+            ));
+        }
+        check_domain(input, domain)?;
+        if let Some(comp) = path_ok.err() {
+            return Err(bad_component(input, comp));
+        }
     }
     let domain = if domain == LEGACY_DEFAULT_DOMAIN {
         DEFAULT_DOMAIN
@@ -249,6 +267,7 @@ pub fn parse(input: &str) -> Result<Reference, String> {
 }
 
 /// Where the parts of a reference start and end, found in one pass.
+#[derive(Debug, PartialEq)]
 struct Parts {
     /// Every byte is printable ASCII.
     printable: bool,
@@ -264,7 +283,29 @@ struct Parts {
 }
 
 impl Parts {
-    fn of(bytes: &[u8]) -> Parts {
+    /// A reference of up to 64 bytes (most), from its masks: where the
+    /// parts are is then a few word operations.
+    fn of_block(block: &kit::bytes::Block) -> Parts {
+        use kit::bytes::{below, first, last};
+        let all = block.all();
+        let at = first(block.eq(b'@'));
+        let before_at = at.map_or(all, below);
+        let colons = block.eq(b':') & before_at;
+        let slashes = block.eq(b'/') & before_at;
+        let first_slash = first(slashes);
+        let registry_like = colons | block.eq(b'.') | block.in_range(b'A', b'Z');
+        Parts {
+            printable: block.in_range(0x21, 0x7E) == all,
+            at,
+            last_colon: last(colons),
+            first_slash,
+            last_slash: last(slashes),
+            registry_like: registry_like & before_at & first_slash.map_or(all, below) != 0,
+        }
+    }
+
+    /// A longer reference, a byte at a time.
+    fn of_bytes(bytes: &[u8]) -> Parts {
         let mut parts = Parts {
             printable: true,
             at: None,
@@ -489,6 +530,52 @@ fn check_domain(input: &str, domain: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// Whether the domain (the first `domain` bytes of the reference in
+/// `block`, none for Docker Hub's implied one) and the path (`path`) are
+/// well formed, from the block's masks: what `check_domain`, `host_ok` and
+/// `scan_path` decide a byte at a time, for the usual case of a reference
+/// that has nothing wrong. `false` leaves it to them to say what is wrong
+/// (or that nothing is: an IPv6 host is theirs to read).
+fn well_formed(block: &kit::bytes::Block, domain: usize, path: std::ops::Range<usize>) -> bool {
+    use kit::bytes::{below, first};
+    let lower = block.in_range(b'a', b'z') | block.in_range(b'0', b'9');
+    let alnum = lower | block.in_range(b'A', b'Z');
+    let (dots, dashes) = (block.eq(b'.'), block.eq(b'-'));
+    let (underscores, slashes, colons) = (block.eq(b'_'), block.eq(b'/'), block.eq(b':'));
+    let bit = |i: usize| below(i + 1) & !below(i);
+    // host [":" port]: labels of letters, digits and inner '-' between
+    // single '.'s; the port all digits.
+    let domain_ok = domain == 0 || {
+        let domain_bits = below(domain);
+        let host_end = first(colons & domain_bits).unwrap_or(domain);
+        let host = below(host_end);
+        let port = domain_bits & !below(host_end + 1);
+        let digits = block.in_range(b'0', b'9');
+        host_end > 0
+            && (bit(0) | bit(host_end - 1)) & !alnum == 0
+            && host & !(alnum | dashes | dots) == 0
+            && ((dots & host) << 1 | (dots & host) >> 1) & !alnum == 0
+            && (host_end == domain || (domain > host_end + 1 && port & !digits == 0))
+    };
+    // Components of lower-case letters and digits, separated by '.', '_',
+    // '__' or runs of '-': each starts and ends with a letter or digit, and
+    // two separators in a row are two '-' or two (not three) '_'.
+    if path.is_empty() {
+        return false;
+    }
+    let bits = below(path.end) & !below(path.start);
+    let starts = (bit(path.start) | slashes << 1) & bits;
+    let ends = (bit(path.end - 1) | slashes >> 1) & bits;
+    let separators = dots | dashes | underscores;
+    let doubled = separators & separators >> 1 & bits;
+    let allowed = (dashes & dashes >> 1) | (underscores & underscores >> 1);
+    let path_ok = bits & !(lower | separators | slashes) == 0
+        && (starts | ends) & !lower == 0
+        && doubled & !allowed == 0
+        && underscores & underscores >> 1 & underscores >> 2 & bits == 0;
+    domain_ok && path_ok
 }
 
 /// DNS labels (letters, digits and inner '-') between single '.'s, in one
@@ -781,6 +868,22 @@ mod tests {
                 String::from_utf8_lossy(&p)
             );
         }
+    }
+
+    #[test]
+    fn masks_find_the_parts_a_byte_by_byte_reading_finds() {
+        for s in all_strings(b"a.A:/@ -", 6) {
+            assert_eq!(
+                Parts::of_block(&kit::bytes::Block::of(&s).unwrap()),
+                Parts::of_bytes(&s),
+                "{:?}",
+                String::from_utf8_lossy(&s)
+            );
+        }
+        let long = kit::text!("registry.example.com:5000/team/app:1.0@{}x", "é".repeat(12));
+        assert_eq!(long.len(), 64);
+        let block = kit::bytes::Block::of(long.as_bytes()).unwrap();
+        assert_eq!(Parts::of_block(&block), Parts::of_bytes(long.as_bytes()));
     }
 
     /// The reference read a question at a time, each with its own pass, as

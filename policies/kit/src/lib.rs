@@ -9,6 +9,7 @@
 //! control never repeats it.
 
 pub mod arena;
+pub mod bytes;
 pub mod calendar;
 pub mod catalogue;
 pub mod cluster;
