@@ -118,15 +118,15 @@ fn err(input: &str, why: impl fmt::Display) -> String {
 
 /// Where the ASCII byte `b` first occurs in `s`. References and patterns
 /// are a few dozen bytes: `str::find` with a `char` sets up a `memchr`
-/// search that costs more than this scan in the modules, and a Pod's every
-/// container reference is parsed on every request.
+/// search that costs more than the whole text in the modules, and a loop
+/// over bytes pays the engine's epoch check per byte (`kit::bytes`).
 pub(crate) fn find_byte(s: &str, b: u8) -> Option<usize> {
-    s.bytes().position(|c| c == b)
+    kit::bytes::find(s.as_bytes(), b)
 }
 
 /// Where the ASCII byte `b` last occurs in `s` (see [`find_byte`]).
 pub(crate) fn rfind_byte(s: &str, b: u8) -> Option<usize> {
-    s.bytes().rposition(|c| c == b)
+    kit::bytes::rfind(s.as_bytes(), b)
 }
 
 /// `s.split_once(b)` for an ASCII byte `b` (see [`find_byte`]).

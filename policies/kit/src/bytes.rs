@@ -67,6 +67,41 @@ impl Block {
     }
 }
 
+/// Where `b` first occurs in `text`, sixteen bytes a step (`iter().position`
+/// is a byte a step in the modules: see the module's documentation).
+pub fn find(text: &[u8], b: u8) -> Option<usize> {
+    let mut at = 0;
+    while at < text.len() {
+        let mut chunk = [0; 16];
+        let n = (text.len() - at).min(16);
+        // SAFETY: `n` bytes of `text` from `at` fit in `chunk`, a separate array.
+        unsafe { crate::text::copy(text.as_ptr().add(at), chunk.as_mut_ptr(), n) };
+        let hits = eq16(&chunk, b) & ((1u32 << n) - 1) as u16;
+        if hits != 0 {
+            return Some(at + hits.trailing_zeros() as usize);
+        }
+        at += 16;
+    }
+    None
+}
+
+/// Where `b` last occurs in `text` (see [`find`]).
+pub fn rfind(text: &[u8], b: u8) -> Option<usize> {
+    let mut end = text.len();
+    while end > 0 {
+        let n = end.min(16);
+        let mut chunk = [0; 16];
+        // SAFETY: the `n` bytes of `text` before `end` fit in `chunk`.
+        unsafe { crate::text::copy(text.as_ptr().add(end - n), chunk.as_mut_ptr(), n) };
+        let hits = eq16(&chunk, b) & ((1u32 << n) - 1) as u16;
+        if hits != 0 {
+            return Some(end - n + 15 - hits.leading_zeros() as usize);
+        }
+        end -= n;
+    }
+    None
+}
+
 /// The lowest bit set in `mask`, as a byte position.
 pub fn first(mask: u64) -> Option<usize> {
     (mask != 0).then(|| mask.trailing_zeros() as usize)
@@ -191,6 +226,26 @@ mod tests {
                     bytewise(&chunk, |c| c.wrapping_sub(lo) <= hi.wrapping_sub(lo)),
                     "{lo}..={hi}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn finds_what_iterators_find() {
+        for len in 0..70 {
+            for seed in 0..8u8 {
+                let text: Vec<u8> = (0..len)
+                    .map(|i| {
+                        if (i as u8).wrapping_mul(7) % 11 == seed {
+                            b'@'
+                        } else {
+                            b'a'
+                        }
+                    })
+                    .collect();
+                assert_eq!(find(&text, b'@'), text.iter().position(|&c| c == b'@'));
+                assert_eq!(rfind(&text, b'@'), text.iter().rposition(|&c| c == b'@'));
+                assert_eq!(find(&text, 0), None);
             }
         }
     }
