@@ -163,55 +163,104 @@ fn b64url(c: u8) -> bool {
 }
 
 /// The kind of credential `v` contains, by shape; `None` when it has none.
+///
+/// Every value of every Pod's env is looked at. A value of up to 64 bytes
+/// (most) is looked at as masks (`kit::bytes`): a key can only start at a
+/// word boundary with one of six letters, and a URL password needs `://`,
+/// so most values are decided without a loop over their bytes.
 pub fn credential_shape(v: &str, entropy: bool) -> Option<&'static str> {
-    let b = v.as_bytes();
-    // Every value of a Pod's env is looked at: a PEM block's five dashes are
-    // looked for first, since a substring search costs more to set up
-    // (in the modules) than this scan of a short value.
-    if b.windows(5).any(|w| w.iter().all(|&c| c == b'-'))
-        && v.contains("PRIVATE KEY-----")
-        && v.contains("-----BEGIN")
-    {
-        return Some("a PEM private key");
+    match kit::bytes::Block::of(v.as_bytes()) {
+        Some(block) => shape_from_masks(v, &block, entropy),
+        None => shape_byte_by_byte(v, entropy),
     }
-    for (i, w) in b.windows(4).enumerate() {
+}
+
+fn shape_from_masks(v: &str, block: &kit::bytes::Block, entropy: bool) -> Option<&'static str> {
+    let dashes = block.eq(b'-');
+    if dashes & dashes >> 1 & dashes >> 2 & dashes >> 3 & dashes >> 4 != 0
+        && let Some(pem) = pem_key(v)
+    {
+        return Some(pem);
+    }
+    let alnum =
+        block.in_range(b'a', b'z') | block.in_range(b'A', b'Z') | block.in_range(b'0', b'9');
+    let boundaries = (1 | !alnum << 1) & block.all();
+    let first_letters = [b'A', b'g', b'x', b's', b'r', b'e'];
+    let mut starts = first_letters.iter().fold(0, |m, &c| m | block.eq(c)) & boundaries;
+    while starts != 0 {
+        let i = starts.trailing_zeros() as usize;
+        starts &= starts - 1;
+        if let Some(key) = key_at(v, i) {
+            return Some(key);
+        }
+    }
+    let (colons, slashes) = (block.eq(b':'), block.eq(b'/'));
+    if colons & slashes >> 1 & slashes >> 2 != 0 && url_with_password(v) {
+        return Some(URL_WITH_PASSWORD);
+    }
+    if entropy && high_entropy(v) {
+        return Some(HIGH_ENTROPY);
+    }
+    None
+}
+
+fn shape_byte_by_byte(v: &str, entropy: bool) -> Option<&'static str> {
+    let b = v.as_bytes();
+    if b.windows(5).any(|w| w.iter().all(|&c| c == b'-'))
+        && let Some(pem) = pem_key(v)
+    {
+        return Some(pem);
+    }
+    for i in 0..b.len() {
         let boundary = i == 0 || !b[i - 1].is_ascii_alphanumeric();
-        if !boundary {
-            continue;
-        }
-        match w {
-            b"AKIA" | b"ASIA" | b"AGPA" | b"AIDA" | b"AROA" | b"ANPA"
-                if run(b, i + 4, 16, upper_digit)
-                    && !b.get(i + 20).is_some_and(u8::is_ascii_alphanumeric) =>
-            {
-                return Some("an AWS access key id");
-            }
-            b"AIza" if run(b, i + 4, 35, b64url) => return Some("a Google API key"),
-            b"ghp_" | b"gho_" | b"ghs_" | b"ghu_" if run(b, i + 4, 36, b64url) => {
-                return Some("a GitHub token");
-            }
-            b"glpa" if v[i..].starts_with("glpat-") && run(b, i + 6, 20, b64url) => {
-                return Some("a GitLab token");
-            }
-            b"xoxb" | b"xoxp" | b"xoxa" | b"xoxs" if b.get(i + 4) == Some(&b'-') => {
-                return Some("a Slack token");
-            }
-            b"sk_l" | b"rk_l" if v[i + 2..].starts_with("_live_") => {
-                return Some("a Stripe live key");
-            }
-            _ => {}
-        }
-        if w.starts_with(b"eyJ") && jwt_at(&v[i..]) {
-            return Some("a JSON Web Token");
+        if boundary && let Some(key) = key_at(v, i) {
+            return Some(key);
         }
     }
     if url_with_password(v) {
-        return Some("a URL with an embedded password");
+        return Some(URL_WITH_PASSWORD);
     }
     if entropy && high_entropy(v) {
-        return Some("a high-entropy string");
+        return Some(HIGH_ENTROPY);
     }
     None
+}
+
+const URL_WITH_PASSWORD: &str = "a URL with an embedded password";
+const HIGH_ENTROPY: &str = "a high-entropy string";
+
+/// A PEM private key, in a value with five dashes in a row.
+fn pem_key(v: &str) -> Option<&'static str> {
+    (v.contains("PRIVATE KEY-----") && v.contains("-----BEGIN")).then_some("a PEM private key")
+}
+
+/// The key or token starting at byte `i` of `v` (a word boundary), if any.
+fn key_at(v: &str, i: usize) -> Option<&'static str> {
+    let b = v.as_bytes();
+    let w = b.get(i..i + 4)?;
+    match w {
+        b"AKIA" | b"ASIA" | b"AGPA" | b"AIDA" | b"AROA" | b"ANPA"
+            if run(b, i + 4, 16, upper_digit)
+                && !b.get(i + 20).is_some_and(u8::is_ascii_alphanumeric) =>
+        {
+            return Some("an AWS access key id");
+        }
+        b"AIza" if run(b, i + 4, 35, b64url) => return Some("a Google API key"),
+        b"ghp_" | b"gho_" | b"ghs_" | b"ghu_" if run(b, i + 4, 36, b64url) => {
+            return Some("a GitHub token");
+        }
+        b"glpa" if v[i..].starts_with("glpat-") && run(b, i + 6, 20, b64url) => {
+            return Some("a GitLab token");
+        }
+        b"xoxb" | b"xoxp" | b"xoxa" | b"xoxs" if b.get(i + 4) == Some(&b'-') => {
+            return Some("a Slack token");
+        }
+        b"sk_l" | b"rk_l" if v[i + 2..].starts_with("_live_") => {
+            return Some("a Stripe live key");
+        }
+        _ => {}
+    }
+    (w.starts_with(b"eyJ") && jwt_at(&v[i..])).then_some("a JSON Web Token")
 }
 
 /// `eyJ<header>.eyJ<payload>.<signature>` with base64url segments.
@@ -350,6 +399,49 @@ pub const PARAMS: &[kit::Param] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Values of up to 64 bytes are looked at as masks; a byte-by-byte
+    /// reading of the same value must find the same shape.
+    #[test]
+    fn masks_find_the_shapes_a_byte_by_byte_reading_finds() {
+        let keys = [
+            "AKIAIOSFODNN7EXAMPLE",
+            "AIzaSyD-1234567890abcdefghijklmnopqrstu",
+            "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+            "glpat-abcdefghijklmnopqrst",
+            "xoxb-1",
+            "sk_live_1",
+            "rk_live_1",
+            "eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.abcdefghijklmn",
+            "https://user:hunter2x@db",
+            "-----BEGIN RSA PRIVATE KEY-----",
+            "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MEFCQ0RFRg",
+        ];
+        let around = ["", "x", "=", "-", " ", "é", "A", "a:b//", "ghp_"];
+        let mut looked_at = 0;
+        for key in keys {
+            for before in around {
+                for after in around {
+                    let v = kit::text!("{before}{key}{after}");
+                    for cut in 0..=v.len() {
+                        let Some(v) = v.get(..cut) else { continue };
+                        let Some(block) = kit::bytes::Block::of(v.as_bytes()) else {
+                            continue;
+                        };
+                        for entropy in [false, true] {
+                            assert_eq!(
+                                shape_from_masks(v, &block, entropy),
+                                shape_byte_by_byte(v, entropy),
+                                "{v:?}"
+                            );
+                            looked_at += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(looked_at > 20_000, "{looked_at}");
+    }
 
     #[test]
     fn names_values_and_shapes() {
