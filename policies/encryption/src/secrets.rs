@@ -307,13 +307,11 @@ fn url_with_password(v: &str) -> bool {
 pub fn high_entropy(v: &str) -> bool {
     let v = v.trim();
     let b = v.as_bytes();
-    let url = || {
-        b.windows(3)
-            .any(|w| w[0] == b':' && w[1] == b'/' && w[2] == b'/')
-    };
-    if b.len() < 32 || b.len() > 4096 || v.starts_with('/') || url() {
+    if b.len() < 32 || b.len() > 4096 || v.starts_with('/') {
         return false;
     }
+    // The alphabet of keys. A URL's ':' is outside it: a URL needs no test
+    // of its own.
     if !b
         .iter()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'-' | b'_'))

@@ -31,26 +31,43 @@ pub fn validate(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> Vec<u
 /// Whether `control` looks at this request at all. `pod_bearing`: whether
 /// the request's kind carries a pod template (`KindSet::PodBearing`'s own
 /// test, made once per request rather than once per control).
-fn applies(control: &Control, request: &Request, op: Operation, pod_bearing: bool) -> bool {
+fn applies(control: &Control, request: &Request, action: &Action, pod_bearing: bool) -> bool {
     let kind_matches = match control.kinds {
         KindSet::PodBearing => pod_bearing,
         kinds => kinds.contains(&request.group, &request.kind),
     };
-    kind_matches && applies_to_operation(control, request, op)
+    kind_matches && applies_to_operation(control, action)
+}
+
+/// What a request does: its operation, and the subresource it is about
+/// (`None`: the object itself). Worked out once per request, as every
+/// selected control is asked whether it looks at it.
+struct Action<'r> {
+    op: Operation,
+    subresource: Option<&'r str>,
+}
+
+impl<'r> Action<'r> {
+    fn of(request: &'r Request, op: Operation) -> Action<'r> {
+        let sub = request.sub_resource.as_str();
+        // Adding ephemeral containers is an update of the Pod itself.
+        let whole = sub.is_empty() || (sub == "ephemeralcontainers" && request.kind == "Pod");
+        Action {
+            op,
+            subresource: (!whole).then_some(sub),
+        }
+    }
 }
 
 /// Whether `control` looks at this operation (and subresource) of the
 /// request's kind, once its kinds include the request's.
-fn applies_to_operation(control: &Control, request: &Request, op: Operation) -> bool {
-    if !control.operations.contains(&op) {
+fn applies_to_operation(control: &Control, action: &Action) -> bool {
+    if !control.operations.contains(&action.op) {
         return false;
     }
-    let sub = request.sub_resource.as_str();
-    // Adding ephemeral containers is an update of the Pod itself.
-    if sub.is_empty() || (sub == "ephemeralcontainers" && request.kind == "Pod") {
-        control.subresources.is_empty() || control.subresources.contains(&"")
-    } else {
-        control.subresources.contains(&sub)
+    match action.subresource {
+        None => control.subresources.is_empty() || control.subresources.contains(&""),
+        Some(sub) => control.subresources.contains(&sub),
     }
 }
 
@@ -269,17 +286,18 @@ fn run(
         return Ok(Report::default().into_response(&request));
     }
     let pod_bearing = KindSet::PodBearing.contains(&request.group, &request.kind);
+    let action = Action::of(&request, op);
     let controls: Vec<Selected> =
         match settings.selected_for_kind(family, &request.group, &request.kind) {
             Some(looking) => looking
                 .into_iter()
-                .filter(|s| applies_to_operation(s.control, &request, op))
+                .filter(|s| applies_to_operation(s.control, &action))
                 .collect(),
             None => settings
                 .selection(family)
                 .iter()
                 .copied()
-                .filter(|s| applies(s.control, &request, op, pod_bearing))
+                .filter(|s| applies(s.control, &request, &action, pod_bearing))
                 .collect(),
         };
     if controls.is_empty() {
