@@ -154,21 +154,7 @@ pub fn parse(input: &str) -> Result<Reference, String> {
         Some(block) => Parts::of_block(block),
         None => Parts::of_bytes(input.as_bytes()),
     };
-    // Whitespace, control and non-ASCII characters are refused: what is left
-    // is exactly the printable ASCII bytes.
-    if !parts.printable
-        && let Some(c) = input
-            .chars()
-            .find(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
-    {
-        return Err(err(input, kit::text!("contains the character {c:?}")));
-    }
-    if input.len() == 64 && is_hex(input, false) {
-        return Err(err(
-            input,
-            "a 64-character hexadecimal string is an image ID, not a repository name",
-        ));
-    }
+    check_whole(input, parts.printable)?;
     // Digest: after the first '@' (no other part may contain one).
     let (rest, digest) = match parts.at {
         Some(i) => (&input[..i], Some(&input[i + 1..])),
@@ -264,6 +250,28 @@ pub fn parse(input: &str) -> Result<Reference, String> {
         path_end,
         tag_end,
     })
+}
+
+/// The refusals of a reference as a whole: a character that is not
+/// printable ASCII (`printable`: whether every byte is), and an image ID
+/// where a name belongs.
+fn check_whole(input: &str, printable: bool) -> Result<(), String> {
+    // Whitespace, control and non-ASCII characters are refused: what is left
+    // is exactly the printable ASCII bytes.
+    if !printable
+        && let Some(c) = input
+            .chars()
+            .find(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
+    {
+        return Err(err(input, kit::text!("contains the character {c:?}")));
+    }
+    if input.len() == 64 && is_hex(input, false) {
+        return Err(err(
+            input,
+            "a 64-character hexadecimal string is an image ID, not a repository name",
+        ));
+    }
+    Ok(())
 }
 
 /// Where the parts of a reference start and end, found in one pass.
@@ -894,19 +902,7 @@ mod tests {
         if input.is_empty() || input.len() > 4 * NAME_MAX {
             return parse(input).map(|r| panic!("{input:?} parsed as {r:?}"));
         }
-        if !input.bytes().all(|b| b.is_ascii_graphic())
-            && let Some(c) = input
-                .chars()
-                .find(|c| c.is_whitespace() || c.is_control() || !c.is_ascii())
-        {
-            return Err(err(input, kit::text!("contains the character {c:?}")));
-        }
-        if input.len() == 64 && is_hex(input, false) {
-            return Err(err(
-                input,
-                "a 64-character hexadecimal string is an image ID, not a repository name",
-            ));
-        }
+        check_whole(input, input.bytes().all(|b| b.is_ascii_graphic()))?;
         let (rest, digest) = match split_once_byte(input, b'@') {
             Some((r, d)) => (r, Some(check_digest(input, d).map(|()| d.to_string())?)),
             None => (input, None),
