@@ -195,13 +195,7 @@ fn shape_from_masks(v: &str, block: &kit::bytes::Block, entropy: bool) -> Option
         }
     }
     let (colons, slashes) = (block.eq(b':'), block.eq(b'/'));
-    if colons & slashes >> 1 & slashes >> 2 != 0 && url_with_password(v) {
-        return Some(URL_WITH_PASSWORD);
-    }
-    if entropy && high_entropy(v) {
-        return Some(HIGH_ENTROPY);
-    }
-    None
+    url_or_entropy(v, colons & slashes >> 1 & slashes >> 2 != 0, entropy)
 }
 
 fn shape_byte_by_byte(v: &str, entropy: bool) -> Option<&'static str> {
@@ -217,17 +211,21 @@ fn shape_byte_by_byte(v: &str, entropy: bool) -> Option<&'static str> {
             return Some(key);
         }
     }
-    if url_with_password(v) {
-        return Some(URL_WITH_PASSWORD);
+    url_or_entropy(v, true, entropy)
+}
+
+/// The shapes looked for once no key was found: a URL with a password
+/// (`has_scheme`: whether `v` may hold `://`) and, with `entropy`, a
+/// random-looking string.
+fn url_or_entropy(v: &str, has_scheme: bool, entropy: bool) -> Option<&'static str> {
+    if has_scheme && url_with_password(v) {
+        return Some("a URL with an embedded password");
     }
     if entropy && high_entropy(v) {
-        return Some(HIGH_ENTROPY);
+        return Some("a high-entropy string");
     }
     None
 }
-
-const URL_WITH_PASSWORD: &str = "a URL with an embedded password";
-const HIGH_ENTROPY: &str = "a high-entropy string";
 
 /// A PEM private key, in a value with five dashes in a row.
 fn pem_key(v: &str) -> Option<&'static str> {

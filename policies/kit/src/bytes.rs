@@ -34,11 +34,7 @@ impl Block {
 
     /// A bit for every byte of the text.
     pub fn all(&self) -> u64 {
-        if self.len == 64 {
-            u64::MAX
-        } else {
-            (1 << self.len) - 1
-        }
+        below(self.len)
     }
 
     /// A bit for every byte equal to `b`.
@@ -47,7 +43,8 @@ impl Block {
         self.masks(|chunk| eq16(chunk, b)) & self.all()
     }
 
-    /// A bit for every byte from `lo` to `hi` (both included).
+    /// A bit for every byte from `lo` to `hi` (both included; with `lo`
+    /// above `hi` the range wraps around 255).
     #[inline]
     pub fn in_range(&self, lo: u8, hi: u8) -> u64 {
         self.masks(|chunk| in_range16(chunk, lo, hi)) & self.all()
@@ -176,7 +173,7 @@ fn eq16(chunk: &[u8; 16], b: u8) -> u16 {
     target_arch = "x86_64"
 )))]
 fn in_range16(chunk: &[u8; 16], lo: u8, hi: u8) -> u16 {
-    bytewise(chunk, |c| (lo..=hi).contains(&c))
+    bytewise(chunk, |c| c.wrapping_sub(lo) <= hi.wrapping_sub(lo))
 }
 
 /// What the vector versions compute, a byte at a time.
