@@ -739,6 +739,17 @@ impl Map {
         found
     }
 
+    /// The value of the member `key` (its last, when the document repeats
+    /// it), leaving `null` in its place: [`Map::remove`] without moving the
+    /// members after it, for a map about to be dropped.
+    pub fn take(&mut self, key: &str) -> Option<Value> {
+        self.members_mut()
+            .iter_mut()
+            .rev()
+            .find(|(k, _)| same_bytes(k.as_bytes(), key.as_bytes()))
+            .map(|(_, v)| std::mem::take(v))
+    }
+
     /// Adds or replaces the member `key` (for building values in code).
     pub fn insert(&mut self, key: impl Into<Str>, value: Value) {
         let key = key.into();

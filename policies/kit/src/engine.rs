@@ -1,4 +1,4 @@
-//! One evaluation: payload in, `ValidationResponse` out. Never panics on input.
+//! One evaluation: payload in, [`Response`] out. Never panics on input.
 
 use crate::cluster::Cluster;
 use crate::control::{Control, Ctx, Family, KindSet, Operation, Shared};
@@ -6,9 +6,8 @@ use crate::dom::{self, Value};
 use crate::explain::{Explanation, Status};
 use crate::pod::PodTemplate;
 use crate::request::Request;
-use crate::response::{Report, refuse, to_bytes};
+use crate::response::{Report, Response, refuse, to_bytes};
 use crate::settings::{Selected, Settings};
-use kubewarden_policy_sdk::response::ValidationResponse;
 use kubewarden_policy_sdk::settings::SettingsValidationResponse;
 
 /// waPC `validate_settings`: `{"valid": bool, "message": string|null}`.
@@ -71,7 +70,7 @@ fn applies_to_operation(control: &Control, action: &Action) -> bool {
     }
 }
 
-pub fn evaluate(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> ValidationResponse {
+pub fn evaluate(family: &Family, payload: &[u8], cluster: &dyn Cluster) -> Response {
     run_with(family, payload, None, cluster, Explanation::none(family)).0
 }
 
@@ -112,14 +111,7 @@ fn explain_parsed(
 /// settings enable, and which only warn.
 fn selection(family: &Family, top: &dom::Map) -> Vec<u8> {
     let mut explanation = Explanation::new(family);
-    let accepted = ValidationResponse {
-        accepted: true,
-        message: None,
-        code: None,
-        mutated_object: None,
-        audit_annotations: None,
-        warnings: None,
-    };
+    let accepted = Response::accepted();
     match Settings::read(family, top.get("settings").unwrap_or(&Value::Null)) {
         Ok(settings) => {
             for s in settings.selection(family) {
@@ -141,7 +133,7 @@ pub fn evaluate_and_explain(
     family: &Family,
     payload: &[u8],
     cluster: &dyn Cluster,
-) -> (ValidationResponse, Explanation) {
+) -> (Response, Explanation) {
     run_with(family, payload, None, cluster, Explanation::new(family))
 }
 
@@ -154,7 +146,7 @@ fn run_with(
     parsed: Parsed,
     cluster: &dyn Cluster,
     mut explanation: Explanation,
-) -> (ValidationResponse, Explanation) {
+) -> (Response, Explanation) {
     // Evidence recorded by the checks (e.g. break-glass access) is returned as
     // audit annotations whatever the verdict; see `evidence`.
     crate::evidence::begin();
@@ -169,7 +161,7 @@ fn evaluate_request(
     parsed: Parsed,
     cluster: &dyn Cluster,
     explanation: &mut Explanation,
-) -> ValidationResponse {
+) -> Response {
     match read_and_run(family, payload, parsed, cluster, explanation) {
         Ok(response) => response,
         Err((code, message)) => {
@@ -188,7 +180,7 @@ fn read_and_run(
     parsed: Parsed,
     cluster: &dyn Cluster,
     explanation: &mut Explanation,
-) -> Result<ValidationResponse, (u16, String)> {
+) -> Result<Response, (u16, String)> {
     if payload.len() > crate::MAX_PAYLOAD_BYTES {
         return Err((
             413,
@@ -223,7 +215,7 @@ fn run_parsed(
     parsed: Result<(Value, dom::Reading), dom::Error>,
     cluster: &dyn Cluster,
     explanation: &mut Explanation,
-) -> Result<ValidationResponse, (u16, String)> {
+) -> Result<Response, (u16, String)> {
     let not_json = |e: dom::Error| {
         (
             400,
@@ -251,7 +243,7 @@ fn run(
     top: Value,
     cluster: &dyn Cluster,
     explanation: &mut Explanation,
-) -> Result<ValidationResponse, (u16, String)> {
+) -> Result<Response, (u16, String)> {
     let Value::Object(mut top) = top else {
         return Err((
             400,

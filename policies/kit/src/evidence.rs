@@ -11,9 +11,8 @@
 //! native test threads each get their own journal).
 
 use crate::control::Ctx;
-use kubewarden_policy_sdk::response::ValidationResponse;
+use crate::response::Response;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 /// Longest value kept per key: audit annotations land in every audit event of
 /// the request, so a hostile or careless caller must not be able to bloat them.
@@ -57,7 +56,7 @@ pub(crate) fn begin() {
 }
 
 /// Moves what was recorded into the response's audit annotations.
-pub(crate) fn attach(response: &mut ValidationResponse) {
+pub(crate) fn attach(response: &mut Response) {
     let entries = JOURNAL.with(|j| {
         j.try_borrow_mut()
             .map(|mut j| std::mem::take(&mut *j))
@@ -66,10 +65,9 @@ pub(crate) fn attach(response: &mut ValidationResponse) {
     if entries.is_empty() {
         return;
     }
-    let map = response.audit_annotations.get_or_insert_with(HashMap::new);
     for (key, mut value) in entries {
         truncate(&mut value, MAX_VALUE_BYTES);
-        map.insert(key, value);
+        response.annotate(key, value);
     }
 }
 

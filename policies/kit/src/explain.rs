@@ -8,7 +8,7 @@
 //!
 //! ```json
 //! {"family": "access-control",
-//!  "response": { ...the ValidationResponse `validate` returns... },
+//!  "response": { ...the response `validate` returns... },
 //!  "refused": null,
 //!  "controls": [
 //!    {"id": "pss-privileged", "status": "fail", "findings": [
@@ -39,7 +39,7 @@
 
 use crate::control::{Control, Family, Finding};
 use crate::json::{write_optional_str, write_str};
-use kubewarden_policy_sdk::response::ValidationResponse;
+use crate::response::Response;
 use serde_json::{Value, json};
 use std::io::Write;
 
@@ -202,7 +202,7 @@ impl Explanation {
             .map(|o| &o.status)
     }
 
-    pub fn to_value(&self, response: &ValidationResponse) -> Value {
+    pub fn to_value(&self, response: &Response) -> Value {
         let controls: Vec<Value> = self
             .outcomes
             .iter()
@@ -244,7 +244,7 @@ impl Explanation {
     /// [`Explanation::to_value`]: keys in sorted order): a scan asks every
     /// module for one answer per object, and building the tree first cost
     /// as much as the checks.
-    pub fn to_json(&self, response: &ValidationResponse) -> Vec<u8> {
+    pub fn to_json(&self, response: &Response) -> Vec<u8> {
         let mut out = Vec::with_capacity(256 + 48 * self.outcomes.len());
         out.extend_from_slice(b"{\"controls\":[");
         let mut first = true;

@@ -5,7 +5,7 @@
 //! [`direct_checks!`] dispatches), and calls [`export_family!`].
 //! Everything else — parsing the admission request, locating the pod template of
 //! any Pod-bearing kind, the per-control opt-in settings, exemptions, turning
-//! findings into one `ValidationResponse`, host capabilities — lives here, so a
+//! findings into one admission response, host capabilities — lives here, so a
 //! control never repeats it.
 
 pub mod arena;

@@ -3,7 +3,7 @@
 use crate::control::Operation;
 use crate::dom::{Map, Str, Value};
 use crate::json;
-use crate::text;
+use crate::text::{self, Text};
 
 #[derive(Debug, Default)]
 pub struct Request {
@@ -19,7 +19,7 @@ pub struct Request {
     pub operation: Option<Operation>,
     pub operation_raw: Str,
     pub username: Str,
-    pub groups: Vec<String>,
+    pub groups: Vec<Str>,
     /// `userInfo.extra`: attributes the authenticator (OIDC claim mappings, an
     /// authenticating proxy, impersonation headers) attached to the identity.
     pub user_extra: Vec<(String, Vec<String>)>,
@@ -55,8 +55,8 @@ impl Request {
         };
         let operation_raw = text(&m, &["operation"]);
         let kind = text(&m, &["kind", "kind"]);
-        let object = m.remove("object").unwrap_or(Value::Null);
-        let old_object = m.remove("oldObject").unwrap_or(Value::Null);
+        let object = m.take("object").unwrap_or(Value::Null);
+        let old_object = m.take("oldObject").unwrap_or(Value::Null);
         let kind = if kind.is_empty() {
             // kwctl and audit-scanner always send kind; a bare test request may not.
             Str::from(
@@ -75,7 +75,15 @@ impl Request {
         }
         let groups = m
             .get("userInfo")
-            .map(|u| json::get_strs(u, &["groups"]).map(text::owned).collect())
+            .map(|u| {
+                json::get_array(u, &["groups"])
+                    .iter()
+                    .filter_map(|g| match g {
+                        Value::String(g) => Some(g.clone()),
+                        _ => None,
+                    })
+                    .collect()
+            })
             .unwrap_or_default();
         let user_extra = m
             .get("userInfo")
@@ -111,7 +119,7 @@ impl Request {
             username: text(&m, &["userInfo", "username"]),
             groups,
             user_extra,
-            options: m.remove("options").unwrap_or(Value::Null),
+            options: m.take("options").unwrap_or(Value::Null),
             kind,
             operation_raw,
             object,
@@ -147,27 +155,44 @@ impl Request {
 
     /// Name of the object, falling back to `generateName*` for objects not yet named.
     pub fn name(&self) -> String {
-        if !self.name.is_empty() {
-            return text::owned(&self.name);
-        }
+        let mut name = Text::default();
+        self.write_name(&mut name);
+        name.into_string()
+    }
+
+    /// [`Request::name`], appended to `out` (no formatting: messages are
+    /// built on every denial).
+    fn write_name(&self, out: &mut Text) {
         let meta = self.subject();
-        if let Some(n) = json::get_str(meta, &["metadata", "name"]) {
-            return text::owned(n);
+        if !self.name.is_empty() {
+            out.push_str(&self.name);
+        } else if let Some(n) = json::get_str(meta, &["metadata", "name"]) {
+            out.push_str(n);
+        } else if let Some(g) = json::get_str(meta, &["metadata", "generateName"]) {
+            out.push_str(g);
+            out.push_str("*");
+        } else {
+            out.push_str("<unnamed>");
         }
-        if let Some(g) = json::get_str(meta, &["metadata", "generateName"]) {
-            return crate::text!("{g}*");
-        }
-        "<unnamed>".to_string()
     }
 
     /// `Kind namespace/name` (or `Kind name` for cluster-scoped objects), for messages.
     pub fn describe(&self) -> String {
+        let mut text = Text::default();
+        self.write_description(&mut text);
+        text.into_string()
+    }
+
+    /// [`Request::describe`], appended to `out`.
+    pub fn write_description(&self, out: &mut Text) {
+        out.push_str(&self.kind);
+        out.push_str(" ");
         let ns = self.namespace();
-        if ns.is_empty() {
-            crate::text!("{} {}", self.kind, self.name())
-        } else {
-            crate::text!("{} {}/{}", self.kind, ns, self.name())
+        if !ns.is_empty() {
+            out.push_str(ns);
+            out.push_str("/");
         }
+        self.write_name(out);
     }
 
     pub fn labels(&self) -> Option<&Map> {

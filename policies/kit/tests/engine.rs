@@ -597,7 +597,7 @@ fn no_mutant_of_an_object_makes_the_engine_answer_anything_but_a_verdict() {
 #[test]
 fn explain_is_written_as_the_tree_it_describes() {
     use kit::explain::{Explanation, Status};
-    use kubewarden_policy_sdk::response::ValidationResponse;
+    use kit::response::Response;
     let mut x = Explanation::new(&FAMILY);
     x.enable(&NO_LATEST, Status::NotApplicable, false);
     x.record(
@@ -614,13 +614,12 @@ fn explain_is_written_as_the_tree_it_describes() {
     );
     x.enable(&MAX_CONTAINERS, Status::Passed, true);
     x.set(&OWNER, Status::Exempted("CHG-7 \\ reason".into()));
-    let response = ValidationResponse {
+    let response = Response {
         accepted: false,
         message: Some("denied: \"x\"".into()),
         code: Some(400),
-        mutated_object: None,
-        audit_annotations: None,
-        warnings: Some(vec!["w".into()]),
+        audit_annotations: Vec::new(),
+        warnings: vec!["w".into()],
     };
     // The same JSON (the response's own keys keep the order `validate`
     // writes them in).

@@ -59,17 +59,14 @@ static FAMILY: Family = Family {
     run_check: None,
 };
 
-fn run(mode: &str) -> kubewarden_policy_sdk::response::ValidationResponse {
+fn run(mode: &str) -> kit::response::Response {
     let payload = json!({"request": {"uid": "1", "kind": {"kind": "ConfigMap"}, "operation": "CREATE",
         "object": {"metadata": {"name": "c", "labels": {"mode": mode}}}}, "settings": {}});
     kit::engine::evaluate(&FAMILY, payload.to_string().as_bytes(), &NoCluster)
 }
 
-fn evidence(r: &kubewarden_policy_sdk::response::ValidationResponse) -> Option<&str> {
-    r.audit_annotations
-        .as_ref()
-        .and_then(|a| a.get("test.evidence"))
-        .map(String::as_str)
+fn evidence(r: &kit::response::Response) -> Option<&str> {
+    r.annotation("test.evidence")
 }
 
 #[test]
@@ -80,15 +77,10 @@ fn evidence_on_allowed_and_denied_requests() {
     let r = run("record-and-deny");
     assert!(!r.accepted);
     assert_eq!(evidence(&r), Some("denied anyway"));
-    assert!(
-        r.audit_annotations
-            .as_ref()
-            .unwrap()
-            .contains_key("kube-soc2.violations")
-    );
+    assert!(r.annotation("kube-soc2.violations").is_some());
     let r = run("nothing");
     assert!(
-        r.audit_annotations.is_none(),
+        r.audit_annotations.is_empty(),
         "no stale evidence: {:?}",
         r.audit_annotations
     );

@@ -217,8 +217,8 @@ pub fn user_in(ctx: &Ctx, groups: &[String]) -> Option<String> {
     ctx.request
         .groups
         .iter()
-        .find(|g| groups.iter().any(|a| a == *g))
-        .cloned()
+        .find(|g| groups.iter().any(|a| a == g.as_str()))
+        .map(|g| kit::text::owned(g))
 }
 
 /// The namespace of a namespaced object, looked up through context: the
