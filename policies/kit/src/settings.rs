@@ -607,7 +607,11 @@ impl Settings {
     pub fn params(&self, control: &Control) -> Params<'_> {
         Params {
             spec: control.params,
-            user: self.parameters.get(control.id).and_then(Value::as_object),
+            // Settings mostly set no parameter: no lookup (a call) then.
+            user: match self.parameters.is_empty() {
+                true => None,
+                false => self.parameters.get(control.id).and_then(Value::as_object),
+            },
         }
     }
 }
@@ -636,7 +640,10 @@ impl Options {
     /// The option `name`: as the settings give it, or its default; `None`
     /// for a name that is not an option of the family.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        if let Some(v) = self.given.get(name) {
+        // Settings mostly give no option: no lookup (a call) then.
+        if !self.given.is_empty()
+            && let Some(v) = self.given.get(name)
+        {
             return Some(v);
         }
         let i = self.spec.iter().position(|p| same_name(p.name, name))?;
