@@ -230,8 +230,7 @@ impl Explanation {
                 v
             })
             .collect();
-        let response: Value =
-            serde_json::from_slice(&crate::response::to_bytes(response)).unwrap_or(Value::Null);
+        let response = response.to_value();
         json!({
             "family": self.family,
             "response": response,

@@ -4,7 +4,6 @@ use crate::control::{Control, Finding};
 use crate::json::{write_optional_str, write_str};
 use crate::request::Request;
 use crate::text::{self, Text};
-use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::Write;
@@ -55,43 +54,18 @@ impl Response {
         }
     }
 
+    /// The answer as the JSON the module writes ([`write_response`]), for
+    /// tests and reports that read it as a value.
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::from_slice(&to_bytes(self)).expect("write_response writes JSON")
+    }
+
     /// The value of the audit annotation `key`.
     pub fn annotation(&self, key: &str) -> Option<&str> {
         self.audit_annotations
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
-    }
-}
-
-/// As the SDK's `ValidationResponse` serialises (the tests read answers as
-/// JSON values).
-impl Serialize for Response {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        struct Annotations<'a>(&'a [(Cow<'static, str>, String)]);
-        impl Serialize for Annotations<'_> {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut map = serializer.serialize_map(Some(self.0.len()))?;
-                for (k, v) in self.0 {
-                    map.serialize_entry(k, v)?;
-                }
-                map.end()
-            }
-        }
-        let mut map = serializer.serialize_map(Some(6))?;
-        map.serialize_entry("accepted", &self.accepted)?;
-        map.serialize_entry("message", &self.message)?;
-        map.serialize_entry("code", &self.code)?;
-        map.serialize_entry("mutated_object", &())?;
-        map.serialize_entry(
-            "audit_annotations",
-            &(!self.audit_annotations.is_empty()).then_some(Annotations(&self.audit_annotations)),
-        )?;
-        map.serialize_entry(
-            "warnings",
-            &(!self.warnings.is_empty()).then_some(&self.warnings),
-        )?;
-        map.end()
     }
 }
 

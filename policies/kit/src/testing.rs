@@ -155,7 +155,7 @@ pub fn request(object: Value) -> Value {
 pub fn evaluate(family: &Family, request: Value, settings: Value, cluster: &dyn Cluster) -> Value {
     let payload = json!({"request": request, "settings": settings});
     let response = crate::engine::evaluate(family, payload.to_string().as_bytes(), cluster);
-    serde_json::to_value(response).expect("a response serialises")
+    response.to_value()
 }
 
 /// A CREATE of `object` evaluated with `settings` against `cluster` objects.

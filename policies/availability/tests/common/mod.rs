@@ -91,7 +91,7 @@ pub struct Answer {
 
 pub fn evaluate_payload(payload: &[u8], cluster: &dyn Cluster) -> Answer {
     let response = kit::engine::evaluate(&availability::FAMILY, payload, cluster);
-    let v = serde_json::to_value(&response).unwrap();
+    let v = response.to_value();
     Answer {
         accepted: v["accepted"].as_bool().unwrap(),
         message: v["message"].as_str().map(str::to_string),
