@@ -608,9 +608,10 @@ impl Settings {
         Params {
             spec: control.params,
             // Settings mostly set no parameter: no lookup (a call) then.
-            user: match self.parameters.is_empty() {
-                true => None,
-                false => self.parameters.get(control.id).and_then(Value::as_object),
+            user: if self.parameters.is_empty() {
+                None
+            } else {
+                self.parameters.get(control.id).and_then(Value::as_object)
             },
         }
     }
