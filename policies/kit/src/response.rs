@@ -1,4 +1,4 @@
-//! Turning the findings of one evaluation into one `ValidationResponse`.
+//! Turning the findings of one evaluation into one [`Response`].
 
 use crate::control::{Control, Finding};
 use crate::json::{write_optional_str, write_str};
@@ -45,13 +45,16 @@ impl Response {
     /// Sets the audit annotation `key` (replacing its value if it has one).
     pub fn annotate(&mut self, key: impl Into<Cow<'static, str>>, value: String) {
         let key = key.into();
-        match self
-            .audit_annotations
-            .binary_search_by(|(k, _)| k.as_ref().cmp(&key))
-        {
+        match self.annotation_at(&key) {
             Ok(i) => self.audit_annotations[i].1 = value,
             Err(i) => self.audit_annotations.insert(i, (key, value)),
         }
+    }
+
+    /// Where the annotation `key` is, or where it would go (keys stay in order).
+    fn annotation_at(&self, key: &str) -> Result<usize, usize> {
+        self.audit_annotations
+            .binary_search_by(|(k, _)| k.as_ref().cmp(key))
     }
 
     /// The answer as the JSON the module writes ([`write_response`]), for
@@ -62,10 +65,8 @@ impl Response {
 
     /// The value of the audit annotation `key`.
     pub fn annotation(&self, key: &str) -> Option<&str> {
-        self.audit_annotations
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        let i = self.annotation_at(key).ok()?;
+        Some(&self.audit_annotations[i].1)
     }
 }
 
