@@ -2,6 +2,7 @@
 
 use crate::dom::{Map, Str, Value};
 use crate::json;
+use crate::text::Text;
 
 /// Which list of the pod spec a container comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -246,16 +247,26 @@ impl<'a> Container<'a> {
 
     /// Dotted path of the container, e.g. `spec.template.spec.initContainers[1]`.
     pub fn path(&self) -> String {
-        crate::text!("{}.{}[{}]", self.spec_path, self.list.field(), self.index)
+        self.field_path("")
     }
 
     /// Dotted path of one of its fields, e.g. `...containers[0].securityContext.privileged`.
+    /// Written piece by piece: every finding about a container names one, and
+    /// `format!` spends a call per argument.
     pub fn field_path(&self, field: &str) -> String {
-        if field.is_empty() {
-            self.path()
-        } else {
-            crate::text!("{}.{field}", self.path())
+        let list = self.list.field();
+        let mut path = Text::with_capacity(self.spec_path.len() + list.len() + field.len() + 8);
+        path.push_str(self.spec_path);
+        path.push_str(".");
+        path.push_str(list);
+        path.push_str("[");
+        path.push_decimal(self.index);
+        path.push_str("]");
+        if !field.is_empty() {
+            path.push_str(".");
+            path.push_str(field);
         }
+        path.into_string()
     }
 
     pub fn get(&self, path: &[&str]) -> Option<&'a Value> {
@@ -271,7 +282,13 @@ impl<'a> Container<'a> {
 
     /// `container "web"` / `init container "setup"`, for messages.
     pub fn describe(&self) -> String {
-        crate::text!("{} \"{}\"", self.list.noun(), self.name)
+        let noun = self.list.noun();
+        let mut text = Text::with_capacity(noun.len() + self.name.len() + 3);
+        text.push_str(noun);
+        text.push_str(" \"");
+        text.push_str(self.name);
+        text.push_str("\"");
+        text.into_string()
     }
 }
 

@@ -139,8 +139,9 @@ fn write_control_line(out: &mut Text, control: &Control, findings: &[Finding]) {
         describe_finding(out, f);
     }
     if findings.len() > MAX_FINDINGS_SHOWN {
-        // Writing to a `Text` cannot fail.
-        _ = write!(out, "; and {} more", findings.len() - MAX_FINDINGS_SHOWN);
+        out.push_str("; and ");
+        out.push_decimal(findings.len() - MAX_FINDINGS_SHOWN);
+        out.push_str(" more");
     }
     out.push_str(". Fix: ");
     out.push_str(control.remediation);
@@ -223,11 +224,13 @@ impl Report {
             let n = self.denied.len();
             let mut message = Text::with_capacity(512);
             request.write_description(&mut message);
-            if n == 1 {
-                message.push_str(" violates 1 kube-soc2 control:");
+            message.push_str(" violates ");
+            message.push_decimal(n);
+            message.push_str(if n == 1 {
+                " kube-soc2 control:"
             } else {
-                _ = write!(message, " violates {n} kube-soc2 controls:");
-            }
+                " kube-soc2 controls:"
+            });
             bounded_lines(&mut message, &self.denied);
             response.accepted = false;
             response.message = Some(message.into_string());

@@ -123,6 +123,21 @@ impl Text {
         append(&mut self.0, s.as_bytes());
     }
 
+    /// `n` in decimal, without the formatting machinery's per-argument calls.
+    pub fn push_decimal(&mut self, mut n: usize) {
+        let mut digits = [0u8; 20];
+        let mut start = digits.len();
+        loop {
+            start -= 1;
+            digits[start] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        append(&mut self.0, &digits[start..]);
+    }
+
     pub fn len(&self) -> usize {
         self.0.len()
     }
@@ -213,6 +228,16 @@ pub fn format(args: fmt::Arguments<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn push_decimal_writes_what_display_writes() {
+        for n in [0, 7, 9, 10, 99, 100, 4096, 1 << 31, usize::MAX] {
+            let mut text = Text::default();
+            text.push_str("[");
+            text.push_decimal(n);
+            assert_eq!(text.as_str(), format!("[{n}"));
+        }
+    }
 
     #[test]
     fn copy_short_copies_every_length_exactly() {
