@@ -342,7 +342,7 @@ fn ephemeral_containers_added_are_refused_existing_ones_are_not() {
         &[
             "[block-ephemeral-containers]",
             "spec.ephemeralContainers[0]",
-            "\"debugger\" (image \"busybox\") is added",
+            "ephemeral container \"debugger\" at spec.ephemeralContainers[0] (image \"busybox\") is added",
         ],
     );
     // An unrelated update of the already-debugged pod is allowed.

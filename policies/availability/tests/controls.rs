@@ -428,7 +428,7 @@ fn probes_are_required_on_long_running_kinds_only() {
             "probes-liveness-readiness",
             &[
                 &kit::text!(
-                    "{}.containers[0].livenessProbe: container \"app\" has no liveness probe",
+                    "container \"app\" at {}.containers[0].livenessProbe has no liveness probe",
                     spec_path(kind)
                 ),
                 &kit::text!("{}.containers[0].readinessProbe", spec_path(kind)),
@@ -488,7 +488,7 @@ fn init_and_ephemeral_containers_need_no_probes_sidecars_on_request() {
         &r,
         "probes-liveness-readiness",
         &[
-            "spec.template.spec.initContainers[1].livenessProbe: init container \"proxy\" has no liveness probe",
+            "init container \"proxy\" at spec.template.spec.initContainers[1].livenessProbe has no liveness probe",
         ],
     );
     assert!(
@@ -504,7 +504,9 @@ fn startup_probe_optional_control() {
     denied(
         &evaluate(&wrap("StatefulSet", good_spec()), s.clone(), vec![]),
         "probes-startup",
-        &["spec.template.spec.containers[0].startupProbe: container \"app\" has no startup probe"],
+        &[
+            "container \"app\" at spec.template.spec.containers[0].startupProbe has no startup probe",
+        ],
     );
     allowed(&evaluate(&wrap("CronJob", good_spec()), s.clone(), vec![]));
     let mut c = good_container("app");

@@ -2,6 +2,7 @@
 
 use crate::control::{Control, Finding};
 use crate::json::{write_optional_str, write_str};
+use crate::pod::ContainerList;
 use crate::request::Request;
 use crate::text::{self, Text};
 use std::borrow::Cow;
@@ -101,6 +102,17 @@ fn describe_finding(out: &mut Text, f: &Finding) {
     let start = out.len();
     match &f.container {
         Some((name, _)) if !f.path.is_empty() => {
+            // A message that opens with the container (`Container::describe`:
+            // `init container "proxy" has no liveness probe`) gets the path
+            // right after it, rather than the container named twice.
+            if let Some(rest) = after_container(&f.message, name) {
+                out.push_str(&f.message[..f.message.len() - rest.len()]);
+                out.push_str(" at ");
+                out.push_str(&f.path);
+                out.push_str(rest);
+                out.truncate_from(start, MAX_FINDING_CHARS);
+                return;
+            }
             out.push_str("container \"");
             out.push_str(&truncate(name, 80));
             out.push_str("\" at ");
@@ -116,6 +128,18 @@ fn describe_finding(out: &mut Text, f: &Finding) {
         }
     }
     out.truncate_from(start, MAX_FINDING_CHARS);
+}
+
+/// The rest of `message` after its opening `container "name"` (or `init
+/// container "name"`, `ephemeral container "name"`), when it opens so.
+fn after_container<'m>(message: &'m str, name: &str) -> Option<&'m str> {
+    ContainerList::ALL.iter().find_map(|list| {
+        message
+            .strip_prefix(list.noun())?
+            .strip_prefix(" \"")?
+            .strip_prefix(name)?
+            .strip_prefix('"')
+    })
 }
 
 /// `[id] title: finding; finding; ... and N more. Fix: remediation`.
@@ -311,4 +335,51 @@ pub fn write_response(out: &mut Vec<u8>, r: &Response) {
         out.push(b']');
     }
     out.push(b'}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dom::Str;
+
+    fn line(path: &str, message: &str) -> String {
+        static CONTROL: Control = Control {
+            id: "probes",
+            title: "Probes",
+            remediation: "add one",
+            ..Control::DEFAULTS
+        };
+        let finding = Finding {
+            path: path.into(),
+            container: Some((Str::from("proxy"), Str::from("envoy:1"))),
+            message: message.into(),
+        };
+        control_line(&CONTROL, &[finding])
+    }
+
+    #[test]
+    fn a_finding_names_its_container_once() {
+        assert_eq!(
+            line(
+                "spec.initContainers[1].livenessProbe",
+                "init container \"proxy\" has no liveness probe"
+            ),
+            "[probes] Probes: init container \"proxy\" at spec.initContainers[1].livenessProbe \
+             has no liveness probe. Fix: add one"
+        );
+        // A message that does not open with this container keeps it in front.
+        for message in [
+            "no liveness probe",
+            "container \"proxy-2\" has no liveness probe",
+            "containers \"proxy\" differ",
+        ] {
+            assert_eq!(
+                line("spec.containers[0].livenessProbe", message),
+                crate::text!(
+                    "[probes] Probes: container \"proxy\" at spec.containers[0].livenessProbe: \
+                     {message}. Fix: add one"
+                )
+            );
+        }
+    }
 }

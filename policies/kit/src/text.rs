@@ -235,7 +235,7 @@ mod tests {
             let mut text = Text::default();
             text.push_str("[");
             text.push_decimal(n);
-            assert_eq!(text.as_str(), format!("[{n}"));
+            assert_eq!(text.as_str(), crate::text!("[{n}"));
         }
     }
 
