@@ -329,7 +329,7 @@ fn run(
         };
         let mut findings = match family
             .run_check
-            .and_then(|run| run(position, control, &ctx))
+            .and_then(|run| run(usize::from(position), control, &ctx))
         {
             Some(findings) => findings,
             None => (control.check)(&ctx),
