@@ -363,6 +363,13 @@ unsafe impl GlobalAlloc for Arena {
             s.next = addr + new_size.max(1);
             return ptr;
         }
+        // Any other block keeps its place when it shrinks: its tail waits
+        // for the rewind, where a copy would take new memory for fewer
+        // bytes. (No block starts inside that tail, so `dealloc` never
+        // takes the smaller block for the most recent one.)
+        if new_size <= old {
+            return ptr;
+        }
         // SAFETY: the layout is valid for `new_size` per GlobalAlloc's contract.
         let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
         let new = unsafe { self.alloc(new_layout) };
@@ -496,6 +503,28 @@ mod tests {
         free(&arena, c, 100); // the call's last block: the arena starts over
         assert_eq!(alloc(&arena, 8), a);
         assert!(kept < a);
+    }
+
+    /// A shrink moves the end of the most recent block and leaves any other
+    /// block where it is, without taking new memory.
+    #[test]
+    fn a_shrink_never_moves_a_block() {
+        let (_one, arena, document) = in_a_call();
+        let a = alloc(&arena, 256);
+        let b = alloc(&arena, 512);
+        let layout = |size| Layout::from_size_align(size, 8).unwrap();
+        // SAFETY: blocks allocated above with these layouts.
+        unsafe {
+            assert_eq!(arena.realloc(a as *mut u8, layout(256), 100) as usize, a);
+            assert_eq!(next(&arena), b + 512);
+            assert_eq!(arena.realloc(b as *mut u8, layout(512), 200) as usize, b);
+            assert_eq!(next(&arena), b + 200);
+        }
+        free(&arena, b, 200);
+        assert_eq!(next(&arena), b);
+        free(&arena, a, 100);
+        free(&arena, document, 40);
+        assert_eq!(next(&arena), document);
     }
 
     /// Blocks allocated and freed in a scrambled order never overlap a block
