@@ -299,6 +299,9 @@ fn bench_measures_each_module() {
     assert_eq!(m["same_answer_as_native"], true);
     assert!(m["fresh_instance"]["median_us"].as_f64().unwrap() > 0.0);
     assert!(m["whole_evaluation"]["median_us"].as_f64().unwrap() > 0.0);
+    for part in ["instantiate_us", "validate_us", "drop_us"] {
+        assert!(m["fresh_parts"][part].as_f64().unwrap() > 0.0, "{m}");
+    }
     // Every fresh instance's memory is new to the process.
     if cfg!(target_os = "linux") {
         assert!(m["fresh_page_faults"].as_f64().unwrap() >= 1.0, "{m}");

@@ -9,6 +9,8 @@
 //! [`measure_beside`]).
 //! `FRESH faults` counts the pages each fresh instance touches: on that
 //! path a module's memory footprint costs as much as its instructions.
+//! `FRESH new/call/drop` splits a fresh evaluation into creating the
+//! instance, the call, and dropping the instance.
 
 use super::controls::{Format, table};
 use super::dist_modules;
@@ -90,6 +92,26 @@ impl Latency {
     }
 }
 
+/// Microseconds, medians.
+#[derive(Serialize, Debug, Clone, Copy)]
+pub struct FreshParts {
+    pub instantiate_us: f64,
+    pub validate_us: f64,
+    pub drop_us: f64,
+}
+
+impl FreshParts {
+    /// The faster of two measurements, by their sum.
+    fn best(self, other: FreshParts) -> FreshParts {
+        let total = |p: &FreshParts| p.instantiate_us + p.validate_us + p.drop_us;
+        if total(&other) < total(&self) {
+            other
+        } else {
+            self
+        }
+    }
+}
+
 #[derive(Serialize, Debug, Clone, Copy)]
 pub struct AboveFloor {
     pub whole_evaluation: f64,
@@ -104,6 +126,11 @@ pub struct ModuleBench {
     pub compile_ms: f64,
     /// policy-server: instantiate + `_start`/`wapc_init` + `validate` each time.
     pub fresh_instance: Latency,
+    /// `fresh_instance` in its three parts, medians of separate timings:
+    /// creating the instance (the engine's, and the module's `wapc_init`),
+    /// the `validate` call on it, and dropping it (the engine unmapping
+    /// what the instance touched).
+    pub fresh_parts: FreshParts,
     /// Minor page faults per fresh evaluation (Linux): the pages of memory
     /// a new instance touches, each mapped by the kernel (about 1 µs apiece
     /// on the project's VM) and unmapped again when the instance goes.
@@ -171,6 +198,7 @@ impl ModuleBench {
             floor_rounds,
             compile_ms: self.compile_ms.min(other.compile_ms),
             fresh_instance: self.fresh_instance.best(other.fresh_instance),
+            fresh_parts: self.fresh_parts.best(other.fresh_parts),
             fresh_page_faults,
             reused_instance: self.reused_instance.best(other.reused_instance),
             whole_evaluation: self.whole_evaluation.best(other.whole_evaluation),
@@ -236,6 +264,38 @@ fn measure_beside(
         Latency::from_samples(floor_samples),
         Latency::from_samples(samples),
     ))
+}
+
+/// A fresh evaluation timed in its parts, `calls` times: `create`, `call`
+/// on what it made, the drop of it.
+fn measure_fresh_parts<I>(
+    calls: usize,
+    mut create: impl FnMut() -> Result<I>,
+    mut call: impl FnMut(&mut I) -> Result<()>,
+) -> Result<FreshParts> {
+    let mut parts: [Vec<f64>; 3] = Default::default();
+    let us = |from: Instant, to: Instant| (to - from).as_secs_f64() * 1e6;
+    for _ in 0..calls.max(1) {
+        let created = Instant::now();
+        let mut instance = create()?;
+        let called = Instant::now();
+        call(&mut instance)?;
+        let dropped = Instant::now();
+        drop(instance);
+        let done = Instant::now();
+        parts[0].push(us(created, called));
+        parts[1].push(us(called, dropped));
+        parts[2].push(us(dropped, done));
+    }
+    let [instantiate, validate, dropping] = parts.map(|mut v| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    });
+    Ok(FreshParts {
+        instantiate_us: instantiate,
+        validate_us: validate,
+        drop_us: dropping,
+    })
 }
 
 /// `f` alone, or beside the do-nothing policy's `floor` when there is one:
@@ -332,6 +392,19 @@ fn bench_module(
     let fresh_page_faults = faults_before
         .zip(minor_page_faults())
         .map(|(before, after)| after.saturating_sub(before) as f64 / fault_calls as f64);
+    let fresh_parts = measure_fresh_parts(
+        fault_calls,
+        || {
+            host.instantiate(&module, &config, &context)
+                .map_err(call_error)
+        },
+        |instance| {
+            instance
+                .call("validate", payload)
+                .map(drop)
+                .map_err(call_error)
+        },
+    )?;
     let floor_error = |e: crate::engine::CallError| anyhow!("do-nothing policy: {e}");
     let shared_context = &context;
     let mut floor_fresh = floor.map(|floor| {
@@ -413,6 +486,7 @@ fn bench_module(
         size_bytes: bytes.len(),
         compile_ms: compiles[compiles.len() / 2].as_secs_f64() * 1e3,
         fresh_instance: fresh,
+        fresh_parts,
         fresh_page_faults,
         reused_instance: reused,
         whole_evaluation: whole,
@@ -567,6 +641,12 @@ pub fn bench(
                         format!("{:.0}", r.fresh_instance.per_second),
                         r.fresh_page_faults
                             .map_or("-".into(), |p| format!("{p:.1}")),
+                        format!(
+                            "{:.1}/{:.1}/{:.1}",
+                            r.fresh_parts.instantiate_us,
+                            r.fresh_parts.validate_us,
+                            r.fresh_parts.drop_us
+                        ),
                         f(r.whole_evaluation.median_us),
                         r.above_floor_us
                             .map_or("-".into(), |a| f(a.whole_evaluation)),
@@ -596,6 +676,7 @@ pub fn bench(
                         "FRESH p99",
                         "FRESH /s",
                         "FRESH faults",
+                        "FRESH new/call/drop",
                         "KWCTL med",
                         "KWCTL +floor",
                         "FRESH +floor",
