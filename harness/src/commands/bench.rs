@@ -16,7 +16,7 @@ use super::controls::{Format, table};
 use super::dist_modules;
 use crate::admission::PolicyConfig;
 use crate::cluster_snapshot::Context;
-use crate::engine::{Host, HostOptions, LoadedModule};
+use crate::engine::{Host, HostOptions, LoadedModule, PolicyInstance};
 use crate::request::{self, validate_payload};
 use anyhow::{Context as _, Result, anyhow};
 use serde::Serialize;
@@ -132,8 +132,8 @@ pub struct ModuleBench {
     /// what the instance touched).
     pub fresh_parts: FreshParts,
     /// Minor page faults per fresh evaluation (Linux): the pages of memory
-    /// a new instance touches, each mapped by the kernel (about 1 µs apiece
-    /// on the project's VM) and unmapped again when the instance goes.
+    /// a new instance touches, each mapped by the kernel (one to four µs apiece
+    /// on the project's VMs) and unmapped again when the instance goes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fresh_page_faults: Option<f64>,
     /// The guest alone: `validate` on one initialised instance, payload
@@ -266,6 +266,21 @@ fn measure_beside(
     ))
 }
 
+/// One evaluation as `kwctl bench` times a policy: the payload built from
+/// the request and settings, the waPC call, the answer decoded.
+fn kwctl_evaluation(
+    host: &Host,
+    instance: &mut PolicyInstance,
+    config: &PolicyConfig,
+    request: &serde_json::Value,
+    settings: &serde_json::Value,
+) -> Result<()> {
+    let payload = validate_payload(request, settings);
+    let answer = instance.call("validate", &payload);
+    std::hint::black_box(host.to_admission_response(request, answer, config));
+    Ok(())
+}
+
 /// A fresh evaluation timed in its parts, `calls` times: `create`, `call`
 /// on what it made, the drop of it.
 fn measure_fresh_parts<I>(
@@ -273,8 +288,7 @@ fn measure_fresh_parts<I>(
     mut create: impl FnMut() -> Result<I>,
     mut call: impl FnMut(&mut I) -> Result<()>,
 ) -> Result<FreshParts> {
-    let mut parts: [Vec<f64>; 3] = Default::default();
-    let us = |from: Instant, to: Instant| (to - from).as_secs_f64() * 1e6;
+    let mut parts: [Vec<Duration>; 3] = Default::default();
     for _ in 0..calls.max(1) {
         let created = Instant::now();
         let mut instance = create()?;
@@ -282,15 +296,12 @@ fn measure_fresh_parts<I>(
         call(&mut instance)?;
         let dropped = Instant::now();
         drop(instance);
-        let done = Instant::now();
-        parts[0].push(us(created, called));
-        parts[1].push(us(called, dropped));
-        parts[2].push(us(dropped, done));
+        parts[0].push(called - created);
+        parts[1].push(dropped - called);
+        parts[2].push(dropped.elapsed());
     }
-    let [instantiate, validate, dropping] = parts.map(|mut v| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    });
+    let [instantiate, validate, dropping] =
+        parts.map(|samples| Latency::from_samples(samples).median_us);
     Ok(FreshParts {
         instantiate_us: instantiate,
         validate_us: validate,
@@ -444,26 +455,15 @@ fn bench_module(
         )),
         None => None,
     };
-    // As `kwctl bench` times a policy, for the floor alike.
     let mut floor_whole = floor_instance.as_mut().map(|(floor, instance)| {
-        move || {
-            let payload = validate_payload(request, settings);
-            let answer = instance.call("validate", &payload);
-            std::hint::black_box(host.to_admission_response(request, answer, &floor.config));
-            Ok(())
-        }
+        || kwctl_evaluation(host, instance, &floor.config, request, settings)
     });
     let (whole, whole_above) = measure_above(
         iterations,
         floor_whole
             .as_mut()
             .map(|f| f as &mut dyn FnMut() -> Result<()>),
-        || {
-            let payload = validate_payload(request, settings);
-            let answer = instance.call("validate", &payload);
-            std::hint::black_box(host.to_admission_response(request, answer, &config));
-            Ok(())
-        },
+        || kwctl_evaluation(host, &mut instance, &config, request, settings),
     )?;
     let (native, same) = match native_family(&module.name) {
         Some(family) => {
