@@ -52,6 +52,38 @@ fn a_busy_loop_gets_the_timeout_answer() {
     assert_eq!(r.uid, "u-1");
 }
 
+/// The engine's code generation follows the deadline: with one, modules are
+/// compiled with epoch interruption, as policy-server compiles them; without
+/// one, without it, as kwctl does (it sets no deadline). Its checks on every
+/// call and loop iteration cost a fifth of a family's guest time.
+#[test]
+fn epoch_interruption_only_with_a_deadline() {
+    fn digest(engine: &wasmtime::Engine) -> u64 {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let mut hasher = DefaultHasher::new();
+        engine.precompile_compatibility_hash().hash(&mut hasher);
+        hasher.finish()
+    }
+    let compiled_as = |epoch: bool| {
+        let mut config = wasmtime::Config::new();
+        config.wasm_function_references(true);
+        config.epoch_interruption(epoch);
+        digest(&wasmtime::Engine::new(&config).unwrap())
+    };
+    let host = |timeout_seconds: Option<u64>| {
+        let host = Host::new(HostOptions {
+            timeout_seconds,
+            inherit_stdio: false,
+            ..HostOptions::default()
+        })
+        .unwrap();
+        digest(host.engine())
+    };
+    assert_ne!(compiled_as(true), compiled_as(false));
+    assert_eq!(host(Some(2)), compiled_as(true));
+    assert_eq!(host(None), compiled_as(false));
+}
+
 #[test]
 fn a_trap_is_an_internal_server_error() {
     let r = evaluate(&guest_with_body("unreachable"));
