@@ -22,7 +22,8 @@ struct Cli {
 #[derive(Args, Clone)]
 struct HostArgs {
     /// Evaluation deadline in seconds (epoch ticks, like policy-server's
-    /// --policy-timeout); 0 disables it.
+    /// --policy-timeout); 0 disables it, and modules are then compiled
+    /// without epoch checks, as kwctl compiles them.
     #[arg(long, default_value_t = kube_soc2::engine::DEFAULT_TIMEOUT_SECONDS)]
     timeout: u64,
     /// Largest memory of one policy instance, in MiB; 0 disables the limit

@@ -81,7 +81,8 @@ const DIST_HELP: &str = "Folder of the policy modules (*.wasm). Default: $KUBE_S
 /// Host flags of the evaluating commands.
 #[derive(clap::Args, Debug, Clone)]
 pub struct ScanHostArgs {
-    /// Evaluation deadline in seconds (like policy-server's --policy-timeout); 0 disables it.
+    /// Evaluation deadline in seconds (like policy-server's --policy-timeout); 0 disables it
+    /// (and the epoch checks compiled into the modules for it, as kwctl does).
     #[arg(long, default_value_t = crate::engine::DEFAULT_TIMEOUT_SECONDS)]
     pub timeout: u64,
     /// Largest memory of one policy instance, in MiB; 0 disables the limit
