@@ -141,6 +141,11 @@ enum Command {
         /// The do-nothing policy measured as the engine's floor.
         #[arg(long, default_value = commands::bench::DEFAULT_BASELINE)]
         baseline: PathBuf,
+        /// A module that reads the request whole with the kit's parser and
+        /// accepts it, measured as a reference row: what reading the request
+        /// costs on each path.
+        #[arg(long, default_value = commands::bench::DEFAULT_PARSE_REFERENCE)]
+        parse_reference: PathBuf,
         /// Policy settings: inline JSON or a file (default {}).
         #[arg(long)]
         settings: Option<String>,
@@ -252,6 +257,7 @@ fn run(cli: Cli) -> Result<u8> {
             dist,
             request,
             baseline,
+            parse_reference,
             settings,
             iterations,
             rounds,
@@ -259,6 +265,7 @@ fn run(cli: Cli) -> Result<u8> {
         } => commands::bench::bench(
             &dist,
             Some(&baseline),
+            Some(&parse_reference),
             request.as_deref(),
             settings.as_deref(),
             iterations,

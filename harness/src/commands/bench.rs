@@ -11,6 +11,10 @@
 //! path a module's memory footprint costs as much as its instructions.
 //! `FRESH new/call/drop` splits a fresh evaluation into creating the
 //! instance, the call, and dropping the instance.
+//! A second reference (`tests/bench/parse-policy`, built like a family)
+//! reads the request whole with the kit's parser and accepts it: its row
+//! is what reading the request costs a module on each path, before any
+//! control runs.
 
 use super::controls::{Format, table};
 use super::dist_modules;
@@ -597,9 +601,28 @@ fn minor_page_faults() -> Option<u64> {
 /// The do-nothing policy `scripts/build` writes, the engine's floor.
 pub const DEFAULT_BASELINE: &str = "target/bench/noop.wasm";
 
+/// The parse-only module `scripts/build` writes.
+pub const DEFAULT_PARSE_REFERENCE: &str = "target/bench/parse.wasm";
+
+/// `path` when it is a file; otherwise none, and a note that there is no
+/// `what` there and what the table goes `without`.
+fn reference_module<'p>(path: Option<&'p Path>, what: &str, without: &str) -> Option<&'p Path> {
+    let path = path?;
+    if path.is_file() {
+        return Some(path);
+    }
+    eprintln!(
+        "note: no {what} at {} (scripts/build writes it); {without}",
+        path.display()
+    );
+    None
+}
+
+#[allow(clippy::too_many_arguments)]
 pub fn bench(
     dist: &Path,
     baseline: Option<&Path>,
+    parse_reference: Option<&Path>,
     request_path: Option<&Path>,
     settings: Option<&str>,
     iterations: usize,
@@ -618,18 +641,16 @@ pub fn bench(
     let request = request.to_value();
     let payload = validate_payload(&request, &settings);
     let engines = Engines::new()?;
-    let floor_path = match baseline {
-        Some(path) if path.is_file() => Some(path),
-        Some(path) => {
-            eprintln!(
-                "note: no baseline module at {} (scripts/build writes it); figures above the floor are omitted",
-                path.display()
-            );
-            None
-        }
-        None => None,
-    };
-    let modules = dist_modules(dist)?;
+    let floor_path = reference_module(
+        baseline,
+        "baseline module",
+        "figures above the floor are omitted",
+    );
+    let parse_path = reference_module(parse_reference, "parse-only module", "its row is omitted");
+    let mut modules = dist_modules(dist)?;
+    if let Some(path) = parse_path {
+        modules.insert(0, path.to_path_buf());
+    }
     // Rounds alternate the modules, so that a burst of other work on the
     // machine lands on one round of each rather than on all of one module;
     // each figure is the best round's.
@@ -659,6 +680,9 @@ pub fn bench(
     for mut r in best.into_iter().flatten() {
         r.above_floor_us = best_above(&r.floor_rounds);
         results.push(r);
+    }
+    if parse_path.is_some() {
+        results[0].module = "(parse only)".into();
     }
     if let Some(mut f) = floor {
         f.module = "(do-nothing policy)".into();
