@@ -314,7 +314,10 @@ fn bench_measures_each_module() {
     // So does the parse-only reference: it comes next, and it accepts the
     // request because it read it.
     if let Some(i) = modules.iter().position(|m| m["module"] == "(parse only)") {
-        assert_eq!(i, usize::from(modules[0]["module"] == "(do-nothing policy)"));
+        assert_eq!(
+            i,
+            usize::from(modules[0]["module"] == "(do-nothing policy)")
+        );
         assert_eq!(modules[i]["allowed"], true, "{}", modules[i]);
         assert!(modules[i]["native"].is_null(), "{}", modules[i]);
     }
