@@ -17,12 +17,19 @@
 //! blocks are marked by an address bit and never counted, so that nobody
 //! has to walk the tree to free it (`building_tree`).
 //!
-//! The arena starts right after the statics, in the memory the module starts
-//! with, rather than in memory it grows: its first allocations then share the
-//! statics' last page, which a fresh instance maps anyway (on policy-server's
-//! path, one page fault less per request for most modules: 1.2 to 1.7 µs for
-//! availability, cluster-hardening and images on the bench VM). wasi-libc's
-//! own `malloc` claims that same memory the first time it runs, and the
+//! The arena's first blocks are in its own page: the allocator static is a
+//! page, aligned on one, that holds its state and then room for blocks
+//! (the linker places it first among the statics that are not read-only,
+//! so it opens their page). Once that room is full the arena continues right
+//! after the statics, in the memory the module starts with, rather than in
+//! memory it grows. A fresh instance pays for every page it touches (one
+//! to four microseconds each on the bench's VM), and a call touches the
+//! arena's state, the other statics and its blocks: laid out this way they
+//! take as many pages as their bytes need, wherever the linker put the
+//! statics. Before, the arena started right after the statics, and a call
+//! took a page more whenever they began late in theirs (four of the nine
+//! modules on the bench Pod). wasi-libc's
+//! own `malloc` claims the memory after the statics the first time it runs, and the
 //! modules link it: only the standard library's panic, allocation-failure and
 //! thread-parking paths call it (getenv, getcwd, `Thread::new`), so it never
 //! runs in an evaluation that returns. Should it run anyway, it writes over
@@ -47,6 +54,15 @@ struct State {
     base: usize,
     next: usize,
     end: usize,
+    /// The end of the room in the arena's own page (0 until `touch`).
+    room_end: usize,
+    /// The memory after the statics (0 when there is none): where blocks
+    /// go once the room is full, and meanwhile those the room's rest cannot
+    /// hold (the request's payload, first of every call); where the next of
+    /// those goes, and the end of that memory.
+    heap: usize,
+    heap_next: usize,
+    heap_end: usize,
     /// Allocations at or above `base` not yet freed.
     live: usize,
     armed: bool,
@@ -58,9 +74,19 @@ struct State {
     contiguous: bool,
 }
 
+/// One page: the arena's state, then room for its first blocks.
+#[repr(C, align(4096))]
 pub struct Arena {
     state: UnsafeCell<State>,
+    room: UnsafeCell<[u8; ROOM]>,
 }
+
+/// What the arena's page holds after its state.
+const ROOM: usize = 4096 - core::mem::size_of::<UnsafeCell<State>>();
+
+/// The least rest of the room worth keeping for the blocks after one it
+/// cannot hold.
+const ROOM_KEPT: usize = 128;
 
 // SAFETY: wasm32-wasip1 policy modules have exactly one thread.
 unsafe impl Sync for Arena {}
@@ -72,11 +98,16 @@ impl Arena {
                 base: 0,
                 next: 0,
                 end: 0,
+                room_end: 0,
+                heap: 0,
+                heap_next: 0,
+                heap_end: 0,
                 live: 0,
                 armed: false,
                 guarded: false,
                 contiguous: true,
             }),
+            room: UnsafeCell::new([0; ROOM]),
         }
     }
 
@@ -91,20 +122,20 @@ impl Arena {
         s.contiguous = true;
     }
 
-    /// Writes the module's mutable statics before anything reads them. A
+    /// Writes the module's mutable statics before anything reads them, and
+    /// starts the arena in its room. A
     /// fresh instance's memory is mapped page by page as it is touched: a
     /// page first read and then written is mapped read-only and then
     /// copied (two page faults, and a copy-on-write break that flushes the
     /// TLB: about 3 µs per fresh instance on the bench's VM, and
     /// policy-server makes an instance per request), a page first written
-    /// is mapped once. The statics are
-    /// the arena's state, then the other initialised ones (the waPC
-    /// registry…), then the zero-initialised ones (the standard library's,
-    /// among them the hash keys the waPC registry reads first): under a
-    /// kilobyte that falls on one or two pages depending on how much
-    /// read-only data the module has. Writing the arena's state covers the
-    /// first; writing a zero just below `__heap_base` (the end of the
-    /// zero-initialised statics, or their padding) covers the second.
+    /// is mapped once. The statics are the arena's page, then the other
+    /// initialised ones (the waPC registry…), then the zero-initialised ones
+    /// (the standard library's, among them the hash keys the waPC registry
+    /// reads first): under a kilobyte after the arena's page, on the page
+    /// after it. Writing the arena's state covers the first; writing a zero
+    /// just below `__heap_base` (the end of the zero-initialised statics, or
+    /// their padding) covers the second.
     /// Where a read would also have mapped neighbouring read-only pages
     /// (the kernel maps up to 64 KB around a read fault), one of those is
     /// read separately instead, and nothing is lost.
@@ -125,17 +156,34 @@ impl Arena {
             if (*s).end == 0 {
                 let heap = heap_base();
                 core::ptr::write_volatile(heap.wrapping_sub(1), 0);
-                // The memory from the end of the statics to the end of the
-                // initial memory, after the canary (see the module's
+                // Then the memory from the end of the statics to the end of
+                // the initial memory, after the canary (see the module's
                 // documentation); growing it later continues it.
-                if let Some(canary) = canary() {
+                let after_statics = canary().map(|canary| {
                     canary.write(CANARY);
                     (*s).guarded = true;
-                    (*s).next = heap as usize + core::mem::size_of_val(&CANARY);
-                    (*s).end = core::arch::wasm32::memory_size(0) * PAGE;
-                }
+                    (
+                        heap as usize + core::mem::size_of_val(&CANARY),
+                        core::arch::wasm32::memory_size(0) * PAGE,
+                    )
+                });
+                self.start_in_room(after_statics);
             }
         }
+    }
+
+    /// Starts the arena in its room, to continue in `after` (start, end:
+    /// above the arena, as the memory after the statics is) once that is full.
+    #[cfg(any(test, target_arch = "wasm32"))]
+    fn start_in_room(&self, after: Option<(usize, usize)>) {
+        // SAFETY: single-threaded; nothing is allocated yet.
+        let s = unsafe { &mut *self.state.get() };
+        let room = self.room.get() as usize;
+        s.next = room;
+        s.end = room + ROOM;
+        s.room_end = s.end;
+        (s.heap, s.heap_end) = after.unwrap_or((0, 0));
+        s.heap_next = s.heap;
     }
 
     /// False once something other than the arena has written at the start
@@ -149,9 +197,57 @@ impl Arena {
         }
     }
 
-    /// Extends the arena by at least `needed` bytes; false when the engine refuses.
+    /// Where a block of `size` goes that the current region cannot hold
+    /// (0 when the engine refuses more memory). In the room, one its rest
+    /// cannot hold goes after the statics while that rest can still hold
+    /// smaller ones, so that a call's first block (its payload, larger than
+    /// the room) leaves the room to the small ones after it; once the rest
+    /// is too small, the arena goes on after the statics; after that, in
+    /// memory the engine grows.
     #[cold]
     #[inline(never)]
+    fn make_room(s: &mut State, size: usize, align: usize, tree: bool) -> usize {
+        if s.end == s.room_end && s.heap != 0 {
+            let aside = place(s.heap_next, align, tree);
+            let fits = |start: usize, end: usize| start.checked_add(size).is_some_and(|e| e <= end);
+            if s.end - s.next >= ROOM_KEPT && fits(aside, s.heap_end) {
+                s.heap_next = aside + size;
+                return aside;
+            }
+            s.next = s.heap_next;
+            s.end = s.heap_end;
+            let start = place(s.next, align, tree);
+            if fits(start, s.end) {
+                s.next = start + size;
+                return start;
+            }
+        }
+        if !Arena::grow(s, size + align.max(8)) {
+            return 0;
+        }
+        let start = place(s.next, align, tree);
+        s.next = start + size;
+        start
+    }
+
+    /// Starts over where `checkpoint` left the arena, once every block a
+    /// call allocated has been freed: out of line (once per call; inlined,
+    /// it was copied into every `drop` in the modules).
+    #[cold]
+    #[inline(never)]
+    fn rewind(s: &mut State) {
+        s.next = s.base;
+        s.heap_next = s.heap;
+        let in_room = s.room_end != 0 && (s.room_end - ROOM..s.room_end).contains(&s.base);
+        if in_room && s.end != s.room_end {
+            // Back into the room, and after it into the memory after the
+            // statics, as far as it has grown since.
+            s.heap_end = s.end;
+            s.end = s.room_end;
+        }
+    }
+
+    /// Extends the arena by at least `needed` bytes; false when the engine refuses.
     fn grow(s: &mut State, needed: usize) -> bool {
         let pages = needed.div_ceil(PAGE).max(GROW_PAGES);
         let previous = memory_grow(pages);
@@ -241,29 +337,34 @@ impl Arena {
         let s = unsafe { &mut *self.state.get() };
         let size = layout.size().max(1);
         let tree = tree && layout.align() <= TREE_BIT;
-        // A tree block starts with the tree bit set, any other with it
-        // clear: moved up to the next such address when needed (at most 7
-        // bytes, 2 to 4 on average for a block that is moved at all).
-        let place = |next: usize| {
-            let start = next.next_multiple_of(layout.align());
-            match (tree, start & TREE_BIT != 0) {
-                (true, false) => (start & !(2 * TREE_BIT - 1)) | TREE_BIT,
-                (false, true) => (start | (2 * TREE_BIT - 1)) + 1,
-                _ => start,
+        let start = place(s.next, layout.align(), tree);
+        let start = if start.checked_add(size).is_some_and(|e| e <= s.end) {
+            s.next = start + size;
+            start
+        } else {
+            match Arena::make_room(s, size, layout.align(), tree) {
+                0 => return core::ptr::null_mut(),
+                start => start,
             }
         };
-        let mut start = place(s.next);
-        if start.checked_add(size).is_none_or(|e| e > s.end) {
-            if !Arena::grow(s, size + layout.align().max(8)) {
-                return core::ptr::null_mut();
-            }
-            start = place(s.next);
-        }
-        s.next = start + size;
         if s.armed && !tree {
             s.live += 1;
         }
         start as *mut u8
+    }
+}
+
+/// Where a block aligned on `align` can start at or after `next`: a tree
+/// block with the tree bit set, any other with it clear, moved up to the
+/// next such address when needed (at most 7 bytes, 2 to 4 on average for a
+/// block that is moved at all).
+#[inline(always)]
+fn place(next: usize, align: usize, tree: bool) -> usize {
+    let start = next.next_multiple_of(align);
+    match (tree, start & TREE_BIT != 0) {
+        (true, false) => (start & !(2 * TREE_BIT - 1)) | TREE_BIT,
+        (false, true) => (start | (2 * TREE_BIT - 1)) + 1,
+        _ => start,
     }
 }
 
@@ -339,7 +440,7 @@ unsafe impl GlobalAlloc for Arena {
         if addr & TREE_BIT == 0 {
             s.live = s.live.saturating_sub(1);
             if s.live == 0 && s.contiguous {
-                s.next = s.base;
+                Arena::rewind(s);
                 return;
             }
         }
@@ -426,6 +527,95 @@ mod tests {
         arena.checkpoint();
         let document = alloc(&arena, 40);
         (one, arena, document)
+    }
+
+    /// As [`in_a_call`], for an arena that starts in its room and then
+    /// continues in the page of test memory after it, as `touch` sets it up
+    /// in the modules (where the arena is the first of the statics and that
+    /// memory follows them).
+    fn in_a_call_from_the_room() -> (std::sync::MutexGuard<'static, ()>, &'static Arena, usize) {
+        let one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let own_page = (memory_grow(1) * PAGE) as *mut Arena;
+        // SAFETY: a page of test memory, aligned for an arena and never
+        // handed out again; the arena lives as long as the tests.
+        let arena = unsafe {
+            own_page.write(Arena::new());
+            &*own_page
+        };
+        let heap = memory_grow(1) * PAGE;
+        arena.start_in_room(Some((heap, heap + PAGE)));
+        alloc(arena, 64);
+        arena.checkpoint();
+        let document = alloc(arena, 40);
+        (one, arena, document)
+    }
+
+    fn room(arena: &Arena) -> core::ops::Range<usize> {
+        let start = arena.room.get() as usize;
+        start..start + ROOM
+    }
+
+    /// The first blocks are in the arena's own page. One its rest cannot
+    /// hold goes to the memory after the statics, and the smaller ones
+    /// after it still fill the room; once the room's rest is too small, the
+    /// arena goes on after the statics; a finished call starts over in the
+    /// room.
+    #[test]
+    fn blocks_fill_the_room_then_the_memory_after_the_statics() {
+        let (_one, arena, document) = in_a_call_from_the_room();
+        let room = room(arena);
+        assert_eq!(core::mem::size_of::<Arena>(), 4096);
+        assert_eq!(core::mem::align_of::<Arena>(), 4096);
+        assert!(room.contains(&document), "{document:#x}");
+        // SAFETY: no allocation is in progress.
+        let heap = unsafe { (*arena.state.get()).heap };
+        // A payload: larger than the room.
+        let payload = alloc(arena, 5380);
+        assert_eq!(payload, heap);
+        let mut blocks = vec![alloc(arena, 16)];
+        assert_eq!(blocks[0], document + 40, "the room goes on");
+        while next(arena) + 256 <= room.end {
+            blocks.push(alloc(arena, 256));
+        }
+        assert!(blocks.iter().all(|b| room.contains(b)));
+        assert!(room.end - next(arena) < ROOM_KEPT);
+        // The room's rest is too small to keep: the arena goes on after
+        // the payload.
+        let after = alloc(arena, 256);
+        assert_eq!(after, payload + 5384);
+        let small = alloc(arena, 16);
+        assert_eq!(small, after + 256);
+        for b in blocks {
+            free(arena, b, 256);
+        }
+        for (b, size) in [(payload, 5380), (after, 256), (small, 16), (document, 40)] {
+            free(arena, b, size);
+        }
+        // The call is over: back to where it started, in the room, and the
+        // next payload where the last one was.
+        assert_eq!(alloc(arena, 40), document);
+        assert_eq!(alloc(arena, 5380), heap);
+        assert_eq!(alloc(arena, 8), document + 40);
+    }
+
+    /// Memory the engine grows continues the memory after the statics, and
+    /// the room is used again after a rewind all the same.
+    #[test]
+    fn growing_continues_the_memory_after_the_statics() {
+        let (_one, arena, document) = in_a_call_from_the_room();
+        // SAFETY: no allocation is in progress.
+        let heap = unsafe { (*arena.state.get()).heap };
+        let block = alloc(arena, 3 * PAGE / 2);
+        assert_eq!(block, heap);
+        let further = alloc(arena, PAGE);
+        assert_eq!(further, heap + 3 * PAGE / 2);
+        free(arena, further, PAGE);
+        free(arena, block, 3 * PAGE / 2);
+        free(arena, document, 40);
+        assert!(room(arena).contains(&next(arena)));
+        let big = alloc(arena, 2 * PAGE);
+        assert_eq!(big, heap, "the grown memory is the arena's again");
+        free(arena, big, 2 * PAGE);
     }
 
     fn alloc(arena: &Arena, size: usize) -> usize {
@@ -532,6 +722,17 @@ mod tests {
     #[test]
     fn no_block_is_handed_out_twice() {
         let (_one, arena, document) = in_a_call();
+        scramble(&arena, document);
+    }
+
+    /// The same in an arena that starts in its room, as in the modules.
+    #[test]
+    fn no_block_is_handed_out_twice_from_the_room_on() {
+        let (_one, arena, document) = in_a_call_from_the_room();
+        scramble(arena, document);
+    }
+
+    fn scramble(arena: &Arena, document: usize) {
         let mut live: Vec<(usize, usize, u8)> = Vec::new();
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut random = |n: usize| {
@@ -550,7 +751,7 @@ mod tests {
                     // SAFETY: a valid layout.
                     unsafe { arena.alloc_in(layout, true) as usize }
                 } else {
-                    alloc(&arena, size)
+                    alloc(arena, size)
                 };
                 assert_eq!(at & TREE_BIT != 0, tree, "step {step}: {at:#x}");
                 for &(other, other_size, _) in &live {
@@ -568,14 +769,14 @@ mod tests {
                 // SAFETY: a live block of `size` bytes.
                 let bytes = unsafe { core::slice::from_raw_parts(at as *const u8, size) };
                 assert!(bytes.iter().all(|&b| b == mark), "step {step}: overwritten");
-                free(&arena, at, size);
+                free(arena, at, size);
             }
         }
         // The tree's blocks need not be freed for the arena to start over.
         for (at, size, _) in live.into_iter().filter(|&(at, ..)| at & TREE_BIT == 0) {
-            free(&arena, at, size);
+            free(arena, at, size);
         }
-        free(&arena, document, 40);
+        free(arena, document, 40);
         // SAFETY: no allocation is in progress.
         let s = unsafe { &*arena.state.get() };
         assert_eq!((s.live, s.next), (0, s.base));
