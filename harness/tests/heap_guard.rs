@@ -1,8 +1,9 @@
-//! The modules' allocator starts right after their statics, in memory that
-//! wasi-libc's own `malloc`, also linked into them, would claim if it ever
-//! ran (see `kit::arena`). A canary at the start of that memory is checked
-//! before every answer leaves a module: an evaluation in which anything else
-//! wrote there must end in a trap, never in an answer.
+//! The modules' allocator goes on after their statics (once the room in its
+//! own page is full), in memory that wasi-libc's own `malloc`, also linked
+//! into them, would claim if it ever ran (see `kit::arena`). A canary at the
+//! start of that memory is checked before every answer leaves a module: an
+//! evaluation in which anything else wrote there must end in a trap, never
+//! in an answer.
 
 mod common;
 
@@ -63,5 +64,64 @@ fn an_overwritten_heap_start_ends_the_evaluation_in_a_trap() {
             ),
             Err(e) => panic!("{module}: expected a trap, got {e:?}"),
         }
+    }
+}
+
+/// Where a module's writable statics start: its last data segment's offset
+/// (the read-only data comes first; the zero-initialised statics are in no
+/// segment).
+fn statics_start(module: &[u8]) -> usize {
+    let mut start = 0;
+    for payload in wasmparser::Parser::new(0).parse_all(module) {
+        let Ok(wasmparser::Payload::DataSection(reader)) = payload else {
+            continue;
+        };
+        for data in reader {
+            let wasmparser::DataKind::Active { offset_expr, .. } =
+                data.expect("a data segment").kind
+            else {
+                continue;
+            };
+            if let Ok(wasmparser::Operator::I32Const { value }) =
+                offset_expr.get_operators_reader().read()
+            {
+                start = start.max(value as u32 as usize);
+            }
+        }
+    }
+    start
+}
+
+/// The arena's page comes first among the writable statics (`kit::arena`),
+/// so that a call's statics and blocks take no more pages than their bytes
+/// need: the statics start on a page, and everything up to the canary (the
+/// start of the memory after the statics) lies in the arena's page and the
+/// one after it. Were another static placed first, the arena's page would
+/// move to the next page boundary, and the statics would span three.
+#[test]
+fn the_arenas_page_opens_the_statics() {
+    for module in NATIVE_FAMILIES.iter().copied().chain(["soc2"]) {
+        let path = dist_module(module);
+        let start = statics_start(&std::fs::read(&path).expect("reads"));
+        assert_eq!(start % 4096, 0, "{module}: statics at {start:#x}");
+        let loaded = host().load(&path).expect("loads");
+        let mut instance = host()
+            .instantiate(
+                &loaded,
+                &PolicyConfig::new(module),
+                &Arc::new(Context::default()),
+            )
+            .expect("instantiates");
+        let memory = instance
+            .memory_mut()
+            .expect("the modules export their memory");
+        let canary = memory
+            .windows(CANARY.len())
+            .rposition(|w| w == CANARY)
+            .unwrap_or_else(|| panic!("{module}: no canary"));
+        assert!(
+            (start + 4096..start + 8192).contains(&canary),
+            "{module}: statics at {start:#x}, the memory after them at {canary:#x}"
+        );
     }
 }
