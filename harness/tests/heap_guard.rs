@@ -10,7 +10,7 @@ mod common;
 use common::{dist_module, host};
 use kube_soc2::commands::bench::NATIVE_FAMILIES;
 use kube_soc2::request::validate_payload;
-use kube_soc2::{CallError, Context, PolicyConfig};
+use kube_soc2::{CallError, Context, PolicyConfig, PolicyInstance};
 use serde_json::json;
 use std::sync::Arc;
 
@@ -27,30 +27,40 @@ fn payload() -> Vec<u8> {
     validate_payload(&request, &json!({}))
 }
 
+/// A fresh instance of `module` from dist/ (its `wapc_init` has run).
+fn fresh_instance(module: &str) -> PolicyInstance {
+    let loaded = host().load(&dist_module(module)).expect("loads");
+    host()
+        .instantiate(
+            &loaded,
+            &PolicyConfig::new(module),
+            &Arc::new(Context::default()),
+        )
+        .expect("instantiates")
+}
+
+/// Where the canary lies in `module`'s `memory`. The heap lies above the
+/// stack and the statics, where the canary's value may also be (a
+/// constant, a copy on the stack): the last one.
+fn canary_at(module: &str, memory: &[u8]) -> usize {
+    memory
+        .windows(CANARY.len())
+        .rposition(|w| w == CANARY)
+        .unwrap_or_else(|| panic!("{module}: no canary"))
+}
+
 #[test]
 fn an_overwritten_heap_start_ends_the_evaluation_in_a_trap() {
     let payload = payload();
     for module in NATIVE_FAMILIES.iter().copied().chain(["soc2"]) {
-        let loaded = host().load(&dist_module(module)).expect("loads");
-        let mut instance = host()
-            .instantiate(
-                &loaded,
-                &PolicyConfig::new(module),
-                &Arc::new(Context::default()),
-            )
-            .expect("instantiates");
+        let mut instance = fresh_instance(module);
         instance
             .call("validate", &payload)
             .unwrap_or_else(|e| panic!("{module}: the untouched instance answers: {e}"));
         let memory = instance
             .memory_mut()
             .expect("the modules export their memory");
-        // The heap lies above the stack and the statics, where the canary's
-        // value may also be (a constant, a copy on the stack): the last one.
-        let at = memory
-            .windows(CANARY.len())
-            .rposition(|w| w == CANARY)
-            .unwrap_or_else(|| panic!("{module}: no canary"));
+        let at = canary_at(module, memory);
         // What dlmalloc's first call writes there: a chunk header.
         memory[at + 12..at + 16].copy_from_slice(&0x41u32.to_le_bytes());
         match instance.call("validate", &payload) {
@@ -101,24 +111,13 @@ fn statics_start(module: &[u8]) -> usize {
 #[test]
 fn the_arenas_page_opens_the_statics() {
     for module in NATIVE_FAMILIES.iter().copied().chain(["soc2"]) {
-        let path = dist_module(module);
-        let start = statics_start(&std::fs::read(&path).expect("reads"));
+        let start = statics_start(&std::fs::read(dist_module(module)).expect("reads"));
         assert_eq!(start % 4096, 0, "{module}: statics at {start:#x}");
-        let loaded = host().load(&path).expect("loads");
-        let mut instance = host()
-            .instantiate(
-                &loaded,
-                &PolicyConfig::new(module),
-                &Arc::new(Context::default()),
-            )
-            .expect("instantiates");
+        let mut instance = fresh_instance(module);
         let memory = instance
             .memory_mut()
             .expect("the modules export their memory");
-        let canary = memory
-            .windows(CANARY.len())
-            .rposition(|w| w == CANARY)
-            .unwrap_or_else(|| panic!("{module}: no canary"));
+        let canary = canary_at(module, memory);
         assert!(
             (start + 4096..start + 8192).contains(&canary),
             "{module}: statics at {start:#x}, the memory after them at {canary:#x}"
