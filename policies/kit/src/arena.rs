@@ -56,10 +56,11 @@ struct State {
     end: usize,
     /// The end of the room in the arena's own page (0 until `touch`).
     room_end: usize,
-    /// The memory after the statics (0 when there is none): where blocks
-    /// go once the room is full, and meanwhile those the room's rest cannot
-    /// hold (the request's payload, first of every call); where the next of
-    /// those goes, and the end of that memory.
+    /// The memory after the statics (0 when there is none), from the first
+    /// byte no block kept since `checkpoint` holds: where blocks go once the
+    /// room is full, and meanwhile those the room's rest cannot hold (the
+    /// request's payload, first of every call); where the next of those
+    /// goes, and the end of that memory.
     heap: usize,
     heap_next: usize,
     heap_end: usize,
@@ -117,6 +118,8 @@ impl Arena {
         // SAFETY: single-threaded; no allocation is in progress while this runs.
         let s = unsafe { &mut *self.state.get() };
         s.base = s.next;
+        // Blocks set aside after the statics so far stay there too.
+        s.heap = s.heap_next;
         s.live = 0;
         s.armed = true;
         s.contiguous = true;
@@ -596,6 +599,29 @@ mod tests {
         assert_eq!(alloc(arena, 40), document);
         assert_eq!(alloc(arena, 5380), heap);
         assert_eq!(alloc(arena, 8), document + 40);
+    }
+
+    /// A block initialisation set aside after the statics is kept: the
+    /// calls' blocks go after it, call after call.
+    #[test]
+    fn a_block_set_aside_before_the_checkpoint_stays() {
+        let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let own_page = (memory_grow(1) * PAGE) as *mut Arena;
+        // SAFETY: as in `in_a_call_from_the_room`.
+        let arena = unsafe {
+            own_page.write(Arena::new());
+            &*own_page
+        };
+        let heap = memory_grow(1) * PAGE;
+        arena.start_in_room(Some((heap, heap + PAGE)));
+        let kept = alloc(arena, 8192);
+        assert_eq!(kept, heap);
+        arena.checkpoint();
+        for _ in 0..2 {
+            let payload = alloc(arena, 5380);
+            assert_eq!(payload, heap + 8192);
+            free(arena, payload, 5380);
+        }
     }
 
     /// Memory the engine grows continues the memory after the statics, and
