@@ -538,6 +538,16 @@ mod tests {
     /// memory follows them).
     fn in_a_call_from_the_room() -> (std::sync::MutexGuard<'static, ()>, &'static Arena, usize) {
         let one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let (arena, _) = started_in_its_room();
+        alloc(arena, 64);
+        arena.checkpoint();
+        let document = alloc(arena, 40);
+        (one, arena, document)
+    }
+
+    /// An arena in a page of test memory of its own, started in its room,
+    /// to continue in the page after it; and where that page starts.
+    fn started_in_its_room() -> (&'static Arena, usize) {
         let own_page = (memory_grow(1) * PAGE) as *mut Arena;
         // SAFETY: a page of test memory, aligned for an arena and never
         // handed out again; the arena lives as long as the tests.
@@ -547,10 +557,7 @@ mod tests {
         };
         let heap = memory_grow(1) * PAGE;
         arena.start_in_room(Some((heap, heap + PAGE)));
-        alloc(arena, 64);
-        arena.checkpoint();
-        let document = alloc(arena, 40);
-        (one, arena, document)
+        (arena, heap)
     }
 
     fn room(arena: &Arena) -> core::ops::Range<usize> {
@@ -606,14 +613,7 @@ mod tests {
     #[test]
     fn a_block_set_aside_before_the_checkpoint_stays() {
         let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-        let own_page = (memory_grow(1) * PAGE) as *mut Arena;
-        // SAFETY: as in `in_a_call_from_the_room`.
-        let arena = unsafe {
-            own_page.write(Arena::new());
-            &*own_page
-        };
-        let heap = memory_grow(1) * PAGE;
-        arena.start_in_room(Some((heap, heap + PAGE)));
+        let (arena, heap) = started_in_its_room();
         let kept = alloc(arena, 8192);
         assert_eq!(kept, heap);
         arena.checkpoint();
