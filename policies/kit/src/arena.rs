@@ -163,7 +163,12 @@ impl Arena {
                 // the initial memory, after the canary (see the module's
                 // documentation); growing it later continues it.
                 let after_statics = canary().map(|canary| {
-                    canary.write(CANARY);
+                    // Word by word, so that the words are the instructions'
+                    // immediates: copied whole, the canary is read from
+                    // read-only data, a page fault more in a fresh instance.
+                    for (i, word) in CANARY.into_iter().enumerate() {
+                        core::ptr::write_volatile(canary.cast::<u64>().add(i), word);
+                    }
                     (*s).guarded = true;
                     (
                         heap as usize + core::mem::size_of_val(&CANARY),
@@ -196,7 +201,11 @@ impl Arena {
         // `touch` and the arena never hands its bytes out.
         unsafe {
             !(*self.state.get()).guarded
-                || canary().is_some_and(|canary| canary.read_volatile() == CANARY)
+                || canary().is_some_and(|canary| {
+                    CANARY.into_iter().enumerate().all(|(i, word)| {
+                        core::ptr::read_volatile(canary.cast::<u64>().add(i)) == word
+                    })
+                })
         }
     }
 
@@ -281,11 +290,9 @@ impl Default for Arena {
 
 /// What the arena keeps at the start of the heap (see the module's
 /// documentation): no allocator writes this text as a chunk header.
-const CANARY: [u32; 4] = [
-    u32::from_le_bytes(*b"kube"),
-    u32::from_le_bytes(*b"-soc"),
-    u32::from_le_bytes(*b"2 ar"),
-    u32::from_le_bytes(*b"ena!"),
+const CANARY: [u64; 2] = [
+    u64::from_le_bytes(*b"kube-soc"),
+    u64::from_le_bytes(*b"2 arena!"),
 ];
 
 /// Where the linker put the end of the statics.
@@ -300,15 +307,15 @@ fn heap_base() -> *mut u8 {
 /// The canary's place: the start of the heap, when it is aligned for it
 /// (`__heap_base` is 16-aligned) and the module's memory holds it.
 #[cfg(target_arch = "wasm32")]
-fn canary() -> Option<*mut [u32; 4]> {
+fn canary() -> Option<*mut [u64; 2]> {
     let at = heap_base();
     let fits =
         at as usize + core::mem::size_of_val(&CANARY) <= core::arch::wasm32::memory_size(0) * PAGE;
-    (fits && at.align_offset(core::mem::align_of::<[u32; 4]>()) == 0).then_some(at.cast())
+    (fits && at.align_offset(core::mem::align_of::<[u64; 2]>()) == 0).then_some(at.cast())
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn canary() -> Option<*mut [u32; 4]> {
+fn canary() -> Option<*mut [u64; 2]> {
     None
 }
 
