@@ -53,7 +53,7 @@ pub fn to_value(family: &Family) -> Value {
 }
 
 pub fn to_json(family: &Family) -> Vec<u8> {
-    serde_json::to_vec(&to_value(family)).unwrap_or_default()
+    crate::json::to_vec(&to_value(family))
 }
 
 /// Invariants every family must keep; family crates call this from a test.

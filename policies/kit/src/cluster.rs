@@ -103,11 +103,12 @@ pub struct HostCluster {
 
 impl HostCluster {
     fn call(&self, operation: &str, payload: serde_json::Value) -> Result<Vec<u8>, String> {
-        let key = crate::text!("{operation}{payload}");
+        let body = crate::json::to_vec(&payload);
+        let key = crate::text!("{operation}{}", String::from_utf8_lossy(&body));
         if let Some((_, r)) = self.memo.borrow().iter().find(|(k, _)| *k == key) {
             return r.clone();
         }
-        let r = host_call(operation, payload.to_string().as_bytes());
+        let r = host_call(operation, &body);
         self.memo.borrow_mut().push((key, r.clone()));
         r
     }

@@ -491,7 +491,7 @@ impl fmt::Display for Value {
     /// Written piece by piece, so a bounded writer (`json::brief`) stops the
     /// rendering of a huge value early.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        serde_json::to_writer(ToFormatter(f), self).map_err(|_| fmt::Error)
+        crate::json::to_writer(ToFormatter(f), self).map_err(|_| fmt::Error)
     }
 }
 
@@ -1050,8 +1050,13 @@ impl From<i64> for Number {
 }
 
 impl fmt::Display for Number {
+    /// As `serde_json::Number`'s `Display` (floats: see `json::Floats`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.to_serde(), f)
+        match self.n() {
+            N::PosInt(n) => write!(f, "{n}"),
+            N::NegInt(n) => write!(f, "{n}"),
+            N::Float(x) => f.write_str(crate::json::FloatText::of(x).as_str()),
+        }
     }
 }
 

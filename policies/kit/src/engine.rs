@@ -19,7 +19,7 @@ pub fn validate_settings(family: &Family, payload: &[u8]) -> Vec<u8> {
         valid: result.is_ok(),
         message: result.err(),
     };
-    serde_json::to_vec(&response).unwrap_or_default()
+    crate::json::to_vec(&response)
 }
 
 /// waPC `validate`.

@@ -246,7 +246,7 @@ pub fn catalogue_json() -> Vec<u8> {
             }
         }
     }
-    serde_json::to_vec(&catalogue).unwrap_or_default()
+    kit::json::to_vec(&catalogue)
 }
 
 kit::export_module!(FAMILY, catalogue_json(), bundle);
