@@ -6,7 +6,7 @@ use kit::Family;
 
 pub static FAMILY: Family = Family {
     name: "access-control",
-    title: "Access control (SOC 2 CC6.1, CC6.2, CC6.3, CC6.6, CC6.8)",
+    title: kit::cold!("Access control (SOC 2 CC6.1, CC6.2, CC6.3, CC6.6, CC6.8)"),
     version: env!("CARGO_PKG_VERSION"),
     groups: controls::GROUPS,
     options: controls::pss::OPTIONS,

@@ -9,7 +9,7 @@ use kit::Family;
 
 pub static FAMILY: Family = Family {
     name: "availability",
-    title: "Availability (SOC 2 A1.1, A1.2)",
+    title: kit::cold!("Availability (SOC 2 A1.1, A1.2)"),
     version: env!("CARGO_PKG_VERSION"),
     groups: controls::GROUPS,
     options: &[],

@@ -42,14 +42,16 @@ fn validate_options(options: &Map) -> Result<(), String> {
 
 pub static FAMILY: Family = Family {
     name: "cluster-hardening",
-    title: "Cluster hardening (SOC 2 CC6.1, CC6.6, CC7.1, CC7.2; CIS 1-4)",
+    title: kit::cold!("Cluster hardening (SOC 2 CC6.1, CC6.6, CC7.1, CC7.2; CIS 1-4)"),
     version: env!("CARGO_PKG_VERSION"),
     groups: &[controls::CONTROLS],
     options: &[Param {
         name: CONTROL_PLANE_NAMESPACES,
         kind: ParamKind::StringList,
         default: r#"["kube-system"]"#,
-        description: "namespaces whose Pods running kube-apiserver, kube-controller-manager, kube-scheduler or etcd are control-plane static Pods (mirror Pods); Pods elsewhere are never looked at",
+        description: kit::cold!(
+            "namespaces whose Pods running kube-apiserver, kube-controller-manager, kube-scheduler or etcd are control-plane static Pods (mirror Pods); Pods elsewhere are never looked at"
+        ),
     }],
     validate_options: Some(validate_options),
     default_warn_only: &[FAMILY_TAG],

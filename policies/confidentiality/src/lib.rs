@@ -17,19 +17,25 @@ pub static OPTIONS: &[Param] = &[
         name: "classificationLabel",
         kind: ParamKind::String,
         default: r#""data-classification""#,
-        description: "Label carrying the data classification of namespaces, workloads and Secrets",
+        description: kit::cold!(
+            "Label carrying the data classification of namespaces, workloads and Secrets"
+        ),
     },
     Param {
         name: "classificationLevels",
         kind: ParamKind::StringList,
         default: r#"["public", "internal", "confidential", "restricted"]"#,
-        description: "Allowed values of the classification label, from the lowest to the highest level",
+        description: kit::cold!(
+            "Allowed values of the classification label, from the lowest to the highest level"
+        ),
     },
     Param {
         name: "internalLoadBalancerAnnotations",
         kind: ParamKind::StringMap,
         default: "{}",
-        description: "Extra annotations (key: exact value) that make a LoadBalancer Service internal on your cloud, in addition to the built-in AWS, GKE, Azure, OCI, OpenStack, Alibaba and IBM ones",
+        description: kit::cold!(
+            "Extra annotations (key: exact value) that make a LoadBalancer Service internal on your cloud, in addition to the built-in AWS, GKE, Azure, OCI, OpenStack, Alibaba and IBM ones"
+        ),
     },
 ];
 
@@ -72,7 +78,7 @@ fn validate_options(o: &Map) -> Result<(), String> {
 
 pub static FAMILY: Family = Family {
     name: "confidentiality",
-    title: "Confidentiality and exposure (SOC 2 C1.1, C1.2, CC6.6)",
+    title: kit::cold!("Confidentiality and exposure (SOC 2 C1.1, C1.2, CC6.6)"),
     version: env!("CARGO_PKG_VERSION"),
     groups: &[controls::CONTROLS],
     options: OPTIONS,

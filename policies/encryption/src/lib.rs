@@ -11,7 +11,7 @@ use kit::Family;
 
 pub static FAMILY: Family = Family {
     name: "encryption",
-    title: "Encryption and secrets (SOC 2 CC6.1, CC6.7, C1.1)",
+    title: kit::cold!("Encryption and secrets (SOC 2 CC6.1, CC6.7, C1.1)"),
     version: env!("CARGO_PKG_VERSION"),
     groups: &[controls::CONTROLS],
     options: &[],

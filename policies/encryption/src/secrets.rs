@@ -376,19 +376,25 @@ pub const PARAMS: &[kit::Param] = &[
         name: "allowNames",
         kind: kit::ParamKind::StringList,
         default: "[]",
-        description: "variable or key names (globs, e.g. \"*_TOKEN_AUDIENCE\") never reported",
+        description: kit::cold!(
+            "variable or key names (globs, e.g. \"*_TOKEN_AUDIENCE\") never reported"
+        ),
     },
     kit::Param {
         name: "allowValues",
         kind: kit::ParamKind::StringList,
         default: "[]",
-        description: "values (globs, e.g. \"dev-*\") never reported, e.g. documented test placeholders",
+        description: kit::cold!(
+            "values (globs, e.g. \"dev-*\") never reported, e.g. documented test placeholders"
+        ),
     },
     kit::Param {
         name: "detectHighEntropy",
         kind: kit::ParamKind::Bool,
         default: "true",
-        description: "also report any value of 32+ characters that looks random (mixed case and digits, ≥ 4.3 bits of entropy per character)",
+        description: kit::cold!(
+            "also report any value of 32+ characters that looks random (mixed case and digits, ≥ 4.3 bits of entropy per character)"
+        ),
     },
 ];
 

@@ -9,19 +9,25 @@ pub const PARAMS: &[Param] = &[
         name: "requireCustomerManagedKey",
         kind: ParamKind::Bool,
         default: "false",
-        description: "require a customer-managed key: kmsKeyId (AWS EBS), disk-encryption-kms-key (GCE PD), diskEncryptionSetID (Azure Disk), encryptionKMSID (Ceph)",
+        description: kit::cold!(
+            "require a customer-managed key: kmsKeyId (AWS EBS), disk-encryption-kms-key (GCE PD), diskEncryptionSetID (Azure Disk), encryptionKMSID (Ceph)"
+        ),
     },
     Param {
         name: "provisioners",
         kind: ParamKind::StringMap,
         default: "{}",
-        description: "other provisioners: provisioner → \"<parameter>=<value>\" that marks an encrypted class, or \"always\" when the backend always encrypts",
+        description: kit::cold!(
+            "other provisioners: provisioner → \"<parameter>=<value>\" that marks an encrypted class, or \"always\" when the backend always encrypts"
+        ),
     },
     Param {
         name: "allowUnknownProvisioners",
         kind: ParamKind::Bool,
         default: "false",
-        description: "pass classes of provisioners this control does not know instead of reporting that encryption cannot be verified",
+        description: kit::cold!(
+            "pass classes of provisioners this control does not know instead of reporting that encryption cannot be verified"
+        ),
     },
 ];
 
@@ -34,7 +40,9 @@ pub const SC_PARAMS: &[Param] = &[
         name: "defaultClassOnly",
         kind: ParamKind::Bool,
         default: "false",
-        description: "judge only the default StorageClass (the one every claim without a class gets)",
+        description: kit::cold!(
+            "judge only the default StorageClass (the one every claim without a class gets)"
+        ),
     },
 ];
 

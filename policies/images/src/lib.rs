@@ -10,7 +10,7 @@ use kit::Family;
 
 pub static FAMILY: Family = Family {
     name: "images",
-    title: "Container images and supply chain (SOC 2 CC6.8, CC7.1, CC8.1)",
+    title: kit::cold!("Container images and supply chain (SOC 2 CC6.8, CC7.1, CC8.1)"),
     version: env!("CARGO_PKG_VERSION"),
     groups: &[controls::CONTROLS],
     options: &[],

@@ -19,8 +19,9 @@
 //!
 //! The arena's first blocks are in its own page: the allocator static is a
 //! page, aligned on one, that holds its state and then room for blocks
-//! (the linker places it first among the statics that are not read-only,
-//! so it opens their page). Once that room is full the arena continues right
+//! (the linker places it after the module's own crate's writable statics,
+//! the texts of `kit::cold!` that evaluations do not read, and before the
+//! other statics, which start on the page after it). Once that room is full the arena continues right
 //! after the statics, in the memory the module starts with, rather than in
 //! memory it grows. A fresh instance pays for every page it touches (one
 //! to four microseconds each on the bench's VM), and a call touches the
@@ -136,9 +137,11 @@ impl Arena {
     /// initialised ones (the waPC registry…), then the zero-initialised ones
     /// (the standard library's, among them the hash keys the waPC registry
     /// reads first): under a kilobyte after the arena's page, on the page
-    /// after it. Writing the arena's state covers the first; writing a zero
-    /// just below `__heap_base` (the end of the zero-initialised statics, or
-    /// their padding) covers the second.
+    /// after it (the texts of [`crate::cold!`], which an evaluation does not
+    /// read, come before the arena's page: see `ALLOCATOR`). Writing the
+    /// arena's state covers the first; writing a zero just below
+    /// `__heap_base` (the end of the zero-initialised statics, or their
+    /// padding) covers the second.
     /// Where a read would also have mapped neighbouring read-only pages
     /// (the kernel maps up to 64 KB around a read fault), one of those is
     /// read separately instead, and nothing is lost.
@@ -430,6 +433,16 @@ fn building() -> bool {
     #[cfg(not(target_arch = "wasm32"))]
     false
 }
+
+/// The modules' allocator: `kit::__wapc_module!` makes it the global one.
+/// A static of the kit's rather than of each module's crate: the linker lays
+/// out a family's own statics (the texts of [`crate::cold!`]) before the
+/// kit's, so the arena's page comes after the texts and right before the
+/// other statics, the ones a call touches (see `touch`). In the bundle some
+/// families' texts come after the kit's statics; its statics take a page
+/// more.
+#[cfg(target_arch = "wasm32")]
+pub static ALLOCATOR: Arena = Arena::new();
 
 unsafe impl GlobalAlloc for Arena {
     #[inline]

@@ -13,6 +13,7 @@ pub mod bytes;
 pub mod calendar;
 pub mod catalogue;
 pub mod cluster;
+pub mod cold;
 pub mod control;
 pub mod dom;
 pub mod engine;
@@ -263,8 +264,41 @@ macro_rules! __wapc_module {
                 Ok(super::catalogue())
             }
 
+            use $crate::arena::ALLOCATOR;
+
+            /// The kit's arena as the global allocator (see `kit::arena::ALLOCATOR`).
+            struct Allocator;
+
+            // SAFETY: forwards every call to the arena, a `GlobalAlloc` itself.
+            unsafe impl core::alloc::GlobalAlloc for Allocator {
+                #[inline]
+                unsafe fn alloc(&self, layout: core::alloc::Layout) -> *mut u8 {
+                    unsafe { ALLOCATOR.alloc(layout) }
+                }
+
+                #[inline]
+                unsafe fn alloc_zeroed(&self, layout: core::alloc::Layout) -> *mut u8 {
+                    unsafe { ALLOCATOR.alloc_zeroed(layout) }
+                }
+
+                #[inline]
+                unsafe fn dealloc(&self, ptr: *mut u8, layout: core::alloc::Layout) {
+                    unsafe { ALLOCATOR.dealloc(ptr, layout) }
+                }
+
+                #[inline]
+                unsafe fn realloc(
+                    &self,
+                    ptr: *mut u8,
+                    layout: core::alloc::Layout,
+                    new_size: usize,
+                ) -> *mut u8 {
+                    unsafe { ALLOCATOR.realloc(ptr, layout, new_size) }
+                }
+            }
+
             #[global_allocator]
-            static ALLOCATOR: $crate::arena::Arena = $crate::arena::Arena::new();
+            static GLOBAL: Allocator = Allocator;
 
             #[unsafe(no_mangle)]
             pub extern "C" fn wapc_init() {

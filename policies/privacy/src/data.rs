@@ -25,43 +25,55 @@ pub static OPTIONS: &[Param] = &[
         name: PERSONAL_DATA_KEY,
         kind: ParamKind::String,
         default: "\"privacy.kube-soc2.io/personal-data\"",
-        description: "label or annotation marking an object as holding personal data (any value but \"false\")",
+        description: kit::cold!(
+            "label or annotation marking an object as holding personal data (any value but \"false\")"
+        ),
     },
     Param {
         name: CLASSIFICATION_LABEL,
         kind: ParamKind::String,
         default: "\"data-classification\"",
-        description: "label holding the data classification (owned and validated by the confidentiality module; read here)",
+        description: kit::cold!(
+            "label holding the data classification (owned and validated by the confidentiality module; read here)"
+        ),
     },
     Param {
         name: REGULATED_CLASSES,
         kind: ParamKind::StringList,
         default: "[\"confidential\", \"restricted\"]",
-        description: "classification values whose storage, snapshots and backups are regulated like personal data",
+        description: kit::cold!(
+            "classification values whose storage, snapshots and backups are regulated like personal data"
+        ),
     },
     Param {
         name: LEGAL_HOLD_KEY,
         kind: ParamKind::String,
         default: "\"privacy.kube-soc2.io/legal-hold\"",
-        description: "label or annotation putting an object under legal hold (any value but \"false\")",
+        description: kit::cold!(
+            "label or annotation putting an object under legal hold (any value but \"false\")"
+        ),
     },
     Param {
         name: RETENTION_ANNOTATION,
         kind: ParamKind::String,
         default: "\"privacy.kube-soc2.io/retention\"",
-        description: "annotation holding the retention period as an ISO 8601 duration (e.g. P7Y)",
+        description: kit::cold!(
+            "annotation holding the retention period as an ISO 8601 duration (e.g. P7Y)"
+        ),
     },
     Param {
         name: OWNER_ANNOTATION,
         kind: ParamKind::String,
         default: "\"privacy.kube-soc2.io/data-owner\"",
-        description: "annotation naming the accountable data owner",
+        description: kit::cold!("annotation naming the accountable data owner"),
     },
     Param {
         name: DISPOSAL_ANNOTATION,
         kind: ParamKind::String,
         default: "\"privacy.kube-soc2.io/disposal-procedure\"",
-        description: "annotation documenting the disposal path (procedure id or URL) that allows reclaim/deletion policy Delete",
+        description: kit::cold!(
+            "annotation documenting the disposal path (procedure id or URL) that allows reclaim/deletion policy Delete"
+        ),
     },
 ];
 

@@ -14,7 +14,7 @@ use kit::Family;
 
 pub static FAMILY: Family = Family {
     name: "privacy",
-    title: "Privacy and data lifecycle (SOC 2 P4.2, P4.3, C1.2, A1.2)",
+    title: kit::cold!("Privacy and data lifecycle (SOC 2 P4.2, P4.3, C1.2, A1.2)"),
     version: env!("CARGO_PKG_VERSION"),
     groups: &[controls::CONTROLS],
     options: data::OPTIONS,

@@ -11,7 +11,7 @@ use kit::Family;
 
 pub static FAMILY: Family = Family {
     name: "processing-integrity",
-    title: "Processing integrity (SOC 2 PI1.x, CC7.1, CC8.1)",
+    title: kit::cold!("Processing integrity (SOC 2 PI1.x, CC7.1, CC8.1)"),
     version: env!("CARGO_PKG_VERSION"),
     groups: &[controls::CONTROLS],
     options: &[],

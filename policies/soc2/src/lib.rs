@@ -109,7 +109,7 @@ const NO_PARAM: Param = Param {
     name: "",
     kind: ParamKind::Bool,
     default: "",
-    description: "",
+    description: kit::cold!(""),
 };
 
 const fn options() -> [Param; OPTION_COUNT] {
@@ -207,7 +207,7 @@ fn validate_options(options: &kit::dom::Map) -> Result<(), String> {
 
 pub static FAMILY: Family = Family {
     name: "soc2",
-    title: "SOC 2 suite: every kube-soc2 family in one module",
+    title: kit::cold!("SOC 2 suite: every kube-soc2 family in one module"),
     version: env!("CARGO_PKG_VERSION"),
     groups: &GROUPS,
     options: &OPTIONS,

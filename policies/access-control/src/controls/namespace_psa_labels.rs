@@ -8,9 +8,13 @@ use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "namespace-psa-labels",
-    title: "Namespaces enforce a Pod Security Standards level",
-    rationale: "Pod Security Admission only protects namespaces that carry its labels; an unlabelled namespace falls back to the cluster default (privileged unless configured), so one kubectl create namespace can open a hole in the pod-hardening controls.",
-    remediation: "label the namespace pod-security.kubernetes.io/enforce: baseline (or restricted), plus audit and warn labels",
+    title: kit::cold!("Namespaces enforce a Pod Security Standards level"),
+    rationale: kit::cold!(
+        "Pod Security Admission only protects namespaces that carry its labels; an unlabelled namespace falls back to the cluster default (privileged unless configured), so one kubectl create namespace can open a hole in the pod-hardening controls."
+    ),
+    remediation: kit::cold!(
+        "label the namespace pod-security.kubernetes.io/enforce: baseline (or restricted), plus audit and warn labels"
+    ),
     severity: Severity::High,
     tags: &["default", "namespaces"],
     criteria: Criteria {
@@ -25,19 +29,23 @@ pub static CONTROL: Control = Control {
             name: "minimumLevel",
             kind: ParamKind::String,
             default: r#""baseline""#,
-            description: "Lowest acceptable level: privileged, baseline or restricted",
+            description: kit::cold!("Lowest acceptable level: privileged, baseline or restricted"),
         },
         Param {
             name: "requireAuditAndWarn",
             kind: ParamKind::Bool,
             default: "false",
-            description: "Also require the audit and warn labels at or above the minimum level",
+            description: kit::cold!(
+                "Also require the audit and warn labels at or above the minimum level"
+            ),
         },
         Param {
             name: "allowedNamespaces",
             kind: ParamKind::StringList,
             default: r#"["kube-system", "kube-public", "kube-node-lease"]"#,
-            description: "Namespaces (globs) exempt from this control; exemptions by namespace do not apply to Namespace objects themselves",
+            description: kit::cold!(
+                "Namespaces (globs) exempt from this control; exemptions by namespace do not apply to Namespace objects themselves"
+            ),
         },
     ],
     validate_params: Some(validate_psa),

@@ -35,9 +35,13 @@ const SUBRESOURCES: &[&str] = &["exec", "attach", "portforward"];
 
 pub static CONTROL: Control = Control {
     id: "runtime-access-break-glass",
-    title: "exec, attach and port-forward into pods are break-glass only",
-    rationale: "An interactive session in a running pod reads its data, secrets and token and changes it outside every review and deployment control. Standing access turns every compromised account into production access; break-glass access that is justified and recorded does not.",
-    remediation: "use the workload's logs, metrics and a debug copy instead; in an emergency, act as a member of a break-glass group and state the reason in userInfo.extra (e.g. kubectl --as-user-extra=kube-soc2.dev/justification=INC-1234 or your identity provider's claim)",
+    title: kit::cold!("exec, attach and port-forward into pods are break-glass only"),
+    rationale: kit::cold!(
+        "An interactive session in a running pod reads its data, secrets and token and changes it outside every review and deployment control. Standing access turns every compromised account into production access; break-glass access that is justified and recorded does not."
+    ),
+    remediation: kit::cold!(
+        "use the workload's logs, metrics and a debug copy instead; in an emergency, act as a member of a break-glass group and state the reason in userInfo.extra (e.g. kubectl --as-user-extra=kube-soc2.dev/justification=INC-1234 or your identity provider's claim)"
+    ),
     severity: Severity::High,
     tags: &["runtime-access"],
     criteria: Criteria {
@@ -59,37 +63,47 @@ pub static CONTROL: Control = Control {
             name: "namespaces",
             kind: ParamKind::StringList,
             default: r#"["*"]"#,
-            description: "Namespaces (globs) where the access is break-glass only; elsewhere it is not checked",
+            description: kit::cold!(
+                "Namespaces (globs) where the access is break-glass only; elsewhere it is not checked"
+            ),
         },
         Param {
             name: "subresources",
             kind: ParamKind::StringList,
             default: r#"["exec", "attach", "portforward"]"#,
-            description: "Which of exec, attach and portforward are break-glass only",
+            description: kit::cold!("Which of exec, attach and portforward are break-glass only"),
         },
         Param {
             name: "breakGlassGroups",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "Groups (globs) whose members may use the access with a justification",
+            description: kit::cold!(
+                "Groups (globs) whose members may use the access with a justification"
+            ),
         },
         Param {
             name: "requireJustification",
             kind: ParamKind::Bool,
             default: "true",
-            description: "Require a justification in userInfo.extra; false lets the group membership alone (e.g. a just-in-time group) be the approval",
+            description: kit::cold!(
+                "Require a justification in userInfo.extra; false lets the group membership alone (e.g. a just-in-time group) be the approval"
+            ),
         },
         Param {
             name: "justificationKey",
             kind: ParamKind::String,
             default: r#""kube-soc2.dev/justification""#,
-            description: "userInfo.extra key holding the justification (lower-case, as Kubernetes stores extra keys)",
+            description: kit::cold!(
+                "userInfo.extra key holding the justification (lower-case, as Kubernetes stores extra keys)"
+            ),
         },
         Param {
             name: "minJustificationLength",
             kind: ParamKind::Integer { min: 1, max: 256 },
             default: "8",
-            description: "Shortest accepted justification, in characters (a ticket id such as INC-1234 is 8)",
+            description: kit::cold!(
+                "Shortest accepted justification, in characters (a ticket id such as INC-1234 is 8)"
+            ),
         },
     ],
     validate_params: Some(validate),

@@ -6,9 +6,13 @@ use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "workloads-not-in-default-namespace",
-    title: "Workloads are not deployed in the default namespace",
-    rationale: "The default namespace is where everything lands that nobody placed: it has no owner, no tailored RBAC, quotas or network policies, so workloads there share one undifferentiated trust zone.",
-    remediation: "deploy the workload in a namespace of its own team or application (metadata.namespace)",
+    title: kit::cold!("Workloads are not deployed in the default namespace"),
+    rationale: kit::cold!(
+        "The default namespace is where everything lands that nobody placed: it has no owner, no tailored RBAC, quotas or network policies, so workloads there share one undifferentiated trust zone."
+    ),
+    remediation: kit::cold!(
+        "deploy the workload in a namespace of its own team or application (metadata.namespace)"
+    ),
     severity: Severity::Low,
     tags: &["default", "namespaces"],
     criteria: Criteria {
@@ -21,7 +25,7 @@ pub static CONTROL: Control = Control {
         name: "forbiddenNamespaces",
         kind: ParamKind::StringList,
         default: r#"["default"]"#,
-        description: "Namespaces (globs) where no workload may run",
+        description: kit::cold!("Namespaces (globs) where no workload may run"),
     }],
     check: check_workload_namespace,
     ..Control::DEFAULTS

@@ -21,7 +21,9 @@ pub(crate) const SIDECARS: Param = Param {
     name: "sidecars",
     kind: ParamKind::Bool,
     default: "false",
-    description: "also require probes on sidecars (init containers with restartPolicy: Always), which run for the pod's whole life",
+    description: kit::cold!(
+        "also require probes on sidecars (init containers with restartPolicy: Always), which run for the pod's whole life"
+    ),
 };
 
 /// Whether the pod runs until it is stopped, rather than to completion.

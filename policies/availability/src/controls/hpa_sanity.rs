@@ -6,9 +6,15 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "hpa-sanity",
-    title: "HorizontalPodAutoscalers keep a redundant floor, room to scale and explicit metrics",
-    rationale: "An autoscaler with minReplicas 1 scales a service down to a single pod at night, undoing its redundancy; one whose maxReplicas equals minReplicas cannot add capacity at all. Without explicit metrics an autoscaling/v2 HPA falls back to 80% average CPU, which is rarely what the service saturates on and is silently wrong when containers have no CPU request.",
-    remediation: "set spec.minReplicas to at least the minimum (2), spec.maxReplicas above it, and list the metrics the service scales on in spec.metrics",
+    title: kit::cold!(
+        "HorizontalPodAutoscalers keep a redundant floor, room to scale and explicit metrics"
+    ),
+    rationale: kit::cold!(
+        "An autoscaler with minReplicas 1 scales a service down to a single pod at night, undoing its redundancy; one whose maxReplicas equals minReplicas cannot add capacity at all. Without explicit metrics an autoscaling/v2 HPA falls back to 80% average CPU, which is rarely what the service saturates on and is silently wrong when containers have no CPU request."
+    ),
+    remediation: kit::cold!(
+        "set spec.minReplicas to at least the minimum (2), spec.maxReplicas above it, and list the metrics the service scales on in spec.metrics"
+    ),
     severity: Severity::Medium,
     tags: &["default", "autoscaling"],
     criteria: super::CAPACITY,
@@ -18,13 +24,15 @@ pub static CONTROL: Control = Control {
             name: "minReplicas",
             kind: ParamKind::Integer { min: 1, max: 1000 },
             default: "2",
-            description: "smallest spec.minReplicas",
+            description: kit::cold!("smallest spec.minReplicas"),
         },
         Param {
             name: "requireMetrics",
             kind: ParamKind::Bool,
             default: "true",
-            description: "require explicit metrics (spec.metrics in autoscaling/v2, targetCPUUtilizationPercentage in autoscaling/v1)",
+            description: kit::cold!(
+                "require explicit metrics (spec.metrics in autoscaling/v2, targetCPUUtilizationPercentage in autoscaling/v1)"
+            ),
         },
     ],
     check: check_sanity,

@@ -7,9 +7,15 @@ use kit::{Control, Ctx, Finding, KindSet, Severity};
 
 pub static CONTROL: Control = Control {
     id: "hpa-target-exists",
-    title: "HorizontalPodAutoscalers target an existing workload that no other HPA targets",
-    rationale: "An autoscaler whose scaleTargetRef names a missing Deployment, StatefulSet or ReplicaSet (a typo, a renamed workload) scales nothing, and the capacity plan it stands for does not exist. Two autoscalers on one workload overwrite each other's replica count. Context-aware: the target is read from the cluster (targets outside the apps group, e.g. custom resources, are not looked up), and a failed lookup is reported as such. Create the workload before its autoscaler.",
-    remediation: "point spec.scaleTargetRef at the workload's exact apiVersion, kind and name, and keep one HorizontalPodAutoscaler per workload",
+    title: kit::cold!(
+        "HorizontalPodAutoscalers target an existing workload that no other HPA targets"
+    ),
+    rationale: kit::cold!(
+        "An autoscaler whose scaleTargetRef names a missing Deployment, StatefulSet or ReplicaSet (a typo, a renamed workload) scales nothing, and the capacity plan it stands for does not exist. Two autoscalers on one workload overwrite each other's replica count. Context-aware: the target is read from the cluster (targets outside the apps group, e.g. custom resources, are not looked up), and a failed lookup is reported as such. Create the workload before its autoscaler."
+    ),
+    remediation: kit::cold!(
+        "point spec.scaleTargetRef at the workload's exact apiVersion, kind and name, and keep one HorizontalPodAutoscaler per workload"
+    ),
     severity: Severity::Medium,
     tags: &["autoscaling", "context-aware"],
     criteria: super::CAPACITY,

@@ -8,9 +8,13 @@ use kit::{Control, Ctx, Finding, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "namespace-limit-range",
-    title: "Workloads run only in namespaces with a LimitRange",
-    rationale: "A LimitRange gives containers that declare no resources a default request and limit, and bounds what any one container may ask, so the namespace's quota is shared predictably instead of by whoever starts first. Only a LimitRange with Container or Pod limits counts (PersistentVolumeClaim limits do not size pods). Derived objects (with a controlling owner) and updates are not gated.",
-    remediation: "create a LimitRange in the namespace with a Container item (default, defaultRequest, max)",
+    title: kit::cold!("Workloads run only in namespaces with a LimitRange"),
+    rationale: kit::cold!(
+        "A LimitRange gives containers that declare no resources a default request and limit, and bounds what any one container may ask, so the namespace's quota is shared predictably instead of by whoever starts first. Only a LimitRange with Container or Pod limits counts (PersistentVolumeClaim limits do not size pods). Derived objects (with a controlling owner) and updates are not gated."
+    ),
+    remediation: kit::cold!(
+        "create a LimitRange in the namespace with a Container item (default, defaultRequest, max)"
+    ),
     severity: Severity::Low,
     tags: TAGS,
     criteria: super::CAPACITY,

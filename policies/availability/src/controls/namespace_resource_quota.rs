@@ -9,9 +9,13 @@ use kit::{Control, Ctx, Finding, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "namespace-resource-quota",
-    title: "Workloads run only in namespaces with a CPU and memory ResourceQuota",
-    rationale: "A namespace without a quota can grow until it takes the capacity of every other team's workloads: one runaway HPA or a mistaken replica count becomes a cluster-wide outage. Requiring a quota on requests.cpu and requests.memory before admitting a workload makes capacity an explicit, reviewed allocation per namespace. Quotas restricted by scopes or a scopeSelector cover only some pods and count only with countScopedQuotas. Derived objects (with a controlling owner) and updates are not gated.",
-    remediation: "create a ResourceQuota in the namespace with spec.hard requests.cpu and requests.memory (and limits.*) sized for the team",
+    title: kit::cold!("Workloads run only in namespaces with a CPU and memory ResourceQuota"),
+    rationale: kit::cold!(
+        "A namespace without a quota can grow until it takes the capacity of every other team's workloads: one runaway HPA or a mistaken replica count becomes a cluster-wide outage. Requiring a quota on requests.cpu and requests.memory before admitting a workload makes capacity an explicit, reviewed allocation per namespace. Quotas restricted by scopes or a scopeSelector cover only some pods and count only with countScopedQuotas. Derived objects (with a controlling owner) and updates are not gated."
+    ),
+    remediation: kit::cold!(
+        "create a ResourceQuota in the namespace with spec.hard requests.cpu and requests.memory (and limits.*) sized for the team"
+    ),
     severity: Severity::Medium,
     tags: TAGS,
     criteria: super::CAPACITY,
@@ -21,13 +25,15 @@ pub static CONTROL: Control = Control {
             name: "resources",
             kind: ParamKind::StringList,
             default: "[\"requests.cpu\", \"requests.memory\"]",
-            description: "spec.hard keys some quota of the namespace must set (cpu and memory count as requests.cpu and requests.memory)",
+            description: kit::cold!(
+                "spec.hard keys some quota of the namespace must set (cpu and memory count as requests.cpu and requests.memory)"
+            ),
         },
         Param {
             name: "countScopedQuotas",
             kind: ParamKind::Bool,
             default: "false",
-            description: "count quotas restricted by scopes or scopeSelector",
+            description: kit::cold!("count quotas restricted by scopes or scopeSelector"),
         },
     ],
     validate_params: Some(validate_resources),

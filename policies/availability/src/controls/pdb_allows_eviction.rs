@@ -8,9 +8,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "pdb-allows-eviction",
-    title: "PodDisruptionBudgets allow at least one eviction",
-    rationale: "A budget with maxUnavailable 0 or minAvailable 100% never lets a pod be evicted: node drains hang, cluster upgrades and security patching of nodes stall, and the cluster autoscaler cannot remove nodes. Whether a numeric minAvailable leaves room depends on the workload's replicas, which pdb-hpa-coherence checks with the cluster's objects. With requireAlwaysAllow, unhealthyPodEvictionPolicy must be AlwaysAllow so that crash-looping pods do not block drains either.",
-    remediation: "use maxUnavailable: 1 (or a percentage above 0), or a minAvailable below the replica count; set unhealthyPodEvictionPolicy: AlwaysAllow",
+    title: kit::cold!("PodDisruptionBudgets allow at least one eviction"),
+    rationale: kit::cold!(
+        "A budget with maxUnavailable 0 or minAvailable 100% never lets a pod be evicted: node drains hang, cluster upgrades and security patching of nodes stall, and the cluster autoscaler cannot remove nodes. Whether a numeric minAvailable leaves room depends on the workload's replicas, which pdb-hpa-coherence checks with the cluster's objects. With requireAlwaysAllow, unhealthyPodEvictionPolicy must be AlwaysAllow so that crash-looping pods do not block drains either."
+    ),
+    remediation: kit::cold!(
+        "use maxUnavailable: 1 (or a percentage above 0), or a minAvailable below the replica count; set unhealthyPodEvictionPolicy: AlwaysAllow"
+    ),
     severity: Severity::High,
     tags: &["default", "resilience"],
     criteria: super::REDUNDANCY,
@@ -19,7 +23,9 @@ pub static CONTROL: Control = Control {
         name: "requireAlwaysAllow",
         kind: ParamKind::Bool,
         default: "false",
-        description: "require spec.unhealthyPodEvictionPolicy: AlwaysAllow (Kubernetes 1.27+)",
+        description: kit::cold!(
+            "require spec.unhealthyPodEvictionPolicy: AlwaysAllow (Kubernetes 1.27+)"
+        ),
     }],
     check: check_allows_eviction,
     ..Control::DEFAULTS

@@ -17,9 +17,13 @@ use kit::{Control, Ctx, Finding, KindSet, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pdb-hpa-coherence",
-    title: "Disruption budgets, autoscalers and replicas agree",
-    rationale: "Each object can be valid alone and the combination still block node drains or churn pods: minAvailable equal to the replicas (or to the autoscaler's minReplicas) allows no eviction, spec.replicas below the autoscaler's floor makes every apply fight the autoscaler, and pods selected by two budgets cannot be evicted at all. Checked when a Deployment, StatefulSet, PodDisruptionBudget or HorizontalPodAutoscaler is admitted, against the others read from the cluster; a failed lookup is reported as such.",
-    remediation: "keep PDB minAvailable below the HPA's minReplicas and minReplicas at most spec.replicas (or use maxUnavailable: 1 in the budget), with one budget and one autoscaler per workload",
+    title: kit::cold!("Disruption budgets, autoscalers and replicas agree"),
+    rationale: kit::cold!(
+        "Each object can be valid alone and the combination still block node drains or churn pods: minAvailable equal to the replicas (or to the autoscaler's minReplicas) allows no eviction, spec.replicas below the autoscaler's floor makes every apply fight the autoscaler, and pods selected by two budgets cannot be evicted at all. Checked when a Deployment, StatefulSet, PodDisruptionBudget or HorizontalPodAutoscaler is admitted, against the others read from the cluster; a failed lookup is reported as such."
+    ),
+    remediation: kit::cold!(
+        "keep PDB minAvailable below the HPA's minReplicas and minReplicas at most spec.replicas (or use maxUnavailable: 1 in the budget), with one budget and one autoscaler per workload"
+    ),
     severity: Severity::Medium,
     tags: &["resilience", "autoscaling", "context-aware"],
     criteria: super::CAPACITY_AND_REDUNDANCY,

@@ -9,9 +9,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pdb-required",
-    title: "Replicated workloads are covered by a PodDisruptionBudget",
-    rationale: "Without a budget, a node drain or cluster upgrade may evict every replica of a Deployment or StatefulSet at once: the redundancy of several replicas protects only against failures, not against the platform's own maintenance. Context-aware: the PodDisruptionBudgets of the namespace are read from the cluster, and a failed lookup is reported as such. Create the budget before the workload (Helm does).",
-    remediation: "create a PodDisruptionBudget whose spec.selector matches the pod template's labels (e.g. maxUnavailable: 1)",
+    title: kit::cold!("Replicated workloads are covered by a PodDisruptionBudget"),
+    rationale: kit::cold!(
+        "Without a budget, a node drain or cluster upgrade may evict every replica of a Deployment or StatefulSet at once: the redundancy of several replicas protects only against failures, not against the platform's own maintenance. Context-aware: the PodDisruptionBudgets of the namespace are read from the cluster, and a failed lookup is reported as such. Create the budget before the workload (Helm does)."
+    ),
+    remediation: kit::cold!(
+        "create a PodDisruptionBudget whose spec.selector matches the pod template's labels (e.g. maxUnavailable: 1)"
+    ),
     severity: Severity::Medium,
     tags: &["resilience", "context-aware"],
     criteria: super::REDUNDANCY,
@@ -20,7 +24,7 @@ pub static CONTROL: Control = Control {
         name: "minReplicas",
         kind: ParamKind::Integer { min: 1, max: 1000 },
         default: "2",
-        description: "require a budget from this many replicas on",
+        description: kit::cold!("require a budget from this many replicas on"),
     }],
     check: check_required,
     ..Control::DEFAULTS

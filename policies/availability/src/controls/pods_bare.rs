@@ -7,9 +7,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "pods-bare",
-    title: "Pods are run by a controller",
-    rationale: "A Pod without a controlling owner (a ReplicaSet, StatefulSet, DaemonSet, Job or an operator's resource) is not recreated when its node fails, is drained or evicts it: the workload silently disappears. Mirror pods of static pods are accepted. Checked on CREATE only, so existing bare Pods can still be updated (e.g. to add a debug container).",
-    remediation: "run the pod from a Deployment, StatefulSet, DaemonSet or Job, or add its name to allowedNames",
+    title: kit::cold!("Pods are run by a controller"),
+    rationale: kit::cold!(
+        "A Pod without a controlling owner (a ReplicaSet, StatefulSet, DaemonSet, Job or an operator's resource) is not recreated when its node fails, is drained or evicts it: the workload silently disappears. Mirror pods of static pods are accepted. Checked on CREATE only, so existing bare Pods can still be updated (e.g. to add a debug container)."
+    ),
+    remediation: kit::cold!(
+        "run the pod from a Deployment, StatefulSet, DaemonSet or Job, or add its name to allowedNames"
+    ),
     severity: Severity::Medium,
     tags: TAGS,
     criteria: super::REDUNDANCY,
@@ -19,7 +23,9 @@ pub static CONTROL: Control = Control {
         name: "allowedNames",
         kind: ParamKind::StringList,
         default: "[]",
-        description: "pod names (globs, matched against metadata.name or generateName) that may run without a controller, e.g. [\"debug-*\"]",
+        description: kit::cold!(
+            "pod names (globs, matched against metadata.name or generateName) that may run without a controller, e.g. [\"debug-*\"]"
+        ),
     }],
     check: check_bare_pods,
     ..Control::DEFAULTS

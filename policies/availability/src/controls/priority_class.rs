@@ -7,9 +7,11 @@ use kit::{Control, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "priority-class",
-    title: "Pods run with an allowed PriorityClass",
-    rationale: "Without a priorityClassName a pod gets the cluster's default priority (0 unless a globalDefault class exists), so under node pressure critical services are preempted as readily as batch jobs. An allow-list keeps teams from giving every workload the highest class, which would make priority meaningless. The system-* classes are reserved by Kubernetes for kube-system.",
-    remediation: "set spec.priorityClassName to one of the platform's PriorityClasses",
+    title: kit::cold!("Pods run with an allowed PriorityClass"),
+    rationale: kit::cold!(
+        "Without a priorityClassName a pod gets the cluster's default priority (0 unless a globalDefault class exists), so under node pressure critical services are preempted as readily as batch jobs. An allow-list keeps teams from giving every workload the highest class, which would make priority meaningless. The system-* classes are reserved by Kubernetes for kube-system."
+    ),
+    remediation: kit::cold!("set spec.priorityClassName to one of the platform's PriorityClasses"),
     severity: Severity::Low,
     tags: &["priority"],
     criteria: super::CAPACITY,
@@ -18,13 +20,13 @@ pub static CONTROL: Control = Control {
             name: "required",
             kind: ParamKind::Bool,
             default: "true",
-            description: "require spec.priorityClassName",
+            description: kit::cold!("require spec.priorityClassName"),
         },
         Param {
             name: "allowed",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "PriorityClass names (globs) pods may use ([] = any)",
+            description: kit::cold!("PriorityClass names (globs) pods may use ([] = any)"),
         },
     ],
     check: check_class,

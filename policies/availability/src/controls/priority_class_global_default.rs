@@ -7,9 +7,13 @@ use kit::{Control, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "priority-class-global-default",
-    title: "Only allow-listed PriorityClasses are the global default",
-    rationale: "A PriorityClass with globalDefault: true silently changes the priority of every new pod that names no class, across all namespaces; a high default makes every pod preempt the others and a low one makes them all preemptible. Which class is the default is a platform decision, so only allow-listed classes may claim it.",
-    remediation: "set globalDefault: false, or add the class to the allowed list of this control",
+    title: kit::cold!("Only allow-listed PriorityClasses are the global default"),
+    rationale: kit::cold!(
+        "A PriorityClass with globalDefault: true silently changes the priority of every new pod that names no class, across all namespaces; a high default makes every pod preempt the others and a low one makes them all preemptible. Which class is the default is a platform decision, so only allow-listed classes may claim it."
+    ),
+    remediation: kit::cold!(
+        "set globalDefault: false, or add the class to the allowed list of this control"
+    ),
     severity: Severity::Medium,
     tags: &["default", "priority"],
     criteria: super::CAPACITY,
@@ -18,7 +22,7 @@ pub static CONTROL: Control = Control {
         name: "allowed",
         kind: ParamKind::StringList,
         default: "[]",
-        description: "PriorityClass names (globs) that may set globalDefault: true",
+        description: kit::cold!("PriorityClass names (globs) that may set globalDefault: true"),
     }],
     check: |ctx| {
         let object = ctx.object();

@@ -7,9 +7,13 @@ use kit::{Control, Ctx, Finding, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "probes-distinct",
-    title: "Liveness and readiness probes check different things",
-    rationale: "Readiness answers \"can I serve now?\" and may fail while a database is down; liveness answers \"must I be restarted?\". When both run the same check, a dependency outage fails the liveness probe of every replica and Kubernetes restarts them all, turning a partial outage into a full one. Compared on the probe's handler (exec, httpGet, tcpSocket or grpc); applies to containers and sidecars wherever both probes exist.",
-    remediation: "point the livenessProbe at a check of the process itself (e.g. /livez) and the readinessProbe at a check of its ability to serve (e.g. /readyz)",
+    title: kit::cold!("Liveness and readiness probes check different things"),
+    rationale: kit::cold!(
+        "Readiness answers \"can I serve now?\" and may fail while a database is down; liveness answers \"must I be restarted?\". When both run the same check, a dependency outage fails the liveness probe of every replica and Kubernetes restarts them all, turning a partial outage into a full one. Compared on the probe's handler (exec, httpGet, tcpSocket or grpc); applies to containers and sidecars wherever both probes exist."
+    ),
+    remediation: kit::cold!(
+        "point the livenessProbe at a check of the process itself (e.g. /livez) and the readinessProbe at a check of its ability to serve (e.g. /readyz)"
+    ),
     severity: Severity::Low,
     tags: TAGS,
     criteria: super::RECOVERY,

@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "probes-liveness-readiness",
-    title: "Long-running containers have liveness and readiness probes",
-    rationale: "Without a readiness probe a Service sends traffic to a container as soon as it starts and keeps sending it while it cannot answer; without a liveness probe a deadlocked process is never restarted. Not applicable to Job and CronJob pods (and Pods with restartPolicy Never or OnFailure), which run to completion, nor to plain init containers and ephemeral containers, which cannot have probes; sidecars are checked when the sidecars parameter is true.",
-    remediation: "add a readinessProbe that fails while the container cannot serve, and a livenessProbe that fails only when the process must be restarted",
+    title: kit::cold!("Long-running containers have liveness and readiness probes"),
+    rationale: kit::cold!(
+        "Without a readiness probe a Service sends traffic to a container as soon as it starts and keeps sending it while it cannot answer; without a liveness probe a deadlocked process is never restarted. Not applicable to Job and CronJob pods (and Pods with restartPolicy Never or OnFailure), which run to completion, nor to plain init containers and ephemeral containers, which cannot have probes; sidecars are checked when the sidecars parameter is true."
+    ),
+    remediation: kit::cold!(
+        "add a readinessProbe that fails while the container cannot serve, and a livenessProbe that fails only when the process must be restarted"
+    ),
     severity: Severity::Medium,
     tags: TAGS_DEFAULT,
     criteria: super::RECOVERY,
@@ -17,13 +21,13 @@ pub static CONTROL: Control = Control {
             name: "liveness",
             kind: ParamKind::Bool,
             default: "true",
-            description: "require a livenessProbe",
+            description: kit::cold!("require a livenessProbe"),
         },
         Param {
             name: "readiness",
             kind: ParamKind::Bool,
             default: "true",
-            description: "require a readinessProbe",
+            description: kit::cold!("require a readinessProbe"),
         },
         SIDECARS,
     ],

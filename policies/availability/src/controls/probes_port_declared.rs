@@ -7,9 +7,13 @@ use kit::{Control, Ctx, Finding, Int, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "probes-port-declared",
-    title: "Probes target a port the container declares",
-    rationale: "A probe on a named port the container does not declare can never succeed: the kubelet fails it on every run, so the container never becomes ready or is restarted in a loop. The API server does not catch the typo. With numericPorts, numeric probe ports must be declared too, which catches probes left on an old port after the application moved. Applies to containers and sidecars wherever probes exist.",
-    remediation: "declare the port in the container's ports (name and containerPort) or point the probe at a declared one",
+    title: kit::cold!("Probes target a port the container declares"),
+    rationale: kit::cold!(
+        "A probe on a named port the container does not declare can never succeed: the kubelet fails it on every run, so the container never becomes ready or is restarted in a loop. The API server does not catch the typo. With numericPorts, numeric probe ports must be declared too, which catches probes left on an old port after the application moved. Applies to containers and sidecars wherever probes exist."
+    ),
+    remediation: kit::cold!(
+        "declare the port in the container's ports (name and containerPort) or point the probe at a declared one"
+    ),
     severity: Severity::Medium,
     tags: TAGS_DEFAULT,
     criteria: super::RECOVERY,
@@ -17,7 +21,9 @@ pub static CONTROL: Control = Control {
         name: "numericPorts",
         kind: ParamKind::Bool,
         default: "false",
-        description: "also require numeric probe ports to be declared as a containerPort",
+        description: kit::cold!(
+            "also require numeric probe ports to be declared as a containerPort"
+        ),
     }],
     check: check_port_declared,
     ..Control::DEFAULTS

@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "probes-timing",
-    title: "Probe timings stay within bounds",
-    rationale: "Probing every second loads the application and the kubelet for nothing; probing every few minutes leaves a dead container in service for minutes. A liveness probe that restarts on the first failure turns one slow response (a GC pause, a busy node) into a restart storm. A long initialDelaySeconds delays every restart's recovery; a startup probe is the tool for slow starts. Unset fields count at their Kubernetes defaults (periodSeconds 10, failureThreshold 3, initialDelaySeconds 0). Applies wherever probes exist: containers and sidecars, in every kind.",
-    remediation: "keep periodSeconds and failureThreshold within the bounds, and replace long initialDelaySeconds with a startupProbe",
+    title: kit::cold!("Probe timings stay within bounds"),
+    rationale: kit::cold!(
+        "Probing every second loads the application and the kubelet for nothing; probing every few minutes leaves a dead container in service for minutes. A liveness probe that restarts on the first failure turns one slow response (a GC pause, a busy node) into a restart storm. A long initialDelaySeconds delays every restart's recovery; a startup probe is the tool for slow starts. Unset fields count at their Kubernetes defaults (periodSeconds 10, failureThreshold 3, initialDelaySeconds 0). Applies wherever probes exist: containers and sidecars, in every kind."
+    ),
+    remediation: kit::cold!(
+        "keep periodSeconds and failureThreshold within the bounds, and replace long initialDelaySeconds with a startupProbe"
+    ),
     severity: Severity::Low,
     tags: TAGS,
     criteria: super::RECOVERY,
@@ -17,25 +21,27 @@ pub static CONTROL: Control = Control {
             name: "minPeriodSeconds",
             kind: ParamKind::Integer { min: 1, max: 3600 },
             default: "5",
-            description: "smallest periodSeconds of liveness and readiness probes (startup probes may poll faster)",
+            description: kit::cold!(
+                "smallest periodSeconds of liveness and readiness probes (startup probes may poll faster)"
+            ),
         },
         Param {
             name: "maxPeriodSeconds",
             kind: ParamKind::Integer { min: 1, max: 3600 },
             default: "60",
-            description: "largest periodSeconds of liveness and readiness probes",
+            description: kit::cold!("largest periodSeconds of liveness and readiness probes"),
         },
         Param {
             name: "minLivenessFailureThreshold",
             kind: ParamKind::Integer { min: 1, max: 100 },
             default: "3",
-            description: "smallest failureThreshold of liveness probes",
+            description: kit::cold!("smallest failureThreshold of liveness probes"),
         },
         Param {
             name: "maxInitialDelaySeconds",
             kind: ParamKind::Integer { min: 0, max: 86400 },
             default: "300",
-            description: "largest initialDelaySeconds of liveness and readiness probes",
+            description: kit::cold!("largest initialDelaySeconds of liveness and readiness probes"),
         },
     ],
     validate_params: Some(|p| super::ordered(p, "minPeriodSeconds", "maxPeriodSeconds")),

@@ -6,9 +6,11 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "replicas-minimum",
-    title: "Deployments and StatefulSets run at least the minimum number of replicas",
-    rationale: "A single replica is an outage on every node drain, node failure, eviction and rollout of a StatefulSet. Two or more let one go while the others serve. spec.replicas: 0 is a deliberate stop and is allowed unless allowZero is false. With an HorizontalPodAutoscaler, set spec.replicas to the HPA's minReplicas (the API server defaults an omitted field to 1).",
-    remediation: "set spec.replicas to at least the minimum (2 by default)",
+    title: kit::cold!("Deployments and StatefulSets run at least the minimum number of replicas"),
+    rationale: kit::cold!(
+        "A single replica is an outage on every node drain, node failure, eviction and rollout of a StatefulSet. Two or more let one go while the others serve. spec.replicas: 0 is a deliberate stop and is allowed unless allowZero is false. With an HorizontalPodAutoscaler, set spec.replicas to the HPA's minReplicas (the API server defaults an omitted field to 1)."
+    ),
+    remediation: kit::cold!("set spec.replicas to at least the minimum (2 by default)"),
     severity: Severity::Medium,
     tags: TAGS_DEFAULT,
     criteria: super::REDUNDANCY,
@@ -18,13 +20,15 @@ pub static CONTROL: Control = Control {
             name: "minReplicas",
             kind: ParamKind::Integer { min: 1, max: 1000 },
             default: "2",
-            description: "smallest spec.replicas",
+            description: kit::cold!("smallest spec.replicas"),
         },
         Param {
             name: "allowZero",
             kind: ParamKind::Bool,
             default: "true",
-            description: "accept spec.replicas: 0 (a workload deliberately scaled down)",
+            description: kit::cold!(
+                "accept spec.replicas: 0 (a workload deliberately scaled down)"
+            ),
         },
     ],
     check: check_minimum,

@@ -8,9 +8,13 @@ use kit::{Value, dom::Map};
 
 pub static CONTROL: Control = Control {
     id: "replicas-spread",
-    title: "Replicated workloads spread their pods across zones or nodes",
-    rationale: "Replicas that land on one node or in one zone fail together. A topologySpreadConstraint on the zone key (maxSkew bounded, and DoNotSchedule by default so it is a guarantee rather than a preference), or a pod anti-affinity term on an accepted topology key, keeps copies apart. The constraint must select the workload's own pods: a selector that matches nothing spreads nothing. Applies from spec.replicas >= 2.",
-    remediation: "add spec.template.spec.topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: <the pod's labels>}}], or a podAntiAffinity term on kubernetes.io/hostname",
+    title: kit::cold!("Replicated workloads spread their pods across zones or nodes"),
+    rationale: kit::cold!(
+        "Replicas that land on one node or in one zone fail together. A topologySpreadConstraint on the zone key (maxSkew bounded, and DoNotSchedule by default so it is a guarantee rather than a preference), or a pod anti-affinity term on an accepted topology key, keeps copies apart. The constraint must select the workload's own pods: a selector that matches nothing spreads nothing. Applies from spec.replicas >= 2."
+    ),
+    remediation: kit::cold!(
+        "add spec.template.spec.topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: <the pod's labels>}}], or a podAntiAffinity term on kubernetes.io/hostname"
+    ),
     severity: Severity::Medium,
     tags: TAGS,
     criteria: super::REDUNDANCY,
@@ -20,31 +24,37 @@ pub static CONTROL: Control = Control {
             name: "topologyKey",
             kind: ParamKind::String,
             default: "\"topology.kubernetes.io/zone\"",
-            description: "node label the pods must spread across",
+            description: kit::cold!("node label the pods must spread across"),
         },
         Param {
             name: "maxSkew",
             kind: ParamKind::Integer { min: 1, max: 100 },
             default: "1",
-            description: "largest maxSkew accepted",
+            description: kit::cold!("largest maxSkew accepted"),
         },
         Param {
             name: "whenUnsatisfiable",
             kind: ParamKind::String,
             default: "\"DoNotSchedule\"",
-            description: "required whenUnsatisfiable: DoNotSchedule, ScheduleAnyway, or \"\" for either",
+            description: kit::cold!(
+                "required whenUnsatisfiable: DoNotSchedule, ScheduleAnyway, or \"\" for either"
+            ),
         },
         Param {
             name: "antiAffinityTopologyKeys",
             kind: ParamKind::StringList,
             default: "[\"topology.kubernetes.io/zone\", \"kubernetes.io/hostname\"]",
-            description: "topology keys of a podAntiAffinity term accepted instead of a spread constraint ([] = anti-affinity is not accepted)",
+            description: kit::cold!(
+                "topology keys of a podAntiAffinity term accepted instead of a spread constraint ([] = anti-affinity is not accepted)"
+            ),
         },
         Param {
             name: "preferredAntiAffinity",
             kind: ParamKind::Bool,
             default: "false",
-            description: "accept preferred (soft) anti-affinity terms, not only required ones",
+            description: kit::cold!(
+                "accept preferred (soft) anti-affinity terms, not only required ones"
+            ),
         },
     ],
     validate_params: Some(|p| match p.string("whenUnsatisfiable").as_str() {

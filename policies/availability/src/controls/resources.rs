@@ -78,5 +78,7 @@ pub(crate) const INIT_CONTAINERS: Param = Param {
     name: "initContainers",
     kind: ParamKind::Bool,
     default: "true",
-    description: "also check init containers: they are scheduled and run like the app's containers, and the pod's effective request is the larger of the two",
+    description: kit::cold!(
+        "also check init containers: they are scheduled and run like the app's containers, and the pod's effective request is the larger of the two"
+    ),
 };

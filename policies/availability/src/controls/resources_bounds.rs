@@ -29,9 +29,13 @@ const BOUNDS: [(&str, &str, &str, bool); 8] = [
 
 pub static CONTROL: Control = Control {
     id: "resources-bounds",
-    title: "CPU and memory requests and limits stay within bounds",
-    rationale: "A request larger than any node can offer never schedules; a tiny one hides real demand from capacity planning; a huge limit lets one container starve a node. Bounds keep every container within what the platform's nodes and quotas were sized for. Only values that are set are checked (resources-requests-limits requires them); init containers are checked too, ephemeral containers cannot declare resources.",
-    remediation: "size the container's resources within the platform's bounds, or split the workload",
+    title: kit::cold!("CPU and memory requests and limits stay within bounds"),
+    rationale: kit::cold!(
+        "A request larger than any node can offer never schedules; a tiny one hides real demand from capacity planning; a huge limit lets one container starve a node. Bounds keep every container within what the platform's nodes and quotas were sized for. Only values that are set are checked (resources-requests-limits requires them); init containers are checked too, ephemeral containers cannot declare resources."
+    ),
+    remediation: kit::cold!(
+        "size the container's resources within the platform's bounds, or split the workload"
+    ),
     severity: Severity::Medium,
     tags: TAGS,
     criteria: super::CAPACITY,

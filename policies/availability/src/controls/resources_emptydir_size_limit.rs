@@ -7,9 +7,13 @@ use kit::{Control, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "resources-emptydir-size-limit",
-    title: "emptyDir volumes declare a sizeLimit",
-    rationale: "An emptyDir without sizeLimit grows until the node's disk (or, for medium: Memory, the node's memory) runs out, and the kubelet then evicts pods that did nothing wrong. A sizeLimit makes the kubelet evict only the pod that overflows its own volume.",
-    remediation: "set emptyDir.sizeLimit on the volume (e.g. emptyDir: {sizeLimit: 500Mi})",
+    title: kit::cold!("emptyDir volumes declare a sizeLimit"),
+    rationale: kit::cold!(
+        "An emptyDir without sizeLimit grows until the node's disk (or, for medium: Memory, the node's memory) runs out, and the kubelet then evicts pods that did nothing wrong. A sizeLimit makes the kubelet evict only the pod that overflows its own volume."
+    ),
+    remediation: kit::cold!(
+        "set emptyDir.sizeLimit on the volume (e.g. emptyDir: {sizeLimit: 500Mi})"
+    ),
     severity: Severity::Low,
     tags: TAGS,
     criteria: super::CAPACITY,
@@ -18,13 +22,15 @@ pub static CONTROL: Control = Control {
             name: "memoryOnly",
             kind: ParamKind::Bool,
             default: "false",
-            description: "only require a sizeLimit on memory-backed emptyDirs (medium: Memory)",
+            description: kit::cold!(
+                "only require a sizeLimit on memory-backed emptyDirs (medium: Memory)"
+            ),
         },
         Param {
             name: "maxSizeLimit",
             kind: ParamKind::String,
             default: "\"\"",
-            description: "largest sizeLimit, e.g. \"10Gi\" (\"\" = no maximum)",
+            description: kit::cold!("largest sizeLimit, e.g. \"10Gi\" (\"\" = no maximum)"),
         },
     ],
     validate_params: Some(|p| quantity_param(p, "maxSizeLimit").map(|_| ())),

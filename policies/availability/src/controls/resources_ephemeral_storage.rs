@@ -7,9 +7,13 @@ use kit::{Control, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "resources-ephemeral-storage",
-    title: "Containers declare ephemeral-storage requests and limits",
-    rationale: "Container logs, writable layers and emptyDir volumes share the node's disk. Without an ephemeral-storage request the scheduler ignores disk, and without a limit one container can fill the disk until the kubelet evicts every pod on the node. A missing request is satisfied by the limit (the API server copies it). Ephemeral containers cannot declare resources and are not checked.",
-    remediation: "set resources.requests.ephemeral-storage and resources.limits.ephemeral-storage (e.g. 1Gi / 2Gi)",
+    title: kit::cold!("Containers declare ephemeral-storage requests and limits"),
+    rationale: kit::cold!(
+        "Container logs, writable layers and emptyDir volumes share the node's disk. Without an ephemeral-storage request the scheduler ignores disk, and without a limit one container can fill the disk until the kubelet evicts every pod on the node. A missing request is satisfied by the limit (the API server copies it). Ephemeral containers cannot declare resources and are not checked."
+    ),
+    remediation: kit::cold!(
+        "set resources.requests.ephemeral-storage and resources.limits.ephemeral-storage (e.g. 1Gi / 2Gi)"
+    ),
     severity: Severity::Low,
     tags: TAGS,
     criteria: super::CAPACITY,
@@ -18,19 +22,23 @@ pub static CONTROL: Control = Control {
             name: "request",
             kind: ParamKind::Bool,
             default: "true",
-            description: "require an ephemeral-storage request (or a limit, which the request defaults to)",
+            description: kit::cold!(
+                "require an ephemeral-storage request (or a limit, which the request defaults to)"
+            ),
         },
         Param {
             name: "limit",
             kind: ParamKind::Bool,
             default: "true",
-            description: "require an ephemeral-storage limit",
+            description: kit::cold!("require an ephemeral-storage limit"),
         },
         Param {
             name: "maxLimit",
             kind: ParamKind::String,
             default: "\"\"",
-            description: "largest ephemeral-storage limit, e.g. \"10Gi\" (\"\" = no maximum)",
+            description: kit::cold!(
+                "largest ephemeral-storage limit, e.g. \"10Gi\" (\"\" = no maximum)"
+            ),
         },
         INIT_CONTAINERS,
     ],

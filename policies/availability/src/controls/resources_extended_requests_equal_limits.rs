@@ -8,9 +8,13 @@ use kit::{Control, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "resources-extended-requests-equal-limits",
-    title: "Extended resources (GPUs) and hugepages have limits equal to requests",
-    rationale: "Extended resources such as nvidia.com/gpu and hugepages cannot be overcommitted: a device is held by one container at a time. A request without a limit, or different from it, describes an allocation the node cannot honour. The API server rejects such Pods at creation, which is late for a Deployment (its ReplicaSet just never gets pods): this control refuses the workload itself and reports the same mistake in audits and CI. Init containers are checked too; ephemeral containers cannot declare resources.",
-    remediation: "set the extended resource in resources.limits (the request defaults to it), or make the request equal to the limit",
+    title: kit::cold!("Extended resources (GPUs) and hugepages have limits equal to requests"),
+    rationale: kit::cold!(
+        "Extended resources such as nvidia.com/gpu and hugepages cannot be overcommitted: a device is held by one container at a time. A request without a limit, or different from it, describes an allocation the node cannot honour. The API server rejects such Pods at creation, which is late for a Deployment (its ReplicaSet just never gets pods): this control refuses the workload itself and reports the same mistake in audits and CI. Init containers are checked too; ephemeral containers cannot declare resources."
+    ),
+    remediation: kit::cold!(
+        "set the extended resource in resources.limits (the request defaults to it), or make the request equal to the limit"
+    ),
     severity: Severity::Medium,
     tags: TAGS_DEFAULT,
     criteria: super::CAPACITY,

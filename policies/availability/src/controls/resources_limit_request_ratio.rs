@@ -8,9 +8,13 @@ use kit::{Control, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "resources-limit-request-ratio",
-    title: "Limits stay within a ratio of requests",
-    rationale: "The scheduler places pods by their requests, so the gap between limit and request is capacity that was never reserved. With a large ratio many pods on a node can burst at once past what the node has: CPU is throttled across the node and memory pressure evicts or OOM-kills pods. The ratio mirrors a LimitRange's maxLimitRequestRatio, enforced before the pod reaches the namespace. Init containers are checked too; ephemeral containers cannot declare resources.",
-    remediation: "raise the request or lower the limit so that limit <= ratio x request (a ratio of 1 gives the Guaranteed QoS class)",
+    title: kit::cold!("Limits stay within a ratio of requests"),
+    rationale: kit::cold!(
+        "The scheduler places pods by their requests, so the gap between limit and request is capacity that was never reserved. With a large ratio many pods on a node can burst at once past what the node has: CPU is throttled across the node and memory pressure evicts or OOM-kills pods. The ratio mirrors a LimitRange's maxLimitRequestRatio, enforced before the pod reaches the namespace. Init containers are checked too; ephemeral containers cannot declare resources."
+    ),
+    remediation: kit::cold!(
+        "raise the request or lower the limit so that limit <= ratio x request (a ratio of 1 gives the Guaranteed QoS class)"
+    ),
     severity: Severity::Low,
     tags: TAGS,
     criteria: super::CAPACITY,
@@ -19,13 +23,17 @@ pub static CONTROL: Control = Control {
             name: "maxCpuRatio",
             kind: ParamKind::String,
             default: "\"4\"",
-            description: "largest CPU limit/request ratio, a quantity such as \"4\" or \"1.5\" (\"\" = not checked)",
+            description: kit::cold!(
+                "largest CPU limit/request ratio, a quantity such as \"4\" or \"1.5\" (\"\" = not checked)"
+            ),
         },
         Param {
             name: "maxMemoryRatio",
             kind: ParamKind::String,
             default: "\"2\"",
-            description: "largest memory limit/request ratio (\"1\" = limit equals request; \"\" = not checked)",
+            description: kit::cold!(
+                "largest memory limit/request ratio (\"1\" = limit equals request; \"\" = not checked)"
+            ),
         },
     ],
     validate_params: Some(validate_ratio),

@@ -7,9 +7,13 @@ use kit::{Control, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "resources-requests-limits",
-    title: "Containers declare CPU and memory requests and limits",
-    rationale: "Requests are what the scheduler reserves; without them pods are packed onto nodes that cannot run them and are the first evicted under pressure. Limits bound what one container can take from its neighbours; a memory leak without a limit ends in node-wide OOM kills. A missing request is satisfied by a limit (the API server copies the limit into the request), and pod-level resources (spec.resources) satisfy the containers when enabled. Ephemeral containers cannot declare resources and are not checked.",
-    remediation: "set resources.requests.cpu, resources.requests.memory, resources.limits.cpu and resources.limits.memory on every container (e.g. requests {cpu: 250m, memory: 256Mi}, limits {cpu: \"1\", memory: 256Mi})",
+    title: kit::cold!("Containers declare CPU and memory requests and limits"),
+    rationale: kit::cold!(
+        "Requests are what the scheduler reserves; without them pods are packed onto nodes that cannot run them and are the first evicted under pressure. Limits bound what one container can take from its neighbours; a memory leak without a limit ends in node-wide OOM kills. A missing request is satisfied by a limit (the API server copies the limit into the request), and pod-level resources (spec.resources) satisfy the containers when enabled. Ephemeral containers cannot declare resources and are not checked."
+    ),
+    remediation: kit::cold!(
+        "set resources.requests.cpu, resources.requests.memory, resources.limits.cpu and resources.limits.memory on every container (e.g. requests {cpu: 250m, memory: 256Mi}, limits {cpu: \"1\", memory: 256Mi})"
+    ),
     severity: Severity::Medium,
     tags: TAGS_DEFAULT,
     criteria: super::CAPACITY,
@@ -18,32 +22,36 @@ pub static CONTROL: Control = Control {
             name: "cpuRequest",
             kind: ParamKind::Bool,
             default: "true",
-            description: "require a CPU request",
+            description: kit::cold!("require a CPU request"),
         },
         Param {
             name: "memoryRequest",
             kind: ParamKind::Bool,
             default: "true",
-            description: "require a memory request",
+            description: kit::cold!("require a memory request"),
         },
         Param {
             name: "cpuLimit",
             kind: ParamKind::Bool,
             default: "true",
-            description: "require a CPU limit (teams that avoid CPU throttling set this to false and keep CPU requests)",
+            description: kit::cold!(
+                "require a CPU limit (teams that avoid CPU throttling set this to false and keep CPU requests)"
+            ),
         },
         Param {
             name: "memoryLimit",
             kind: ParamKind::Bool,
             default: "true",
-            description: "require a memory limit",
+            description: kit::cold!("require a memory limit"),
         },
         INIT_CONTAINERS,
         Param {
             name: "podLevelResources",
             kind: ParamKind::Bool,
             default: "true",
-            description: "accept pod-level spec.resources (Kubernetes 1.32+) in place of the containers' own",
+            description: kit::cold!(
+                "accept pod-level spec.resources (Kubernetes 1.32+) in place of the containers' own"
+            ),
         },
     ],
     check: check_requests_limits,

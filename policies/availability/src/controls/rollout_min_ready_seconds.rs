@@ -6,9 +6,13 @@ use kit::{Control, Finding, KindSet, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "rollout-min-ready-seconds",
-    title: "Rollouts wait for new pods to stay ready",
-    rationale: "With minReadySeconds 0 a pod counts as available the moment its readiness probe first passes, so a version that crashes a few seconds after start rolls out across every replica before anything notices. minReadySeconds makes the controller wait that long before replacing the next pod.",
-    remediation: "set spec.minReadySeconds (e.g. 10) on the Deployment, StatefulSet or DaemonSet",
+    title: kit::cold!("Rollouts wait for new pods to stay ready"),
+    rationale: kit::cold!(
+        "With minReadySeconds 0 a pod counts as available the moment its readiness probe first passes, so a version that crashes a few seconds after start rolls out across every replica before anything notices. minReadySeconds makes the controller wait that long before replacing the next pod."
+    ),
+    remediation: kit::cold!(
+        "set spec.minReadySeconds (e.g. 10) on the Deployment, StatefulSet or DaemonSet"
+    ),
     severity: Severity::Low,
     tags: TAGS,
     criteria: super::ROLLOUT,
@@ -17,7 +21,7 @@ pub static CONTROL: Control = Control {
         name: "minimum",
         kind: ParamKind::Integer { min: 0, max: 3600 },
         default: "10",
-        description: "smallest spec.minReadySeconds",
+        description: kit::cold!("smallest spec.minReadySeconds"),
     }],
     check: |ctx| {
         let min = ctx.params.int("minimum");

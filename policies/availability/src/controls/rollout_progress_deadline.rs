@@ -6,9 +6,11 @@ use kit::{Control, Finding, KindSet, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "rollout-progress-deadline",
-    title: "Stuck Deployment rollouts are reported promptly",
-    rationale: "A Deployment reports Progressing=False (ProgressDeadlineExceeded) only after progressDeadlineSeconds without progress; monitoring, GitOps health checks and automated rollbacks wait for that condition. A very long deadline leaves a broken rollout unreported, half the replicas on the new version, for that long. Unset means the Kubernetes default of 600 seconds.",
-    remediation: "set spec.progressDeadlineSeconds to at most the bound (default 600)",
+    title: kit::cold!("Stuck Deployment rollouts are reported promptly"),
+    rationale: kit::cold!(
+        "A Deployment reports Progressing=False (ProgressDeadlineExceeded) only after progressDeadlineSeconds without progress; monitoring, GitOps health checks and automated rollbacks wait for that condition. A very long deadline leaves a broken rollout unreported, half the replicas on the new version, for that long. Unset means the Kubernetes default of 600 seconds."
+    ),
+    remediation: kit::cold!("set spec.progressDeadlineSeconds to at most the bound (default 600)"),
     severity: Severity::Low,
     tags: TAGS,
     criteria: super::ROLLOUT,
@@ -17,7 +19,7 @@ pub static CONTROL: Control = Control {
         name: "maximum",
         kind: ParamKind::Integer { min: 1, max: 86400 },
         default: "600",
-        description: "largest spec.progressDeadlineSeconds",
+        description: kit::cold!("largest spec.progressDeadlineSeconds"),
     }],
     check: |ctx| {
         let max = ctx.params.int("maximum");

@@ -6,9 +6,13 @@ use kit::{Control, Finding, KindSet, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "rollout-revision-history",
-    title: "Enough revisions are kept to roll back",
-    rationale: "kubectl rollout undo and GitOps rollbacks need the previous ReplicaSets (Deployment) or ControllerRevisions (StatefulSet, DaemonSet). A revisionHistoryLimit of 0 deletes them, so recovering from a bad release means rebuilding the old manifest under pressure. Unset means the Kubernetes default of 10.",
-    remediation: "set spec.revisionHistoryLimit to at least the minimum (or leave it unset for 10)",
+    title: kit::cold!("Enough revisions are kept to roll back"),
+    rationale: kit::cold!(
+        "kubectl rollout undo and GitOps rollbacks need the previous ReplicaSets (Deployment) or ControllerRevisions (StatefulSet, DaemonSet). A revisionHistoryLimit of 0 deletes them, so recovering from a bad release means rebuilding the old manifest under pressure. Unset means the Kubernetes default of 10."
+    ),
+    remediation: kit::cold!(
+        "set spec.revisionHistoryLimit to at least the minimum (or leave it unset for 10)"
+    ),
     severity: Severity::Low,
     tags: TAGS_DEFAULT,
     criteria: super::ROLLOUT,
@@ -17,7 +21,7 @@ pub static CONTROL: Control = Control {
         name: "minimum",
         kind: ParamKind::Integer { min: 0, max: 100 },
         default: "2",
-        description: "smallest spec.revisionHistoryLimit",
+        description: kit::cold!("smallest spec.revisionHistoryLimit"),
     }],
     check: |ctx| {
         let min = ctx.params.int("minimum");

@@ -8,9 +8,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "rollout-strategy",
-    title: "Workloads roll out gradually with bounded unavailability",
-    rationale: "Recreate (Deployment) stops every pod before starting new ones, so each rollout is an outage; OnDelete (StatefulSet, DaemonSet) never rolls a change out until someone deletes each pod, leaving old and possibly vulnerable versions running. A RollingUpdate whose maxUnavailable covers most of the replicas takes the same capacity down at once. maxUnavailable is resolved as the controllers resolve it (Deployments round percentages down and use 1 when maxSurge is also 0; StatefulSets round up and use at least 1), against spec.replicas; a DaemonSet's node count is unknown at admission, so its percentage and absolute forms are bounded separately.",
-    remediation: "use a RollingUpdate strategy with maxUnavailable at most the bound (e.g. maxUnavailable: 25%, or 0 with maxSurge: 1); allow Recreate/OnDelete through the parameters for workloads that need them (e.g. a ReadWriteOnce volume)",
+    title: kit::cold!("Workloads roll out gradually with bounded unavailability"),
+    rationale: kit::cold!(
+        "Recreate (Deployment) stops every pod before starting new ones, so each rollout is an outage; OnDelete (StatefulSet, DaemonSet) never rolls a change out until someone deletes each pod, leaving old and possibly vulnerable versions running. A RollingUpdate whose maxUnavailable covers most of the replicas takes the same capacity down at once. maxUnavailable is resolved as the controllers resolve it (Deployments round percentages down and use 1 when maxSurge is also 0; StatefulSets round up and use at least 1), against spec.replicas; a DaemonSet's node count is unknown at admission, so its percentage and absolute forms are bounded separately."
+    ),
+    remediation: kit::cold!(
+        "use a RollingUpdate strategy with maxUnavailable at most the bound (e.g. maxUnavailable: 25%, or 0 with maxSurge: 1); allow Recreate/OnDelete through the parameters for workloads that need them (e.g. a ReadWriteOnce volume)"
+    ),
     severity: Severity::Medium,
     tags: TAGS_DEFAULT,
     criteria: super::ROLLOUT,
@@ -20,25 +24,31 @@ pub static CONTROL: Control = Control {
             name: "maxUnavailablePercent",
             kind: ParamKind::Integer { min: 0, max: 100 },
             default: "50",
-            description: "largest share of replicas (of a DaemonSet: largest percentage) a rolling update may take down at once",
+            description: kit::cold!(
+                "largest share of replicas (of a DaemonSet: largest percentage) a rolling update may take down at once"
+            ),
         },
         Param {
             name: "maxUnavailableNodes",
             kind: ParamKind::Integer { min: 0, max: 10000 },
             default: "1",
-            description: "largest absolute DaemonSet maxUnavailable (its percentage form is bounded by maxUnavailablePercent)",
+            description: kit::cold!(
+                "largest absolute DaemonSet maxUnavailable (its percentage form is bounded by maxUnavailablePercent)"
+            ),
         },
         Param {
             name: "allowRecreate",
             kind: ParamKind::Bool,
             default: "false",
-            description: "accept the Recreate strategy on Deployments",
+            description: kit::cold!("accept the Recreate strategy on Deployments"),
         },
         Param {
             name: "allowOnDelete",
             kind: ParamKind::Bool,
             default: "false",
-            description: "accept the OnDelete update strategy on StatefulSets and DaemonSets",
+            description: kit::cold!(
+                "accept the OnDelete update strategy on StatefulSets and DaemonSets"
+            ),
         },
     ],
     check: check_strategy,

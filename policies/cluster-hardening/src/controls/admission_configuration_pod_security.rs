@@ -7,9 +7,15 @@ use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity, json, val
 
 pub static CONTROL: Control = Control {
     id: "admission-configuration-pod-security",
-    title: "Pod Security admission enforces at least baseline cluster-wide, with bounded exemptions",
-    rationale: "The PodSecurity plugin's defaults apply to every namespace without pod-security.kubernetes.io labels; its built-in default is enforce: privileged, i.e. nothing is checked. Exemptions (namespaces, users, runtime classes) switch the plugin off entirely for what they name, so each must be deliberate and few.",
-    remediation: "configure the PodSecurity plugin in the AdmissionConfiguration (--admission-control-config-file) with defaults.enforce: baseline or restricted, and exemptions limited to the allowed namespaces, users and runtime classes",
+    title: kit::cold!(
+        "Pod Security admission enforces at least baseline cluster-wide, with bounded exemptions"
+    ),
+    rationale: kit::cold!(
+        "The PodSecurity plugin's defaults apply to every namespace without pod-security.kubernetes.io labels; its built-in default is enforce: privileged, i.e. nothing is checked. Exemptions (namespaces, users, runtime classes) switch the plugin off entirely for what they name, so each must be deliberate and few."
+    ),
+    remediation: kit::cold!(
+        "configure the PodSecurity plugin in the AdmissionConfiguration (--admission-control-config-file) with defaults.enforce: baseline or restricted, and exemptions limited to the allowed namespaces, users and runtime classes"
+    ),
     severity: Severity::Medium,
     tags: &["cluster-hardening", "admission-configuration", "scan-only"],
     criteria: Criteria {
@@ -24,25 +30,27 @@ pub static CONTROL: Control = Control {
             name: "minimumLevel",
             kind: ParamKind::String,
             default: r#""baseline""#,
-            description: "least strict accepted defaults.enforce: baseline or restricted",
+            description: kit::cold!(
+                "least strict accepted defaults.enforce: baseline or restricted"
+            ),
         },
         Param {
             name: "allowedNamespaces",
             kind: ParamKind::StringList,
             default: r#"["kube-system"]"#,
-            description: "namespaces that may be exempted",
+            description: kit::cold!("namespaces that may be exempted"),
         },
         Param {
             name: "allowedUsernames",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "users that may be exempted",
+            description: kit::cold!("users that may be exempted"),
         },
         Param {
             name: "allowedRuntimeClasses",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "runtime classes that may be exempted",
+            description: kit::cold!("runtime classes that may be exempted"),
         },
     ],
     validate_params: Some(validate),

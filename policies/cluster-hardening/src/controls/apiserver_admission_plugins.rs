@@ -6,9 +6,15 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "apiserver-admission-plugins",
-    title: "The API server runs NodeRestriction, ServiceAccount and NamespaceLifecycle, never AlwaysAdmit",
-    rationale: "NodeRestriction (off by default) keeps a kubelet from modifying other nodes and Pods bound elsewhere, so one compromised node does not become the cluster. ServiceAccount and NamespaceLifecycle are on by default; disabling them breaks service-account token binding and lets objects land in terminating or missing namespaces. AlwaysAdmit admits everything (deprecated).",
-    remediation: "add NodeRestriction to --enable-admission-plugins, remove AlwaysAdmit from it, and remove ServiceAccount and NamespaceLifecycle from --disable-admission-plugins",
+    title: kit::cold!(
+        "The API server runs NodeRestriction, ServiceAccount and NamespaceLifecycle, never AlwaysAdmit"
+    ),
+    rationale: kit::cold!(
+        "NodeRestriction (off by default) keeps a kubelet from modifying other nodes and Pods bound elsewhere, so one compromised node does not become the cluster. ServiceAccount and NamespaceLifecycle are on by default; disabling them breaks service-account token binding and lets objects land in terminating or missing namespaces. AlwaysAdmit admits everything (deprecated)."
+    ),
+    remediation: kit::cold!(
+        "add NodeRestriction to --enable-admission-plugins, remove AlwaysAdmit from it, and remove ServiceAccount and NamespaceLifecycle from --disable-admission-plugins"
+    ),
     severity: Severity::High,
     tags: &[
         "default",

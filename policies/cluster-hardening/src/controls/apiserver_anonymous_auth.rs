@@ -5,9 +5,13 @@ use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "apiserver-anonymous-auth",
-    title: "The API server does not accept anonymous requests",
-    rationale: "With --anonymous-auth left at its default (true) every request without credentials is served as system:anonymous in group system:unauthenticated; one careless RoleBinding to those subjects, or a future vulnerability in an endpoint they reach, exposes the cluster to anyone who can reach the API server. Since Kubernetes 1.32 an AuthenticationConfiguration (--authentication-config) can keep anonymous access for the health endpoints only.",
-    remediation: "set --anonymous-auth=false on kube-apiserver (use tcpSocket or authenticated probes), or use --authentication-config with anonymous access restricted to /livez, /readyz and /healthz and set trustAuthenticationConfig once authentication-configuration-anonymous checks that file",
+    title: kit::cold!("The API server does not accept anonymous requests"),
+    rationale: kit::cold!(
+        "With --anonymous-auth left at its default (true) every request without credentials is served as system:anonymous in group system:unauthenticated; one careless RoleBinding to those subjects, or a future vulnerability in an endpoint they reach, exposes the cluster to anyone who can reach the API server. Since Kubernetes 1.32 an AuthenticationConfiguration (--authentication-config) can keep anonymous access for the health endpoints only."
+    ),
+    remediation: kit::cold!(
+        "set --anonymous-auth=false on kube-apiserver (use tcpSocket or authenticated probes), or use --authentication-config with anonymous access restricted to /livez, /readyz and /healthz and set trustAuthenticationConfig once authentication-configuration-anonymous checks that file"
+    ),
     severity: Severity::High,
     tags: &[
         "default",
@@ -26,7 +30,9 @@ pub static CONTROL: Control = Control {
         name: "trustAuthenticationConfig",
         kind: ParamKind::Bool,
         default: "false",
-        description: "accept an --authentication-config file without --anonymous-auth (its anonymous section is then checked by authentication-configuration-anonymous when the file is scanned)",
+        description: kit::cold!(
+            "accept an --authentication-config file without --anonymous-auth (its anonymous section is then checked by authentication-configuration-anonymous when the file is scanned)"
+        ),
     }],
     check,
     ..Control::DEFAULTS

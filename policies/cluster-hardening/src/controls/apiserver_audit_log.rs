@@ -6,9 +6,13 @@ use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "apiserver-audit-log",
-    title: "The API server writes an audit log under a policy, with a retention",
-    rationale: "The audit log is the record of who did what in the cluster: the evidence CC7.2 monitoring and incident investigation rely on. Without --audit-policy-file the API server logs no event at all; without --audit-log-path (or a webhook backend) the events go nowhere; without maxage/maxbackup/maxsize the log is rotated away or fills the disk at the defaults, not at a retention someone decided.",
-    remediation: "set --audit-policy-file (see audit-policy-sensitive-resources), --audit-log-path (or --audit-webhook-config-file), --audit-log-maxage=30, --audit-log-maxbackup=10, --audit-log-maxsize=100 or the retention your policy requires, and mount the log directory from the host",
+    title: kit::cold!("The API server writes an audit log under a policy, with a retention"),
+    rationale: kit::cold!(
+        "The audit log is the record of who did what in the cluster: the evidence CC7.2 monitoring and incident investigation rely on. Without --audit-policy-file the API server logs no event at all; without --audit-log-path (or a webhook backend) the events go nowhere; without maxage/maxbackup/maxsize the log is rotated away or fills the disk at the defaults, not at a retention someone decided."
+    ),
+    remediation: kit::cold!(
+        "set --audit-policy-file (see audit-policy-sensitive-resources), --audit-log-path (or --audit-webhook-config-file), --audit-log-maxage=30, --audit-log-maxbackup=10, --audit-log-maxsize=100 or the retention your policy requires, and mount the log directory from the host"
+    ),
     severity: Severity::High,
     tags: &[
         "default",
@@ -29,13 +33,15 @@ pub static CONTROL: Control = Control {
             name: "maxAgeDays",
             kind: ParamKind::Integer { min: 1, max: 3650 },
             default: "30",
-            description: "smallest accepted --audit-log-maxage (days a rotated file is kept)",
+            description: kit::cold!(
+                "smallest accepted --audit-log-maxage (days a rotated file is kept)"
+            ),
         },
         Param {
             name: "maxBackups",
             kind: ParamKind::Integer { min: 1, max: 10000 },
             default: "10",
-            description: "smallest accepted --audit-log-maxbackup (rotated files kept)",
+            description: kit::cold!("smallest accepted --audit-log-maxbackup (rotated files kept)"),
         },
         Param {
             name: "maxSizeMegabytes",
@@ -44,7 +50,9 @@ pub static CONTROL: Control = Control {
                 max: 100000,
             },
             default: "100",
-            description: "smallest accepted --audit-log-maxsize (megabytes before rotation)",
+            description: kit::cold!(
+                "smallest accepted --audit-log-maxsize (megabytes before rotation)"
+            ),
         },
     ],
     check,

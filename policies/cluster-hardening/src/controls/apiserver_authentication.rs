@@ -6,9 +6,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "apiserver-authentication",
-    title: "The API server authenticates clients with revocable credentials",
-    rationale: "A --token-auth-file holds long-lived bearer tokens in clear text on the control-plane node; they cannot be revoked or rotated without restarting the API server. Without --client-ca-file client certificates are not accepted at all and components fall back to weaker credentials. The legacy --insecure-port / --insecure-bind-address served the whole API without authentication or authorization.",
-    remediation: "remove --token-auth-file (use OIDC, webhook token authentication or service-account tokens), set --client-ca-file to the cluster CA, and remove --insecure-port / --insecure-bind-address",
+    title: kit::cold!("The API server authenticates clients with revocable credentials"),
+    rationale: kit::cold!(
+        "A --token-auth-file holds long-lived bearer tokens in clear text on the control-plane node; they cannot be revoked or rotated without restarting the API server. Without --client-ca-file client certificates are not accepted at all and components fall back to weaker credentials. The legacy --insecure-port / --insecure-bind-address served the whole API without authentication or authorization."
+    ),
+    remediation: kit::cold!(
+        "remove --token-auth-file (use OIDC, webhook token authentication or service-account tokens), set --client-ca-file to the cluster CA, and remove --insecure-port / --insecure-bind-address"
+    ),
     severity: Severity::High,
     tags: &[
         "default",

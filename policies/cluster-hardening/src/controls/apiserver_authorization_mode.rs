@@ -5,9 +5,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "apiserver-authorization-mode",
-    title: "The API server authorizes with Node and RBAC, never AlwaysAllow",
-    rationale: "--authorization-mode defaults to AlwaysAllow: every authenticated request is allowed, whatever the RBAC objects say. Without the Node authorizer a kubelet's credentials read every Secret of the cluster; without RBAC the Roles and bindings audited elsewhere in this suite have no effect.",
-    remediation: "set --authorization-mode=Node,RBAC (Webhook may follow) and never AlwaysAllow; with --authorization-config list Node and RBAC authorizers in that file",
+    title: kit::cold!("The API server authorizes with Node and RBAC, never AlwaysAllow"),
+    rationale: kit::cold!(
+        "--authorization-mode defaults to AlwaysAllow: every authenticated request is allowed, whatever the RBAC objects say. Without the Node authorizer a kubelet's credentials read every Secret of the cluster; without RBAC the Roles and bindings audited elsewhere in this suite have no effect."
+    ),
+    remediation: kit::cold!(
+        "set --authorization-mode=Node,RBAC (Webhook may follow) and never AlwaysAllow; with --authorization-config list Node and RBAC authorizers in that file"
+    ),
     severity: Severity::Critical,
     tags: &[
         "default",

@@ -7,9 +7,13 @@ use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "apiserver-extra-admission-plugins",
-    title: "The API server enables the recommended optional admission plugins",
-    rationale: "EventRateLimit keeps a flood of events from exhausting the API server and etcd; AlwaysPullImages makes every Pod prove it may pull its image, so a cached private image cannot be reused by another tenant; DenyServiceExternalIPs blocks the Service externalIPs man-in-the-middle (CVE-2020-8554). They are Manual in the benchmark: whether each fits depends on the cluster, hence the list parameter.",
-    remediation: "add the listed plugins to --enable-admission-plugins (EventRateLimit also needs --admission-control-config-file with its configuration)",
+    title: kit::cold!("The API server enables the recommended optional admission plugins"),
+    rationale: kit::cold!(
+        "EventRateLimit keeps a flood of events from exhausting the API server and etcd; AlwaysPullImages makes every Pod prove it may pull its image, so a cached private image cannot be reused by another tenant; DenyServiceExternalIPs blocks the Service externalIPs man-in-the-middle (CVE-2020-8554). They are Manual in the benchmark: whether each fits depends on the cluster, hence the list parameter."
+    ),
+    remediation: kit::cold!(
+        "add the listed plugins to --enable-admission-plugins (EventRateLimit also needs --admission-control-config-file with its configuration)"
+    ),
     severity: Severity::Low,
     tags: &["cluster-hardening", "control-plane", "kube-apiserver"],
     criteria: Criteria {
@@ -23,7 +27,7 @@ pub static CONTROL: Control = Control {
         name: "plugins",
         kind: ParamKind::StringList,
         default: r#"["EventRateLimit", "AlwaysPullImages", "DenyServiceExternalIPs"]"#,
-        description: "admission plugins that must be in --enable-admission-plugins",
+        description: kit::cold!("admission plugins that must be in --enable-admission-plugins"),
     }],
     validate_params: Some(validate),
     check,

@@ -5,9 +5,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "apiserver-kubelet-client-auth",
-    title: "The API server and the kubelets authenticate each other",
-    rationale: "kubectl exec, logs and port-forward go through the API server to each kubelet. Without --kubelet-client-certificate/--kubelet-client-key the kubelets cannot tell the API server from anyone else; without --kubelet-certificate-authority the API server does not verify the kubelet's serving certificate, so whoever can intercept node traffic sees (and can alter) exec sessions and logs.",
-    remediation: "set --kubelet-client-certificate and --kubelet-client-key (kubeadm: /etc/kubernetes/pki/apiserver-kubelet-client.{crt,key}) and --kubelet-certificate-authority to the CA that signs kubelet serving certificates (enable serverTLSBootstrap on the kubelets and approve their CSRs)",
+    title: kit::cold!("The API server and the kubelets authenticate each other"),
+    rationale: kit::cold!(
+        "kubectl exec, logs and port-forward go through the API server to each kubelet. Without --kubelet-client-certificate/--kubelet-client-key the kubelets cannot tell the API server from anyone else; without --kubelet-certificate-authority the API server does not verify the kubelet's serving certificate, so whoever can intercept node traffic sees (and can alter) exec sessions and logs."
+    ),
+    remediation: kit::cold!(
+        "set --kubelet-client-certificate and --kubelet-client-key (kubeadm: /etc/kubernetes/pki/apiserver-kubelet-client.{crt,key}) and --kubelet-certificate-authority to the CA that signs kubelet serving certificates (enable serverTLSBootstrap on the kubelets and approve their CSRs)"
+    ),
     severity: Severity::Medium,
     tags: &[
         "default",

@@ -6,9 +6,15 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "apiserver-service-account-tokens",
-    title: "The API server verifies service-account tokens against live accounts and an explicit key",
-    rationale: "With --service-account-lookup=false a token stays valid after its ServiceAccount or Secret is deleted, so revoking a leaked token does not work. Without --service-account-key-file the API server verifies tokens with its TLS serving key, which ties token trust to certificate rotation and cannot be rotated on its own.",
-    remediation: "remove --service-account-lookup=false (or set it to true) and set --service-account-key-file to the public key(s) matching the controller manager's --service-account-private-key-file (kubeadm: /etc/kubernetes/pki/sa.pub)",
+    title: kit::cold!(
+        "The API server verifies service-account tokens against live accounts and an explicit key"
+    ),
+    rationale: kit::cold!(
+        "With --service-account-lookup=false a token stays valid after its ServiceAccount or Secret is deleted, so revoking a leaked token does not work. Without --service-account-key-file the API server verifies tokens with its TLS serving key, which ties token trust to certificate rotation and cannot be rotated on its own."
+    ),
+    remediation: kit::cold!(
+        "remove --service-account-lookup=false (or set it to true) and set --service-account-key-file to the public key(s) matching the controller manager's --service-account-private-key-file (kubeadm: /etc/kubernetes/pki/sa.pub)"
+    ),
     severity: Severity::Medium,
     tags: &[
         "default",

@@ -7,9 +7,15 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "apiserver-tls-certificates",
-    title: "The API server serves a CA-issued certificate and authenticates to etcd with its own",
-    rationale: "Without --tls-cert-file/--tls-private-key-file the API server generates a self-signed certificate at start, which clients cannot verify, so they are configured to skip verification. Without --etcd-certfile/--etcd-keyfile it cannot authenticate to an etcd that requires client certificates, and without --etcd-cafile it does not verify that it talks to the real etcd, which holds every Secret.",
-    remediation: "set --tls-cert-file and --tls-private-key-file (kubeadm: /etc/kubernetes/pki/apiserver.{crt,key}), --etcd-certfile and --etcd-keyfile (apiserver-etcd-client.{crt,key}) and --etcd-cafile (etcd/ca.crt) on kube-apiserver",
+    title: kit::cold!(
+        "The API server serves a CA-issued certificate and authenticates to etcd with its own"
+    ),
+    rationale: kit::cold!(
+        "Without --tls-cert-file/--tls-private-key-file the API server generates a self-signed certificate at start, which clients cannot verify, so they are configured to skip verification. Without --etcd-certfile/--etcd-keyfile it cannot authenticate to an etcd that requires client certificates, and without --etcd-cafile it does not verify that it talks to the real etcd, which holds every Secret."
+    ),
+    remediation: kit::cold!(
+        "set --tls-cert-file and --tls-private-key-file (kubeadm: /etc/kubernetes/pki/apiserver.{crt,key}), --etcd-certfile and --etcd-keyfile (apiserver-etcd-client.{crt,key}) and --etcd-cafile (etcd/ca.crt) on kube-apiserver"
+    ),
     severity: Severity::High,
     tags: &[
         "default",

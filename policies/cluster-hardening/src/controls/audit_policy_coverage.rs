@@ -6,9 +6,13 @@ use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "audit-policy-coverage",
-    title: "The audit policy records exec, attach, port-forward and RBAC changes",
-    rationale: "kubectl exec, attach and port-forward are interactive access to running workloads, and changes to Roles and bindings change who can do anything: an investigation needs both in the audit log. Audit rules are first-match, so a catch-all `level: None` (or one for pods, or for the rbac group) placed before the rules that log them silently drops these events.",
-    remediation: "add rules logging pods/exec, pods/attach, pods/portforward and the rbac.authorization.k8s.io resources at Metadata or above, before any rule that matches them at level None for every user",
+    title: kit::cold!("The audit policy records exec, attach, port-forward and RBAC changes"),
+    rationale: kit::cold!(
+        "kubectl exec, attach and port-forward are interactive access to running workloads, and changes to Roles and bindings change who can do anything: an investigation needs both in the audit log. Audit rules are first-match, so a catch-all `level: None` (or one for pods, or for the rbac group) placed before the rules that log them silently drops these events."
+    ),
+    remediation: kit::cold!(
+        "add rules logging pods/exec, pods/attach, pods/portforward and the rbac.authorization.k8s.io resources at Metadata or above, before any rule that matches them at level None for every user"
+    ),
     severity: Severity::Medium,
     tags: &[
         "cluster-hardening",
@@ -27,7 +31,9 @@ pub static CONTROL: Control = Control {
         name: "resources",
         kind: ParamKind::StringList,
         default: r#"["pods/exec", "pods/attach", "pods/portforward", "roles.rbac.authorization.k8s.io", "rolebindings.rbac.authorization.k8s.io", "clusterroles.rbac.authorization.k8s.io", "clusterrolebindings.rbac.authorization.k8s.io"]"#,
-        description: "resources whose changes (and, for subresources, connections) must be audited, as resource[/subresource][.group]",
+        description: kit::cold!(
+            "resources whose changes (and, for subresources, connections) must be audited, as resource[/subresource][.group]"
+        ),
     }],
     validate_params: Some(validate_targets),
     check,

@@ -8,9 +8,15 @@ use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "audit-policy-sensitive-resources",
-    title: "The audit policy records Secrets, ConfigMaps and tokens at Metadata, never with their content",
-    rationale: "At Request or RequestResponse level the audit log copies request and response bodies: every Secret value, ConfigMap credential and issued token ends up in log files and log pipelines with far wider access than the Secrets themselves (a confidentiality breach). At None, reads and changes of Secrets leave no trace. Rules are first-match, so a broad rule earlier in the policy decides before a careful one later.",
-    remediation: "put a rule `level: Metadata` for secrets, configmaps, tokenreviews.authentication.k8s.io and serviceaccounts/token before any rule logging bodies (level Request/RequestResponse) or dropping them (level None) for those resources",
+    title: kit::cold!(
+        "The audit policy records Secrets, ConfigMaps and tokens at Metadata, never with their content"
+    ),
+    rationale: kit::cold!(
+        "At Request or RequestResponse level the audit log copies request and response bodies: every Secret value, ConfigMap credential and issued token ends up in log files and log pipelines with far wider access than the Secrets themselves (a confidentiality breach). At None, reads and changes of Secrets leave no trace. Rules are first-match, so a broad rule earlier in the policy decides before a careful one later."
+    ),
+    remediation: kit::cold!(
+        "put a rule `level: Metadata` for secrets, configmaps, tokenreviews.authentication.k8s.io and serviceaccounts/token before any rule logging bodies (level Request/RequestResponse) or dropping them (level None) for those resources"
+    ),
     severity: Severity::High,
     tags: &[
         "default",
@@ -30,7 +36,9 @@ pub static CONTROL: Control = Control {
         name: "resources",
         kind: ParamKind::StringList,
         default: r#"["secrets", "configmaps", "tokenreviews.authentication.k8s.io", "serviceaccounts/token"]"#,
-        description: "resources that must be audited at exactly Metadata, as resource[/subresource][.group]",
+        description: kit::cold!(
+            "resources that must be audited at exactly Metadata, as resource[/subresource][.group]"
+        ),
     }],
     validate_params: Some(validate),
     check,

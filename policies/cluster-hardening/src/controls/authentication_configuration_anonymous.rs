@@ -7,9 +7,13 @@ use kit::{Control, Criteria, Ctx, Finding, Flag, Param, ParamKind, Severity, jso
 
 pub static CONTROL: Control = Control {
     id: "authentication-configuration-anonymous",
-    title: "Anonymous API requests are limited to the health endpoints",
-    rationale: "Since Kubernetes 1.32 the AuthenticationConfiguration (--authentication-config) can keep anonymous access for /livez, /readyz and /healthz only, so probes and load balancers work while every other anonymous request is refused. Without an anonymous section the --anonymous-auth flag decides, and it defaults to true.",
-    remediation: "set anonymous.enabled: false, or anonymous.enabled: true with conditions listing only /livez, /readyz and /healthz",
+    title: kit::cold!("Anonymous API requests are limited to the health endpoints"),
+    rationale: kit::cold!(
+        "Since Kubernetes 1.32 the AuthenticationConfiguration (--authentication-config) can keep anonymous access for /livez, /readyz and /healthz only, so probes and load balancers work while every other anonymous request is refused. Without an anonymous section the --anonymous-auth flag decides, and it defaults to true."
+    ),
+    remediation: kit::cold!(
+        "set anonymous.enabled: false, or anonymous.enabled: true with conditions listing only /livez, /readyz and /healthz"
+    ),
     severity: Severity::High,
     tags: &[
         "cluster-hardening",
@@ -27,7 +31,7 @@ pub static CONTROL: Control = Control {
         name: "allowedPaths",
         kind: ParamKind::StringList,
         default: r#"["/livez", "/readyz", "/healthz"]"#,
-        description: "paths anonymous requests may reach",
+        description: kit::cold!("paths anonymous requests may reach"),
     }],
     validate_params: Some(validate),
     check,

@@ -5,9 +5,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "control-plane-bind-address",
-    title: "The controller manager and scheduler listen on loopback only",
-    rationale: "kube-controller-manager and kube-scheduler serve health, metrics and (unless disabled) profiling on their secure port, bound by default to every interface (0.0.0.0). Nothing outside the node needs them; bound to 127.0.0.1 they cannot be probed or attacked from the network.",
-    remediation: "set --bind-address=127.0.0.1 on kube-controller-manager and kube-scheduler (kubeadm does), and scrape metrics through the node or a proxy",
+    title: kit::cold!("The controller manager and scheduler listen on loopback only"),
+    rationale: kit::cold!(
+        "kube-controller-manager and kube-scheduler serve health, metrics and (unless disabled) profiling on their secure port, bound by default to every interface (0.0.0.0). Nothing outside the node needs them; bound to 127.0.0.1 they cannot be probed or attacked from the network."
+    ),
+    remediation: kit::cold!(
+        "set --bind-address=127.0.0.1 on kube-controller-manager and kube-scheduler (kubeadm does), and scrape metrics through the node or a proxy"
+    ),
     severity: Severity::Medium,
     tags: &[
         "default",

@@ -5,9 +5,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "control-plane-profiling",
-    title: "The API server, controller manager and scheduler serve no profiling data",
-    rationale: "--profiling defaults to true: /debug/pprof exposes the component's memory, goroutines and timing to anyone authorised for it, helps an attacker map the control plane, and heavy profiling requests can degrade it. Production clusters do not need it on.",
-    remediation: "set --profiling=false on kube-apiserver, kube-controller-manager and kube-scheduler (kube-scheduler with --config: enableProfiling: false in the KubeSchedulerConfiguration, where --profiling is ignored)",
+    title: kit::cold!("The API server, controller manager and scheduler serve no profiling data"),
+    rationale: kit::cold!(
+        "--profiling defaults to true: /debug/pprof exposes the component's memory, goroutines and timing to anyone authorised for it, helps an attacker map the control plane, and heavy profiling requests can degrade it. Production clusters do not need it on."
+    ),
+    remediation: kit::cold!(
+        "set --profiling=false on kube-apiserver, kube-controller-manager and kube-scheduler (kube-scheduler with --config: enableProfiling: false in the KubeSchedulerConfiguration, where --profiling is ignored)"
+    ),
     severity: Severity::Medium,
     tags: &[
         "default",

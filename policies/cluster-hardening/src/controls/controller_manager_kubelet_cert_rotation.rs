@@ -5,9 +5,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "controller-manager-kubelet-cert-rotation",
-    title: "The controller manager keeps kubelet serving-certificate rotation on",
-    rationale: "The RotateKubeletServerCertificate feature gate (on by default) lets kubelets renew their serving certificates through the certificates API before they expire; switching it off leaves long-lived or self-signed kubelet certificates, which the API server cannot verify (see apiserver-kubelet-client-auth).",
-    remediation: "remove RotateKubeletServerCertificate=false from --feature-gates of kube-controller-manager (or set it to true)",
+    title: kit::cold!("The controller manager keeps kubelet serving-certificate rotation on"),
+    rationale: kit::cold!(
+        "The RotateKubeletServerCertificate feature gate (on by default) lets kubelets renew their serving certificates through the certificates API before they expire; switching it off leaves long-lived or self-signed kubelet certificates, which the API server cannot verify (see apiserver-kubelet-client-auth)."
+    ),
+    remediation: kit::cold!(
+        "remove RotateKubeletServerCertificate=false from --feature-gates of kube-controller-manager (or set it to true)"
+    ),
     severity: Severity::Low,
     tags: &[
         "default",

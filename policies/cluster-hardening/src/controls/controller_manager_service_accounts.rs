@@ -6,9 +6,15 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "controller-manager-service-accounts",
-    title: "The controller manager runs each controller with its own service account and signs tokens with an explicit key",
-    rationale: "Without --use-service-account-credentials every controller acts with the controller manager's own broad credential, so RBAC cannot restrict them one by one and the audit log cannot tell them apart. --service-account-private-key-file is the key that signs service-account tokens (it must be set and rotatable), and --root-ca-file is the CA bundle placed in every Pod so workloads can verify the API server.",
-    remediation: "set --use-service-account-credentials=true, --service-account-private-key-file (kubeadm: /etc/kubernetes/pki/sa.key) and --root-ca-file (kubeadm: /etc/kubernetes/pki/ca.crt) on kube-controller-manager",
+    title: kit::cold!(
+        "The controller manager runs each controller with its own service account and signs tokens with an explicit key"
+    ),
+    rationale: kit::cold!(
+        "Without --use-service-account-credentials every controller acts with the controller manager's own broad credential, so RBAC cannot restrict them one by one and the audit log cannot tell them apart. --service-account-private-key-file is the key that signs service-account tokens (it must be set and rotatable), and --root-ca-file is the CA bundle placed in every Pod so workloads can verify the API server."
+    ),
+    remediation: kit::cold!(
+        "set --use-service-account-credentials=true, --service-account-private-key-file (kubeadm: /etc/kubernetes/pki/sa.key) and --root-ca-file (kubeadm: /etc/kubernetes/pki/ca.crt) on kube-controller-manager"
+    ),
     severity: Severity::Medium,
     tags: &[
         "default",

@@ -5,9 +5,15 @@ use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "controller-manager-terminated-pod-gc",
-    title: "The controller manager garbage-collects terminated Pods at an explicit threshold",
-    rationale: "Terminated Pods stay in etcd until --terminated-pod-gc-threshold of them exist (default 12500). A threshold chosen for the cluster keeps etcd and the API server from degrading under finished Jobs, while keeping recent failures available for investigation.",
-    remediation: "set --terminated-pod-gc-threshold on kube-controller-manager to a value between 1 and the maximum parameter (CIS suggests 10 for small clusters)",
+    title: kit::cold!(
+        "The controller manager garbage-collects terminated Pods at an explicit threshold"
+    ),
+    rationale: kit::cold!(
+        "Terminated Pods stay in etcd until --terminated-pod-gc-threshold of them exist (default 12500). A threshold chosen for the cluster keeps etcd and the API server from degrading under finished Jobs, while keeping recent failures available for investigation."
+    ),
+    remediation: kit::cold!(
+        "set --terminated-pod-gc-threshold on kube-controller-manager to a value between 1 and the maximum parameter (CIS suggests 10 for small clusters)"
+    ),
     severity: Severity::Low,
     tags: &[
         "cluster-hardening",
@@ -28,7 +34,7 @@ pub static CONTROL: Control = Control {
             max: 1_000_000,
         },
         default: "12500",
-        description: "largest accepted --terminated-pod-gc-threshold",
+        description: kit::cold!("largest accepted --terminated-pod-gc-threshold"),
     }],
     check,
     ..Control::DEFAULTS

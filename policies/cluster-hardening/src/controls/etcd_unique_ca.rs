@@ -5,9 +5,13 @@ use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "etcd-unique-ca",
-    title: "etcd trusts a certificate authority of its own",
-    rationale: "etcd holds every Secret of the cluster. If it trusts the Kubernetes cluster CA, any client certificate that CA signs (kubelets, administrators, anything issued through the certificates API) can read and write etcd directly, bypassing authorization and audit. A dedicated etcd CA limits etcd clients to the API server and etcd peers. (Client and peer certificate authentication themselves are checked by the encryption family.)",
-    remediation: "give etcd --trusted-ca-file and --peer-trusted-ca-file pointing at a dedicated etcd CA (kubeadm: /etc/kubernetes/pki/etcd/ca.crt), never the cluster CA (/etc/kubernetes/pki/ca.crt)",
+    title: kit::cold!("etcd trusts a certificate authority of its own"),
+    rationale: kit::cold!(
+        "etcd holds every Secret of the cluster. If it trusts the Kubernetes cluster CA, any client certificate that CA signs (kubelets, administrators, anything issued through the certificates API) can read and write etcd directly, bypassing authorization and audit. A dedicated etcd CA limits etcd clients to the API server and etcd peers. (Client and peer certificate authentication themselves are checked by the encryption family.)"
+    ),
+    remediation: kit::cold!(
+        "give etcd --trusted-ca-file and --peer-trusted-ca-file pointing at a dedicated etcd CA (kubeadm: /etc/kubernetes/pki/etcd/ca.crt), never the cluster CA (/etc/kubernetes/pki/ca.crt)"
+    ),
     severity: Severity::High,
     tags: &["default", "cluster-hardening", "control-plane", "etcd"],
     criteria: Criteria {
@@ -21,7 +25,9 @@ pub static CONTROL: Control = Control {
         name: "clusterCaFiles",
         kind: ParamKind::StringList,
         default: r#"["/etc/kubernetes/pki/ca.crt"]"#,
-        description: "paths of the Kubernetes cluster CA on control-plane nodes, which etcd must not trust",
+        description: kit::cold!(
+            "paths of the Kubernetes cluster CA on control-plane nodes, which etcd must not trust"
+        ),
     }],
     check,
     ..Control::DEFAULTS

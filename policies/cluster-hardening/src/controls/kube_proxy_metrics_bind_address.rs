@@ -5,9 +5,13 @@ use kit::{Control, Criteria, Ctx, Finding, KindSet, Severity, json, value};
 
 pub static CONTROL: Control = Control {
     id: "kube-proxy-metrics-bind-address",
-    title: "kube-proxy serves its metrics on loopback only",
-    rationale: "kube-proxy's metrics endpoint has no authentication. Bound to every interface (0.0.0.0:10249) it tells anyone on the network the node's Services, endpoints and sync timings. The default is 127.0.0.1:10249; kubeadm writes an empty metricsBindAddress, which means that default.",
-    remediation: "set metricsBindAddress to 127.0.0.1:10249 (or leave it empty) in the KubeProxyConfiguration, which kubeadm keeps in the kube-system/kube-proxy ConfigMap (key config.conf)",
+    title: kit::cold!("kube-proxy serves its metrics on loopback only"),
+    rationale: kit::cold!(
+        "kube-proxy's metrics endpoint has no authentication. Bound to every interface (0.0.0.0:10249) it tells anyone on the network the node's Services, endpoints and sync timings. The default is 127.0.0.1:10249; kubeadm writes an empty metricsBindAddress, which means that default."
+    ),
+    remediation: kit::cold!(
+        "set metricsBindAddress to 127.0.0.1:10249 (or leave it empty) in the KubeProxyConfiguration, which kubeadm keeps in the kube-system/kube-proxy ConfigMap (key config.conf)"
+    ),
     severity: Severity::Medium,
     tags: &["cluster-hardening", "kube-proxy"],
     criteria: Criteria {

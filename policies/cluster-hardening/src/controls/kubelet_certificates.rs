@@ -6,9 +6,15 @@ use kit::{Control, Criteria, Ctx, Finding, Severity, json, value};
 
 pub static CONTROL: Control = Control {
     id: "kubelet-certificates",
-    title: "Kubelets rotate their client certificate and serve with a CA-signed certificate",
-    rationale: "rotateCertificates renews the kubelet's client certificate before it expires (the v1beta1 default is false; kubeadm writes true). Without serverTLSBootstrap or an explicit tlsCertFile/tlsPrivateKeyFile the kubelet serves with a self-signed certificate the API server cannot verify, so --kubelet-certificate-authority cannot be used. Turning the RotateKubeletServerCertificate gate off stops serving-certificate renewal.",
-    remediation: "set rotateCertificates: true and serverTLSBootstrap: true (approve the kubelet-serving CSRs) or tlsCertFile and tlsPrivateKeyFile; remove RotateKubeletServerCertificate: false from featureGates",
+    title: kit::cold!(
+        "Kubelets rotate their client certificate and serve with a CA-signed certificate"
+    ),
+    rationale: kit::cold!(
+        "rotateCertificates renews the kubelet's client certificate before it expires (the v1beta1 default is false; kubeadm writes true). Without serverTLSBootstrap or an explicit tlsCertFile/tlsPrivateKeyFile the kubelet serves with a self-signed certificate the API server cannot verify, so --kubelet-certificate-authority cannot be used. Turning the RotateKubeletServerCertificate gate off stops serving-certificate renewal."
+    ),
+    remediation: kit::cold!(
+        "set rotateCertificates: true and serverTLSBootstrap: true (approve the kubelet-serving CSRs) or tlsCertFile and tlsPrivateKeyFile; remove RotateKubeletServerCertificate: false from featureGates"
+    ),
     severity: Severity::Medium,
     tags: TAGS,
     criteria: Criteria {

@@ -5,9 +5,13 @@ use kit::{Control, Criteria, Ctx, Finding, Int, Param, ParamKind, Severity, json
 
 pub static CONTROL: Control = Control {
     id: "kubelet-event-record-qps",
-    title: "Kubelets record events at a bounded, sufficient rate",
-    rationale: "eventRecordQPS limits how many events per second the kubelet creates (default 50). Too low and security-relevant events (failed mounts, image pulls, evictions) are dropped from the record; 0 removes the limit, and an event storm can then overload the API server and etcd.",
-    remediation: "leave eventRecordQPS at its default of 50 or set a value between the minimum parameter and your API server's capacity; never 0",
+    title: kit::cold!("Kubelets record events at a bounded, sufficient rate"),
+    rationale: kit::cold!(
+        "eventRecordQPS limits how many events per second the kubelet creates (default 50). Too low and security-relevant events (failed mounts, image pulls, evictions) are dropped from the record; 0 removes the limit, and an event storm can then overload the API server and etcd."
+    ),
+    remediation: kit::cold!(
+        "leave eventRecordQPS at its default of 50 or set a value between the minimum parameter and your API server's capacity; never 0"
+    ),
     severity: Severity::Low,
     tags: TAGS,
     criteria: Criteria {
@@ -21,7 +25,7 @@ pub static CONTROL: Control = Control {
         name: "minimum",
         kind: ParamKind::Integer { min: 1, max: 10000 },
         default: "5",
-        description: "smallest accepted eventRecordQPS",
+        description: kit::cold!("smallest accepted eventRecordQPS"),
     }],
     check,
     ..Control::DEFAULTS

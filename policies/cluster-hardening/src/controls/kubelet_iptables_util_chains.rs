@@ -5,9 +5,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "kubelet-iptables-util-chains",
-    title: "Kubelets manage their iptables utility chains",
-    rationale: "With makeIPTablesUtilChains (default true) the kubelet keeps the iptables chains that drop marked and martian packets consistent with the Pods' networking needs; turned off, manual rules drift and can leave node ports open.",
-    remediation: "remove makeIPTablesUtilChains: false from the KubeletConfiguration (or set it to true)",
+    title: kit::cold!("Kubelets manage their iptables utility chains"),
+    rationale: kit::cold!(
+        "With makeIPTablesUtilChains (default true) the kubelet keeps the iptables chains that drop marked and martian packets consistent with the Pods' networking needs; turned off, manual rules drift and can leave node ports open."
+    ),
+    remediation: kit::cold!(
+        "remove makeIPTablesUtilChains: false from the KubeletConfiguration (or set it to true)"
+    ),
     severity: Severity::Low,
     tags: TAGS,
     criteria: Criteria {

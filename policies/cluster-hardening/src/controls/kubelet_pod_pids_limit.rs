@@ -5,9 +5,13 @@ use kit::{Control, Criteria, Ctx, Finding, Int, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "kubelet-pod-pids-limit",
-    title: "Kubelets limit the number of processes of each Pod",
-    rationale: "Without podPidsLimit (default -1, unlimited) one Pod's fork bomb exhausts the node's process table and takes down every other Pod on it, the kubelet included.",
-    remediation: "set podPidsLimit in the KubeletConfiguration to a positive value sized for your workloads (e.g. 4096)",
+    title: kit::cold!("Kubelets limit the number of processes of each Pod"),
+    rationale: kit::cold!(
+        "Without podPidsLimit (default -1, unlimited) one Pod's fork bomb exhausts the node's process table and takes down every other Pod on it, the kubelet included."
+    ),
+    remediation: kit::cold!(
+        "set podPidsLimit in the KubeletConfiguration to a positive value sized for your workloads (e.g. 4096)"
+    ),
     severity: Severity::Low,
     tags: TAGS,
     criteria: Criteria {

@@ -6,9 +6,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "kubelet-protect-kernel-defaults",
-    title: "Kubelets refuse to run with kernel settings other than they expect",
-    rationale: "With protectKernelDefaults the kubelet fails when the node's kernel tunables (vm.overcommit_memory, kernel.panic, ...) differ from its defaults instead of silently changing them, so node hardening done by the OS image is not undone and drift is noticed.",
-    remediation: "set protectKernelDefaults: true in the KubeletConfiguration and the matching sysctls in the node image",
+    title: kit::cold!("Kubelets refuse to run with kernel settings other than they expect"),
+    rationale: kit::cold!(
+        "With protectKernelDefaults the kubelet fails when the node's kernel tunables (vm.overcommit_memory, kernel.panic, ...) differ from its defaults instead of silently changing them, so node hardening done by the OS image is not undone and drift is noticed."
+    ),
+    remediation: kit::cold!(
+        "set protectKernelDefaults: true in the KubeletConfiguration and the matching sysctls in the node image"
+    ),
     severity: Severity::Low,
     tags: TAGS,
     criteria: Criteria {

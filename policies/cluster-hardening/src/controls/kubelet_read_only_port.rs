@@ -5,9 +5,13 @@ use kit::{Control, Criteria, Ctx, Finding, Int, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "kubelet-read-only-port",
-    title: "Kubelets do not open the unauthenticated read-only port",
-    rationale: "The read-only port (10255 when enabled) serves Pod specs, node metrics and configuration without any authentication or authorization: environment variables, images and volumes of every Pod on the node are readable by anyone who reaches it.",
-    remediation: "set readOnlyPort: 0 in the KubeletConfiguration (the file's default) and do not pass --read-only-port",
+    title: kit::cold!("Kubelets do not open the unauthenticated read-only port"),
+    rationale: kit::cold!(
+        "The read-only port (10255 when enabled) serves Pod specs, node metrics and configuration without any authentication or authorization: environment variables, images and volumes of every Pod on the node are readable by anyone who reaches it."
+    ),
+    remediation: kit::cold!(
+        "set readOnlyPort: 0 in the KubeletConfiguration (the file's default) and do not pass --read-only-port"
+    ),
     severity: Severity::High,
     tags: TAGS_DEFAULT,
     criteria: Criteria {

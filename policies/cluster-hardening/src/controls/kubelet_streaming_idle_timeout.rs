@@ -7,9 +7,13 @@ use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "kubelet-streaming-idle-timeout",
-    title: "Kubelets close idle streaming connections",
-    rationale: "exec, attach and port-forward sessions stay open until streamingConnectionIdleTimeout passes without traffic. A forgotten session is a live shell into a container; an unbounded number of idle streams exhausts the node. The kubelet file default is 4h (a 0s in the file, as kubeadm writes, is replaced by that default).",
-    remediation: "set streamingConnectionIdleTimeout in the KubeletConfiguration to at most the maximum parameter (e.g. 5m)",
+    title: kit::cold!("Kubelets close idle streaming connections"),
+    rationale: kit::cold!(
+        "exec, attach and port-forward sessions stay open until streamingConnectionIdleTimeout passes without traffic. A forgotten session is a live shell into a container; an unbounded number of idle streams exhausts the node. The kubelet file default is 4h (a 0s in the file, as kubeadm writes, is replaced by that default)."
+    ),
+    remediation: kit::cold!(
+        "set streamingConnectionIdleTimeout in the KubeletConfiguration to at most the maximum parameter (e.g. 5m)"
+    ),
     severity: Severity::Low,
     tags: TAGS,
     criteria: Criteria {
@@ -23,7 +27,9 @@ pub static CONTROL: Control = Control {
         name: "maximumSeconds",
         kind: ParamKind::Integer { min: 1, max: 86400 },
         default: "14400",
-        description: "longest accepted streamingConnectionIdleTimeout, in seconds (default 4h, the kubelet's own default)",
+        description: kit::cold!(
+            "longest accepted streamingConnectionIdleTimeout, in seconds (default 4h, the kubelet's own default)"
+        ),
     }],
     check,
     ..Control::DEFAULTS

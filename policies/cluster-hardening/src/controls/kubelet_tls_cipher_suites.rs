@@ -7,9 +7,13 @@ use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "kubelet-tls-cipher-suites",
-    title: "Kubelets offer strong TLS cipher suites only",
-    rationale: "Without tlsCipherSuites the kubelet offers Go's default TLS 1.2 suites, CBC-mode and non-forward-secret ones included; the kubelet API carries exec sessions, logs and credentials in Pod specs. The benchmark lists AEAD suites (ECDHE with AES-GCM or ChaCha20-Poly1305, and two RSA-GCM suites).",
-    remediation: "set tlsCipherSuites in the KubeletConfiguration to a subset of the allowed list (default: the CIS 4.2.12 list)",
+    title: kit::cold!("Kubelets offer strong TLS cipher suites only"),
+    rationale: kit::cold!(
+        "Without tlsCipherSuites the kubelet offers Go's default TLS 1.2 suites, CBC-mode and non-forward-secret ones included; the kubelet API carries exec sessions, logs and credentials in Pod specs. The benchmark lists AEAD suites (ECDHE with AES-GCM or ChaCha20-Poly1305, and two RSA-GCM suites)."
+    ),
+    remediation: kit::cold!(
+        "set tlsCipherSuites in the KubeletConfiguration to a subset of the allowed list (default: the CIS 4.2.12 list)"
+    ),
     severity: Severity::Medium,
     tags: TAGS,
     criteria: Criteria {
@@ -23,7 +27,7 @@ pub static CONTROL: Control = Control {
         name: "allowed",
         kind: ParamKind::StringList,
         default: r#"["TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_RSA_WITH_AES_256_GCM_SHA384", "TLS_RSA_WITH_AES_128_GCM_SHA256"]"#,
-        description: "cipher suites the kubelet may offer (Go names)",
+        description: kit::cold!("cipher suites the kubelet may offer (Go names)"),
     }],
     validate_params: Some(validate),
     check,

@@ -5,9 +5,15 @@ use kit::{Control, Criteria, Ctx, Finding, Severity, json, value};
 
 pub static CONTROL: Control = Control {
     id: "kubelet-webhook-auth",
-    title: "Kubelets authenticate bearer tokens and client certificates, and authorize through the API server",
-    rationale: "authorization.mode AlwaysAllow lets any authenticated caller exec into every container of the node; Webhook asks the API server (SubjectAccessReview), so RBAC decides. authentication.webhook checks bearer tokens with the API server (TokenReview); without x509.clientCAFile the API server's own client certificate cannot be verified.",
-    remediation: "set authorization.mode: Webhook, authentication.webhook.enabled: true and authentication.x509.clientCAFile to the cluster CA (kubeadm: /etc/kubernetes/pki/ca.crt) in the KubeletConfiguration",
+    title: kit::cold!(
+        "Kubelets authenticate bearer tokens and client certificates, and authorize through the API server"
+    ),
+    rationale: kit::cold!(
+        "authorization.mode AlwaysAllow lets any authenticated caller exec into every container of the node; Webhook asks the API server (SubjectAccessReview), so RBAC decides. authentication.webhook checks bearer tokens with the API server (TokenReview); without x509.clientCAFile the API server's own client certificate cannot be verified."
+    ),
+    remediation: kit::cold!(
+        "set authorization.mode: Webhook, authentication.webhook.enabled: true and authentication.x509.clientCAFile to the cluster CA (kubeadm: /etc/kubernetes/pki/ca.crt) in the KubeletConfiguration"
+    ),
     severity: Severity::High,
     tags: TAGS_DEFAULT,
     criteria: Criteria {

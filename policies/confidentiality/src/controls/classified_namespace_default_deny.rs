@@ -7,9 +7,15 @@ use kit::{Control, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "classified-namespace-default-deny",
-    title: "Workloads classified confidential or above run behind default-deny NetworkPolicies",
-    rationale: "Confidential data leaves a cluster through the network: an unrestricted pod can be reached from every other pod, and can send what it reads anywhere. For workloads at or above minimumLevel (their pods' classification label, else their namespace's), the namespace must hold a default-deny NetworkPolicy for ingress and, by default, egress, so that every allowed flow is explicit (data leakage prevention). access-control's namespace-default-deny asks the same of every namespace; this control follows the data's class. Context-aware: the Namespace and its NetworkPolicies are read through the kubernetes host capabilities; a failed lookup is reported, never passed.",
-    remediation: "create a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] and no rules in the namespace, then allow the flows the workloads need (DNS, their clients, their databases) explicitly",
+    title: kit::cold!(
+        "Workloads classified confidential or above run behind default-deny NetworkPolicies"
+    ),
+    rationale: kit::cold!(
+        "Confidential data leaves a cluster through the network: an unrestricted pod can be reached from every other pod, and can send what it reads anywhere. For workloads at or above minimumLevel (their pods' classification label, else their namespace's), the namespace must hold a default-deny NetworkPolicy for ingress and, by default, egress, so that every allowed flow is explicit (data leakage prevention). access-control's namespace-default-deny asks the same of every namespace; this control follows the data's class. Context-aware: the Namespace and its NetworkPolicies are read through the kubernetes host capabilities; a failed lookup is reported, never passed."
+    ),
+    remediation: kit::cold!(
+        "create a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] and no rules in the namespace, then allow the flows the workloads need (DNS, their clients, their databases) explicitly"
+    ),
     severity: Severity::High,
     tags: &["classification", "context-aware"],
     criteria: super::CLASSIFIED,
@@ -18,13 +24,15 @@ pub static CONTROL: Control = Control {
             name: "minimumLevel",
             kind: ParamKind::String,
             default: r#""confidential""#,
-            description: "Lowest classification level (one of classificationLevels) that requires default-deny",
+            description: kit::cold!(
+                "Lowest classification level (one of classificationLevels) that requires default-deny"
+            ),
         },
         Param {
             name: "egress",
             kind: ParamKind::Bool,
             default: "true",
-            description: "Also require a default-deny for egress",
+            description: kit::cold!("Also require a default-deny for egress"),
         },
     ],
     reads: &[

@@ -11,9 +11,15 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "classified-namespace-no-exposure",
-    title: "Namespaces classified confidential or above expose nothing outside the cluster",
-    rationale: "Confidential data should be reachable only through the applications meant to serve it. In a namespace whose classification label is at or above minimumLevel, a NodePort, an internet-facing LoadBalancer or an Ingress without an access restriction (authentication or source allow-list annotation, or an internal IngressClass) puts that data one misconfiguration away from the internet. Context-aware: the namespace is read through the kubernetes host capability (v1 Namespace); a failed lookup is reported, never passed. Unlabelled namespaces are left to namespace-classification-label.",
-    remediation: "serve the data through an internal LoadBalancer (cloud internal annotation), an internal IngressClass, or an Ingress carrying an authentication or source-range annotation; or move the public part to a namespace of a lower classification",
+    title: kit::cold!(
+        "Namespaces classified confidential or above expose nothing outside the cluster"
+    ),
+    rationale: kit::cold!(
+        "Confidential data should be reachable only through the applications meant to serve it. In a namespace whose classification label is at or above minimumLevel, a NodePort, an internet-facing LoadBalancer or an Ingress without an access restriction (authentication or source allow-list annotation, or an internal IngressClass) puts that data one misconfiguration away from the internet. Context-aware: the namespace is read through the kubernetes host capability (v1 Namespace); a failed lookup is reported, never passed. Unlabelled namespaces are left to namespace-classification-label."
+    ),
+    remediation: kit::cold!(
+        "serve the data through an internal LoadBalancer (cloud internal annotation), an internal IngressClass, or an Ingress carrying an authentication or source-range annotation; or move the public part to a namespace of a lower classification"
+    ),
     severity: Severity::High,
     tags: &["classification", "exposure", "context-aware"],
     criteria: super::CLASSIFIED,
@@ -23,19 +29,25 @@ pub static CONTROL: Control = Control {
             name: "minimumLevel",
             kind: ParamKind::String,
             default: r#""confidential""#,
-            description: "Lowest classification level (one of classificationLevels) whose namespaces must not expose anything",
+            description: kit::cold!(
+                "Lowest classification level (one of classificationLevels) whose namespaces must not expose anything"
+            ),
         },
         Param {
             name: "ingressAccessAnnotations",
             kind: ParamKind::StringList,
             default: r#"["nginx.ingress.kubernetes.io/auth-url", "nginx.ingress.kubernetes.io/auth-tls-secret", "nginx.ingress.kubernetes.io/allowlist-source-range", "nginx.ingress.kubernetes.io/whitelist-source-range"]"#,
-            description: "Annotations (any one of them, non-empty) that restrict who reaches an Ingress",
+            description: kit::cold!(
+                "Annotations (any one of them, non-empty) that restrict who reaches an Ingress"
+            ),
         },
         Param {
             name: "internalIngressClasses",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "IngressClass names (globs) whose controller is reachable only from internal networks",
+            description: kit::cold!(
+                "IngressClass names (globs) whose controller is reachable only from internal networks"
+            ),
         },
     ],
     reads: &[("v1", "Namespace")],

@@ -8,9 +8,15 @@ use kit::{Control, Ctx, Finding, Flag, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "classified-workload-isolation",
-    title: "Workloads classified confidential or above are isolated from the node and use private registries",
-    rationale: "A pod on the host network sees every node-local flow, host PID/IPC namespaces expose other pods' processes and memory, and a hostPath volume reads other pods' data on disk: for confidential data the pod boundary must hold whatever the namespace's Pod Security level. Images from public registries can be replaced upstream and pull from outside the organisation's supply chain. Applies to workloads at or above minimumLevel (their pods' classification label, else their namespace's, read through context).",
-    remediation: "remove hostNetwork, hostPID, hostIPC and hostPath volumes from the pod spec, and pull images from a registry in allowedRegistries",
+    title: kit::cold!(
+        "Workloads classified confidential or above are isolated from the node and use private registries"
+    ),
+    rationale: kit::cold!(
+        "A pod on the host network sees every node-local flow, host PID/IPC namespaces expose other pods' processes and memory, and a hostPath volume reads other pods' data on disk: for confidential data the pod boundary must hold whatever the namespace's Pod Security level. Images from public registries can be replaced upstream and pull from outside the organisation's supply chain. Applies to workloads at or above minimumLevel (their pods' classification label, else their namespace's, read through context)."
+    ),
+    remediation: kit::cold!(
+        "remove hostNetwork, hostPID, hostIPC and hostPath volumes from the pod spec, and pull images from a registry in allowedRegistries"
+    ),
     severity: Severity::High,
     tags: &["classification", "context-aware"],
     criteria: super::CLASSIFIED,
@@ -19,13 +25,17 @@ pub static CONTROL: Control = Control {
             name: "minimumLevel",
             kind: ParamKind::String,
             default: r#""confidential""#,
-            description: "Lowest classification level (one of classificationLevels) this applies to",
+            description: kit::cold!(
+                "Lowest classification level (one of classificationLevels) this applies to"
+            ),
         },
         Param {
             name: "allowedRegistries",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "Image globs (e.g. registry.example.com/*) classified workloads may run; empty: images are not checked",
+            description: kit::cold!(
+                "Image globs (e.g. registry.example.com/*) classified workloads may run; empty: images are not checked"
+            ),
         },
     ],
     reads: &[("v1", "Namespace")],

@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "gateway-allowed-routes-scoped",
-    title: "Gateway listeners do not accept routes from all namespaces",
-    rationale: "allowedRoutes.namespaces.from: All lets any namespace attach a route to the listener: every tenant can publish its services on the Gateway's address and hostnames, including names meant for other applications. A Selector with an empty selector is the same. Same (the default) or a Selector naming the trusted namespaces keeps the boundary with the Gateway's owner.",
-    remediation: "set spec.listeners[].allowedRoutes.namespaces.from to Same, or to Selector with a selector matching the namespaces allowed to publish (e.g. matchLabels: {shared-gateway-access: \"true\"})",
+    title: kit::cold!("Gateway listeners do not accept routes from all namespaces"),
+    rationale: kit::cold!(
+        "allowedRoutes.namespaces.from: All lets any namespace attach a route to the listener: every tenant can publish its services on the Gateway's address and hostnames, including names meant for other applications. A Selector with an empty selector is the same. Same (the default) or a Selector naming the trusted namespaces keeps the boundary with the Gateway's owner."
+    ),
+    remediation: kit::cold!(
+        "set spec.listeners[].allowedRoutes.namespaces.from to Same, or to Selector with a selector matching the namespaces allowed to publish (e.g. matchLabels: {shared-gateway-access: \"true\"})"
+    ),
     severity: Severity::High,
     tags: &["exposure", "gateway-api"],
     criteria: super::EXPOSURE,

@@ -7,9 +7,15 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "gateway-hostnames",
-    title: "Gateway listeners and routes use explicit hostnames within the allowed domains",
-    rationale: "A Gateway listener without hostname accepts every name sent to its address, a wildcard every subdomain, and a route's hostnames decide which names it captures on shared Gateways: without limits, one team's route receives traffic meant for another's, or publishes a service on a domain the organisation does not own.",
-    remediation: "set spec.listeners[].hostname (HTTP, HTTPS, TLS listeners) and route spec.hostnames to names within allowedDomains, without wildcards unless allowWildcard",
+    title: kit::cold!(
+        "Gateway listeners and routes use explicit hostnames within the allowed domains"
+    ),
+    rationale: kit::cold!(
+        "A Gateway listener without hostname accepts every name sent to its address, a wildcard every subdomain, and a route's hostnames decide which names it captures on shared Gateways: without limits, one team's route receives traffic meant for another's, or publishes a service on a domain the organisation does not own."
+    ),
+    remediation: kit::cold!(
+        "set spec.listeners[].hostname (HTTP, HTTPS, TLS listeners) and route spec.hostnames to names within allowedDomains, without wildcards unless allowWildcard"
+    ),
     severity: Severity::Medium,
     tags: &["exposure", "gateway-api"],
     criteria: super::EXPOSURE,
@@ -24,13 +30,13 @@ pub static CONTROL: Control = Control {
             name: "allowedDomains",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "Domain suffixes hostnames must lie within; empty: any domain",
+            description: kit::cold!("Domain suffixes hostnames must lie within; empty: any domain"),
         },
         Param {
             name: "allowWildcard",
             kind: ParamKind::Bool,
             default: "false",
-            description: "Accept wildcard hostnames (*.example.com)",
+            description: kit::cold!("Accept wildcard hostnames (*.example.com)"),
         },
     ],
     check,

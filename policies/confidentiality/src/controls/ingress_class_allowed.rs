@@ -10,9 +10,13 @@ const LEGACY: &str = "kubernetes.io/ingress.class";
 
 pub static CONTROL: Control = Control {
     id: "ingress-class-allowed",
-    title: "Ingresses set an allowed ingressClassName",
-    rationale: "An Ingress without a class is served by the cluster's default IngressClass, or by every controller that claims unclassed Ingresses: an internal application can end up on the public controller. Naming the class, from the ones the platform allows, decides which entry point (public or internal) publishes it.",
-    remediation: "set spec.ingressClassName to one of allowedClasses (the deprecated kubernetes.io/ingress.class annotation is not enough)",
+    title: kit::cold!("Ingresses set an allowed ingressClassName"),
+    rationale: kit::cold!(
+        "An Ingress without a class is served by the cluster's default IngressClass, or by every controller that claims unclassed Ingresses: an internal application can end up on the public controller. Naming the class, from the ones the platform allows, decides which entry point (public or internal) publishes it."
+    ),
+    remediation: kit::cold!(
+        "set spec.ingressClassName to one of allowedClasses (the deprecated kubernetes.io/ingress.class annotation is not enough)"
+    ),
     severity: Severity::Medium,
     tags: &["exposure", "ingress"],
     criteria: super::EXPOSURE,
@@ -21,7 +25,9 @@ pub static CONTROL: Control = Control {
         name: "allowedClasses",
         kind: ParamKind::StringList,
         default: "[]",
-        description: "IngressClass names (globs) allowed; empty: any class, as long as one is named",
+        description: kit::cold!(
+            "IngressClass names (globs) allowed; empty: any class, as long as one is named"
+        ),
     }],
     check,
     ..Control::DEFAULTS

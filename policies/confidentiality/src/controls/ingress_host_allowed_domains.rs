@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "ingress-host-allowed-domains",
-    title: "Ingress hosts are within the allowed domains",
-    rationale: "An Ingress may claim any host name: a tenant can publish a service under another team's or another company's domain, or take over traffic for a name that still points at the controller. Restricting hosts to the domain suffixes the platform owns keeps published names under the organisation's DNS, certificates and monitoring.",
-    remediation: "use a host within allowedDomains (e.g. shop.example.com for example.com), or ask the platform team to add the domain",
+    title: kit::cold!("Ingress hosts are within the allowed domains"),
+    rationale: kit::cold!(
+        "An Ingress may claim any host name: a tenant can publish a service under another team's or another company's domain, or take over traffic for a name that still points at the controller. Restricting hosts to the domain suffixes the platform owns keeps published names under the organisation's DNS, certificates and monitoring."
+    ),
+    remediation: kit::cold!(
+        "use a host within allowedDomains (e.g. shop.example.com for example.com), or ask the platform team to add the domain"
+    ),
     severity: Severity::Medium,
     tags: &["exposure", "ingress"],
     criteria: super::EXPOSURE,
@@ -17,7 +21,9 @@ pub static CONTROL: Control = Control {
         name: "allowedDomains",
         kind: ParamKind::StringList,
         default: "[]",
-        description: "Domain suffixes hosts must lie within (example.com admits example.com and *.example.com); with none configured every host is refused",
+        description: kit::cold!(
+            "Domain suffixes hosts must lie within (example.com admits example.com and *.example.com); with none configured every host is refused"
+        ),
     }],
     check,
     ..Control::DEFAULTS

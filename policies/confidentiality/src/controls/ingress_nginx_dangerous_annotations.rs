@@ -14,9 +14,15 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "ingress-nginx-dangerous-annotations",
-    title: "Ingresses carry no ingress-nginx snippets or configuration-injecting values",
-    rationale: "ingress-nginx copies *-snippet annotations verbatim into nginx.conf (CVE-2021-25742, CVE-2023-5043) and builds directives from the other annotations and from the paths; each sanitisation bypass (CVE-2021-25745, CVE-2021-25746, CVE-2022-4886, CVE-2023-5044, CVE-2025-24514 auth-url, CVE-2025-1097 auth-tls-match-cn, CVE-2025-1098 mirror-target/mirror-host, CVE-2025-15566, CVE-2026-24512 paths, CVE-2026-4342 comments) let whoever can write an Ingress run code in the controller, which reads every Secret of the cluster by default. Refusing snippets and the characters these injections need ({ } ; quotes, backtick, backslash (in paths: a trailing one), #, line breaks, and the lua/serviceaccount words of ingress-nginx's own block list) closes the whole class at admission, whatever the controller's version.",
-    remediation: "remove the *-snippet annotations (use the dedicated annotations or a controller-level ConfigMap owned by the platform team), and write annotation values and paths without { } ; ' \" ` \\ # or line breaks",
+    title: kit::cold!(
+        "Ingresses carry no ingress-nginx snippets or configuration-injecting values"
+    ),
+    rationale: kit::cold!(
+        "ingress-nginx copies *-snippet annotations verbatim into nginx.conf (CVE-2021-25742, CVE-2023-5043) and builds directives from the other annotations and from the paths; each sanitisation bypass (CVE-2021-25745, CVE-2021-25746, CVE-2022-4886, CVE-2023-5044, CVE-2025-24514 auth-url, CVE-2025-1097 auth-tls-match-cn, CVE-2025-1098 mirror-target/mirror-host, CVE-2025-15566, CVE-2026-24512 paths, CVE-2026-4342 comments) let whoever can write an Ingress run code in the controller, which reads every Secret of the cluster by default. Refusing snippets and the characters these injections need ({ } ; quotes, backtick, backslash (in paths: a trailing one), #, line breaks, and the lua/serviceaccount words of ingress-nginx's own block list) closes the whole class at admission, whatever the controller's version."
+    ),
+    remediation: kit::cold!(
+        "remove the *-snippet annotations (use the dedicated annotations or a controller-level ConfigMap owned by the platform team), and write annotation values and paths without { } ; ' \" ` \\ # or line breaks"
+    ),
     severity: Severity::Critical,
     tags: &["default", "exposure", "ingress"],
     criteria: kit::Criteria {
@@ -31,13 +37,15 @@ pub static CONTROL: Control = Control {
             name: "annotationPrefix",
             kind: ParamKind::String,
             default: r#""nginx.ingress.kubernetes.io""#,
-            description: "The controller's --annotations-prefix",
+            description: kit::cold!("The controller's --annotations-prefix"),
         },
         Param {
             name: "allowedSnippets",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "Snippet annotation names (without prefix, e.g. server-snippet) to accept; their values are still checked for the injection characters",
+            description: kit::cold!(
+                "Snippet annotation names (without prefix, e.g. server-snippet) to accept; their values are still checked for the injection characters"
+            ),
         },
     ],
     validate_params: Some(validate),

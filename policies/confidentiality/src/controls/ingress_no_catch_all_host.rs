@@ -6,9 +6,15 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "ingress-no-catch-all-host",
-    title: "Ingresses name their hosts (no empty, wildcard or default-backend catch-all)",
-    rationale: "A rule without host matches every name the controller serves, a wildcard host every subdomain, and spec.defaultBackend every request no other rule matches: one tenant's Ingress then receives traffic (and credentials, cookies) meant for other applications, or publishes an internal service on any name pointing at the controller.",
-    remediation: "give every rule an explicit host (e.g. shop.example.com) and remove spec.defaultBackend",
+    title: kit::cold!(
+        "Ingresses name their hosts (no empty, wildcard or default-backend catch-all)"
+    ),
+    rationale: kit::cold!(
+        "A rule without host matches every name the controller serves, a wildcard host every subdomain, and spec.defaultBackend every request no other rule matches: one tenant's Ingress then receives traffic (and credentials, cookies) meant for other applications, or publishes an internal service on any name pointing at the controller."
+    ),
+    remediation: kit::cold!(
+        "give every rule an explicit host (e.g. shop.example.com) and remove spec.defaultBackend"
+    ),
     severity: Severity::High,
     tags: &["default", "exposure", "ingress"],
     criteria: super::EXPOSURE,
@@ -17,7 +23,9 @@ pub static CONTROL: Control = Control {
         name: "allowWildcard",
         kind: ParamKind::Bool,
         default: "false",
-        description: "Accept wildcard hosts (*.example.com); empty hosts and default backends stay refused",
+        description: kit::cold!(
+            "Accept wildcard hosts (*.example.com); empty hosts and default backends stay refused"
+        ),
     }],
     check,
     ..Control::DEFAULTS

@@ -8,9 +8,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "ingress-source-range-restricted",
-    title: "Ingresses restrict their clients with a source-range annotation",
-    rationale: "An Ingress is published on every address of its controller. For internal applications the controller's source allow-list (ingress-nginx whitelist-source-range / allowlist-source-range, or the annotation your controller uses) limits clients to the corporate and VPN ranges, so an internal tool does not answer the internet when it lands on a public controller by mistake.",
-    remediation: "annotate the Ingress with nginx.ingress.kubernetes.io/allowlist-source-range: \"10.0.0.0/8,192.168.0.0/16\" (bounded CIDRs, never 0.0.0.0/0)",
+    title: kit::cold!("Ingresses restrict their clients with a source-range annotation"),
+    rationale: kit::cold!(
+        "An Ingress is published on every address of its controller. For internal applications the controller's source allow-list (ingress-nginx whitelist-source-range / allowlist-source-range, or the annotation your controller uses) limits clients to the corporate and VPN ranges, so an internal tool does not answer the internet when it lands on a public controller by mistake."
+    ),
+    remediation: kit::cold!(
+        "annotate the Ingress with nginx.ingress.kubernetes.io/allowlist-source-range: \"10.0.0.0/8,192.168.0.0/16\" (bounded CIDRs, never 0.0.0.0/0)"
+    ),
     severity: Severity::Medium,
     tags: &["exposure", "ingress"],
     criteria: super::EXPOSURE,
@@ -20,13 +24,17 @@ pub static CONTROL: Control = Control {
             name: "annotations",
             kind: ParamKind::StringList,
             default: r#"["nginx.ingress.kubernetes.io/allowlist-source-range", "nginx.ingress.kubernetes.io/whitelist-source-range"]"#,
-            description: "Annotations holding the comma-separated source CIDRs; one of them must be present",
+            description: kit::cold!(
+                "Annotations holding the comma-separated source CIDRs; one of them must be present"
+            ),
         },
         Param {
             name: "classes",
             kind: ParamKind::StringList,
             default: r#"["*"]"#,
-            description: "IngressClass names (globs) this control applies to (e.g. nginx-internal); an Ingress without ingressClassName matches only \"*\"",
+            description: kit::cold!(
+                "IngressClass names (globs) this control applies to (e.g. nginx-internal); an Ingress without ingressClassName matches only \"*\""
+            ),
         },
     ],
     check,

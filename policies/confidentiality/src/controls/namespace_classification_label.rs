@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "namespace-classification-label",
-    title: "Namespaces carry a data-classification label",
-    rationale: "C1.1 starts with identifying confidential information, and ISO 27001 A.5.12/A.5.13 require classifying and labelling it. The namespace is Kubernetes' unit of ownership and isolation, so its label (family options classificationLabel and classificationLevels, by default data-classification: public, internal, confidential or restricted) is what the classification-driven controls, NetworkPolicies and audits key on; an unlabelled namespace is data nobody classified.",
-    remediation: "label the namespace, e.g. kubectl label namespace shop data-classification=confidential (one of the configured levels)",
+    title: kit::cold!("Namespaces carry a data-classification label"),
+    rationale: kit::cold!(
+        "C1.1 starts with identifying confidential information, and ISO 27001 A.5.12/A.5.13 require classifying and labelling it. The namespace is Kubernetes' unit of ownership and isolation, so its label (family options classificationLabel and classificationLevels, by default data-classification: public, internal, confidential or restricted) is what the classification-driven controls, NetworkPolicies and audits key on; an unlabelled namespace is data nobody classified."
+    ),
+    remediation: kit::cold!(
+        "label the namespace, e.g. kubectl label namespace shop data-classification=confidential (one of the configured levels)"
+    ),
     severity: Severity::Medium,
     tags: &["classification"],
     criteria: super::CLASSIFICATION,
@@ -17,7 +21,9 @@ pub static CONTROL: Control = Control {
         name: "exemptNamespaces",
         kind: ParamKind::StringList,
         default: r#"["kube-system", "kube-public", "kube-node-lease"]"#,
-        description: "Namespaces (globs) that need no label; exemptions by namespace do not apply to Namespace objects themselves",
+        description: kit::cold!(
+            "Namespaces (globs) that need no label; exemptions by namespace do not apply to Namespace objects themselves"
+        ),
     }],
     check,
     ..Control::DEFAULTS

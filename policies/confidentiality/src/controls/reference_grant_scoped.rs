@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "reference-grant-scoped",
-    title: "ReferenceGrants name the objects they open to other namespaces",
-    rationale: "A ReferenceGrant lets routes or Gateways of the `from` namespaces reference objects of its own namespace; a `to` entry without name opens every object of that kind, e.g. every Secret of the namespace to any Gateway of the other namespace (which then serves them as TLS certificates or forwards to every Service). Naming each object keeps cross-namespace access to what was intended.",
-    remediation: "set spec.to[].name for every entry (one entry per Secret or Service to share) and list only the namespaces that need it in spec.from",
+    title: kit::cold!("ReferenceGrants name the objects they open to other namespaces"),
+    rationale: kit::cold!(
+        "A ReferenceGrant lets routes or Gateways of the `from` namespaces reference objects of its own namespace; a `to` entry without name opens every object of that kind, e.g. every Secret of the namespace to any Gateway of the other namespace (which then serves them as TLS certificates or forwards to every Service). Naming each object keeps cross-namespace access to what was intended."
+    ),
+    remediation: kit::cold!(
+        "set spec.to[].name for every entry (one entry per Secret or Service to share) and list only the namespaces that need it in spec.from"
+    ),
     severity: Severity::High,
     tags: &["exposure", "gateway-api"],
     criteria: kit::Criteria {

@@ -7,9 +7,13 @@ use kit::{Control, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "secret-classification-match",
-    title: "Pods reference only Secrets classified at or below their own level",
-    rationale: "A Secret labelled restricted (a payment processor key, a production database password) mounted into a workload classified internal hands the higher-class credential to code, people and logs cleared for less. The workload's level is its pod template's classification label, else its namespace's (unlabelled: the lowest level); every Secret it references (volumes, projected sources, env secretKeyRef, envFrom) is read through context and compared. Unlabelled Secrets are not compared. A Secret that does not exist yet cannot be verified and is reported unless the reference is optional: create Secrets before their workloads.",
-    remediation: "reference a Secret of the workload's level, or raise the workload's (or namespace's) classification label to the Secret's level",
+    title: kit::cold!("Pods reference only Secrets classified at or below their own level"),
+    rationale: kit::cold!(
+        "A Secret labelled restricted (a payment processor key, a production database password) mounted into a workload classified internal hands the higher-class credential to code, people and logs cleared for less. The workload's level is its pod template's classification label, else its namespace's (unlabelled: the lowest level); every Secret it references (volumes, projected sources, env secretKeyRef, envFrom) is read through context and compared. Unlabelled Secrets are not compared. A Secret that does not exist yet cannot be verified and is reported unless the reference is optional: create Secrets before their workloads."
+    ),
+    remediation: kit::cold!(
+        "reference a Secret of the workload's level, or raise the workload's (or namespace's) classification label to the Secret's level"
+    ),
     severity: Severity::High,
     tags: &["classification", "secrets", "context-aware"],
     criteria: super::CLASSIFIED,

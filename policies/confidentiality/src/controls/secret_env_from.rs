@@ -5,9 +5,13 @@ use kit::{Control, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "secret-env-from",
-    title: "Containers do not import whole Secrets with envFrom",
-    rationale: "envFrom.secretRef copies every key of the Secret, including keys added later by someone else, into the environment: child processes inherit them, crash reporters and debug endpoints dump them, and `kubectl describe` or /proc/<pid>/environ reveal them. Referencing the keys the container needs (env[].valueFrom.secretKeyRef) or mounting them as files limits what leaks.",
-    remediation: "replace envFrom[].secretRef with env[].valueFrom.secretKeyRef for each key needed, or mount the Secret as a volume with items",
+    title: kit::cold!("Containers do not import whole Secrets with envFrom"),
+    rationale: kit::cold!(
+        "envFrom.secretRef copies every key of the Secret, including keys added later by someone else, into the environment: child processes inherit them, crash reporters and debug endpoints dump them, and `kubectl describe` or /proc/<pid>/environ reveal them. Referencing the keys the container needs (env[].valueFrom.secretKeyRef) or mounting them as files limits what leaks."
+    ),
+    remediation: kit::cold!(
+        "replace envFrom[].secretRef with env[].valueFrom.secretKeyRef for each key needed, or mount the Secret as a volume with items"
+    ),
     severity: Severity::Low,
     tags: &["secrets"],
     criteria: super::SECRETS,

@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "secret-references-allowed",
-    title: "Pods reference only allowed Secrets, and not too many",
-    rationale: "Any pod of a namespace can mount any Secret of that namespace: RBAC on Secrets does not stop a Deployment from mounting them. Name rules close the obvious abuses: legacy service-account token Secrets (<account>-token-xxxxx) let a pod act as another account, and Helm release Secrets (sh.helm.release.v1.*) hold every value of a release, passwords included. A cap on the number of Secrets per pod flags workloads that gather credentials.",
-    remediation: "reference the workload's own Secrets only (names matching allowedNames and none of deniedNames), and split workloads that need more than maxSecrets Secrets",
+    title: kit::cold!("Pods reference only allowed Secrets, and not too many"),
+    rationale: kit::cold!(
+        "Any pod of a namespace can mount any Secret of that namespace: RBAC on Secrets does not stop a Deployment from mounting them. Name rules close the obvious abuses: legacy service-account token Secrets (<account>-token-xxxxx) let a pod act as another account, and Helm release Secrets (sh.helm.release.v1.*) hold every value of a release, passwords included. A cap on the number of Secrets per pod flags workloads that gather credentials."
+    ),
+    remediation: kit::cold!(
+        "reference the workload's own Secrets only (names matching allowedNames and none of deniedNames), and split workloads that need more than maxSecrets Secrets"
+    ),
     severity: Severity::Medium,
     tags: &["secrets"],
     criteria: super::SECRETS,
@@ -17,19 +21,21 @@ pub static CONTROL: Control = Control {
             name: "allowedNames",
             kind: ParamKind::StringList,
             default: r#"["*"]"#,
-            description: "Secret names (globs) pods may reference",
+            description: kit::cold!("Secret names (globs) pods may reference"),
         },
         Param {
             name: "deniedNames",
             kind: ParamKind::StringList,
             default: r#"["*-token-?????", "sh.helm.release.v1.*"]"#,
-            description: "Secret names (globs) pods may never reference, even when allowed",
+            description: kit::cold!(
+                "Secret names (globs) pods may never reference, even when allowed"
+            ),
         },
         Param {
             name: "maxSecrets",
             kind: ParamKind::Integer { min: 0, max: 1000 },
             default: "0",
-            description: "Most distinct Secrets one pod may reference (0: no limit)",
+            description: kit::cold!("Most distinct Secrets one pod may reference (0: no limit)"),
         },
     ],
     check,

@@ -8,9 +8,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "service-external-name-allowed",
-    title: "ExternalName Services point only at allow-listed names",
-    rationale: "An ExternalName Service makes any name resolvable as a cluster Service: ingress controllers and meshes then proxy to it with their own network position, so a tenant can reach localhost of the controller, the cloud metadata address, or another namespace's Service (`*.svc.cluster.local`) through a Service of its own. The API server validates only the DNS syntax, which IPv4 literals such as 127.0.0.1 satisfy.",
-    remediation: "point spec.externalName at a name in allowedNames (globs such as *.partner.example.com); use a selector-based Service for in-cluster targets",
+    title: kit::cold!("ExternalName Services point only at allow-listed names"),
+    rationale: kit::cold!(
+        "An ExternalName Service makes any name resolvable as a cluster Service: ingress controllers and meshes then proxy to it with their own network position, so a tenant can reach localhost of the controller, the cloud metadata address, or another namespace's Service (`*.svc.cluster.local`) through a Service of its own. The API server validates only the DNS syntax, which IPv4 literals such as 127.0.0.1 satisfy."
+    ),
+    remediation: kit::cold!(
+        "point spec.externalName at a name in allowedNames (globs such as *.partner.example.com); use a selector-based Service for in-cluster targets"
+    ),
     severity: Severity::Medium,
     tags: &["exposure"],
     criteria: super::EXPOSURE,
@@ -19,7 +23,9 @@ pub static CONTROL: Control = Control {
         name: "allowedNames",
         kind: ParamKind::StringList,
         default: "[]",
-        description: "Target names (globs, compared lower-case without a trailing dot) ExternalName Services may point at; address literals and localhost are refused even when listed",
+        description: kit::cold!(
+            "Target names (globs, compared lower-case without a trailing dot) ExternalName Services may point at; address literals and localhost are refused even when listed"
+        ),
     }],
     check,
     ..Control::DEFAULTS

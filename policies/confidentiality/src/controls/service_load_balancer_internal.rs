@@ -7,9 +7,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "service-load-balancer-internal",
-    title: "LoadBalancer Services are internal unless allow-listed",
-    rationale: "Whether a Service gets a public address is decided by one annotation the application team writes; without a rule, a Helm value flips a database to internet-facing. Requiring the cloud's internal annotation (AWS aws-load-balancer-scheme: internal or aws-load-balancer-internal, GKE networking.gke.io/load-balancer-type: Internal or the legacy cloud.google.com one, Azure azure-load-balancer-internal, OCI oci-load-balancer-internal, OpenStack, Alibaba, IBM, plus the family option internalLoadBalancerAnnotations) keeps public entry points to the allow-listed ones. A loadBalancerClass in internalClasses also counts as internal.",
-    remediation: "annotate the Service with the cloud's internal-load-balancer annotation (e.g. service.beta.kubernetes.io/aws-load-balancer-scheme: internal), or have the platform team add it to allowedServices (namespace/name globs)",
+    title: kit::cold!("LoadBalancer Services are internal unless allow-listed"),
+    rationale: kit::cold!(
+        "Whether a Service gets a public address is decided by one annotation the application team writes; without a rule, a Helm value flips a database to internet-facing. Requiring the cloud's internal annotation (AWS aws-load-balancer-scheme: internal or aws-load-balancer-internal, GKE networking.gke.io/load-balancer-type: Internal or the legacy cloud.google.com one, Azure azure-load-balancer-internal, OCI oci-load-balancer-internal, OpenStack, Alibaba, IBM, plus the family option internalLoadBalancerAnnotations) keeps public entry points to the allow-listed ones. A loadBalancerClass in internalClasses also counts as internal."
+    ),
+    remediation: kit::cold!(
+        "annotate the Service with the cloud's internal-load-balancer annotation (e.g. service.beta.kubernetes.io/aws-load-balancer-scheme: internal), or have the platform team add it to allowedServices (namespace/name globs)"
+    ),
     severity: Severity::High,
     tags: &["exposure"],
     criteria: super::EXPOSURE,
@@ -19,13 +23,17 @@ pub static CONTROL: Control = Control {
             name: "allowedServices",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "Services (namespace/name globs, e.g. ingress-nginx/ingress-nginx-controller) that may be internet-facing",
+            description: kit::cold!(
+                "Services (namespace/name globs, e.g. ingress-nginx/ingress-nginx-controller) that may be internet-facing"
+            ),
         },
         Param {
             name: "internalClasses",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "spec.loadBalancerClass values (globs) whose load balancers are internal",
+            description: kit::cold!(
+                "spec.loadBalancerClass values (globs) whose load balancers are internal"
+            ),
         },
     ],
     check,

@@ -10,9 +10,13 @@ use kit::{Control, Ctx, Finding, KindSet, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "service-load-balancer-source-ranges",
-    title: "External LoadBalancer Services are restricted to source ranges",
-    rationale: "A LoadBalancer Service without source ranges gets a public address that answers the whole internet: databases, admin consoles and internal APIs exposed this way are found by scanners within minutes. Cloud providers program their firewalls from spec.loadBalancerSourceRanges (or the service.beta.kubernetes.io/load-balancer-source-ranges annotation when the field is empty). Internal load balancers (by the cloud's own annotation) are not concerned.",
-    remediation: "set spec.loadBalancerSourceRanges to the client networks (e.g. [203.0.113.0/24]), never 0.0.0.0/0 or ::/0; or make the load balancer internal with the cloud's annotation (e.g. service.beta.kubernetes.io/aws-load-balancer-scheme: internal, networking.gke.io/load-balancer-type: Internal, service.beta.kubernetes.io/azure-load-balancer-internal: \"true\")",
+    title: kit::cold!("External LoadBalancer Services are restricted to source ranges"),
+    rationale: kit::cold!(
+        "A LoadBalancer Service without source ranges gets a public address that answers the whole internet: databases, admin consoles and internal APIs exposed this way are found by scanners within minutes. Cloud providers program their firewalls from spec.loadBalancerSourceRanges (or the service.beta.kubernetes.io/load-balancer-source-ranges annotation when the field is empty). Internal load balancers (by the cloud's own annotation) are not concerned."
+    ),
+    remediation: kit::cold!(
+        "set spec.loadBalancerSourceRanges to the client networks (e.g. [203.0.113.0/24]), never 0.0.0.0/0 or ::/0; or make the load balancer internal with the cloud's annotation (e.g. service.beta.kubernetes.io/aws-load-balancer-scheme: internal, networking.gke.io/load-balancer-type: Internal, service.beta.kubernetes.io/azure-load-balancer-internal: \"true\")"
+    ),
     severity: Severity::High,
     tags: &["default", "exposure"],
     criteria: super::EXPOSURE,

@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "service-no-external-ips",
-    title: "Services do not set externalIPs",
-    rationale: "kube-proxy routes traffic for every address listed in spec.externalIPs to the Service, whoever owns that address: a user who may create Services can intercept traffic meant for other workloads or external hosts (CVE-2020-8554, unfixable in Kubernetes itself), and expose a workload on node addresses outside any load balancer.",
-    remediation: "remove spec.externalIPs and expose the workload through an Ingress, Gateway or LoadBalancer; list an address in allowedIPs only when the platform team owns it",
+    title: kit::cold!("Services do not set externalIPs"),
+    rationale: kit::cold!(
+        "kube-proxy routes traffic for every address listed in spec.externalIPs to the Service, whoever owns that address: a user who may create Services can intercept traffic meant for other workloads or external hosts (CVE-2020-8554, unfixable in Kubernetes itself), and expose a workload on node addresses outside any load balancer."
+    ),
+    remediation: kit::cold!(
+        "remove spec.externalIPs and expose the workload through an Ingress, Gateway or LoadBalancer; list an address in allowedIPs only when the platform team owns it"
+    ),
     severity: Severity::High,
     tags: &["default", "exposure"],
     criteria: super::EXPOSURE,
@@ -17,7 +21,7 @@ pub static CONTROL: Control = Control {
         name: "allowedIPs",
         kind: ParamKind::StringList,
         default: "[]",
-        description: "Addresses (exact) that Services may list in externalIPs",
+        description: kit::cold!("Addresses (exact) that Services may list in externalIPs"),
     }],
     check,
     ..Control::DEFAULTS

@@ -5,9 +5,13 @@ use kit::{Control, Ctx, Finding, KindSet, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "service-no-node-port",
-    title: "Services are not of type NodePort",
-    rationale: "A NodePort Service listens on every node's addresses, outside any ingress controller, load balancer or firewall rule written for the application: whoever reaches a node reaches the workload, and node ports are rarely covered by the NetworkPolicies and source ranges that protect the rest.",
-    remediation: "use type ClusterIP behind an Ingress or Gateway, or an internal LoadBalancer with loadBalancerSourceRanges; exempt the namespace when a node port is truly required",
+    title: kit::cold!("Services are not of type NodePort"),
+    rationale: kit::cold!(
+        "A NodePort Service listens on every node's addresses, outside any ingress controller, load balancer or firewall rule written for the application: whoever reaches a node reaches the workload, and node ports are rarely covered by the NetworkPolicies and source ranges that protect the rest."
+    ),
+    remediation: kit::cold!(
+        "use type ClusterIP behind an Ingress or Gateway, or an internal LoadBalancer with loadBalancerSourceRanges; exempt the namespace when a node port is truly required"
+    ),
     severity: Severity::High,
     tags: &["default", "exposure"],
     criteria: super::EXPOSURE,

@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "workload-classification-label",
-    title: "Workloads carry a data-classification label on their pods",
-    rationale: "Inside a namespace, workloads often handle data of different classes (a public storefront next to a payments worker). A classification label on the pod template reaches the running pods, where NetworkPolicies, service meshes, audit logs and the secret-classification-match control can key on it.",
-    remediation: "add the classification label (family option classificationLabel, default data-classification) with one of the configured levels to the pod template's metadata.labels",
+    title: kit::cold!("Workloads carry a data-classification label on their pods"),
+    rationale: kit::cold!(
+        "Inside a namespace, workloads often handle data of different classes (a public storefront next to a payments worker). A classification label on the pod template reaches the running pods, where NetworkPolicies, service meshes, audit logs and the secret-classification-match control can key on it."
+    ),
+    remediation: kit::cold!(
+        "add the classification label (family option classificationLabel, default data-classification) with one of the configured levels to the pod template's metadata.labels"
+    ),
     severity: Severity::Low,
     tags: &["classification"],
     criteria: super::CLASSIFICATION,

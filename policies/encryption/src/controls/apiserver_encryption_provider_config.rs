@@ -5,9 +5,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "apiserver-encryption-provider-config",
-    title: "kube-apiserver encrypts resources at rest",
-    rationale: "Without --encryption-provider-config the API server stores Secrets in etcd unencrypted, and every etcd backup is a copy of every credential. Read from the kube-apiserver static Pod (its mirror Pod in kube-system, or the manifest from /etc/kubernetes/manifests given to scan); what the file contains is judged by encryption-config-secrets when the file is scanned.",
-    remediation: "pass --encryption-provider-config=/etc/kubernetes/enc/encryption-config.yaml (mounted from the host) with a configuration that encrypts secrets",
+    title: kit::cold!("kube-apiserver encrypts resources at rest"),
+    rationale: kit::cold!(
+        "Without --encryption-provider-config the API server stores Secrets in etcd unencrypted, and every etcd backup is a copy of every credential. Read from the kube-apiserver static Pod (its mirror Pod in kube-system, or the manifest from /etc/kubernetes/manifests given to scan); what the file contains is judged by encryption-config-secrets when the file is scanned."
+    ),
+    remediation: kit::cold!(
+        "pass --encryption-provider-config=/etc/kubernetes/enc/encryption-config.yaml (mounted from the host) with a configuration that encrypts secrets"
+    ),
     severity: Severity::Critical,
     tags: &["default", "encryption-at-rest", "control-plane"],
     criteria: Criteria {

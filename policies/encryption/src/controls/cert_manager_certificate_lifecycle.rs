@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "cert-manager-certificate-lifecycle",
-    title: "cert-manager Certificates rotate their keys and have bounded lifetimes",
-    rationale: "With rotationPolicy Never a renewal reuses the old private key, so a key that leaked keeps working across renewals; cert-manager made Always the default only in v1.18, so the policy is required explicitly. A long duration (above maxDurationDays; public CAs cap at 398 days and are moving to 47) lengthens the window in which a compromised key stays valid, and a renewBefore shorter than minRenewBeforeHours leaves no time to react when issuance fails.",
-    remediation: "set spec.privateKey.rotationPolicy: Always, spec.duration at most maxDurationDays (e.g. 2160h) and spec.renewBefore of at least minRenewBeforeHours (e.g. 360h), below the duration",
+    title: kit::cold!("cert-manager Certificates rotate their keys and have bounded lifetimes"),
+    rationale: kit::cold!(
+        "With rotationPolicy Never a renewal reuses the old private key, so a key that leaked keeps working across renewals; cert-manager made Always the default only in v1.18, so the policy is required explicitly. A long duration (above maxDurationDays; public CAs cap at 398 days and are moving to 47) lengthens the window in which a compromised key stays valid, and a renewBefore shorter than minRenewBeforeHours leaves no time to react when issuance fails."
+    ),
+    remediation: kit::cold!(
+        "set spec.privateKey.rotationPolicy: Always, spec.duration at most maxDurationDays (e.g. 2160h) and spec.renewBefore of at least minRenewBeforeHours (e.g. 360h), below the duration"
+    ),
     severity: Severity::Medium,
     tags: &["encryption-in-transit", "cert-manager"],
     criteria: super::TRANSIT,
@@ -18,13 +22,15 @@ pub static CONTROL: Control = Control {
             name: "maxDurationDays",
             kind: ParamKind::Integer { min: 1, max: 36500 },
             default: "397",
-            description: "longest certificate duration accepted, in days",
+            description: kit::cold!("longest certificate duration accepted, in days"),
         },
         Param {
             name: "minRenewBeforeHours",
             kind: ParamKind::Integer { min: 0, max: 87600 },
             default: "24",
-            description: "shortest renewBefore accepted, in hours (when renewBefore is set)",
+            description: kit::cold!(
+                "shortest renewBefore accepted, in hours (when renewBefore is set)"
+            ),
         },
     ],
     check,

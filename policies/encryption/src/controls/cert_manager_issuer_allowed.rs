@@ -5,9 +5,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "cert-manager-issuer-allowed",
-    title: "Certificates are issued by approved issuers",
-    rationale: "Which CA signs a service's certificate decides who clients trust and how keys are managed; a team pointing a Certificate at an ad-hoc self-signed or test issuer ships certificates outside the approved PKI. Reads Certificate spec.issuerRef and the cert-manager.io/issuer and cert-manager.io/cluster-issuer annotations of Ingresses (ingress-shim).",
-    remediation: "reference one of the approved issuers (allowedIssuers) in spec.issuerRef or in the cert-manager.io/cluster-issuer annotation",
+    title: kit::cold!("Certificates are issued by approved issuers"),
+    rationale: kit::cold!(
+        "Which CA signs a service's certificate decides who clients trust and how keys are managed; a team pointing a Certificate at an ad-hoc self-signed or test issuer ships certificates outside the approved PKI. Reads Certificate spec.issuerRef and the cert-manager.io/issuer and cert-manager.io/cluster-issuer annotations of Ingresses (ingress-shim)."
+    ),
+    remediation: kit::cold!(
+        "reference one of the approved issuers (allowedIssuers) in spec.issuerRef or in the cert-manager.io/cluster-issuer annotation"
+    ),
     severity: Severity::Medium,
     tags: &["encryption-in-transit", "cert-manager"],
     criteria: super::TRANSIT,
@@ -16,7 +20,9 @@ pub static CONTROL: Control = Control {
         name: "allowedIssuers",
         kind: ParamKind::StringList,
         default: "[]",
-        description: "approved issuers as \"ClusterIssuer/<name>\" or \"Issuer/<name>\" (globs); must not be empty",
+        description: kit::cold!(
+            "approved issuers as \"ClusterIssuer/<name>\" or \"Issuer/<name>\" (globs); must not be empty"
+        ),
     }],
     validate_params: Some(validate),
     check,

@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "cert-manager-issuer-hygiene",
-    title: "cert-manager issuers are trustworthy and reached over TLS",
-    rationale: "A selfSigned issuer mints certificates no client can validate, which trains teams to disable verification; keep it to the few bootstrap issuers that create a CA (selfSignedAllowed). An ACME directory or Vault server reached over http://, or with skipTLSVerify, lets anyone on the path issue or intercept certificates and tokens.",
-    remediation: "use an ACME/Vault/CA issuer with an https:// server and without skipTLSVerify; list bootstrap self-signed issuers in selfSignedAllowed",
+    title: kit::cold!("cert-manager issuers are trustworthy and reached over TLS"),
+    rationale: kit::cold!(
+        "A selfSigned issuer mints certificates no client can validate, which trains teams to disable verification; keep it to the few bootstrap issuers that create a CA (selfSignedAllowed). An ACME directory or Vault server reached over http://, or with skipTLSVerify, lets anyone on the path issue or intercept certificates and tokens."
+    ),
+    remediation: kit::cold!(
+        "use an ACME/Vault/CA issuer with an https:// server and without skipTLSVerify; list bootstrap self-signed issuers in selfSignedAllowed"
+    ),
     severity: Severity::High,
     tags: &["encryption-in-transit", "cert-manager"],
     criteria: super::TRANSIT,
@@ -17,7 +21,9 @@ pub static CONTROL: Control = Control {
         name: "selfSignedAllowed",
         kind: ParamKind::StringList,
         default: "[]",
-        description: "names (globs) of issuers allowed to be selfSigned, e.g. a CA bootstrap issuer",
+        description: kit::cold!(
+            "names (globs) of issuers allowed to be selfSigned, e.g. a CA bootstrap issuer"
+        ),
     }],
     check,
     ..Control::DEFAULTS

@@ -11,21 +11,25 @@ pub const KEY_PARAMS: [Param; 2] = [
             max: 16384,
         },
         default: "2048",
-        description: "smallest RSA key accepted",
+        description: kit::cold!("smallest RSA key accepted"),
     },
     Param {
         name: "minEcdsaBits",
         kind: ParamKind::Integer { min: 224, max: 521 },
         default: "256",
-        description: "smallest ECDSA curve accepted (256 = P-256)",
+        description: kit::cold!("smallest ECDSA curve accepted (256 = P-256)"),
     },
 ];
 
 pub static CONTROL: Control = Control {
     id: "cert-manager-key-strength",
-    title: "cert-manager Certificates use strong private keys",
-    rationale: "The key of a certificate protects every session it serves: RSA keys below 2048 bits and ECDSA below P-256 are below NIST SP 800-57 / BSI recommendations and can be factored or forged within the lifetime of recorded traffic. cert-manager defaults to RSA 2048 when no algorithm is given; an explicit smaller size or an unknown algorithm is refused. Applies only to cert-manager objects.",
-    remediation: "set spec.privateKey.algorithm: ECDSA with size: 256 (or 384), RSA with size: 2048 or more, or Ed25519",
+    title: kit::cold!("cert-manager Certificates use strong private keys"),
+    rationale: kit::cold!(
+        "The key of a certificate protects every session it serves: RSA keys below 2048 bits and ECDSA below P-256 are below NIST SP 800-57 / BSI recommendations and can be factored or forged within the lifetime of recorded traffic. cert-manager defaults to RSA 2048 when no algorithm is given; an explicit smaller size or an unknown algorithm is refused. Applies only to cert-manager objects."
+    ),
+    remediation: kit::cold!(
+        "set spec.privateKey.algorithm: ECDSA with size: 256 (or 384), RSA with size: 2048 or more, or Ed25519"
+    ),
     severity: Severity::High,
     tags: &["default", "encryption-in-transit", "cert-manager"],
     criteria: super::TRANSIT,

@@ -7,9 +7,13 @@ use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "control-plane-tls-strength",
-    title: "kube-apiserver and etcd use TLS 1.2+ and strong cipher suites",
-    rationale: "The API server and etcd carry every credential of the cluster. --tls-min-version below VersionTLS12 (etcd: --tls-min-version below TLS1.2) re-enables deprecated protocols, and cipher-suite lists with non-AEAD or non-ECDHE suites (CBC, RSA key exchange, 3DES, RC4) allow downgrade and padding-oracle attacks. Flags left unset use the Go defaults (TLS 1.2+ since Go 1.22); CIS 1.2.29 asks for an explicit strong list, which requireExplicit enforces.",
-    remediation: "set --tls-min-version=VersionTLS12 (etcd: --tls-min-version=TLS1.2) and --tls-cipher-suites (etcd: --cipher-suites) to TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+    title: kit::cold!("kube-apiserver and etcd use TLS 1.2+ and strong cipher suites"),
+    rationale: kit::cold!(
+        "The API server and etcd carry every credential of the cluster. --tls-min-version below VersionTLS12 (etcd: --tls-min-version below TLS1.2) re-enables deprecated protocols, and cipher-suite lists with non-AEAD or non-ECDHE suites (CBC, RSA key exchange, 3DES, RC4) allow downgrade and padding-oracle attacks. Flags left unset use the Go defaults (TLS 1.2+ since Go 1.22); CIS 1.2.29 asks for an explicit strong list, which requireExplicit enforces."
+    ),
+    remediation: kit::cold!(
+        "set --tls-min-version=VersionTLS12 (etcd: --tls-min-version=TLS1.2) and --tls-cipher-suites (etcd: --cipher-suites) to TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"
+    ),
     severity: Severity::High,
     tags: &["default", "encryption-in-transit", "control-plane"],
     criteria: Criteria {
@@ -22,7 +26,9 @@ pub static CONTROL: Control = Control {
         name: "requireExplicit",
         kind: ParamKind::Bool,
         default: "false",
-        description: "also report when the minimum version or the cipher suites are left to the defaults",
+        description: kit::cold!(
+            "also report when the minimum version or the cipher suites are left to the defaults"
+        ),
     }],
     check,
     ..Control::DEFAULTS

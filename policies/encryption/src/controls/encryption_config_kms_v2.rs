@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "encryption-config-kms-v2",
-    title: "Secrets are encrypted at rest through KMS v2",
-    rationale: "aescbc, aesgcm and secretbox keep the key in the configuration file on every control-plane node: whoever reads that file (a node backup, a compromised host) decrypts etcd, keys are rotated by hand, and aesgcm needs rotation every 200k writes. KMS v2 (stable since 1.29) keeps the key-encryption key in an external KMS/HSM, uses a fresh data key per API server start with envelope encryption, and supports rotation and auditing of key use; KMS v1 is deprecated and disabled by default since 1.29.",
-    remediation: "configure a kms provider with apiVersion: v2 first for the resources (e.g. AWS KMS, Azure Key Vault, GCP KMS or Vault KMS plugin)",
+    title: kit::cold!("Secrets are encrypted at rest through KMS v2"),
+    rationale: kit::cold!(
+        "aescbc, aesgcm and secretbox keep the key in the configuration file on every control-plane node: whoever reads that file (a node backup, a compromised host) decrypts etcd, keys are rotated by hand, and aesgcm needs rotation every 200k writes. KMS v2 (stable since 1.29) keeps the key-encryption key in an external KMS/HSM, uses a fresh data key per API server start with envelope encryption, and supports rotation and auditing of key use; KMS v1 is deprecated and disabled by default since 1.29."
+    ),
+    remediation: kit::cold!(
+        "configure a kms provider with apiVersion: v2 first for the resources (e.g. AWS KMS, Azure Key Vault, GCP KMS or Vault KMS plugin)"
+    ),
     severity: Severity::Medium,
     tags: &["encryption-at-rest", "control-plane"],
     criteria: kit::Criteria {
@@ -20,7 +24,7 @@ pub static CONTROL: Control = Control {
         name: "resources",
         kind: ParamKind::StringList,
         default: "[\"secrets\"]",
-        description: "resources whose first provider must be KMS v2",
+        description: kit::cold!("resources whose first provider must be KMS v2"),
     }],
     check,
     ..Control::DEFAULTS

@@ -8,9 +8,13 @@ pub const KIND: &str = "apiserver.config.k8s.io/EncryptionConfiguration";
 
 pub static CONTROL: Control = Control {
     id: "encryption-config-secrets",
-    title: "The API server's EncryptionConfiguration encrypts Secrets",
-    rationale: "Without encryption at rest, Secrets sit in etcd and its backups as plain base64: anyone with a snapshot or disk has every credential of the cluster. The API server writes with the first provider of the first resources entry that matches; identity first means new writes are stored unencrypted. Every resource in the resources parameter (default secrets) must be matched by an entry (exact name, *.<group> or *.*) whose first provider encrypts. Read from EncryptionConfiguration files given to scan (e.g. /etc/kubernetes/enc/); the API server never receives this object through admission.",
-    remediation: "put a kms (apiVersion: v2), aescbc, aesgcm or secretbox provider first for secrets; keep identity only last, to read data written before encryption was enabled, then rewrite all Secrets (kubectl get secrets -A -o json | kubectl replace -f -)",
+    title: kit::cold!("The API server's EncryptionConfiguration encrypts Secrets"),
+    rationale: kit::cold!(
+        "Without encryption at rest, Secrets sit in etcd and its backups as plain base64: anyone with a snapshot or disk has every credential of the cluster. The API server writes with the first provider of the first resources entry that matches; identity first means new writes are stored unencrypted. Every resource in the resources parameter (default secrets) must be matched by an entry (exact name, *.<group> or *.*) whose first provider encrypts. Read from EncryptionConfiguration files given to scan (e.g. /etc/kubernetes/enc/); the API server never receives this object through admission."
+    ),
+    remediation: kit::cold!(
+        "put a kms (apiVersion: v2), aescbc, aesgcm or secretbox provider first for secrets; keep identity only last, to read data written before encryption was enabled, then rewrite all Secrets (kubectl get secrets -A -o json | kubectl replace -f -)"
+    ),
     severity: Severity::Critical,
     tags: &["default", "encryption-at-rest", "control-plane"],
     criteria: kit::Criteria {
@@ -22,7 +26,9 @@ pub static CONTROL: Control = Control {
         name: "resources",
         kind: ParamKind::StringList,
         default: "[\"secrets\"]",
-        description: "resources (as written in the configuration, e.g. secrets, configmaps, tokens.example.com) that must be encrypted",
+        description: kit::cold!(
+            "resources (as written in the configuration, e.g. secrets, configmaps, tokens.example.com) that must be encrypted"
+        ),
     }],
     check,
     ..Control::DEFAULTS

@@ -5,9 +5,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "etcd-client-cert-auth",
-    title: "etcd requires client and peer certificates and does not self-sign",
-    rationale: "etcd holds every object of the cluster, Secrets included. Without --client-cert-auth any process that reaches port 2379 reads and writes it; without --peer-client-cert-auth any host can join the cluster as a member. --auto-tls and --peer-auto-tls make etcd generate self-signed certificates that no one verifies, so the connection is encrypted but not authenticated.",
-    remediation: "run etcd with --client-cert-auth=true, --peer-client-cert-auth=true, --trusted-ca-file and --peer-trusted-ca-file, and without --auto-tls / --peer-auto-tls (kubeadm's defaults)",
+    title: kit::cold!("etcd requires client and peer certificates and does not self-sign"),
+    rationale: kit::cold!(
+        "etcd holds every object of the cluster, Secrets included. Without --client-cert-auth any process that reaches port 2379 reads and writes it; without --peer-client-cert-auth any host can join the cluster as a member. --auto-tls and --peer-auto-tls make etcd generate self-signed certificates that no one verifies, so the connection is encrypted but not authenticated."
+    ),
+    remediation: kit::cold!(
+        "run etcd with --client-cert-auth=true, --peer-client-cert-auth=true, --trusted-ca-file and --peer-trusted-ca-file, and without --auto-tls / --peer-auto-tls (kubeadm's defaults)"
+    ),
     severity: Severity::Critical,
     tags: &["default", "encryption-in-transit", "control-plane"],
     criteria: Criteria {

@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "gateway-listener-tls",
-    title: "Gateway listeners use TLS",
-    rationale: "A Gateway listener with protocol HTTP, TCP or UDP carries traffic in clear text; an HTTPS or TLS listener in Terminate mode without certificateRefs has nothing to present and does not come up. Whether a plain HTTP listener only redirects to HTTPS depends on the HTTPRoutes attached to it, which are separate objects: list such listeners by name in allowPlainListeners once their redirect route is in place. TLS Passthrough listeners leave encryption to the backend and pass.",
-    remediation: "use protocol HTTPS (or TLS) with tls.mode Terminate and tls.certificateRefs, or Passthrough; keep a port-80 listener only for an HTTPRoute with a RequestRedirect to https and list it in allowPlainListeners",
+    title: kit::cold!("Gateway listeners use TLS"),
+    rationale: kit::cold!(
+        "A Gateway listener with protocol HTTP, TCP or UDP carries traffic in clear text; an HTTPS or TLS listener in Terminate mode without certificateRefs has nothing to present and does not come up. Whether a plain HTTP listener only redirects to HTTPS depends on the HTTPRoutes attached to it, which are separate objects: list such listeners by name in allowPlainListeners once their redirect route is in place. TLS Passthrough listeners leave encryption to the backend and pass."
+    ),
+    remediation: kit::cold!(
+        "use protocol HTTPS (or TLS) with tls.mode Terminate and tls.certificateRefs, or Passthrough; keep a port-80 listener only for an HTTPRoute with a RequestRedirect to https and list it in allowPlainListeners"
+    ),
     severity: Severity::High,
     tags: &["encryption-in-transit"],
     criteria: super::TRANSIT,
@@ -17,7 +21,9 @@ pub static CONTROL: Control = Control {
         name: "allowPlainListeners",
         kind: ParamKind::StringList,
         default: "[]",
-        description: "names of HTTP listeners allowed because an attached route redirects them to HTTPS",
+        description: kit::cold!(
+            "names of HTTP listeners allowed because an attached route redirects them to HTTPS"
+        ),
     }],
     check,
     ..Control::DEFAULTS

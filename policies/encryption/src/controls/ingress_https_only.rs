@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "ingress-https-only",
-    title: "Ingresses do not serve plain HTTP",
-    rationale: "Even with TLS configured, most ingress controllers also listen on port 80: a client following an http:// link, or an attacker downgrading it, sends credentials and cookies in clear text. Each controller has its own switch: ingress-nginx redirects to HTTPS when TLS is configured unless ssl-redirect is \"false\" (force-ssl-redirect: \"true\" redirects always); GCE needs kubernetes.io/ingress.allow-http: \"false\"; AWS Load Balancer Controller listens on HTTPS only when listen-ports has no HTTP entry, or redirects with ssl-redirect; Traefik routes every entrypoint unless router.entrypoints names only HTTPS ones. The controller is read from spec.ingressClassName or the kubernetes.io/ingress.class annotation; an entrypoint-level redirect (Traefik) or a FrontendConfig (GKE) cannot be seen at admission.",
-    remediation: "ingress-nginx: nginx.ingress.kubernetes.io/force-ssl-redirect: \"true\"; GCE: kubernetes.io/ingress.allow-http: \"false\"; ALB: alb.ingress.kubernetes.io/listen-ports: '[{\"HTTPS\":443}]' or ssl-redirect: \"443\"; Traefik: traefik.ingress.kubernetes.io/router.entrypoints: websecure",
+    title: kit::cold!("Ingresses do not serve plain HTTP"),
+    rationale: kit::cold!(
+        "Even with TLS configured, most ingress controllers also listen on port 80: a client following an http:// link, or an attacker downgrading it, sends credentials and cookies in clear text. Each controller has its own switch: ingress-nginx redirects to HTTPS when TLS is configured unless ssl-redirect is \"false\" (force-ssl-redirect: \"true\" redirects always); GCE needs kubernetes.io/ingress.allow-http: \"false\"; AWS Load Balancer Controller listens on HTTPS only when listen-ports has no HTTP entry, or redirects with ssl-redirect; Traefik routes every entrypoint unless router.entrypoints names only HTTPS ones. The controller is read from spec.ingressClassName or the kubernetes.io/ingress.class annotation; an entrypoint-level redirect (Traefik) or a FrontendConfig (GKE) cannot be seen at admission."
+    ),
+    remediation: kit::cold!(
+        "ingress-nginx: nginx.ingress.kubernetes.io/force-ssl-redirect: \"true\"; GCE: kubernetes.io/ingress.allow-http: \"false\"; ALB: alb.ingress.kubernetes.io/listen-ports: '[{\"HTTPS\":443}]' or ssl-redirect: \"443\"; Traefik: traefik.ingress.kubernetes.io/router.entrypoints: websecure"
+    ),
     severity: Severity::High,
     tags: &["encryption-in-transit"],
     criteria: super::TRANSIT,
@@ -18,19 +22,23 @@ pub static CONTROL: Control = Control {
             name: "classControllers",
             kind: ParamKind::StringMap,
             default: "{}",
-            description: "ingress class → controller (nginx, gce, alb, traefik) for class names that do not say which controller they are",
+            description: kit::cold!(
+                "ingress class → controller (nginx, gce, alb, traefik) for class names that do not say which controller they are"
+            ),
         },
         Param {
             name: "allowUnknownControllers",
             kind: ParamKind::Bool,
             default: "false",
-            description: "pass Ingresses of controllers this control cannot read instead of reporting them",
+            description: kit::cold!(
+                "pass Ingresses of controllers this control cannot read instead of reporting them"
+            ),
         },
         Param {
             name: "traefikPlainEntrypoints",
             kind: ParamKind::StringList,
             default: "[\"web\"]",
-            description: "Traefik entrypoints that listen on plain HTTP",
+            description: kit::cold!("Traefik entrypoints that listen on plain HTTP"),
         },
     ],
     validate_params: Some(validate),

@@ -7,9 +7,13 @@ use kit::{Control, Ctx, Finding, KindSet, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "ingress-tls-hosts",
-    title: "Ingresses terminate TLS for every host they serve",
-    rationale: "A host listed in spec.rules but not in spec.tls[].hosts is served over plain HTTP: credentials, session cookies and personal data cross the network readable and modifiable by anyone on the path. Wildcard TLS hosts cover one label (*.example.com covers shop.example.com, not example.com). A TLS entry without secretName falls back to the controller's default certificate, which does not match the host. Rules without a host (catch-all) are served for any name, so they need a TLS entry without hosts (the controller's default server).",
-    remediation: "add every spec.rules[].host to spec.tls[].hosts with a secretName (e.g. issued by cert-manager); give catch-all rules a host",
+    title: kit::cold!("Ingresses terminate TLS for every host they serve"),
+    rationale: kit::cold!(
+        "A host listed in spec.rules but not in spec.tls[].hosts is served over plain HTTP: credentials, session cookies and personal data cross the network readable and modifiable by anyone on the path. Wildcard TLS hosts cover one label (*.example.com covers shop.example.com, not example.com). A TLS entry without secretName falls back to the controller's default certificate, which does not match the host. Rules without a host (catch-all) are served for any name, so they need a TLS entry without hosts (the controller's default server)."
+    ),
+    remediation: kit::cold!(
+        "add every spec.rules[].host to spec.tls[].hosts with a secretName (e.g. issued by cert-manager); give catch-all rules a host"
+    ),
     severity: Severity::High,
     tags: &["default", "encryption-in-transit"],
     criteria: super::TRANSIT,

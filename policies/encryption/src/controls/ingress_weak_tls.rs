@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "ingress-weak-tls",
-    title: "Ingresses do not enable weak TLS protocols or ciphers",
-    rationale: "SSLv3, TLS 1.0 and 1.1 are deprecated (RFC 8996) and suites with RC4, DES/3DES, MD5, NULL or EXPORT primitives are broken; enabling them on an edge exposes traffic to downgrade and decryption attacks, and fails PCI DSS and most audit baselines. Read from ingress-nginx ssl-protocols / ssl-ciphers / proxy-ssl-protocols / proxy-ssl-ciphers and the AWS Load Balancer Controller ssl-policy (only TLS 1.2+ ELB policies pass).",
-    remediation: "remove the annotation (the controllers default to TLS 1.2+ with strong ciphers) or list only TLSv1.2 TLSv1.3 and AEAD ECDHE suites; for ALB use ELBSecurityPolicy-TLS13-1-2-2021-06 or another TLS 1.2+ policy",
+    title: kit::cold!("Ingresses do not enable weak TLS protocols or ciphers"),
+    rationale: kit::cold!(
+        "SSLv3, TLS 1.0 and 1.1 are deprecated (RFC 8996) and suites with RC4, DES/3DES, MD5, NULL or EXPORT primitives are broken; enabling them on an edge exposes traffic to downgrade and decryption attacks, and fails PCI DSS and most audit baselines. Read from ingress-nginx ssl-protocols / ssl-ciphers / proxy-ssl-protocols / proxy-ssl-ciphers and the AWS Load Balancer Controller ssl-policy (only TLS 1.2+ ELB policies pass)."
+    ),
+    remediation: kit::cold!(
+        "remove the annotation (the controllers default to TLS 1.2+ with strong ciphers) or list only TLSv1.2 TLSv1.3 and AEAD ECDHE suites; for ALB use ELBSecurityPolicy-TLS13-1-2-2021-06 or another TLS 1.2+ policy"
+    ),
     severity: Severity::High,
     tags: &["default", "encryption-in-transit"],
     criteria: super::TRANSIT,

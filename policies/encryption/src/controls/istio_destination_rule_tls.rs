@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "istio-destination-rule-tls",
-    title: "Istio DestinationRules keep mutual TLS to in-mesh hosts",
-    rationale: "A DestinationRule whose trafficPolicy.tls.mode is DISABLE makes sidecars send plain text; SIMPLE or MUTUAL towards a mesh service replaces Istio's automatic mTLS with one-way or hand-managed TLS and breaks peer identity. Only ISTIO_MUTUAL (or no tls block, which keeps auto-mTLS) is accepted for hosts of the cluster domain and short service names; external hosts may use SIMPLE or MUTUAL, never DISABLE. The rule's top-level, port-level and subset policies are all read.",
-    remediation: "remove trafficPolicy.tls or set mode: ISTIO_MUTUAL for in-mesh hosts; use SIMPLE/MUTUAL only for hosts outside the mesh",
+    title: kit::cold!("Istio DestinationRules keep mutual TLS to in-mesh hosts"),
+    rationale: kit::cold!(
+        "A DestinationRule whose trafficPolicy.tls.mode is DISABLE makes sidecars send plain text; SIMPLE or MUTUAL towards a mesh service replaces Istio's automatic mTLS with one-way or hand-managed TLS and breaks peer identity. Only ISTIO_MUTUAL (or no tls block, which keeps auto-mTLS) is accepted for hosts of the cluster domain and short service names; external hosts may use SIMPLE or MUTUAL, never DISABLE. The rule's top-level, port-level and subset policies are all read."
+    ),
+    remediation: kit::cold!(
+        "remove trafficPolicy.tls or set mode: ISTIO_MUTUAL for in-mesh hosts; use SIMPLE/MUTUAL only for hosts outside the mesh"
+    ),
     severity: Severity::Medium,
     tags: &["encryption-in-transit", "mesh"],
     criteria: super::MESH,
@@ -17,7 +21,9 @@ pub static CONTROL: Control = Control {
         name: "clusterDomain",
         kind: ParamKind::String,
         default: "\"cluster.local\"",
-        description: "the cluster DNS domain; hosts under it (and short names) are in the mesh",
+        description: kit::cold!(
+            "the cluster DNS domain; hosts under it (and short names) are in the mesh"
+        ),
     }],
     check,
     ..Control::DEFAULTS

@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "istio-peer-authentication-strict",
-    title: "Istio PeerAuthentications require STRICT mutual TLS",
-    rationale: "PERMISSIVE accepts plain-text connections next to mTLS and DISABLE turns mTLS off: workloads then accept traffic from any pod, unauthenticated and unencrypted, and mesh authorization policies that rely on peer identities are bypassed. A port-level override weakens a single port the same way. A policy without a mode (or UNSET) inherits its parent; the mesh-wide policy (the root namespace, no selector) has no parent and then defaults to PERMISSIVE. Applies only to Istio objects, so it is safe in clusters without Istio.",
-    remediation: "set spec.mtls.mode: STRICT (and the same in portLevelMtls); expose plain-text ports through a gateway rather than a PERMISSIVE exception",
+    title: kit::cold!("Istio PeerAuthentications require STRICT mutual TLS"),
+    rationale: kit::cold!(
+        "PERMISSIVE accepts plain-text connections next to mTLS and DISABLE turns mTLS off: workloads then accept traffic from any pod, unauthenticated and unencrypted, and mesh authorization policies that rely on peer identities are bypassed. A port-level override weakens a single port the same way. A policy without a mode (or UNSET) inherits its parent; the mesh-wide policy (the root namespace, no selector) has no parent and then defaults to PERMISSIVE. Applies only to Istio objects, so it is safe in clusters without Istio."
+    ),
+    remediation: kit::cold!(
+        "set spec.mtls.mode: STRICT (and the same in portLevelMtls); expose plain-text ports through a gateway rather than a PERMISSIVE exception"
+    ),
     severity: Severity::High,
     tags: &["default", "encryption-in-transit", "mesh"],
     criteria: super::MESH,
@@ -17,7 +21,9 @@ pub static CONTROL: Control = Control {
         name: "rootNamespace",
         kind: ParamKind::String,
         default: "\"istio-system\"",
-        description: "the mesh root namespace, where a selector-less PeerAuthentication is mesh-wide",
+        description: kit::cold!(
+            "the mesh root namespace, where a selector-less PeerAuthentication is mesh-wide"
+        ),
     }],
     check,
     ..Control::DEFAULTS

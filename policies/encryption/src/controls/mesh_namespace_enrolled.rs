@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "mesh-namespace-enrolled",
-    title: "Namespaces are enrolled in the service mesh",
-    rationale: "Mesh mTLS is switched on per namespace: Istio injects sidecars where the namespace is labelled istio-injection: enabled or istio.io/rev, or captures traffic in ambient mode with istio.io/dataplane-mode: ambient; Linkerd injects where the namespace is annotated linkerd.io/inject: enabled. A namespace without it runs every pod outside the mesh, in plain text. System namespaces are listed in exemptNamespaces.",
-    remediation: "Istio: label the namespace istio-injection=enabled (or istio.io/rev=<revision>, or istio.io/dataplane-mode=ambient); Linkerd: annotate it linkerd.io/inject=enabled",
+    title: kit::cold!("Namespaces are enrolled in the service mesh"),
+    rationale: kit::cold!(
+        "Mesh mTLS is switched on per namespace: Istio injects sidecars where the namespace is labelled istio-injection: enabled or istio.io/rev, or captures traffic in ambient mode with istio.io/dataplane-mode: ambient; Linkerd injects where the namespace is annotated linkerd.io/inject: enabled. A namespace without it runs every pod outside the mesh, in plain text. System namespaces are listed in exemptNamespaces."
+    ),
+    remediation: kit::cold!(
+        "Istio: label the namespace istio-injection=enabled (or istio.io/rev=<revision>, or istio.io/dataplane-mode=ambient); Linkerd: annotate it linkerd.io/inject=enabled"
+    ),
     severity: Severity::Medium,
     tags: &["encryption-in-transit", "mesh"],
     criteria: super::MESH,
@@ -19,7 +23,7 @@ pub static CONTROL: Control = Control {
             name: "exemptNamespaces",
             kind: ParamKind::StringList,
             default: "[\"kube-system\", \"kube-public\", \"kube-node-lease\", \"istio-system\", \"linkerd\", \"linkerd-viz\"]",
-            description: "namespaces (globs) that need not be enrolled",
+            description: kit::cold!("namespaces (globs) that need not be enrolled"),
         },
     ],
     validate_params: Some(validate_mesh),

@@ -7,7 +7,7 @@ pub const MESH_PARAM: Param = Param {
     name: "mesh",
     kind: ParamKind::String,
     default: "\"istio\"",
-    description: "the service mesh in use: istio or linkerd",
+    description: kit::cold!("the service mesh in use: istio or linkerd"),
 };
 
 pub fn validate_mesh(p: &kit::control::Params) -> Result<(), String> {
@@ -19,9 +19,13 @@ pub fn validate_mesh(p: &kit::control::Params) -> Result<(), String> {
 
 pub static CONTROL: Control = Control {
     id: "mesh-pod-injection",
-    title: "Pods do not opt out of service-mesh mTLS",
-    rationale: "Service-to-service encryption by a mesh only covers pods that run its proxy. A pod labelled sidecar.istio.io/inject: \"false\" or istio.io/dataplane-mode: none (Istio), or annotated linkerd.io/inject: disabled (Linkerd), talks plain text to its peers; Linkerd's config.linkerd.io/skip-inbound-ports / skip-outbound-ports send the listed ports around the proxy, unencrypted. Choose the mesh with the mesh parameter; namespaces are enrolled by mesh-namespace-enrolled.",
-    remediation: "remove the opt-out label/annotation and the skip-ports annotations; exempt the few pods that cannot run a proxy with a documented exemption",
+    title: kit::cold!("Pods do not opt out of service-mesh mTLS"),
+    rationale: kit::cold!(
+        "Service-to-service encryption by a mesh only covers pods that run its proxy. A pod labelled sidecar.istio.io/inject: \"false\" or istio.io/dataplane-mode: none (Istio), or annotated linkerd.io/inject: disabled (Linkerd), talks plain text to its peers; Linkerd's config.linkerd.io/skip-inbound-ports / skip-outbound-ports send the listed ports around the proxy, unencrypted. Choose the mesh with the mesh parameter; namespaces are enrolled by mesh-namespace-enrolled."
+    ),
+    remediation: kit::cold!(
+        "remove the opt-out label/annotation and the skip-ports annotations; exempt the few pods that cannot run a proxy with a documented exemption"
+    ),
     severity: Severity::Medium,
     tags: &["encryption-in-transit", "mesh"],
     criteria: super::MESH,

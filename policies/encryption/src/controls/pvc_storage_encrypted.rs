@@ -10,9 +10,13 @@ const SC_KIND: &str = "StorageClass";
 
 pub static CONTROL: Control = Control {
     id: "pvc-storage-encrypted",
-    title: "PersistentVolumeClaims and PersistentVolumes use encrypted StorageClasses",
-    rationale: "A claim inherits the encryption of the class that provisions it, and a claim without storageClassName gets the default class. A PersistentVolume is judged by its storageClassName the same way; a pre-provisioned volume without a class (an inline awsElasticBlockStore, gcePersistentDisk, azureDisk, rbd, csi ... source) carries no encryption setting the policy could read, so it is reported as unverifiable. The volumeClaimTemplates of StatefulSets are judged like claims. Context-aware: the class (or the default class) is read from the cluster and judged like storage-class-encrypted (same parameters); a failed lookup is reported as unverifiable, never passed. A claim with storageClassName \"\" binds a pre-provisioned volume and is not judged here.",
-    remediation: "set spec.storageClassName to an encrypted class, or encrypt the default StorageClass",
+    title: kit::cold!("PersistentVolumeClaims and PersistentVolumes use encrypted StorageClasses"),
+    rationale: kit::cold!(
+        "A claim inherits the encryption of the class that provisions it, and a claim without storageClassName gets the default class. A PersistentVolume is judged by its storageClassName the same way; a pre-provisioned volume without a class (an inline awsElasticBlockStore, gcePersistentDisk, azureDisk, rbd, csi ... source) carries no encryption setting the policy could read, so it is reported as unverifiable. The volumeClaimTemplates of StatefulSets are judged like claims. Context-aware: the class (or the default class) is read from the cluster and judged like storage-class-encrypted (same parameters); a failed lookup is reported as unverifiable, never passed. A claim with storageClassName \"\" binds a pre-provisioned volume and is not judged here."
+    ),
+    remediation: kit::cold!(
+        "set spec.storageClassName to an encrypted class, or encrypt the default StorageClass"
+    ),
     severity: Severity::High,
     tags: &["encryption-at-rest", "context-aware"],
     criteria: super::AT_REST,

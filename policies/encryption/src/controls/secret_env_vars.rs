@@ -4,9 +4,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "secret-env-vars",
-    title: "Secrets are mounted as files, not passed as environment variables",
-    rationale: "Environment variables leak: they are inherited by every child process, printed by crash handlers, debug endpoints and `env` in support sessions, visible in /proc/<pid>/environ, and cannot be rotated without restarting the container. Files from a Secret volume are updated in place and readable only where mounted. CIS 5.4.1 prefers files; opt-in because many images only read credentials from the environment.",
-    remediation: "mount the Secret as a volume (readOnly) and point the application at the file (e.g. DATABASE_PASSWORD_FILE), instead of env[].valueFrom.secretKeyRef or envFrom[].secretRef",
+    title: kit::cold!("Secrets are mounted as files, not passed as environment variables"),
+    rationale: kit::cold!(
+        "Environment variables leak: they are inherited by every child process, printed by crash handlers, debug endpoints and `env` in support sessions, visible in /proc/<pid>/environ, and cannot be rotated without restarting the container. Files from a Secret volume are updated in place and readable only where mounted. CIS 5.4.1 prefers files; opt-in because many images only read credentials from the environment."
+    ),
+    remediation: kit::cold!(
+        "mount the Secret as a volume (readOnly) and point the application at the file (e.g. DATABASE_PASSWORD_FILE), instead of env[].valueFrom.secretKeyRef or envFrom[].secretRef"
+    ),
     severity: Severity::Low,
     tags: &["secrets"],
     criteria: Criteria {

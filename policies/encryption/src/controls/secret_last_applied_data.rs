@@ -7,9 +7,15 @@ const KEY: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 pub static CONTROL: Control = Control {
     id: "secret-last-applied-data",
-    title: "Secrets do not repeat their data in the last-applied-configuration annotation",
-    rationale: "kubectl apply (client-side) stores the whole manifest, data and stringData included, in the kubectl.kubernetes.io/last-applied-configuration annotation. Metadata is shown by kubectl describe, returned to clients that only list metadata, copied by tools that redact data but not annotations, and stringData is kept there in clear text. The credential then lives in a second place, outside every redaction.",
-    remediation: "apply Secrets with kubectl apply --server-side, kubectl create/replace, or an operator (External Secrets, Sealed Secrets); remove the annotation with kubectl annotate secret <name> kubectl.kubernetes.io/last-applied-configuration-",
+    title: kit::cold!(
+        "Secrets do not repeat their data in the last-applied-configuration annotation"
+    ),
+    rationale: kit::cold!(
+        "kubectl apply (client-side) stores the whole manifest, data and stringData included, in the kubectl.kubernetes.io/last-applied-configuration annotation. Metadata is shown by kubectl describe, returned to clients that only list metadata, copied by tools that redact data but not annotations, and stringData is kept there in clear text. The credential then lives in a second place, outside every redaction."
+    ),
+    remediation: kit::cold!(
+        "apply Secrets with kubectl apply --server-side, kubectl create/replace, or an operator (External Secrets, Sealed Secrets); remove the annotation with kubectl annotate secret <name> kubectl.kubernetes.io/last-applied-configuration-"
+    ),
     severity: Severity::High,
     tags: &["default", "secrets"],
     criteria: super::SECRETS,

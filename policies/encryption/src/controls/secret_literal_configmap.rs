@@ -5,9 +5,13 @@ use kit::{Control, Ctx, Finding, KindSet, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "secret-literal-configmap",
-    title: "ConfigMaps do not hold credentials",
-    rationale: "ConfigMaps are not Secrets: they are readable by every role that may read configuration, shown in plain text by kubectl and dashboards, excluded from Secret encryption at rest, and copied into Git. A key named like a credential with a literal value, a value shaped like a key or token (PEM private keys, cloud access keys, JWTs, URLs with a password, high-entropy strings), or a line `password: ...` / `token=...` inside an embedded configuration file is reported.",
-    remediation: "move the credential into a Secret (or an external secret store) and mount it; keep only non-secret settings in the ConfigMap; allow-list false positives with allowNames / allowValues",
+    title: kit::cold!("ConfigMaps do not hold credentials"),
+    rationale: kit::cold!(
+        "ConfigMaps are not Secrets: they are readable by every role that may read configuration, shown in plain text by kubectl and dashboards, excluded from Secret encryption at rest, and copied into Git. A key named like a credential with a literal value, a value shaped like a key or token (PEM private keys, cloud access keys, JWTs, URLs with a password, high-entropy strings), or a line `password: ...` / `token=...` inside an embedded configuration file is reported."
+    ),
+    remediation: kit::cold!(
+        "move the credential into a Secret (or an external secret store) and mount it; keep only non-secret settings in the ConfigMap; allow-list false positives with allowNames / allowValues"
+    ),
     severity: Severity::High,
     tags: &["default", "secrets"],
     criteria: super::SECRETS,

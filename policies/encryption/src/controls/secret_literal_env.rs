@@ -5,9 +5,13 @@ use kit::{Control, Ctx, Finding, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "secret-literal-env",
-    title: "Containers do not carry credentials as literal environment values",
-    rationale: "A password, token or key written into env[].value lives in the manifest, the Git history, the ReplicaSet history and every kubectl describe: anyone who can read the workload reads the credential, it is not encrypted at rest like a Secret, and rotating it means a redeploy. Values are recognised by shape (PEM private keys, AWS/Google/GitHub/GitLab/Slack/Stripe keys, JSON Web Tokens, URLs with a password, optionally high-entropy strings) and by a credential-like name (PASSWORD, TOKEN, SECRET, API_KEY ...) with a literal value that is not a path, number, boolean or $(VAR) reference. All three container lists are read.",
-    remediation: "move the value into a Secret (or an external secret store) and reference it with env[].valueFrom.secretKeyRef or, better, mount it as a file; allow-list false positives with allowNames / allowValues",
+    title: kit::cold!("Containers do not carry credentials as literal environment values"),
+    rationale: kit::cold!(
+        "A password, token or key written into env[].value lives in the manifest, the Git history, the ReplicaSet history and every kubectl describe: anyone who can read the workload reads the credential, it is not encrypted at rest like a Secret, and rotating it means a redeploy. Values are recognised by shape (PEM private keys, AWS/Google/GitHub/GitLab/Slack/Stripe keys, JSON Web Tokens, URLs with a password, optionally high-entropy strings) and by a credential-like name (PASSWORD, TOKEN, SECRET, API_KEY ...) with a literal value that is not a path, number, boolean or $(VAR) reference. All three container lists are read."
+    ),
+    remediation: kit::cold!(
+        "move the value into a Secret (or an external secret store) and reference it with env[].valueFrom.secretKeyRef or, better, mount it as a file; allow-list false positives with allowNames / allowValues"
+    ),
     severity: Severity::High,
     tags: &["default", "secrets"],
     criteria: super::SECRETS,

@@ -4,9 +4,13 @@ use kit::{Control, Ctx, Finding, KindSet, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "secret-manifest-inline-data",
-    title: "Secret manifests in a repository carry no inline data",
-    rationale: "A Secret manifest with data or stringData committed to a repository is a credential in source control: base64 is an encoding, not encryption, and the value stays in every clone and in the history after it is removed. Meant for kube-soc2 scan of repositories (tag scan-only); at admission every Secret has data, so do not enable it on a policy-server.",
-    remediation: "commit a SealedSecret, an ExternalSecret (External Secrets Operator), a SOPS-encrypted file or a secret-store CSI reference instead, and rotate any credential that was committed",
+    title: kit::cold!("Secret manifests in a repository carry no inline data"),
+    rationale: kit::cold!(
+        "A Secret manifest with data or stringData committed to a repository is a credential in source control: base64 is an encoding, not encryption, and the value stays in every clone and in the history after it is removed. Meant for kube-soc2 scan of repositories (tag scan-only); at admission every Secret has data, so do not enable it on a policy-server."
+    ),
+    remediation: kit::cold!(
+        "commit a SealedSecret, an ExternalSecret (External Secrets Operator), a SOPS-encrypted file or a secret-store CSI reference instead, and rotate any credential that was committed"
+    ),
     severity: Severity::High,
     tags: &["secrets", "scan-only"],
     criteria: kit::Criteria {

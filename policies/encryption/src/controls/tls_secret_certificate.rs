@@ -7,9 +7,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "tls-secret-certificate",
-    title: "TLS Secrets hold a valid, unexpired certificate with a strong key",
-    rationale: "An expired certificate breaks every client that verifies it, and one expiring within days means renewal has failed; weak keys (RSA < 2048, ECDSA < P-256) and MD5/SHA-1 signatures no longer protect the connection. The certificate is parsed inside the policy (PEM, then X.509 DER) from data[\"tls.crt\"] (or stringData), not taken from labels or annotations; every certificate of the chain is checked, at most 16. An unparseable certificate is reported: no server could use it either. Empty placeholders (tls.crt of length 0) are accepted: they serve nothing. An UPDATE that leaves tls.crt unchanged is not refused, so a controller's bookkeeping never blocks a renewal; background audits still report the certificate, so an expiry shows up in policy reports before it breaks clients.",
-    remediation: "renew the certificate (cert-manager renews automatically), issue it with an RSA ≥ 2048 or ECDSA P-256+ key and a SHA-256+ signature, and store it PEM-encoded in tls.crt",
+    title: kit::cold!("TLS Secrets hold a valid, unexpired certificate with a strong key"),
+    rationale: kit::cold!(
+        "An expired certificate breaks every client that verifies it, and one expiring within days means renewal has failed; weak keys (RSA < 2048, ECDSA < P-256) and MD5/SHA-1 signatures no longer protect the connection. The certificate is parsed inside the policy (PEM, then X.509 DER) from data[\"tls.crt\"] (or stringData), not taken from labels or annotations; every certificate of the chain is checked, at most 16. An unparseable certificate is reported: no server could use it either. Empty placeholders (tls.crt of length 0) are accepted: they serve nothing. An UPDATE that leaves tls.crt unchanged is not refused, so a controller's bookkeeping never blocks a renewal; background audits still report the certificate, so an expiry shows up in policy reports before it breaks clients."
+    ),
+    remediation: kit::cold!(
+        "renew the certificate (cert-manager renews automatically), issue it with an RSA ≥ 2048 or ECDSA P-256+ key and a SHA-256+ signature, and store it PEM-encoded in tls.crt"
+    ),
     severity: Severity::High,
     tags: &["default", "encryption-in-transit"],
     criteria: super::TRANSIT,
@@ -19,7 +23,7 @@ pub static CONTROL: Control = Control {
             name: "minDaysRemaining",
             kind: ParamKind::Integer { min: 0, max: 36500 },
             default: "7",
-            description: "report certificates expiring within this many days",
+            description: kit::cold!("report certificates expiring within this many days"),
         },
         KEY_PARAMS[0],
         KEY_PARAMS[1],

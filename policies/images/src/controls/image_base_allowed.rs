@@ -12,9 +12,13 @@ pub const BASE_LABEL: &str = "org.opencontainers.image.base.name";
 
 pub static CONTROL: Control = Control {
     id: "image-base-allowed",
-    title: "Images are built on an allowed base image",
-    rationale: "A minimal, maintained base image (distroless, a hardened internal base) carries fewer packages to patch and fewer tools for an intruder; a random base from a tutorial carries whatever it had when it was pulled. The base is read from the image's configuration (label org.opencontainers.image.base.name, written by docker buildx, BuildKit and most CI templates) through the policy-server (host capability oci/v1/oci_manifest_config). An image without the label is refused unless requireLabel is false, and a failed lookup is reported as 'could not verify', never accepted.",
-    remediation: "rebuild the image FROM an allowed base and let the build record it (docker buildx build --annotation / LABEL org.opencontainers.image.base.name=<base reference>)",
+    title: kit::cold!("Images are built on an allowed base image"),
+    rationale: kit::cold!(
+        "A minimal, maintained base image (distroless, a hardened internal base) carries fewer packages to patch and fewer tools for an intruder; a random base from a tutorial carries whatever it had when it was pulled. The base is read from the image's configuration (label org.opencontainers.image.base.name, written by docker buildx, BuildKit and most CI templates) through the policy-server (host capability oci/v1/oci_manifest_config). An image without the label is refused unless requireLabel is false, and a failed lookup is reported as 'could not verify', never accepted."
+    ),
+    remediation: kit::cold!(
+        "rebuild the image FROM an allowed base and let the build record it (docker buildx build --annotation / LABEL org.opencontainers.image.base.name=<base reference>)"
+    ),
     severity: Severity::Medium,
     tags: &["images", "supply-chain", "host-capabilities"],
     criteria: kit::Criteria {
@@ -28,19 +32,23 @@ pub static CONTROL: Control = Control {
             name: "baseImages",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "allowed base images, repository patterns (e.g. gcr.io/distroless/**, registry.example.com/base/*)",
+            description: kit::cold!(
+                "allowed base images, repository patterns (e.g. gcr.io/distroless/**, registry.example.com/base/*)"
+            ),
         },
         Param {
             name: "images",
             kind: ParamKind::StringList,
             default: r#"["**"]"#,
-            description: "repositories whose base is checked (e.g. only the organisation's own images)",
+            description: kit::cold!(
+                "repositories whose base is checked (e.g. only the organisation's own images)"
+            ),
         },
         Param {
             name: "requireLabel",
             kind: ParamKind::Bool,
             default: "true",
-            description: "refuse images whose configuration does not name its base",
+            description: kit::cold!("refuse images whose configuration does not name its base"),
         },
     ],
     validate_params: Some(validate),

@@ -4,9 +4,11 @@ use kit::{Control, Ctx, Finding, Severity, value};
 
 pub static CONTROL: Control = Control {
     id: "image-pull-policy-always",
-    title: "Images referenced by tag are pulled with imagePullPolicy Always",
-    rationale: "With IfNotPresent a node runs whatever it cached under a tag, so nodes drift apart when the tag moves, and a pod can start a private image that another pod pulled with credentials it does not hold itself. Always makes the kubelet resolve the tag against the registry (with this pod's credentials) at every start. Digest-pinned references are immutable and exempt. An absent policy is read as Kubernetes defaults it (Always only for :latest or untagged images).",
-    remediation: "set imagePullPolicy: Always, or pin the image by digest",
+    title: kit::cold!("Images referenced by tag are pulled with imagePullPolicy Always"),
+    rationale: kit::cold!(
+        "With IfNotPresent a node runs whatever it cached under a tag, so nodes drift apart when the tag moves, and a pod can start a private image that another pod pulled with credentials it does not hold itself. Always makes the kubelet resolve the tag against the registry (with this pod's credentials) at every start. Digest-pinned references are immutable and exempt. An absent policy is read as Kubernetes defaults it (Always only for :latest or untagged images)."
+    ),
+    remediation: kit::cold!("set imagePullPolicy: Always, or pin the image by digest"),
     severity: Severity::Low,
     tags: &["images"],
     criteria: kit::Criteria {

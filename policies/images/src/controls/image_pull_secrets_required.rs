@@ -7,9 +7,13 @@ use kit::{Control, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "image-pull-secrets-required",
-    title: "Pods pulling from private registries declare imagePullSecrets",
-    rationale: "A private registry must authenticate every pull. Without the pod's own imagePullSecrets the pull either fails or silently relies on node-wide credentials or on an image another tenant cached on the node, so access to private software is not granted per workload. Secrets of the pod's ServiceAccount are copied into Pods by the ServiceAccount admission plugin before this check; for workload templates they must be written in the template.",
-    remediation: "add spec.imagePullSecrets: [{name: <docker-registry secret>}] to the pod template",
+    title: kit::cold!("Pods pulling from private registries declare imagePullSecrets"),
+    rationale: kit::cold!(
+        "A private registry must authenticate every pull. Without the pod's own imagePullSecrets the pull either fails or silently relies on node-wide credentials or on an image another tenant cached on the node, so access to private software is not granted per workload. Secrets of the pod's ServiceAccount are copied into Pods by the ServiceAccount admission plugin before this check; for workload templates they must be written in the template."
+    ),
+    remediation: kit::cold!(
+        "add spec.imagePullSecrets: [{name: <docker-registry secret>}] to the pod template"
+    ),
     severity: Severity::Medium,
     tags: &["images", "supply-chain"],
     criteria: kit::Criteria {
@@ -22,7 +26,9 @@ pub static CONTROL: Control = Control {
         name: "privateRegistries",
         kind: ParamKind::StringList,
         default: "[]",
-        description: "registry hosts that require credentials (whole host with port; * within a DNS label, ** across labels)",
+        description: kit::cold!(
+            "registry hosts that require credentials (whole host with port; * within a DNS label, ** across labels)"
+        ),
     }],
     validate_params: Some(validate),
     check,

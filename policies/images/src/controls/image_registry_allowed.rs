@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "image-registry-allowed",
-    title: "Images come from allowed registries or repositories",
-    rationale: "Only software from sources the organisation controls (an internal registry that mirrors, scans and signs what it serves; approved minimal base images) may run. Patterns are anchored on the registry host and the repository path, so registry.example.com never matches registry.example.com.evil.io and registry.example.com/shop/* does not match registry.example.com/shopping/x. A reference that cannot be parsed is not allowed.",
-    remediation: "mirror the image into an allowed registry and reference it from there, or add its registry or repository to the allow-list after review",
+    title: kit::cold!("Images come from allowed registries or repositories"),
+    rationale: kit::cold!(
+        "Only software from sources the organisation controls (an internal registry that mirrors, scans and signs what it serves; approved minimal base images) may run. Patterns are anchored on the registry host and the repository path, so registry.example.com never matches registry.example.com.evil.io and registry.example.com/shop/* does not match registry.example.com/shopping/x. A reference that cannot be parsed is not allowed."
+    ),
+    remediation: kit::cold!(
+        "mirror the image into an allowed registry and reference it from there, or add its registry or repository to the allow-list after review"
+    ),
     severity: Severity::High,
     tags: &["images", "supply-chain"],
     criteria: super::PROVENANCE,
@@ -17,13 +21,17 @@ pub static CONTROL: Control = Control {
             name: "registries",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "registry hosts allowed (whole host with port; * within a DNS label, ** across labels)",
+            description: kit::cold!(
+                "registry hosts allowed (whole host with port; * within a DNS label, ** across labels)"
+            ),
         },
         Param {
             name: "repositories",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "repositories allowed, registry/path globs (* within a path segment, ** across segments); e.g. minimal base images only",
+            description: kit::cold!(
+                "repositories allowed, registry/path globs (* within a path segment, ** across segments); e.g. minimal base images only"
+            ),
         },
     ],
     validate_params: Some(validate),

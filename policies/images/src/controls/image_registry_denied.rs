@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "image-registry-denied",
-    title: "Images do not come from denied registries or repositories",
-    rationale: "Some sources must never run in production: registries that are frozen and no longer receive security fixes (k8s.gcr.io was frozen in April 2023 and its images end at old patch levels), public mirrors outside the organisation's control, repositories known to be compromised. Registries match the whole host (registry.example.com never matches registry.example.com.evil.io). References the runtime cannot parse cannot be pulled and are image-reference-valid's.",
-    remediation: "pull the image from an approved registry (for Kubernetes images: registry.k8s.io instead of k8s.gcr.io)",
+    title: kit::cold!("Images do not come from denied registries or repositories"),
+    rationale: kit::cold!(
+        "Some sources must never run in production: registries that are frozen and no longer receive security fixes (k8s.gcr.io was frozen in April 2023 and its images end at old patch levels), public mirrors outside the organisation's control, repositories known to be compromised. Registries match the whole host (registry.example.com never matches registry.example.com.evil.io). References the runtime cannot parse cannot be pulled and are image-reference-valid's."
+    ),
+    remediation: kit::cold!(
+        "pull the image from an approved registry (for Kubernetes images: registry.k8s.io instead of k8s.gcr.io)"
+    ),
     severity: Severity::High,
     tags: &["default", "images", "supply-chain"],
     criteria: super::PROVENANCE,
@@ -17,13 +21,17 @@ pub static CONTROL: Control = Control {
             name: "registries",
             kind: ParamKind::StringList,
             default: r#"["k8s.gcr.io"]"#,
-            description: "registry hosts refused (whole host with port; * within a DNS label, ** across labels)",
+            description: kit::cold!(
+                "registry hosts refused (whole host with port; * within a DNS label, ** across labels)"
+            ),
         },
         Param {
             name: "repositories",
             kind: ParamKind::StringList,
             default: r#"["gcr.io/google_containers/**", "gcr.io/google-containers/**"]"#,
-            description: "repositories refused, registry/path globs (* within a path segment, ** across segments; nginx = docker.io/library/nginx)",
+            description: kit::cold!(
+                "repositories refused, registry/path globs (* within a path segment, ** across segments; nginx = docker.io/library/nginx)"
+            ),
         },
     ],
     validate_params: Some(validate),

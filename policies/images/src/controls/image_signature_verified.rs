@@ -8,9 +8,13 @@ use kit::{Value, dom::Map, json_value as json};
 
 pub static CONTROL: Control = Control {
     id: "image-signature-verified",
-    title: "Images are signed by a trusted identity (sigstore)",
-    rationale: "A signature made by the build pipeline's key or keyless identity proves that the image was produced by the organisation's reviewed build and not pushed by whoever obtained registry credentials. The policy-server verifies it (host capability oci/v2/verify: cosign public keys, keyless issuer and subject or subject prefix, GitHub Actions workflow identity, with required signature annotations); every configured method must verify. A failed or refused verification is reported as 'could not verify', never accepted; a reference pinned by digest must be the digest that was verified.",
-    remediation: "sign the image in the build pipeline (cosign sign --key … or keyless), and reference the signed digest; check the identity and keys configured in parameters.image-signature-verified",
+    title: kit::cold!("Images are signed by a trusted identity (sigstore)"),
+    rationale: kit::cold!(
+        "A signature made by the build pipeline's key or keyless identity proves that the image was produced by the organisation's reviewed build and not pushed by whoever obtained registry credentials. The policy-server verifies it (host capability oci/v2/verify: cosign public keys, keyless issuer and subject or subject prefix, GitHub Actions workflow identity, with required signature annotations); every configured method must verify. A failed or refused verification is reported as 'could not verify', never accepted; a reference pinned by digest must be the digest that was verified."
+    ),
+    remediation: kit::cold!(
+        "sign the image in the build pipeline (cosign sign --key … or keyless), and reference the signed digest; check the identity and keys configured in parameters.image-signature-verified"
+    ),
     severity: Severity::High,
     tags: &["images", "supply-chain", "host-capabilities"],
     criteria: kit::Criteria {
@@ -24,49 +28,61 @@ pub static CONTROL: Control = Control {
             name: "images",
             kind: ParamKind::StringList,
             default: r#"["**"]"#,
-            description: "repositories whose images must be signed (registry/path globs as in image-registry-allowed; ** = every image)",
+            description: kit::cold!(
+                "repositories whose images must be signed (registry/path globs as in image-registry-allowed; ** = every image)"
+            ),
         },
         Param {
             name: "pubKeys",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "PEM public keys (cosign); every key must have signed the image (verify-image-signatures pubKeys)",
+            description: kit::cold!(
+                "PEM public keys (cosign); every key must have signed the image (verify-image-signatures pubKeys)"
+            ),
         },
         Param {
             name: "keylessIssuer",
             kind: ParamKind::String,
             default: r#""""#,
-            description: "OIDC issuer of keyless signatures, e.g. https://token.actions.githubusercontent.com",
+            description: kit::cold!(
+                "OIDC issuer of keyless signatures, e.g. https://token.actions.githubusercontent.com"
+            ),
         },
         Param {
             name: "keylessSubject",
             kind: ParamKind::String,
             default: r#""""#,
-            description: "exact certificate subject (e-mail or URI) of keyless signatures (verify-image-signatures keyless)",
+            description: kit::cold!(
+                "exact certificate subject (e-mail or URI) of keyless signatures (verify-image-signatures keyless)"
+            ),
         },
         Param {
             name: "keylessSubjectPrefix",
             kind: ParamKind::String,
             default: r#""""#,
-            description: "URL prefix of the certificate subject of keyless signatures (verify-image-signatures keylessPrefix)",
+            description: kit::cold!(
+                "URL prefix of the certificate subject of keyless signatures (verify-image-signatures keylessPrefix)"
+            ),
         },
         Param {
             name: "githubOwner",
             kind: ParamKind::String,
             default: r#""""#,
-            description: "GitHub user or organisation whose Actions workflows signed the image (verify-image-signatures githubActions.owner)",
+            description: kit::cold!(
+                "GitHub user or organisation whose Actions workflows signed the image (verify-image-signatures githubActions.owner)"
+            ),
         },
         Param {
             name: "githubRepo",
             kind: ParamKind::String,
             default: r#""""#,
-            description: "optional repository of those workflows (githubActions.repo)",
+            description: kit::cold!("optional repository of those workflows (githubActions.repo)"),
         },
         Param {
             name: "annotations",
             kind: ParamKind::StringMap,
             default: "{}",
-            description: "annotations every accepted signature must carry",
+            description: kit::cold!("annotations every accepted signature must carry"),
         },
     ],
     validate_params: Some(validate),

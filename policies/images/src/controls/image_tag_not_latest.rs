@@ -4,9 +4,13 @@ use kit::{Control, Ctx, Finding, Param, ParamKind, Severity, glob};
 
 pub static CONTROL: Control = Control {
     id: "image-tag-not-latest",
-    title: "Images do not use the latest tag",
-    rationale: "`latest` (and similar floating tags) names whatever was pushed last: two nodes may run different code under one manifest, a rollback returns to nothing in particular, and the change that reached production is not the change that was reviewed. Written with a digest the tag is ignored by the runtime but still misleads reviewers. Untagged references (implicit latest) are image-tag-required's.",
-    remediation: "use a versioned tag (e.g. :2.31.4), ideally with its digest (@sha256:…)",
+    title: kit::cold!("Images do not use the latest tag"),
+    rationale: kit::cold!(
+        "`latest` (and similar floating tags) names whatever was pushed last: two nodes may run different code under one manifest, a rollback returns to nothing in particular, and the change that reached production is not the change that was reviewed. Written with a digest the tag is ignored by the runtime but still misleads reviewers. Untagged references (implicit latest) are image-tag-required's."
+    ),
+    remediation: kit::cold!(
+        "use a versioned tag (e.g. :2.31.4), ideally with its digest (@sha256:…)"
+    ),
     severity: Severity::Medium,
     tags: &["default", "images"],
     criteria: super::CHANGE,
@@ -14,7 +18,7 @@ pub static CONTROL: Control = Control {
         name: "deniedTags",
         kind: ParamKind::StringList,
         default: r#"["latest"]"#,
-        description: "tags refused, compared case-insensitively; * and ? globs",
+        description: kit::cold!("tags refused, compared case-insensitively; * and ? globs"),
     }],
     check,
     ..Control::DEFAULTS

@@ -4,9 +4,13 @@ use kit::{Control, Ctx, Finding, Flag, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "image-tag-required",
-    title: "Images name an explicit tag",
-    rationale: "A reference with neither tag nor digest is pulled as :latest: whatever was pushed last runs, and no record says which version that was. With requireTagWithDigest, digest-pinned references must also carry the human-readable tag reviewers and release notes refer to.",
-    remediation: "add the version tag (e.g. registry.example.com/shop/api:2.31.4) and, ideally, its digest",
+    title: kit::cold!("Images name an explicit tag"),
+    rationale: kit::cold!(
+        "A reference with neither tag nor digest is pulled as :latest: whatever was pushed last runs, and no record says which version that was. With requireTagWithDigest, digest-pinned references must also carry the human-readable tag reviewers and release notes refer to."
+    ),
+    remediation: kit::cold!(
+        "add the version tag (e.g. registry.example.com/shop/api:2.31.4) and, ideally, its digest"
+    ),
     severity: Severity::Medium,
     tags: &["default", "images"],
     criteria: super::CHANGE,
@@ -14,7 +18,9 @@ pub static CONTROL: Control = Control {
         name: "requireTagWithDigest",
         kind: ParamKind::Bool,
         default: "false",
-        description: "also require a tag on references pinned by digest (repo:tag@sha256:…)",
+        description: kit::cold!(
+            "also require a tag on references pinned by digest (repo:tag@sha256:…)"
+        ),
     }],
     check,
     ..Control::DEFAULTS

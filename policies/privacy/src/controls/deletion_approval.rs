@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Operation, Param, ParamKind, Severity}
 
 pub static CONTROL: Control = Control {
     id: "deletion-approval",
-    title: "Regulated data is deleted only after a recorded approval",
-    rationale: "Disposal of personal or confidential data is a decision, not a side effect (SOC 2 P4.3, C1.2; ISO/IEC 27001 A.8.10): before a namespace, claim, volume or snapshot marked as holding regulated data is deleted, an approval reference (change or disposal ticket) must have been written onto it by an earlier UPDATE, so the API server's audit log holds who approved and who deleted. The DELETE request carries the object as oldObject; the approval is copied into the audit annotation kube-soc2.deletion-approval.",
-    remediation: "annotate the object with the approval first (kubectl annotate pvc <name> privacy.kube-soc2.io/deletion-approved=CHG-1234), then delete it",
+    title: kit::cold!("Regulated data is deleted only after a recorded approval"),
+    rationale: kit::cold!(
+        "Disposal of personal or confidential data is a decision, not a side effect (SOC 2 P4.3, C1.2; ISO/IEC 27001 A.8.10): before a namespace, claim, volume or snapshot marked as holding regulated data is deleted, an approval reference (change or disposal ticket) must have been written onto it by an earlier UPDATE, so the API server's audit log holds who approved and who deleted. The DELETE request carries the object as oldObject; the approval is copied into the audit annotation kube-soc2.deletion-approval."
+    ),
+    remediation: kit::cold!(
+        "annotate the object with the approval first (kubectl annotate pvc <name> privacy.kube-soc2.io/deletion-approved=CHG-1234), then delete it"
+    ),
     severity: Severity::High,
     tags: &["data-lifecycle", "retention"],
     criteria: super::DISPOSAL,
@@ -19,13 +23,13 @@ pub static CONTROL: Control = Control {
             name: "approvalAnnotation",
             kind: ParamKind::String,
             default: "\"privacy.kube-soc2.io/deletion-approved\"",
-            description: "annotation holding the approval reference",
+            description: kit::cold!("annotation holding the approval reference"),
         },
         Param {
             name: "approvalPattern",
             kind: ParamKind::String,
             default: "\"*\"",
-            description: "glob the approval reference must match (e.g. CHG-*)",
+            description: kit::cold!("glob the approval reference must match (e.g. CHG-*)"),
         },
     ],
     validate_params: Some(validate),

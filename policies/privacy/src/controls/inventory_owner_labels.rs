@@ -24,9 +24,13 @@ const SUPPORTED: &[&str] = &[
 
 pub static CONTROL: Control = Control {
     id: "inventory-owner-labels",
-    title: "Inventoried objects carry owner and system labels",
-    rationale: "An asset inventory is only useful when every asset has an accountable owner (ISO/IEC 27001 A.5.9; SOC 2 CC6.1 point of focus \"identifies and manages the inventory of information assets\"): who answers for a namespace, a claim or a workload when its data must be found, exported or disposed of. Required labels (names and glob patterns of allowed values) are parameters, as are the kinds checked; values must also be valid Kubernetes label values, since manifests scanned before admission are not validated by the API server.",
-    remediation: "add the required labels (e.g. owner: team-payments, app.kubernetes.io/part-of: shop) with values matching the configured patterns",
+    title: kit::cold!("Inventoried objects carry owner and system labels"),
+    rationale: kit::cold!(
+        "An asset inventory is only useful when every asset has an accountable owner (ISO/IEC 27001 A.5.9; SOC 2 CC6.1 point of focus \"identifies and manages the inventory of information assets\"): who answers for a namespace, a claim or a workload when its data must be found, exported or disposed of. Required labels (names and glob patterns of allowed values) are parameters, as are the kinds checked; values must also be valid Kubernetes label values, since manifests scanned before admission are not validated by the API server."
+    ),
+    remediation: kit::cold!(
+        "add the required labels (e.g. owner: team-payments, app.kubernetes.io/part-of: shop) with values matching the configured patterns"
+    ),
     severity: Severity::Low,
     tags: &["inventory", "data-lifecycle"],
     criteria: Criteria {
@@ -41,13 +45,17 @@ pub static CONTROL: Control = Control {
             name: "labels",
             kind: ParamKind::StringMap,
             default: "{\"owner\": \"*\", \"app.kubernetes.io/part-of\": \"*\"}",
-            description: "required label names, each with a glob (* and ?) its value must match; \"*\" accepts any non-empty value",
+            description: kit::cold!(
+                "required label names, each with a glob (* and ?) its value must match; \"*\" accepts any non-empty value"
+            ),
         },
         Param {
             name: "kinds",
             kind: ParamKind::StringList,
             default: "[\"Namespace\", \"PersistentVolumeClaim\", \"Deployment\", \"StatefulSet\", \"DaemonSet\", \"CronJob\"]",
-            description: "kinds that must carry the labels: Namespace, PersistentVolumeClaim, PersistentVolume, Service, ConfigMap, Secret, Deployment, StatefulSet, DaemonSet, Job, CronJob, StorageClass, Ingress",
+            description: kit::cold!(
+                "kinds that must carry the labels: Namespace, PersistentVolumeClaim, PersistentVolume, Service, ConfigMap, Secret, Deployment, StatefulSet, DaemonSet, Job, CronJob, StorageClass, Ingress"
+            ),
         },
     ],
     validate_params: Some(validate),

@@ -8,9 +8,13 @@ use kit::{Control, Ctx, Finding, KindSet, Operation, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "legal-hold-no-weakening",
-    title: "A legal hold is not lifted, shortened or bypassed by an update",
-    rationale: "Refusing DELETE is not enough to preserve held data: an UPDATE could remove the hold label, shorten the retention annotation so that the lifecycle tooling disposes of the data early, or switch a PersistentVolume's reclaim policy (a VolumeSnapshotContent's deletion policy) from Retain to Delete so that the storage is erased as soon as the claim goes. While the old object is under legal hold, each of these is refused unless the user belongs to an allow-listed group, in which case it is recorded in the audit annotation kube-soc2.legal-hold-override.",
-    remediation: "keep the legal-hold mark, keep or lengthen the retention annotation and keep persistentVolumeReclaimPolicy / deletionPolicy Retain while the hold lasts; lifting a hold is for the allow-listed groups",
+    title: kit::cold!("A legal hold is not lifted, shortened or bypassed by an update"),
+    rationale: kit::cold!(
+        "Refusing DELETE is not enough to preserve held data: an UPDATE could remove the hold label, shorten the retention annotation so that the lifecycle tooling disposes of the data early, or switch a PersistentVolume's reclaim policy (a VolumeSnapshotContent's deletion policy) from Retain to Delete so that the storage is erased as soon as the claim goes. While the old object is under legal hold, each of these is refused unless the user belongs to an allow-listed group, in which case it is recorded in the audit annotation kube-soc2.legal-hold-override."
+    ),
+    remediation: kit::cold!(
+        "keep the legal-hold mark, keep or lengthen the retention annotation and keep persistentVolumeReclaimPolicy / deletionPolicy Retain while the hold lasts; lifting a hold is for the allow-listed groups"
+    ),
     severity: Severity::High,
     tags: &["default", "legal-hold", "data-lifecycle"],
     criteria: super::RETENTION,

@@ -69,7 +69,9 @@ pub const ALLOWED_GROUPS: kit::Param = kit::Param {
     name: "allowedGroups",
     kind: kit::ParamKind::StringList,
     default: "[]",
-    description: "groups (userInfo.groups) that may delete or change objects under legal hold; each such change is recorded as audit evidence (kube-soc2.legal-hold-override)",
+    description: kit::cold!(
+        "groups (userInfo.groups) that may delete or change objects under legal hold; each such change is recorded as audit evidence (kube-soc2.legal-hold-override)"
+    ),
 };
 
 /// Whether the requesting user belongs to `allowedGroups`; if so the

@@ -9,9 +9,13 @@ use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity, 
 
 pub static CONTROL: Control = Control {
     id: "personal-data-backup-coverage",
-    title: "Namespaces with personal data are covered by a backup schedule",
-    rationale: "Records that must be kept for a retention period must survive the loss of the cluster or of a volume: a namespace marked as holding personal or regulated data needs a Velero Schedule that includes it (includedNamespaces, globs, * or empty for all; not excludedNamespaces) with all its resources (no labelSelector, includedResources empty or *), is not paused, and keeps backups at least as long as the configured minimum (SOC 2 A1.2, P4.2; ISO/IEC 27001 A.8.13, A.5.33). Context-aware: the Schedules are read from the cluster (velero.io/v1 Schedule in veleroNamespace); a failed lookup is reported, never passed. Create the Schedule before the namespace, or include namespaces by glob.",
-    remediation: "create a Velero Schedule in the Velero namespace whose spec.template.includedNamespaces covers this namespace (and whose ttl meets the minimum), or widen an existing one",
+    title: kit::cold!("Namespaces with personal data are covered by a backup schedule"),
+    rationale: kit::cold!(
+        "Records that must be kept for a retention period must survive the loss of the cluster or of a volume: a namespace marked as holding personal or regulated data needs a Velero Schedule that includes it (includedNamespaces, globs, * or empty for all; not excludedNamespaces) with all its resources (no labelSelector, includedResources empty or *), is not paused, and keeps backups at least as long as the configured minimum (SOC 2 A1.2, P4.2; ISO/IEC 27001 A.8.13, A.5.33). Context-aware: the Schedules are read from the cluster (velero.io/v1 Schedule in veleroNamespace); a failed lookup is reported, never passed. Create the Schedule before the namespace, or include namespaces by glob."
+    ),
+    remediation: kit::cold!(
+        "create a Velero Schedule in the Velero namespace whose spec.template.includedNamespaces covers this namespace (and whose ttl meets the minimum), or widen an existing one"
+    ),
     severity: Severity::Medium,
     tags: &["backup", "context-aware", "data-lifecycle"],
     criteria: Criteria {
@@ -26,19 +30,23 @@ pub static CONTROL: Control = Control {
             name: "veleroNamespace",
             kind: ParamKind::String,
             default: "\"velero\"",
-            description: "namespace holding the Velero Schedules",
+            description: kit::cold!("namespace holding the Velero Schedules"),
         },
         Param {
             name: "minimum",
             kind: ParamKind::String,
             default: "\"\"",
-            description: "shortest backup lifetime a covering Schedule must keep (ISO 8601 duration; empty: any)",
+            description: kit::cold!(
+                "shortest backup lifetime a covering Schedule must keep (ISO 8601 duration; empty: any)"
+            ),
         },
         Param {
             name: "serverDefaultTtl",
             kind: ParamKind::String,
             default: "\"720h\"",
-            description: "the Velero server's --default-backup-ttl (Go duration), used when a Schedule's ttl is absent or 0",
+            description: kit::cold!(
+                "the Velero server's --default-backup-ttl (Go duration), used when a Schedule's ttl is absent or 0"
+            ),
         },
     ],
     validate_params: Some(validate),

@@ -11,9 +11,13 @@ const ZONE: &str = "topology.kubernetes.io/zone";
 
 pub static CONTROL: Control = Control {
     id: "personal-data-residency",
-    title: "Personal data is processed and stored only in allowed regions and zones",
-    rationale: "Data-protection law and customer contracts often bind personal data to a jurisdiction: its pods must be scheduled, and its volumes provisioned, only in approved regions (SOC 2 P4.2, C1.1; ISO/IEC 27001 A.5.34, A.5.12). Workloads in namespaces marked as holding personal or regulated data (read through context with readNamespace), or marked themselves, must pin topology.kubernetes.io/region (and zone, when allowedZones is set) by nodeSelector or by every required node-affinity term to allowed values; regulated StorageClasses must restrict allowedTopologies, and regulated PersistentVolumes their node affinity, the same way. A pod left unconstrained may land in any region the cluster spans.",
-    remediation: "add nodeSelector topology.kubernetes.io/region: <allowed region> (or a required node affinity with operator In over allowed regions only) to the pod template; give regulated StorageClasses allowedTopologies and PersistentVolumes a nodeAffinity restricted to allowed regions",
+    title: kit::cold!("Personal data is processed and stored only in allowed regions and zones"),
+    rationale: kit::cold!(
+        "Data-protection law and customer contracts often bind personal data to a jurisdiction: its pods must be scheduled, and its volumes provisioned, only in approved regions (SOC 2 P4.2, C1.1; ISO/IEC 27001 A.5.34, A.5.12). Workloads in namespaces marked as holding personal or regulated data (read through context with readNamespace), or marked themselves, must pin topology.kubernetes.io/region (and zone, when allowedZones is set) by nodeSelector or by every required node-affinity term to allowed values; regulated StorageClasses must restrict allowedTopologies, and regulated PersistentVolumes their node affinity, the same way. A pod left unconstrained may land in any region the cluster spans."
+    ),
+    remediation: kit::cold!(
+        "add nodeSelector topology.kubernetes.io/region: <allowed region> (or a required node affinity with operator In over allowed regions only) to the pod template; give regulated StorageClasses allowedTopologies and PersistentVolumes a nodeAffinity restricted to allowed regions"
+    ),
     severity: Severity::Medium,
     tags: &["residency", "context-aware"],
     criteria: Criteria {
@@ -39,19 +43,25 @@ pub static CONTROL: Control = Control {
             name: "allowedRegions",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "regions (topology.kubernetes.io/region values, globs) personal data may be processed and stored in",
+            description: kit::cold!(
+                "regions (topology.kubernetes.io/region values, globs) personal data may be processed and stored in"
+            ),
         },
         Param {
             name: "allowedZones",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "zones (topology.kubernetes.io/zone values, globs); empty: zones are not checked",
+            description: kit::cold!(
+                "zones (topology.kubernetes.io/zone values, globs); empty: zones are not checked"
+            ),
         },
         Param {
             name: "readNamespace",
             kind: ParamKind::Bool,
             default: "true",
-            description: "read the personal-data mark of a workload's namespace through context",
+            description: kit::cold!(
+                "read the personal-data mark of a workload's namespace through context"
+            ),
         },
     ],
     validate_params: Some(validate),

@@ -5,9 +5,13 @@ use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity, 
 
 pub static CONTROL: Control = Control {
     id: "pv-nfs-allowed-servers",
-    title: "NFS PersistentVolumes mount only allow-listed servers and exports",
-    rationale: "An NFS PersistentVolume mounts whatever server and export it names, with the node's network identity: a volume pointing at an unreviewed server or at the root of a shared export exposes (or exfiltrates to) storage outside the platform's access control, retention and disposal (SOC 2 CC6.1, C1.2). NFS volumes are refused unless the server and the export path are allow-listed.",
-    remediation: "use an allow-listed NFS server and export path (parameters allowedServers and allowedPaths), or a CSI driver with its own access control",
+    title: kit::cold!("NFS PersistentVolumes mount only allow-listed servers and exports"),
+    rationale: kit::cold!(
+        "An NFS PersistentVolume mounts whatever server and export it names, with the node's network identity: a volume pointing at an unreviewed server or at the root of a shared export exposes (or exfiltrates to) storage outside the platform's access control, retention and disposal (SOC 2 CC6.1, C1.2). NFS volumes are refused unless the server and the export path are allow-listed."
+    ),
+    remediation: kit::cold!(
+        "use an allow-listed NFS server and export path (parameters allowedServers and allowedPaths), or a CSI driver with its own access control"
+    ),
     severity: Severity::Medium,
     tags: &["storage"],
     criteria: Criteria {
@@ -22,13 +26,15 @@ pub static CONTROL: Control = Control {
             name: "allowedServers",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "NFS servers (host names or addresses, globs) volumes may mount; empty refuses every NFS volume",
+            description: kit::cold!(
+                "NFS servers (host names or addresses, globs) volumes may mount; empty refuses every NFS volume"
+            ),
         },
         Param {
             name: "allowedPaths",
             kind: ParamKind::StringList,
             default: "[\"*\"]",
-            description: "export paths (globs) volumes may mount",
+            description: kit::cold!("export paths (globs) volumes may mount"),
         },
     ],
     check,

@@ -5,9 +5,13 @@ use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity, 
 
 pub static CONTROL: Control = Control {
     id: "pv-no-host-path",
-    title: "PersistentVolumes do not use hostPath",
-    rationale: "A hostPath PersistentVolume is a directory of whichever node the pod lands on: any pod scheduled there with the claim reads and writes the node's filesystem, the data is neither access-controlled nor disposed of by the storage system (Retain leaves it on the node, Recycle runs rm -rf), and it silently follows the scheduler from node to node. Pod Security Standards forbid inline hostPath volumes; a hostPath PersistentVolume is the same hole one indirection away (SOC 2 CC6.1, C1.2). Local volumes (spec.local with node affinity) are the supported way to use node disks.",
-    remediation: "use a CSI driver or a local PersistentVolume (spec.local with nodeAffinity) instead of spec.hostPath, or list the path in allowedPaths for a reviewed exception",
+    title: kit::cold!("PersistentVolumes do not use hostPath"),
+    rationale: kit::cold!(
+        "A hostPath PersistentVolume is a directory of whichever node the pod lands on: any pod scheduled there with the claim reads and writes the node's filesystem, the data is neither access-controlled nor disposed of by the storage system (Retain leaves it on the node, Recycle runs rm -rf), and it silently follows the scheduler from node to node. Pod Security Standards forbid inline hostPath volumes; a hostPath PersistentVolume is the same hole one indirection away (SOC 2 CC6.1, C1.2). Local volumes (spec.local with node affinity) are the supported way to use node disks."
+    ),
+    remediation: kit::cold!(
+        "use a CSI driver or a local PersistentVolume (spec.local with nodeAffinity) instead of spec.hostPath, or list the path in allowedPaths for a reviewed exception"
+    ),
     severity: Severity::High,
     tags: &["default", "storage"],
     criteria: Criteria {
@@ -21,7 +25,9 @@ pub static CONTROL: Control = Control {
         name: "allowedPaths",
         kind: ParamKind::StringList,
         default: "[]",
-        description: "host paths (globs) allowed for hostPath PersistentVolumes, e.g. a reviewed provisioner directory",
+        description: kit::cold!(
+            "host paths (globs) allowed for hostPath PersistentVolumes, e.g. a reviewed provisioner directory"
+        ),
     }],
     check,
     ..Control::DEFAULTS

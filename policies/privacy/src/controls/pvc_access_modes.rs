@@ -14,9 +14,13 @@ const MODES: &[&str] = &[
 
 pub static CONTROL: Control = Control {
     id: "pvc-access-modes",
-    title: "Claims and volumes use only allowed access modes",
-    rationale: "ReadWriteMany (and, across the pods of a node, ReadWriteOnce) lets every pod that mounts the claim read and change the data, which defeats per-workload access control and makes it impossible to say which process touched a record. ReadWriteOncePod (GA in Kubernetes 1.29) limits a volume to a single pod (SOC 2 CC6.1, C1.1; ISO/IEC 27001 A.8.3, A.5.34).",
-    remediation: "set spec.accessModes to [ReadWriteOncePod] (or another mode in allowedModes)",
+    title: kit::cold!("Claims and volumes use only allowed access modes"),
+    rationale: kit::cold!(
+        "ReadWriteMany (and, across the pods of a node, ReadWriteOnce) lets every pod that mounts the claim read and change the data, which defeats per-workload access control and makes it impossible to say which process touched a record. ReadWriteOncePod (GA in Kubernetes 1.29) limits a volume to a single pod (SOC 2 CC6.1, C1.1; ISO/IEC 27001 A.8.3, A.5.34)."
+    ),
+    remediation: kit::cold!(
+        "set spec.accessModes to [ReadWriteOncePod] (or another mode in allowedModes)"
+    ),
     severity: Severity::Medium,
     tags: &["storage"],
     criteria: Criteria {
@@ -35,13 +39,17 @@ pub static CONTROL: Control = Control {
             name: "allowedModes",
             kind: ParamKind::StringList,
             default: "[\"ReadWriteOncePod\"]",
-            description: "access modes allowed: ReadWriteOncePod, ReadWriteOnce, ReadOnlyMany, ReadWriteMany",
+            description: kit::cold!(
+                "access modes allowed: ReadWriteOncePod, ReadWriteOnce, ReadOnlyMany, ReadWriteMany"
+            ),
         },
         Param {
             name: "onlyRegulated",
             kind: ParamKind::Bool,
             default: "false",
-            description: "check only objects marked as holding personal or regulated data",
+            description: kit::cold!(
+                "check only objects marked as holding personal or regulated data"
+            ),
         },
     ],
     validate_params: Some(validate),

@@ -6,9 +6,13 @@ use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity, 
 
 pub static CONTROL: Control = Control {
     id: "pvc-size-cap",
-    title: "Claims and volumes stay below a size cap",
-    rationale: "Data minimisation has a storage face: a claim far larger than its purpose needs accumulates records nobody inventories and that outlive their retention, and unbounded volumes are a cost and capacity risk (SOC 2 P4.2, A1.1; ISO/IEC 27001 A.5.34). Sizes are Kubernetes quantities read exactly as the API server reads them; an unreadable size is a violation.",
-    remediation: "request at most maxSize in spec.resources.requests.storage (claims, StatefulSet volumeClaimTemplates) and spec.capacity.storage (PersistentVolumes), or raise the cap for this namespace through an exemption",
+    title: kit::cold!("Claims and volumes stay below a size cap"),
+    rationale: kit::cold!(
+        "Data minimisation has a storage face: a claim far larger than its purpose needs accumulates records nobody inventories and that outlive their retention, and unbounded volumes are a cost and capacity risk (SOC 2 P4.2, A1.1; ISO/IEC 27001 A.5.34). Sizes are Kubernetes quantities read exactly as the API server reads them; an unreadable size is a violation."
+    ),
+    remediation: kit::cold!(
+        "request at most maxSize in spec.resources.requests.storage (claims, StatefulSet volumeClaimTemplates) and spec.capacity.storage (PersistentVolumes), or raise the cap for this namespace through an exemption"
+    ),
     severity: Severity::Low,
     tags: &["storage"],
     criteria: Criteria {
@@ -26,7 +30,9 @@ pub static CONTROL: Control = Control {
         name: "maxSize",
         kind: ParamKind::String,
         default: "\"100Gi\"",
-        description: "largest storage a claim may request or a volume may offer (Kubernetes quantity)",
+        description: kit::cold!(
+            "largest storage a claim may request or a volume may offer (Kubernetes quantity)"
+        ),
     }],
     validate_params: Some(validate),
     check,

@@ -6,9 +6,13 @@ use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity, 
 
 pub static CONTROL: Control = Control {
     id: "pvc-storage-class-allowed",
-    title: "Claims use only the StorageClasses allowed for their classification",
-    rationale: "Where data may be stored depends on what it is: personal or restricted data only on storage classes whose reclaim policy, backups, residency and encryption were reviewed for it (SOC 2 C1.1, C1.2, P4.2; ISO/IEC 27001 A.5.12, A.8.10). The classification is read from the claim's (or StatefulSet's) classification label and, with readNamespace, from its namespace through context; personal-data objects without a classification use the personal-data entry. A claim without storageClassName gets the cluster's default class, which cannot be verified here, so it is refused wherever a restricted list applies.",
-    remediation: "set spec.storageClassName to a class allowed for the data's classification (allowedByClass), or to one of allowed for unclassified data",
+    title: kit::cold!("Claims use only the StorageClasses allowed for their classification"),
+    rationale: kit::cold!(
+        "Where data may be stored depends on what it is: personal or restricted data only on storage classes whose reclaim policy, backups, residency and encryption were reviewed for it (SOC 2 C1.1, C1.2, P4.2; ISO/IEC 27001 A.5.12, A.8.10). The classification is read from the claim's (or StatefulSet's) classification label and, with readNamespace, from its namespace through context; personal-data objects without a classification use the personal-data entry. A claim without storageClassName gets the cluster's default class, which cannot be verified here, so it is refused wherever a restricted list applies."
+    ),
+    remediation: kit::cold!(
+        "set spec.storageClassName to a class allowed for the data's classification (allowedByClass), or to one of allowed for unclassified data"
+    ),
     severity: Severity::Medium,
     tags: &["storage", "context-aware"],
     criteria: Criteria {
@@ -23,19 +27,25 @@ pub static CONTROL: Control = Control {
             name: "allowed",
             kind: ParamKind::StringList,
             default: "[\"*\"]",
-            description: "StorageClass names (globs) allowed for claims without a classification",
+            description: kit::cold!(
+                "StorageClass names (globs) allowed for claims without a classification"
+            ),
         },
         Param {
             name: "allowedByClass",
             kind: ParamKind::StringMap,
             default: "{}",
-            description: "classification value (or \"personal-data\") → comma-separated StorageClass names (globs) allowed for it",
+            description: kit::cold!(
+                "classification value (or \"personal-data\") → comma-separated StorageClass names (globs) allowed for it"
+            ),
         },
         Param {
             name: "readNamespace",
             kind: ParamKind::Bool,
             default: "false",
-            description: "also read the classification and personal-data mark of the claim's namespace (context-aware)",
+            description: kit::cold!(
+                "also read the classification and personal-data mark of the claim's namespace (context-aware)"
+            ),
         },
     ],
     reads: &[("v1", "Namespace")],

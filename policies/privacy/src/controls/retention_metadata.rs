@@ -8,9 +8,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "retention-metadata",
-    title: "Personal data declares its retention period and data owner",
-    rationale: "Personal information is kept only as long as its purpose requires and then disposed of (SOC 2 P4.2, P4.3; ISO/IEC 27001 A.5.33, A.5.34, A.8.10). Lifecycle tooling and auditors can only act on a period that is written down in a form a machine reads: an ISO 8601 duration (P7Y, P18M, P90D) on the namespace, claim or workload holding the data, with an accountable owner. The control applies to objects marked as holding personal data (and to configured classifications); a retention annotation present on any object must parse, so a typo never reads as \"keep forever\" or \"delete now\". Bounds are compared with years of 365.2425 days and months of a twelfth of that.",
-    remediation: "annotate the object with the retention period as an ISO 8601 duration (e.g. privacy.kube-soc2.io/retention: P7Y) within the configured bounds, and with the data owner (privacy.kube-soc2.io/data-owner: team or person)",
+    title: kit::cold!("Personal data declares its retention period and data owner"),
+    rationale: kit::cold!(
+        "Personal information is kept only as long as its purpose requires and then disposed of (SOC 2 P4.2, P4.3; ISO/IEC 27001 A.5.33, A.5.34, A.8.10). Lifecycle tooling and auditors can only act on a period that is written down in a form a machine reads: an ISO 8601 duration (P7Y, P18M, P90D) on the namespace, claim or workload holding the data, with an accountable owner. The control applies to objects marked as holding personal data (and to configured classifications); a retention annotation present on any object must parse, so a typo never reads as \"keep forever\" or \"delete now\". Bounds are compared with years of 365.2425 days and months of a twelfth of that."
+    ),
+    remediation: kit::cold!(
+        "annotate the object with the retention period as an ISO 8601 duration (e.g. privacy.kube-soc2.io/retention: P7Y) within the configured bounds, and with the data owner (privacy.kube-soc2.io/data-owner: team or person)"
+    ),
     severity: Severity::Medium,
     tags: &["default", "retention", "data-lifecycle"],
     criteria: super::RETENTION,
@@ -28,43 +32,57 @@ pub static CONTROL: Control = Control {
             name: "includeWorkloads",
             kind: ParamKind::Bool,
             default: "false",
-            description: "also check Deployments, StatefulSets, DaemonSets, Jobs and CronJobs (namespaces and claims always)",
+            description: kit::cold!(
+                "also check Deployments, StatefulSets, DaemonSets, Jobs and CronJobs (namespaces and claims always)"
+            ),
         },
         Param {
             name: "classes",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "classification values (classificationLabel) that require retention metadata like the personal-data mark",
+            description: kit::cold!(
+                "classification values (classificationLabel) that require retention metadata like the personal-data mark"
+            ),
         },
         Param {
             name: "requireOwner",
             kind: ParamKind::Bool,
             default: "true",
-            description: "require the data-owner annotation (dataOwnerAnnotation) on objects that require retention metadata",
+            description: kit::cold!(
+                "require the data-owner annotation (dataOwnerAnnotation) on objects that require retention metadata"
+            ),
         },
         Param {
             name: "minimum",
             kind: ParamKind::String,
             default: "\"\"",
-            description: "shortest retention allowed (ISO 8601 duration; empty: no lower bound)",
+            description: kit::cold!(
+                "shortest retention allowed (ISO 8601 duration; empty: no lower bound)"
+            ),
         },
         Param {
             name: "maximum",
             kind: ParamKind::String,
             default: "\"\"",
-            description: "longest retention allowed (ISO 8601 duration; empty: no upper bound)",
+            description: kit::cold!(
+                "longest retention allowed (ISO 8601 duration; empty: no upper bound)"
+            ),
         },
         Param {
             name: "minimumByClass",
             kind: ParamKind::StringMap,
             default: "{}",
-            description: "shortest retention per classification value, overriding minimum",
+            description: kit::cold!(
+                "shortest retention per classification value, overriding minimum"
+            ),
         },
         Param {
             name: "maximumByClass",
             kind: ParamKind::StringMap,
             default: "{}",
-            description: "longest retention per classification value, overriding maximum",
+            description: kit::cold!(
+                "longest retention per classification value, overriding maximum"
+            ),
         },
     ],
     validate_params: Some(validate),

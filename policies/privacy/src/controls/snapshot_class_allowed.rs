@@ -7,9 +7,15 @@ use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity, 
 
 pub static CONTROL: Control = Control {
     id: "snapshot-class-allowed",
-    title: "Snapshots of classified claims use the snapshot classes allowed for their classification",
-    rationale: "A snapshot is a full copy of the data: a snapshot of a restricted claim taken with a general-purpose VolumeSnapshotClass may land in another account or region, or be deleted with its object, outside the controls the regulated class guarantees (SOC 2 C1.2, P4.3, A1.2; ISO/IEC 27001 A.8.13, A.8.10, A.5.12). The classification and personal-data mark come from the VolumeSnapshot itself and from its source PersistentVolumeClaim, read through context; a failed lookup is reported, never passed.",
-    remediation: "set spec.volumeSnapshotClassName to a class allowed for the data's classification (allowedByClass)",
+    title: kit::cold!(
+        "Snapshots of classified claims use the snapshot classes allowed for their classification"
+    ),
+    rationale: kit::cold!(
+        "A snapshot is a full copy of the data: a snapshot of a restricted claim taken with a general-purpose VolumeSnapshotClass may land in another account or region, or be deleted with its object, outside the controls the regulated class guarantees (SOC 2 C1.2, P4.3, A1.2; ISO/IEC 27001 A.8.13, A.8.10, A.5.12). The classification and personal-data mark come from the VolumeSnapshot itself and from its source PersistentVolumeClaim, read through context; a failed lookup is reported, never passed."
+    ),
+    remediation: kit::cold!(
+        "set spec.volumeSnapshotClassName to a class allowed for the data's classification (allowedByClass)"
+    ),
     severity: Severity::Medium,
     tags: &["snapshots", "context-aware"],
     criteria: Criteria {
@@ -23,7 +29,9 @@ pub static CONTROL: Control = Control {
         name: "allowedByClass",
         kind: ParamKind::StringMap,
         default: "{}",
-        description: "classification value (or \"personal-data\") → comma-separated VolumeSnapshotClass names (globs) allowed for it; classifications not listed are not restricted",
+        description: kit::cold!(
+            "classification value (or \"personal-data\") → comma-separated VolumeSnapshotClass names (globs) allowed for it; classifications not listed are not restricted"
+        ),
     }],
     reads: &[("v1", "PersistentVolumeClaim")],
     check,

@@ -7,9 +7,15 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "snapshot-class-retain",
-    title: "Snapshot classes for regulated data retain snapshots, or delete them only through a documented disposal path",
-    rationale: "A CSI VolumeSnapshotClass with deletionPolicy Delete removes the snapshot in the storage system as soon as the VolumeSnapshot object is deleted: the backup copy of personal or confidential data disappears with one API call, outside the retention schedule and any legal hold. Classes marked as serving regulated data (personal-data mark, a classification among regulatedClasses, or a name in regulatedSnapshotClasses) must use Retain, or Delete with an annotation documenting the disposal procedure (SOC 2 P4.3, C1.2, A1.2; ISO/IEC 27001 A.8.10, A.8.13).",
-    remediation: "set deletionPolicy: Retain on the VolumeSnapshotClass, or keep Delete and annotate the class with the disposal procedure (privacy.kube-soc2.io/disposal-procedure)",
+    title: kit::cold!(
+        "Snapshot classes for regulated data retain snapshots, or delete them only through a documented disposal path"
+    ),
+    rationale: kit::cold!(
+        "A CSI VolumeSnapshotClass with deletionPolicy Delete removes the snapshot in the storage system as soon as the VolumeSnapshot object is deleted: the backup copy of personal or confidential data disappears with one API call, outside the retention schedule and any legal hold. Classes marked as serving regulated data (personal-data mark, a classification among regulatedClasses, or a name in regulatedSnapshotClasses) must use Retain, or Delete with an annotation documenting the disposal procedure (SOC 2 P4.3, C1.2, A1.2; ISO/IEC 27001 A.8.10, A.8.13)."
+    ),
+    remediation: kit::cold!(
+        "set deletionPolicy: Retain on the VolumeSnapshotClass, or keep Delete and annotate the class with the disposal procedure (privacy.kube-soc2.io/disposal-procedure)"
+    ),
     severity: Severity::High,
     tags: &["default", "snapshots", "data-lifecycle"],
     criteria: kit::Criteria {
@@ -23,7 +29,9 @@ pub static CONTROL: Control = Control {
         name: "regulatedSnapshotClasses",
         kind: ParamKind::StringList,
         default: "[]",
-        description: "VolumeSnapshotClass names (globs) usable by regulated data, checked even when unmarked",
+        description: kit::cold!(
+            "VolumeSnapshotClass names (globs) usable by regulated data, checked even when unmarked"
+        ),
     }],
     check,
     ..Control::DEFAULTS

@@ -7,9 +7,15 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "storage-reclaim-retain",
-    title: "Storage for regulated data is retained, or deleted only through a documented disposal path",
-    rationale: "With reclaimPolicy Delete (the StorageClass default) the provisioner erases a volume as soon as its claim is deleted: one mistaken kubectl delete, or the deletion of a namespace, disposes of personal or confidential records outside any retention schedule or legal hold. For storage marked as holding regulated data (personal-data mark, or a classification among regulatedClasses, or a class named in regulatedStorageClasses) the policy must be Retain, or Delete with an annotation documenting the disposal procedure that makes the erasure deliberate (SOC 2 P4.3, C1.2; ISO/IEC 27001 A.8.10). Recycle (a bare rm -rf, deprecated) is never a disposal path. Unmarked storage is not checked. Encryption of the class is the encryption module's concern.",
-    remediation: "set reclaimPolicy (StorageClass) or spec.persistentVolumeReclaimPolicy (PersistentVolume) to Retain, or keep Delete and annotate the object with the disposal procedure (privacy.kube-soc2.io/disposal-procedure: <procedure id or URL>)",
+    title: kit::cold!(
+        "Storage for regulated data is retained, or deleted only through a documented disposal path"
+    ),
+    rationale: kit::cold!(
+        "With reclaimPolicy Delete (the StorageClass default) the provisioner erases a volume as soon as its claim is deleted: one mistaken kubectl delete, or the deletion of a namespace, disposes of personal or confidential records outside any retention schedule or legal hold. For storage marked as holding regulated data (personal-data mark, or a classification among regulatedClasses, or a class named in regulatedStorageClasses) the policy must be Retain, or Delete with an annotation documenting the disposal procedure that makes the erasure deliberate (SOC 2 P4.3, C1.2; ISO/IEC 27001 A.8.10). Recycle (a bare rm -rf, deprecated) is never a disposal path. Unmarked storage is not checked. Encryption of the class is the encryption module's concern."
+    ),
+    remediation: kit::cold!(
+        "set reclaimPolicy (StorageClass) or spec.persistentVolumeReclaimPolicy (PersistentVolume) to Retain, or keep Delete and annotate the object with the disposal procedure (privacy.kube-soc2.io/disposal-procedure: <procedure id or URL>)"
+    ),
     severity: Severity::High,
     tags: &["default", "storage", "data-lifecycle"],
     criteria: super::DISPOSAL,
@@ -18,7 +24,9 @@ pub static CONTROL: Control = Control {
         name: "regulatedStorageClasses",
         kind: ParamKind::StringList,
         default: "[]",
-        description: "StorageClass names (globs) usable by regulated data: these classes, and the volumes of these classes, are checked even when unmarked",
+        description: kit::cold!(
+            "StorageClass names (globs) usable by regulated data: these classes, and the volumes of these classes, are checked even when unmarked"
+        ),
     }],
     check,
     ..Control::DEFAULTS

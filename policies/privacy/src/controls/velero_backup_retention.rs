@@ -8,9 +8,15 @@ use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity, 
 
 pub static CONTROL: Control = Control {
     id: "velero-backup-retention",
-    title: "Velero backups are kept for the retention period, in allowed locations, on a valid schedule",
-    rationale: "A backup that expires before the retention period ends cannot restore the records the retention schedule promises, and one that lives far beyond it keeps personal data past its disposal date (SOC 2 A1.2, P4.2, P4.3; ISO/IEC 27001 A.8.13, A.5.33). Velero Backups and Schedules state their lifetime in ttl (a Go duration, e.g. 720h0m0s; absent or 0 means the server's default, a parameter here), where they are stored in storageLocation, and a Schedule fires only if its cron expression parses and it is not paused.",
-    remediation: "set spec.ttl (Backup) or spec.template.ttl (Schedule) between the configured minimum and maximum (e.g. 2160h0m0s for 90 days), use an allowed storageLocation, a valid 5-field cron schedule and paused: false",
+    title: kit::cold!(
+        "Velero backups are kept for the retention period, in allowed locations, on a valid schedule"
+    ),
+    rationale: kit::cold!(
+        "A backup that expires before the retention period ends cannot restore the records the retention schedule promises, and one that lives far beyond it keeps personal data past its disposal date (SOC 2 A1.2, P4.2, P4.3; ISO/IEC 27001 A.8.13, A.5.33). Velero Backups and Schedules state their lifetime in ttl (a Go duration, e.g. 720h0m0s; absent or 0 means the server's default, a parameter here), where they are stored in storageLocation, and a Schedule fires only if its cron expression parses and it is not paused."
+    ),
+    remediation: kit::cold!(
+        "set spec.ttl (Backup) or spec.template.ttl (Schedule) between the configured minimum and maximum (e.g. 2160h0m0s for 90 days), use an allowed storageLocation, a valid 5-field cron schedule and paused: false"
+    ),
     severity: Severity::Medium,
     tags: &["backup", "data-lifecycle"],
     criteria: Criteria {
@@ -25,25 +31,33 @@ pub static CONTROL: Control = Control {
             name: "minimum",
             kind: ParamKind::String,
             default: "\"P30D\"",
-            description: "shortest backup lifetime (ISO 8601 duration; empty: no lower bound)",
+            description: kit::cold!(
+                "shortest backup lifetime (ISO 8601 duration; empty: no lower bound)"
+            ),
         },
         Param {
             name: "maximum",
             kind: ParamKind::String,
             default: "\"\"",
-            description: "longest backup lifetime (ISO 8601 duration; empty: no upper bound)",
+            description: kit::cold!(
+                "longest backup lifetime (ISO 8601 duration; empty: no upper bound)"
+            ),
         },
         Param {
             name: "serverDefaultTtl",
             kind: ParamKind::String,
             default: "\"720h\"",
-            description: "the Velero server's --default-backup-ttl (Go duration), used when ttl is absent or 0",
+            description: kit::cold!(
+                "the Velero server's --default-backup-ttl (Go duration), used when ttl is absent or 0"
+            ),
         },
         Param {
             name: "allowedStorageLocations",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "BackupStorageLocation names (globs) allowed; empty allows any; an absent storageLocation counts as \"default\"",
+            description: kit::cold!(
+                "BackupStorageLocation names (globs) allowed; empty allows any; an absent storageLocation counts as \"default\""
+            ),
         },
     ],
     validate_params: Some(validate),

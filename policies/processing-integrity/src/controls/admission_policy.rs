@@ -5,9 +5,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, glob, json
 
 pub static CONTROL: Control = Control {
     id: "admission-policy-enforced",
-    title: "ValidatingAdmissionPolicies deny and fail closed",
-    rationale: "A ValidatingAdmissionPolicyBinding whose validationActions lack Deny only warns or audits: violations are admitted. A ValidatingAdmissionPolicy with failurePolicy Ignore admits every request whose CEL evaluation errors or whose parameters are missing. For the configured (security) policies, bindings must include Deny and policies must fail closed.",
-    remediation: "add Deny to spec.validationActions of the binding (keep Audit alongside for evidence) and set spec.failurePolicy: Fail on the policy (the default)",
+    title: kit::cold!("ValidatingAdmissionPolicies deny and fail closed"),
+    rationale: kit::cold!(
+        "A ValidatingAdmissionPolicyBinding whose validationActions lack Deny only warns or audits: violations are admitted. A ValidatingAdmissionPolicy with failurePolicy Ignore admits every request whose CEL evaluation errors or whose parameters are missing. For the configured (security) policies, bindings must include Deny and policies must fail closed."
+    ),
+    remediation: kit::cold!(
+        "add Deny to spec.validationActions of the binding (keep Audit alongside for evidence) and set spec.failurePolicy: Fail on the policy (the default)"
+    ),
     severity: Severity::Medium,
     tags: &["admission-control"],
     criteria: super::ADMISSION,
@@ -19,7 +23,9 @@ pub static CONTROL: Control = Control {
         name: "policies",
         kind: ParamKind::StringList,
         default: r#"["*"]"#,
-        description: "globs on the policy name (spec.policyName of a binding) that must enforce",
+        description: kit::cold!(
+            "globs on the policy name (spec.policyName of a binding) that must enforce"
+        ),
     }],
     check,
     ..Control::DEFAULTS

@@ -7,9 +7,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "api-version-removed",
-    title: "Objects use API versions the target Kubernetes release serves",
-    rationale: "A manifest written against an API version that Kubernetes removed (extensions/v1beta1 Ingress, batch/v1beta1 CronJob, policy/v1beta1 PodDisruptionBudget, flowcontrol v1beta3, ...) fails to apply after an upgrade: deployments break in the middle of a change, or the change silently never reaches the cluster. Checking against the release you are upgrading to (targetVersion) catches them before the upgrade, in CI with `kube-soc2 scan` and at admission on clusters that still serve them. The table follows the Kubernetes Deprecated API Migration Guide through the v1.32 removals.",
-    remediation: "move the object to the replacement API version named in the message (kubectl convert, or pluto/kubent to find them) and adjust the fields that changed",
+    title: kit::cold!("Objects use API versions the target Kubernetes release serves"),
+    rationale: kit::cold!(
+        "A manifest written against an API version that Kubernetes removed (extensions/v1beta1 Ingress, batch/v1beta1 CronJob, policy/v1beta1 PodDisruptionBudget, flowcontrol v1beta3, ...) fails to apply after an upgrade: deployments break in the middle of a change, or the change silently never reaches the cluster. Checking against the release you are upgrading to (targetVersion) catches them before the upgrade, in CI with `kube-soc2 scan` and at admission on clusters that still serve them. The table follows the Kubernetes Deprecated API Migration Guide through the v1.32 removals."
+    ),
+    remediation: kit::cold!(
+        "move the object to the replacement API version named in the message (kubectl convert, or pluto/kubent to find them) and adjust the fields that changed"
+    ),
     severity: Severity::High,
     tags: &["default", "api-versions"],
     criteria: super::API_VERSIONS,
@@ -18,7 +22,7 @@ pub static CONTROL: Control = Control {
         name: "targetVersion",
         kind: ParamKind::String,
         default: r#""1.35""#,
-        description: "the Kubernetes release (1.N) the objects must work on",
+        description: kit::cold!("the Kubernetes release (1.N) the objects must work on"),
     }],
     validate_params: Some(validate),
     check,

@@ -5,9 +5,13 @@ use kit::{Control, Ctx, Finding, Param, ParamKind, Severity, glob, json};
 
 pub static CONTROL: Control = Control {
     id: "change-reference",
-    title: "Workloads carry a change reference",
-    rationale: "Change management (CC8.1) requires that every change to production can be traced to an authorised change: a ticket, a pull request, a commit. An annotation written by the pipeline (e.g. example.com/change-ticket: CHG-1234, or a git commit) on every workload in the governed namespaces ties the running object to that record, and this control records the reference as audit evidence of the admission. Objects created by a controller (an owner reference with controller: true, such as a Deployment's ReplicaSets and Pods) inherit their owner's review and are not checked.",
-    remediation: "have the deployment pipeline set the configured annotation on the object's metadata (e.g. metadata.annotations[\"kube-soc2.io/change-ref\"]: CHG-1234) with a value matching the configured pattern",
+    title: kit::cold!("Workloads carry a change reference"),
+    rationale: kit::cold!(
+        "Change management (CC8.1) requires that every change to production can be traced to an authorised change: a ticket, a pull request, a commit. An annotation written by the pipeline (e.g. example.com/change-ticket: CHG-1234, or a git commit) on every workload in the governed namespaces ties the running object to that record, and this control records the reference as audit evidence of the admission. Objects created by a controller (an owner reference with controller: true, such as a Deployment's ReplicaSets and Pods) inherit their owner's review and are not checked."
+    ),
+    remediation: kit::cold!(
+        "have the deployment pipeline set the configured annotation on the object's metadata (e.g. metadata.annotations[\"kube-soc2.io/change-ref\"]: CHG-1234) with a value matching the configured pattern"
+    ),
     severity: Severity::Medium,
     tags: &["change-provenance"],
     criteria: super::CHANGE,
@@ -16,19 +20,21 @@ pub static CONTROL: Control = Control {
             name: "annotation",
             kind: ParamKind::String,
             default: r#""kube-soc2.io/change-ref""#,
-            description: "annotation that holds the change reference",
+            description: kit::cold!("annotation that holds the change reference"),
         },
         Param {
             name: "patterns",
             kind: ParamKind::StringList,
             default: r#"["?*"]"#,
-            description: "globs the reference must match (e.g. CHG-*, https://git.example.com/*); default: not empty",
+            description: kit::cold!(
+                "globs the reference must match (e.g. CHG-*, https://git.example.com/*); default: not empty"
+            ),
         },
         Param {
             name: "namespaces",
             kind: ParamKind::StringList,
             default: r#"["*"]"#,
-            description: "namespaces (globs) whose workloads need a change reference",
+            description: kit::cold!("namespaces (globs) whose workloads need a change reference"),
         },
     ],
     validate_params: Some(validate),

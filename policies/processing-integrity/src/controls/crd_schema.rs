@@ -5,9 +5,13 @@ use kit::{Control, Ctx, Finding, KindSet, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "crd-structural-schema",
-    title: "CustomResourceDefinitions validate their objects with a schema",
-    rationale: "The API server validates custom resources only against the openAPIV3Schema of their version: a served version without a schema, or a schema whose root sets x-kubernetes-preserve-unknown-fields: true, accepts any input, so typos and malicious fields reach the controllers that process them. A structural schema with type: object at the root is the input validation of every custom resource.",
-    remediation: "give every served version in spec.versions a schema.openAPIV3Schema with type: object at the root and the fields the resource accepts; keep x-kubernetes-preserve-unknown-fields to the nested fields that really are free-form",
+    title: kit::cold!("CustomResourceDefinitions validate their objects with a schema"),
+    rationale: kit::cold!(
+        "The API server validates custom resources only against the openAPIV3Schema of their version: a served version without a schema, or a schema whose root sets x-kubernetes-preserve-unknown-fields: true, accepts any input, so typos and malicious fields reach the controllers that process them. A structural schema with type: object at the root is the input validation of every custom resource."
+    ),
+    remediation: kit::cold!(
+        "give every served version in spec.versions a schema.openAPIV3Schema with type: object at the root and the fields the resource accepts; keep x-kubernetes-preserve-unknown-fields to the nested fields that really are free-form"
+    ),
     severity: Severity::Medium,
     tags: &["custom-resources"],
     criteria: super::INPUTS,

@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "cronjob-concurrency-policy",
-    title: "CronJobs forbid or replace overlapping runs",
-    rationale: "With concurrencyPolicy Allow (the default) a run that takes longer than the schedule interval overlaps the next one: two Jobs read the same input and write the same output, producing duplicate or interleaved results. Forbid skips a run while the previous one is active; Replace stops the old one. No peer policy library checks this.",
-    remediation: "set spec.concurrencyPolicy: Forbid (or Replace when the newest run supersedes the old one)",
+    title: kit::cold!("CronJobs forbid or replace overlapping runs"),
+    rationale: kit::cold!(
+        "With concurrencyPolicy Allow (the default) a run that takes longer than the schedule interval overlaps the next one: two Jobs read the same input and write the same output, producing duplicate or interleaved results. Forbid skips a run while the previous one is active; Replace stops the old one. No peer policy library checks this."
+    ),
+    remediation: kit::cold!(
+        "set spec.concurrencyPolicy: Forbid (or Replace when the newest run supersedes the old one)"
+    ),
     severity: Severity::Medium,
     tags: &["default", "cronjobs"],
     criteria: super::PROCESSING,
@@ -17,7 +21,9 @@ pub static CONTROL: Control = Control {
         name: "allowed",
         kind: ParamKind::StringList,
         default: r#"["Forbid", "Replace"]"#,
-        description: "concurrency policies accepted: a non-empty subset of Forbid, Replace and Allow",
+        description: kit::cold!(
+            "concurrency policies accepted: a non-empty subset of Forbid, Replace and Allow"
+        ),
     }],
     validate_params: Some(validate),
     check,

@@ -5,9 +5,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "cronjob-history-limits",
-    title: "CronJobs keep failed Jobs as evidence",
-    rationale: "failedJobsHistoryLimit 0 deletes every failed run at once, with its pods and logs: the evidence that processing failed, and why, is gone before anyone looks. A ttlSecondsAfterFinished in the job template deletes failed Jobs too, whatever the history limit. Keeping at least one failed Job (the default is 1) for a useful time lets operators and auditors see failed processing.",
-    remediation: "set spec.failedJobsHistoryLimit to at least the configured minimum (e.g. 3) and spec.successfulJobsHistoryLimit likewise; remove spec.jobTemplate.spec.ttlSecondsAfterFinished or raise it to the configured minimum",
+    title: kit::cold!("CronJobs keep failed Jobs as evidence"),
+    rationale: kit::cold!(
+        "failedJobsHistoryLimit 0 deletes every failed run at once, with its pods and logs: the evidence that processing failed, and why, is gone before anyone looks. A ttlSecondsAfterFinished in the job template deletes failed Jobs too, whatever the history limit. Keeping at least one failed Job (the default is 1) for a useful time lets operators and auditors see failed processing."
+    ),
+    remediation: kit::cold!(
+        "set spec.failedJobsHistoryLimit to at least the configured minimum (e.g. 3) and spec.successfulJobsHistoryLimit likewise; remove spec.jobTemplate.spec.ttlSecondsAfterFinished or raise it to the configured minimum"
+    ),
     severity: Severity::Low,
     tags: &["cronjobs"],
     criteria: super::OUTPUTS,
@@ -17,13 +21,15 @@ pub static CONTROL: Control = Control {
             name: "minFailed",
             kind: ParamKind::Integer { min: 0, max: 100 },
             default: "1",
-            description: "smallest failedJobsHistoryLimit accepted (absent means 1)",
+            description: kit::cold!("smallest failedJobsHistoryLimit accepted (absent means 1)"),
         },
         Param {
             name: "minSuccessful",
             kind: ParamKind::Integer { min: 0, max: 100 },
             default: "0",
-            description: "smallest successfulJobsHistoryLimit accepted (absent means 3)",
+            description: kit::cold!(
+                "smallest successfulJobsHistoryLimit accepted (absent means 3)"
+            ),
         },
         Param {
             name: "minTtlSeconds",
@@ -32,7 +38,9 @@ pub static CONTROL: Control = Control {
                 max: 31_536_000,
             },
             default: "86400",
-            description: "smallest ttlSecondsAfterFinished accepted in the job template (0: any)",
+            description: kit::cold!(
+                "smallest ttlSecondsAfterFinished accepted in the job template (0: any)"
+            ),
         },
     ],
     check,

@@ -5,9 +5,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "cronjob-min-interval",
-    title: "CronJobs run at most as often as the configured interval",
-    rationale: "A schedule such as `* * * * *` starts a Job every minute: a copy-paste default or a typo (`*` for `0` in the minute field) turns a nightly batch into 1,440 runs a day, each processing the same input, creating pods and Jobs faster than they are cleaned up. A minimum interval catches it at review time. The interval is read from the clock fields (and @every); skipped days only make runs rarer.",
-    remediation: "schedule the CronJob at most once per configured interval (e.g. `*/15 * * * *` instead of `* * * * *`), or exempt the workloads that really must run that often",
+    title: kit::cold!("CronJobs run at most as often as the configured interval"),
+    rationale: kit::cold!(
+        "A schedule such as `* * * * *` starts a Job every minute: a copy-paste default or a typo (`*` for `0` in the minute field) turns a nightly batch into 1,440 runs a day, each processing the same input, creating pods and Jobs faster than they are cleaned up. A minimum interval catches it at review time. The interval is read from the clock fields (and @every); skipped days only make runs rarer."
+    ),
+    remediation: kit::cold!(
+        "schedule the CronJob at most once per configured interval (e.g. `*/15 * * * *` instead of `* * * * *`), or exempt the workloads that really must run that often"
+    ),
     severity: Severity::Low,
     tags: &["cronjobs"],
     criteria: super::PROCESSING,
@@ -16,7 +20,7 @@ pub static CONTROL: Control = Control {
         name: "minMinutes",
         kind: ParamKind::Integer { min: 1, max: 1440 },
         default: "5",
-        description: "shortest interval between two runs, in minutes",
+        description: kit::cold!("shortest interval between two runs, in minutes"),
     }],
     check,
     ..Control::DEFAULTS

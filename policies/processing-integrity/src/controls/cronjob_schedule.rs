@@ -8,9 +8,13 @@ use kit::{Control, Ctx, Finding, KindSet, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "cronjob-schedule-valid",
-    title: "CronJob schedules are valid and fire",
-    rationale: "The CronJob controller reads spec.schedule with robfig/cron (5 fields or @yearly/@monthly/@weekly/@daily/@hourly/@every). A schedule it cannot parse is refused; a TZ= or CRON_TZ= prefix is refused since Kubernetes 1.27 (use spec.timeZone); and a schedule that parses but names a date that never comes (30 February, 31 April) is accepted yet never runs: the report, backup or reconciliation it stands for silently never happens. spec.timeZone, when set, must be a zone the API server knows.",
-    remediation: "write spec.schedule as 5 fields (minute hour day-of-month month day-of-week) or a macro such as @daily, on days that exist in the chosen months; move any TZ=/CRON_TZ= prefix to spec.timeZone with an IANA zone name such as Europe/Berlin",
+    title: kit::cold!("CronJob schedules are valid and fire"),
+    rationale: kit::cold!(
+        "The CronJob controller reads spec.schedule with robfig/cron (5 fields or @yearly/@monthly/@weekly/@daily/@hourly/@every). A schedule it cannot parse is refused; a TZ= or CRON_TZ= prefix is refused since Kubernetes 1.27 (use spec.timeZone); and a schedule that parses but names a date that never comes (30 February, 31 April) is accepted yet never runs: the report, backup or reconciliation it stands for silently never happens. spec.timeZone, when set, must be a zone the API server knows."
+    ),
+    remediation: kit::cold!(
+        "write spec.schedule as 5 fields (minute hour day-of-month month day-of-week) or a macro such as @daily, on days that exist in the chosen months; move any TZ=/CRON_TZ= prefix to spec.timeZone with an IANA zone name such as Europe/Berlin"
+    ),
     severity: Severity::High,
     tags: &["default", "cronjobs"],
     criteria: super::SCHEDULE,

@@ -5,9 +5,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "cronjob-starting-deadline",
-    title: "CronJobs set startingDeadlineSeconds",
-    rationale: "Without startingDeadlineSeconds a CronJob whose controller was down, or whose runs were skipped, starts a missed run whenever it can, however late, and stops scheduling altogether after 100 missed starts: processing happens at unexpected times or not at all. A deadline says how late a run may still start. Below 10 seconds runs may never start, since the controller checks every 10 seconds.",
-    remediation: "set spec.startingDeadlineSeconds to how late a run may still start (e.g. 300), at least the configured minimum",
+    title: kit::cold!("CronJobs set startingDeadlineSeconds"),
+    rationale: kit::cold!(
+        "Without startingDeadlineSeconds a CronJob whose controller was down, or whose runs were skipped, starts a missed run whenever it can, however late, and stops scheduling altogether after 100 missed starts: processing happens at unexpected times or not at all. A deadline says how late a run may still start. Below 10 seconds runs may never start, since the controller checks every 10 seconds."
+    ),
+    remediation: kit::cold!(
+        "set spec.startingDeadlineSeconds to how late a run may still start (e.g. 300), at least the configured minimum"
+    ),
     severity: Severity::Low,
     tags: &["cronjobs"],
     criteria: super::PROCESSING,
@@ -19,7 +23,7 @@ pub static CONTROL: Control = Control {
             max: 86_400,
         },
         default: "10",
-        description: "smallest startingDeadlineSeconds accepted",
+        description: kit::cold!("smallest startingDeadlineSeconds accepted"),
     }],
     check,
     ..Control::DEFAULTS

@@ -6,9 +6,13 @@ use kit::{
 
 pub static CONTROL: Control = Control {
     id: "cronjob-suspend-change",
-    title: "Only allowed identities suspend CronJobs",
-    rationale: "Setting spec.suspend: true stops a CronJob's processing (reports, backups, reconciliations, data retention jobs) without deleting anything, so nothing looks wrong until the missing output is noticed. Suspending a CronJob is admitted only for the configured users and groups and recorded as audit evidence when it is; resuming is always allowed. A suspend value other than a boolean is refused, since some readers take it as true.",
-    remediation: "suspend CronJobs through the reviewed pipeline or as one of the configured identities, and record why; resume with spec.suspend: false",
+    title: kit::cold!("Only allowed identities suspend CronJobs"),
+    rationale: kit::cold!(
+        "Setting spec.suspend: true stops a CronJob's processing (reports, backups, reconciliations, data retention jobs) without deleting anything, so nothing looks wrong until the missing output is noticed. Suspending a CronJob is admitted only for the configured users and groups and recorded as audit evidence when it is; resuming is always allowed. A suspend value other than a boolean is refused, since some readers take it as true."
+    ),
+    remediation: kit::cold!(
+        "suspend CronJobs through the reviewed pipeline or as one of the configured identities, and record why; resume with spec.suspend: false"
+    ),
     severity: Severity::Medium,
     tags: &["cronjobs", "change-provenance"],
     criteria: super::SCHEDULE_CHANGE,
@@ -19,13 +23,17 @@ pub static CONTROL: Control = Control {
             name: "allowedUsers",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "user names (globs) that may suspend CronJobs, e.g. the GitOps controller",
+            description: kit::cold!(
+                "user names (globs) that may suspend CronJobs, e.g. the GitOps controller"
+            ),
         },
         Param {
             name: "allowedGroups",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "groups (globs) that may suspend CronJobs, e.g. an on-call group",
+            description: kit::cold!(
+                "groups (globs) that may suspend CronJobs, e.g. an on-call group"
+            ),
         },
     ],
     check,

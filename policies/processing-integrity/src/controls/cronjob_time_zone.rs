@@ -5,9 +5,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, glob, json
 
 pub static CONTROL: Control = Control {
     id: "cronjob-time-zone",
-    title: "CronJobs set an explicit IANA timeZone",
-    rationale: "Without spec.timeZone a schedule is read in the time zone of the kube-controller-manager, which differs between clusters and providers (usually UTC): a report meant for 02:30 Berlin time runs at 03:30 or 04:30 local time, and moving the workload to another cluster silently moves its processing. An explicit IANA zone makes the processing time part of the reviewed specification. The zone must be one the API server knows (the IANA database is embedded).",
-    remediation: "set spec.timeZone to an IANA zone name such as Europe/Berlin or Etc/UTC (one of the configured allowed zones, if any)",
+    title: kit::cold!("CronJobs set an explicit IANA timeZone"),
+    rationale: kit::cold!(
+        "Without spec.timeZone a schedule is read in the time zone of the kube-controller-manager, which differs between clusters and providers (usually UTC): a report meant for 02:30 Berlin time runs at 03:30 or 04:30 local time, and moving the workload to another cluster silently moves its processing. An explicit IANA zone makes the processing time part of the reviewed specification. The zone must be one the API server knows (the IANA database is embedded)."
+    ),
+    remediation: kit::cold!(
+        "set spec.timeZone to an IANA zone name such as Europe/Berlin or Etc/UTC (one of the configured allowed zones, if any)"
+    ),
     severity: Severity::Low,
     tags: &["cronjobs"],
     criteria: super::SPECIFICATION,
@@ -16,7 +20,9 @@ pub static CONTROL: Control = Control {
         name: "allowed",
         kind: ParamKind::StringList,
         default: "[]",
-        description: "zone names (globs such as Europe/*) accepted; empty: any valid IANA zone",
+        description: kit::cold!(
+            "zone names (globs such as Europe/*) accepted; empty: any valid IANA zone"
+        ),
     }],
     check,
     ..Control::DEFAULTS

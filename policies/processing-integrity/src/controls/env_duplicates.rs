@@ -5,9 +5,11 @@ use kit::{Control, Ctx, Finding, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "env-duplicate-names",
-    title: "Containers do not define an environment variable twice",
-    rationale: "When env lists the same name twice, the last entry silently wins: a reviewed value is overridden by one further down (often after a merge of kustomize patches or Helm values), so the configuration the process receives is not the one reviewed. Each name once makes the input of the process unambiguous.",
-    remediation: "keep one env entry per name in each container",
+    title: kit::cold!("Containers do not define an environment variable twice"),
+    rationale: kit::cold!(
+        "When env lists the same name twice, the last entry silently wins: a reviewed value is overridden by one further down (often after a merge of kustomize patches or Helm values), so the configuration the process receives is not the one reviewed. Each name once makes the input of the process unambiguous."
+    ),
+    remediation: kit::cold!("keep one env entry per name in each container"),
     severity: Severity::Low,
     tags: &["inputs"],
     criteria: super::INPUTS,

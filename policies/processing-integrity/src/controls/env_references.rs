@@ -5,9 +5,13 @@ use kit::{Container, Control, Ctx, Finding, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "env-references-exist",
-    title: "Environment references name ConfigMaps and Secrets that exist",
-    rationale: "A container whose env or envFrom names a ConfigMap, Secret or key that does not exist never starts (CreateContainerConfigError), or with optional: true starts without the input it expects: the processing runs on missing or default configuration. Context-aware: the ConfigMaps and Secrets of the namespace are read from the cluster (the policy server needs get access to them; only names and keys are used), and a failed lookup is reported, never passed. Create the referenced objects before the workload.",
-    remediation: "create the referenced ConfigMap/Secret (with the referenced key) in the workload's namespace before the workload, or fix the name; mark references optional: true only when the process works without them",
+    title: kit::cold!("Environment references name ConfigMaps and Secrets that exist"),
+    rationale: kit::cold!(
+        "A container whose env or envFrom names a ConfigMap, Secret or key that does not exist never starts (CreateContainerConfigError), or with optional: true starts without the input it expects: the processing runs on missing or default configuration. Context-aware: the ConfigMaps and Secrets of the namespace are read from the cluster (the policy server needs get access to them; only names and keys are used), and a failed lookup is reported, never passed. Create the referenced objects before the workload."
+    ),
+    remediation: kit::cold!(
+        "create the referenced ConfigMap/Secret (with the referenced key) in the workload's namespace before the workload, or fix the name; mark references optional: true only when the process works without them"
+    ),
     severity: Severity::Low,
     tags: &["inputs", "context-aware"],
     criteria: super::INPUTS,

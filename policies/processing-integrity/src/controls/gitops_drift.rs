@@ -5,9 +5,13 @@ use kit::{Control, Ctx, Finding, KindSet, Operation, Param, ParamKind, Severity,
 
 pub static CONTROL: Control = Control {
     id: "gitops-drift",
-    title: "GitOps-managed objects change only through the pipeline",
-    rationale: "When a GitOps controller (Argo CD, Flux) applies the reviewed state from git, a manual `kubectl edit`, `scale` of the main resource or `delete` of one of its objects is a change outside change management (CC8.1): it bypasses review, is overwritten or not at the next sync, and leaves the cluster different from the approved record in the meantime. UPDATE and DELETE of an object whose managed-by label (on the old object, so removing the label does not help) names a configured manager are admitted only for the configured users and groups (the GitOps controllers, Kubernetes' own controllers, a break-glass group); every refusal is recorded. Objects a controller owns (ReplicaSets, Pods) are left to it, so node drains and rollouts are never refused.",
-    remediation: "change the object through its git repository; for an emergency, act as a member of the configured break-glass group and record why",
+    title: kit::cold!("GitOps-managed objects change only through the pipeline"),
+    rationale: kit::cold!(
+        "When a GitOps controller (Argo CD, Flux) applies the reviewed state from git, a manual `kubectl edit`, `scale` of the main resource or `delete` of one of its objects is a change outside change management (CC8.1): it bypasses review, is overwritten or not at the next sync, and leaves the cluster different from the approved record in the meantime. UPDATE and DELETE of an object whose managed-by label (on the old object, so removing the label does not help) names a configured manager are admitted only for the configured users and groups (the GitOps controllers, Kubernetes' own controllers, a break-glass group); every refusal is recorded. Objects a controller owns (ReplicaSets, Pods) are left to it, so node drains and rollouts are never refused."
+    ),
+    remediation: kit::cold!(
+        "change the object through its git repository; for an emergency, act as a member of the configured break-glass group and record why"
+    ),
     severity: Severity::Medium,
     tags: &["change-provenance"],
     criteria: super::CHANGE,
@@ -39,25 +43,27 @@ pub static CONTROL: Control = Control {
             name: "label",
             kind: ParamKind::String,
             default: r#""app.kubernetes.io/managed-by""#,
-            description: "label naming the object's manager",
+            description: kit::cold!("label naming the object's manager"),
         },
         Param {
             name: "managers",
             kind: ParamKind::StringList,
             default: r#"["argocd", "argo-cd", "flux", "fluxcd"]"#,
-            description: "values (globs) of the label that mark GitOps-managed objects",
+            description: kit::cold!("values (globs) of the label that mark GitOps-managed objects"),
         },
         Param {
             name: "allowedUsers",
             kind: ParamKind::StringList,
             default: r#"["system:serviceaccount:argocd:*", "system:serviceaccount:flux-system:*", "system:serviceaccount:kube-system:*", "system:kube-controller-manager", "system:kube-scheduler"]"#,
-            description: "user names (globs) that may change managed objects",
+            description: kit::cold!("user names (globs) that may change managed objects"),
         },
         Param {
             name: "allowedGroups",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "groups (globs) that may change managed objects, e.g. a break-glass group",
+            description: kit::cold!(
+                "groups (globs) that may change managed objects, e.g. a break-glass group"
+            ),
         },
     ],
     check,

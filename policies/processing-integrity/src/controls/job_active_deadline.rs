@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "job-active-deadline",
-    title: "Jobs set activeDeadlineSeconds",
-    rationale: "A Job without activeDeadlineSeconds may run forever: a hung batch keeps its input locked, blocks the next run of a CronJob with concurrencyPolicy Forbid, and never reports failure, so late or missing output goes unnoticed. A deadline turns a stuck run into a failed Job (reason DeadlineExceeded) that monitoring sees.",
-    remediation: "set spec.activeDeadlineSeconds (spec.jobTemplate.spec.activeDeadlineSeconds in a CronJob) to the longest time a run may take",
+    title: kit::cold!("Jobs set activeDeadlineSeconds"),
+    rationale: kit::cold!(
+        "A Job without activeDeadlineSeconds may run forever: a hung batch keeps its input locked, blocks the next run of a CronJob with concurrencyPolicy Forbid, and never reports failure, so late or missing output goes unnoticed. A deadline turns a stuck run into a failed Job (reason DeadlineExceeded) that monitoring sees."
+    ),
+    remediation: kit::cold!(
+        "set spec.activeDeadlineSeconds (spec.jobTemplate.spec.activeDeadlineSeconds in a CronJob) to the longest time a run may take"
+    ),
     severity: Severity::Medium,
     tags: &["jobs"],
     criteria: super::PROCESSING,
@@ -20,7 +24,7 @@ pub static CONTROL: Control = Control {
             max: 31_536_000,
         },
         default: "0",
-        description: "largest activeDeadlineSeconds accepted (0: no upper bound)",
+        description: kit::cold!("largest activeDeadlineSeconds accepted (0: no upper bound)"),
     }],
     check,
     ..Control::DEFAULTS

@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "job-backoff-limit",
-    title: "Jobs set a bounded backoffLimit",
-    rationale: "Each retry of a failed Job pod processes its input again: a Job whose retries are left to the default (6) or set high repeats partial writes, duplicate messages or charges before anyone notices. An explicit, small backoffLimit (or backoffLimitPerIndex for Indexed Jobs) states how often processing may be repeated and makes a failing Job fail visibly.",
-    remediation: "set spec.backoffLimit (spec.jobTemplate.spec.backoffLimit in a CronJob) to an integer between 0 and the configured maximum, or backoffLimitPerIndex for an Indexed Job",
+    title: kit::cold!("Jobs set a bounded backoffLimit"),
+    rationale: kit::cold!(
+        "Each retry of a failed Job pod processes its input again: a Job whose retries are left to the default (6) or set high repeats partial writes, duplicate messages or charges before anyone notices. An explicit, small backoffLimit (or backoffLimitPerIndex for Indexed Jobs) states how often processing may be repeated and makes a failing Job fail visibly."
+    ),
+    remediation: kit::cold!(
+        "set spec.backoffLimit (spec.jobTemplate.spec.backoffLimit in a CronJob) to an integer between 0 and the configured maximum, or backoffLimitPerIndex for an Indexed Job"
+    ),
     severity: Severity::Medium,
     tags: &["default", "jobs"],
     criteria: super::PROCESSING,
@@ -17,7 +21,7 @@ pub static CONTROL: Control = Control {
         name: "max",
         kind: ParamKind::Integer { min: 0, max: 1000 },
         default: "6",
-        description: "largest backoffLimit (and backoffLimitPerIndex) accepted",
+        description: kit::cold!("largest backoffLimit (and backoffLimitPerIndex) accepted"),
     }],
     check,
     ..Control::DEFAULTS

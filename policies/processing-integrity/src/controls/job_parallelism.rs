@@ -5,9 +5,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "job-parallelism-bounds",
-    title: "Job parallelism and completions stay within bounds",
-    rationale: "parallelism decides how many pods process input at the same time and completions how many successful runs the Job needs: an unbounded value (a typo of 1000 for 10) floods downstream systems, exhausts quotas and makes the order and completeness of processing hard to verify. Bounding both keeps batch processing within the capacity it was designed and tested for.",
-    remediation: "set spec.parallelism and spec.completions (spec.jobTemplate.spec.* in a CronJob) to non-negative integers within the configured maxima",
+    title: kit::cold!("Job parallelism and completions stay within bounds"),
+    rationale: kit::cold!(
+        "parallelism decides how many pods process input at the same time and completions how many successful runs the Job needs: an unbounded value (a typo of 1000 for 10) floods downstream systems, exhausts quotas and makes the order and completeness of processing hard to verify. Bounding both keeps batch processing within the capacity it was designed and tested for."
+    ),
+    remediation: kit::cold!(
+        "set spec.parallelism and spec.completions (spec.jobTemplate.spec.* in a CronJob) to non-negative integers within the configured maxima"
+    ),
     severity: Severity::Low,
     tags: &["jobs"],
     criteria: super::PROCESSING,
@@ -20,7 +24,7 @@ pub static CONTROL: Control = Control {
                 max: 100_000,
             },
             default: "10",
-            description: "largest parallelism accepted",
+            description: kit::cold!("largest parallelism accepted"),
         },
         Param {
             name: "maxCompletions",
@@ -29,7 +33,7 @@ pub static CONTROL: Control = Control {
                 max: 100_000,
             },
             default: "1000",
-            description: "largest completions accepted",
+            description: kit::cold!("largest completions accepted"),
         },
     ],
     check,

@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, Int, KindSet, Param, ParamKind, Severity, json}
 
 pub static CONTROL: Control = Control {
     id: "job-pod-failure-policy",
-    title: "Job podFailurePolicy is sound (and present where required)",
-    rationale: "A podFailurePolicy tells a Job which failures are bugs (FailJob: stop now instead of reprocessing the same input backoffLimit times) and which are infrastructure (Ignore a DisruptionTarget condition: retry without counting). Rules that Ignore exit codes by NotIn make every unexpected failure retry forever without counting against backoffLimit; rules the API server refuses (unknown action, exit code 0 with In, FailIndex without backoffLimitPerIndex, restartPolicy other than Never) keep the manifest from deploying. With required, every Job must classify its failures.",
-    remediation: "add spec.podFailurePolicy (spec.jobTemplate.spec.podFailurePolicy in a CronJob) with restartPolicy Never, e.g. a FailJob rule onExitCodes In [the codes of non-retriable errors] and an Ignore rule onPodConditions DisruptionTarget; do not Ignore exit codes with NotIn",
+    title: kit::cold!("Job podFailurePolicy is sound (and present where required)"),
+    rationale: kit::cold!(
+        "A podFailurePolicy tells a Job which failures are bugs (FailJob: stop now instead of reprocessing the same input backoffLimit times) and which are infrastructure (Ignore a DisruptionTarget condition: retry without counting). Rules that Ignore exit codes by NotIn make every unexpected failure retry forever without counting against backoffLimit; rules the API server refuses (unknown action, exit code 0 with In, FailIndex without backoffLimitPerIndex, restartPolicy other than Never) keep the manifest from deploying. With required, every Job must classify its failures."
+    ),
+    remediation: kit::cold!(
+        "add spec.podFailurePolicy (spec.jobTemplate.spec.podFailurePolicy in a CronJob) with restartPolicy Never, e.g. a FailJob rule onExitCodes In [the codes of non-retriable errors] and an Ignore rule onPodConditions DisruptionTarget; do not Ignore exit codes with NotIn"
+    ),
     severity: Severity::Low,
     tags: &["jobs"],
     criteria: super::PROCESSING,
@@ -17,7 +21,7 @@ pub static CONTROL: Control = Control {
         name: "required",
         kind: ParamKind::Bool,
         default: "false",
-        description: "require every Job to declare a podFailurePolicy",
+        description: kit::cold!("require every Job to declare a podFailurePolicy"),
     }],
     check,
     ..Control::DEFAULTS

@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "job-restart-policy",
-    title: "Job pods use restartPolicy OnFailure or Never",
-    rationale: "The Job controller counts failures against backoffLimit only for restartPolicy OnFailure or Never; the API server refuses anything else (including a missing value, which means Always), so a manifest that relies on the default never deploys. Never keeps each failed attempt's pod as evidence and is required by podFailurePolicy; OnFailure restarts the container in place.",
-    remediation: "set spec.template.spec.restartPolicy (spec.jobTemplate.spec.template.spec.restartPolicy in a CronJob) to Never or OnFailure",
+    title: kit::cold!("Job pods use restartPolicy OnFailure or Never"),
+    rationale: kit::cold!(
+        "The Job controller counts failures against backoffLimit only for restartPolicy OnFailure or Never; the API server refuses anything else (including a missing value, which means Always), so a manifest that relies on the default never deploys. Never keeps each failed attempt's pod as evidence and is required by podFailurePolicy; OnFailure restarts the container in place."
+    ),
+    remediation: kit::cold!(
+        "set spec.template.spec.restartPolicy (spec.jobTemplate.spec.template.spec.restartPolicy in a CronJob) to Never or OnFailure"
+    ),
     severity: Severity::Medium,
     tags: &["jobs"],
     criteria: super::PROCESSING,
@@ -17,7 +21,9 @@ pub static CONTROL: Control = Control {
         name: "allowed",
         kind: ParamKind::StringList,
         default: r#"["OnFailure", "Never"]"#,
-        description: "restart policies accepted: a non-empty subset of OnFailure and Never",
+        description: kit::cold!(
+            "restart policies accepted: a non-empty subset of OnFailure and Never"
+        ),
     }],
     validate_params: Some(validate),
     check,

@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "job-ttl-after-finished",
-    title: "Standalone Jobs set ttlSecondsAfterFinished",
-    rationale: "A finished Job and its pods stay in the cluster until someone deletes them: their logs, environment and output are kept with no retention period, and stale Jobs make it hard to tell which run produced which output. ttlSecondsAfterFinished gives every standalone Job a retention period. Jobs a CronJob creates (owner reference of kind CronJob) and CronJob templates are left alone: the CronJob's history limits keep the evidence of its recent runs (see cronjob-history-limits).",
-    remediation: "set spec.ttlSecondsAfterFinished on the Job (e.g. 86400 to keep it one day after it finishes)",
+    title: kit::cold!("Standalone Jobs set ttlSecondsAfterFinished"),
+    rationale: kit::cold!(
+        "A finished Job and its pods stay in the cluster until someone deletes them: their logs, environment and output are kept with no retention period, and stale Jobs make it hard to tell which run produced which output. ttlSecondsAfterFinished gives every standalone Job a retention period. Jobs a CronJob creates (owner reference of kind CronJob) and CronJob templates are left alone: the CronJob's history limits keep the evidence of its recent runs (see cronjob-history-limits)."
+    ),
+    remediation: kit::cold!(
+        "set spec.ttlSecondsAfterFinished on the Job (e.g. 86400 to keep it one day after it finishes)"
+    ),
     severity: Severity::Low,
     tags: &["jobs"],
     criteria: super::STORAGE,
@@ -20,7 +24,7 @@ pub static CONTROL: Control = Control {
             max: 31_536_000,
         },
         default: "0",
-        description: "largest ttlSecondsAfterFinished accepted (0: no upper bound)",
+        description: kit::cold!("largest ttlSecondsAfterFinished accepted (0: no upper bound)"),
     }],
     check,
     ..Control::DEFAULTS

@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Operation, Param, ParamKind, Severity,
 
 pub static CONTROL: Control = Control {
     id: "kubewarden-policy-weakening",
-    title: "Kubewarden policies are not weakened outside change control",
-    rationale: "Deleting a ClusterAdmissionPolicy (or AdmissionPolicy, or policy group), moving it from protect to monitor, switching failurePolicy to Ignore, dropping resources or operations from its rules, or adding a namespace/object selector switches off the controls that other evidence relies on, and the cluster keeps looking compliant. Such changes are admitted only for the configured users and groups (the platform's GitOps controller, a security break-glass group) and recorded as audit evidence when they are; everyone else is refused. The old object is compared with the new one on UPDATE and read on DELETE.",
-    remediation: "change policies through the platform's reviewed pipeline (run as one of the configured users or groups); to retire a policy, record the change and let the allowed identity apply it",
+    title: kit::cold!("Kubewarden policies are not weakened outside change control"),
+    rationale: kit::cold!(
+        "Deleting a ClusterAdmissionPolicy (or AdmissionPolicy, or policy group), moving it from protect to monitor, switching failurePolicy to Ignore, dropping resources or operations from its rules, or adding a namespace/object selector switches off the controls that other evidence relies on, and the cluster keeps looking compliant. Such changes are admitted only for the configured users and groups (the platform's GitOps controller, a security break-glass group) and recorded as audit evidence when they are; everyone else is refused. The old object is compared with the new one on UPDATE and read on DELETE."
+    ),
+    remediation: kit::cold!(
+        "change policies through the platform's reviewed pipeline (run as one of the configured users or groups); to retire a policy, record the change and let the allowed identity apply it"
+    ),
     severity: Severity::High,
     tags: &["admission-control"],
     criteria: super::ADMISSION,
@@ -24,13 +28,17 @@ pub static CONTROL: Control = Control {
             name: "allowedUsers",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "user names (globs) that may weaken or delete policies, e.g. the GitOps controller's service account",
+            description: kit::cold!(
+                "user names (globs) that may weaken or delete policies, e.g. the GitOps controller's service account"
+            ),
         },
         Param {
             name: "allowedGroups",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "groups (globs) that may weaken or delete policies, e.g. a security break-glass group",
+            description: kit::cold!(
+                "groups (globs) that may weaken or delete policies, e.g. a security break-glass group"
+            ),
         },
     ],
     check,

@@ -5,9 +5,13 @@ use kit::{Control, Ctx, Finding, KindSet, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "workload-selector-matches",
-    title: "Workload selectors match their pod template labels",
-    rationale: "A Deployment, ReplicaSet, StatefulSet or DaemonSet whose spec.selector does not select its own template's labels cannot count the pods it creates: the API server refuses it, or (for an empty selector in old API versions) it adopts pods of other workloads. Checked before deployment (scan), this catches a broken rollout early.",
-    remediation: "make spec.selector.matchLabels a subset of spec.template.metadata.labels (and matchExpressions true for them)",
+    title: kit::cold!("Workload selectors match their pod template labels"),
+    rationale: kit::cold!(
+        "A Deployment, ReplicaSet, StatefulSet or DaemonSet whose spec.selector does not select its own template's labels cannot count the pods it creates: the API server refuses it, or (for an empty selector in old API versions) it adopts pods of other workloads. Checked before deployment (scan), this catches a broken rollout early."
+    ),
+    remediation: kit::cold!(
+        "make spec.selector.matchLabels a subset of spec.template.metadata.labels (and matchExpressions true for them)"
+    ),
     severity: Severity::Low,
     tags: &["workloads"],
     criteria: super::PROCESSING,

@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "webhook-catch-all-ignore",
-    title: "Catch-all admission webhooks do not fail open",
-    rationale: "A webhook whose rules match every API group and every resource is a policy engine or an auditing hook for the whole cluster; with failurePolicy Ignore, all of its checks disappear for every object whenever it is unavailable, and nothing records that they did. A webhook that covers everything must fail closed, or cover only what it needs.",
-    remediation: "set failurePolicy: Fail on the catch-all webhook (keeping it highly available and excluding kube-system by kubernetes.io/metadata.name), or narrow its rules to the groups and resources it checks",
+    title: kit::cold!("Catch-all admission webhooks do not fail open"),
+    rationale: kit::cold!(
+        "A webhook whose rules match every API group and every resource is a policy engine or an auditing hook for the whole cluster; with failurePolicy Ignore, all of its checks disappear for every object whenever it is unavailable, and nothing records that they did. A webhook that covers everything must fail closed, or cover only what it needs."
+    ),
+    remediation: kit::cold!(
+        "set failurePolicy: Fail on the catch-all webhook (keeping it highly available and excluding kube-system by kubernetes.io/metadata.name), or narrow its rules to the groups and resources it checks"
+    ),
     severity: Severity::Medium,
     tags: &["admission-control"],
     criteria: super::ADMISSION,

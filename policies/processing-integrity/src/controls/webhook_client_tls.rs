@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "webhook-client-tls",
-    title: "Admission webhooks are reached over https with a pinned CA",
-    rationale: "The API server sends every matched object, secrets included, to the webhook and trusts its verdict or patch. A url that is not https exposes both to the network; a url without caBundle is verified against the API server's system roots, so any public CA can issue a certificate that impersonates the webhook. Service references are verified against caBundle too; CA injectors (cert-manager's inject-ca-from annotations, OpenShift's inject-cabundle) and engines that patch their own configuration fill it in after creation, so requireServiceCaBundle is off by default.",
-    remediation: "use clientConfig.service (in-cluster) or an https:// clientConfig.url, and set clientConfig.caBundle to the CA that signed the webhook's certificate (or annotate the configuration for a CA injector)",
+    title: kit::cold!("Admission webhooks are reached over https with a pinned CA"),
+    rationale: kit::cold!(
+        "The API server sends every matched object, secrets included, to the webhook and trusts its verdict or patch. A url that is not https exposes both to the network; a url without caBundle is verified against the API server's system roots, so any public CA can issue a certificate that impersonates the webhook. Service references are verified against caBundle too; CA injectors (cert-manager's inject-ca-from annotations, OpenShift's inject-cabundle) and engines that patch their own configuration fill it in after creation, so requireServiceCaBundle is off by default."
+    ),
+    remediation: kit::cold!(
+        "use clientConfig.service (in-cluster) or an https:// clientConfig.url, and set clientConfig.caBundle to the CA that signed the webhook's certificate (or annotate the configuration for a CA injector)"
+    ),
     severity: Severity::High,
     tags: &["default", "admission-control"],
     criteria: super::ADMISSION_TLS,
@@ -17,7 +21,9 @@ pub static CONTROL: Control = Control {
         name: "requireServiceCaBundle",
         kind: ParamKind::Bool,
         default: "false",
-        description: "also require caBundle (or a CA-injection annotation) for service references",
+        description: kit::cold!(
+            "also require caBundle (or a CA-injection annotation) for service references"
+        ),
     }],
     check,
     ..Control::DEFAULTS

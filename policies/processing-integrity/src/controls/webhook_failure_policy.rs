@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "webhook-failure-policy",
-    title: "Security admission webhooks fail closed",
-    rationale: "With failurePolicy Ignore, every request the webhook matches is admitted unchecked whenever the webhook is down, slow or unreachable: an attacker who can crash or overload a policy engine, or a broken rollout of it, switches the controls off without any record. Webhooks that enforce security or compliance must fail closed. Which webhooks count is a parameter (globs on the configuration's or the webhook's name); the v1 default is Fail, the removed v1beta1 API's default was Ignore.",
-    remediation: "set webhooks[*].failurePolicy: Fail on the security webhooks, and keep them available (replicas, PodDisruptionBudget) rather than failing open",
+    title: kit::cold!("Security admission webhooks fail closed"),
+    rationale: kit::cold!(
+        "With failurePolicy Ignore, every request the webhook matches is admitted unchecked whenever the webhook is down, slow or unreachable: an attacker who can crash or overload a policy engine, or a broken rollout of it, switches the controls off without any record. Webhooks that enforce security or compliance must fail closed. Which webhooks count is a parameter (globs on the configuration's or the webhook's name); the v1 default is Fail, the removed v1beta1 API's default was Ignore."
+    ),
+    remediation: kit::cold!(
+        "set webhooks[*].failurePolicy: Fail on the security webhooks, and keep them available (replicas, PodDisruptionBudget) rather than failing open"
+    ),
     severity: Severity::High,
     tags: &["admission-control"],
     criteria: super::ADMISSION,
@@ -17,7 +21,9 @@ pub static CONTROL: Control = Control {
         name: "webhooks",
         kind: ParamKind::StringList,
         default: r#"["*"]"#,
-        description: "globs on the configuration name or webhook name of the webhooks that must fail closed",
+        description: kit::cold!(
+            "globs on the configuration name or webhook name of the webhooks that must fail closed"
+        ),
     }],
     check,
     ..Control::DEFAULTS

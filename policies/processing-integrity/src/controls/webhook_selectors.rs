@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Param, ParamKind, Severity, glob, json
 
 pub static CONTROL: Control = Control {
     id: "webhook-selector-bypass",
-    title: "Security webhooks have no user-controlled exemptions",
-    rationale: "A webhook's objectSelector is matched against labels the object's author writes, and its namespaceSelector against namespace labels that anyone allowed to edit the namespace can change: a selector such as `policy-exempt NotIn [true]` or `team In [...]` lets those the webhook polices switch it off for themselves. The only namespace label users cannot set is kubernetes.io/metadata.name (written by the API server); excluding namespaces by that label, limited to the configured system namespaces, is the safe form. Match conditions (CEL) cannot be evaluated here and are not checked.",
-    remediation: "remove objectSelector from the security webhooks, and write namespaceSelector only as kubernetes.io/metadata.name NotIn [the configured system namespaces]",
+    title: kit::cold!("Security webhooks have no user-controlled exemptions"),
+    rationale: kit::cold!(
+        "A webhook's objectSelector is matched against labels the object's author writes, and its namespaceSelector against namespace labels that anyone allowed to edit the namespace can change: a selector such as `policy-exempt NotIn [true]` or `team In [...]` lets those the webhook polices switch it off for themselves. The only namespace label users cannot set is kubernetes.io/metadata.name (written by the API server); excluding namespaces by that label, limited to the configured system namespaces, is the safe form. Match conditions (CEL) cannot be evaluated here and are not checked."
+    ),
+    remediation: kit::cold!(
+        "remove objectSelector from the security webhooks, and write namespaceSelector only as kubernetes.io/metadata.name NotIn [the configured system namespaces]"
+    ),
     severity: Severity::High,
     tags: &["admission-control"],
     criteria: super::ADMISSION,
@@ -18,13 +22,17 @@ pub static CONTROL: Control = Control {
             name: "webhooks",
             kind: ParamKind::StringList,
             default: r#"["*"]"#,
-            description: "globs on the configuration name or webhook name of the security webhooks",
+            description: kit::cold!(
+                "globs on the configuration name or webhook name of the security webhooks"
+            ),
         },
         Param {
             name: "exemptNamespaces",
             kind: ParamKind::StringList,
             default: r#"["kube-system", "kube-public", "kube-node-lease"]"#,
-            description: "namespaces (globs) a security webhook may exclude by kubernetes.io/metadata.name",
+            description: kit::cold!(
+                "namespaces (globs) a security webhook may exclude by kubernetes.io/metadata.name"
+            ),
         },
     ],
     check,

@@ -6,9 +6,13 @@ use kit::{Control, Ctx, Finding, KindSet, Severity, json};
 
 pub static CONTROL: Control = Control {
     id: "webhook-side-effects",
-    title: "Admission webhooks declare sideEffects None or NoneOnDryRun",
-    rationale: "A webhook with side effects (Some, Unknown, or none declared) changes state outside the request it reviews: on a dry-run (kubectl diff, server-side dry-run, GitOps previews) or on a request another webhook later rejects, that change happens for a change that never happened, and dry-run requests are refused outright. Webhooks that only validate or mutate the object declare None; those that must record something skip dry-runs with NoneOnDryRun.",
-    remediation: "set webhooks[*].sideEffects: None (or NoneOnDryRun for a webhook that must record something and skips dry-run requests)",
+    title: kit::cold!("Admission webhooks declare sideEffects None or NoneOnDryRun"),
+    rationale: kit::cold!(
+        "A webhook with side effects (Some, Unknown, or none declared) changes state outside the request it reviews: on a dry-run (kubectl diff, server-side dry-run, GitOps previews) or on a request another webhook later rejects, that change happens for a change that never happened, and dry-run requests are refused outright. Webhooks that only validate or mutate the object declare None; those that must record something skip dry-runs with NoneOnDryRun."
+    ),
+    remediation: kit::cold!(
+        "set webhooks[*].sideEffects: None (or NoneOnDryRun for a webhook that must record something and skips dry-run requests)"
+    ),
     severity: Severity::Medium,
     tags: &["default", "admission-control"],
     criteria: super::ADMISSION,

@@ -5,9 +5,13 @@ use kit::{Control, Ctx, Finding, Int, KindSet, Param, ParamKind, Severity, json}
 
 pub static CONTROL: Control = Control {
     id: "webhook-timeout",
-    title: "Admission webhook timeouts are bounded",
-    rationale: "Every request a webhook matches waits up to timeoutSeconds for it: a slow or unreachable webhook with a long timeout stalls deployments, controllers and the API server's request budget, and clients time out before the webhook's verdict (with failurePolicy Ignore the change then goes through unchecked). Kubernetes defaults to 10 s (30 s for the removed v1beta1 API) and allows 1–30 s.",
-    remediation: "set webhooks[*].timeoutSeconds between 1 and the configured maximum (the v1 default, 10, is accepted)",
+    title: kit::cold!("Admission webhook timeouts are bounded"),
+    rationale: kit::cold!(
+        "Every request a webhook matches waits up to timeoutSeconds for it: a slow or unreachable webhook with a long timeout stalls deployments, controllers and the API server's request budget, and clients time out before the webhook's verdict (with failurePolicy Ignore the change then goes through unchecked). Kubernetes defaults to 10 s (30 s for the removed v1beta1 API) and allows 1–30 s."
+    ),
+    remediation: kit::cold!(
+        "set webhooks[*].timeoutSeconds between 1 and the configured maximum (the v1 default, 10, is accepted)"
+    ),
     severity: Severity::Medium,
     tags: &["default", "admission-control"],
     criteria: super::ADMISSION,
@@ -16,7 +20,7 @@ pub static CONTROL: Control = Control {
         name: "maxSeconds",
         kind: ParamKind::Integer { min: 1, max: 30 },
         default: "10",
-        description: "largest timeoutSeconds accepted",
+        description: kit::cold!("largest timeoutSeconds accepted"),
     }],
     check,
     ..Control::DEFAULTS

@@ -12,9 +12,13 @@ use kit::{Control, Criteria, Ctx, Finding, PodTemplate, Severity};
 
 pub static CONTROL: Control = Control {
     id: "block-ephemeral-containers",
-    title: "Ephemeral debug containers are not added to running pods",
-    rationale: "An ephemeral container runs an arbitrary image inside a live pod, next to its processes, volumes and service-account token: it is interactive access to production that bypasses the workload's review and its image controls.",
-    remediation: "debug a copy of the pod (kubectl debug --copy-to) or grant time-bound access through an exemption for the on-call group (exemptions: [{groups: [...], controls: [block-ephemeral-containers]}])",
+    title: kit::cold!("Ephemeral debug containers are not added to running pods"),
+    rationale: kit::cold!(
+        "An ephemeral container runs an arbitrary image inside a live pod, next to its processes, volumes and service-account token: it is interactive access to production that bypasses the workload's review and its image controls."
+    ),
+    remediation: kit::cold!(
+        "debug a copy of the pod (kubectl debug --copy-to) or grant time-bound access through an exemption for the on-call group (exemptions: [{groups: [...], controls: [block-ephemeral-containers]}])"
+    ),
     severity: Severity::Medium,
     tags: &["hardening", "runtime-access"],
     criteria: Criteria {

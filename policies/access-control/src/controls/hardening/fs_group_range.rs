@@ -7,9 +7,13 @@ use kit::{Control, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "fs-group-range",
-    title: "The pod's fsGroup is in the allowed range",
-    rationale: "The kubelet makes every volume of the pod group-owned by fsGroup: fsGroup 0 hands the volumes' contents to the root group, and a shared group id lets other workloads read them.",
-    remediation: "set spec.securityContext.fsGroup to a group id within the allowed range",
+    title: kit::cold!("The pod's fsGroup is in the allowed range"),
+    rationale: kit::cold!(
+        "The kubelet makes every volume of the pod group-owned by fsGroup: fsGroup 0 hands the volumes' contents to the root group, and a shared group id lets other workloads read them."
+    ),
+    remediation: kit::cold!(
+        "set spec.securityContext.fsGroup to a group id within the allowed range"
+    ),
     severity: Severity::Medium,
     tags: super::OPTIONAL,
     criteria: CRITERIA,
@@ -20,7 +24,7 @@ pub static CONTROL: Control = Control {
             name: "required",
             kind: ParamKind::Bool,
             default: "false",
-            description: "Refuse pods without fsGroup",
+            description: kit::cold!("Refuse pods without fsGroup"),
         },
     ],
     validate_params: Some(validate_range),

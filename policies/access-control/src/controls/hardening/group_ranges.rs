@@ -16,14 +16,14 @@ pub(crate) const MIN: Param = Param {
     name: "min",
     kind: ID_RANGE,
     default: "1",
-    description: "Lowest allowed group id (1 excludes the root group)",
+    description: kit::cold!("Lowest allowed group id (1 excludes the root group)"),
 };
 
 pub(crate) const MAX: Param = Param {
     name: "max",
     kind: ID_RANGE,
     default: "2147483647",
-    description: "Highest allowed group id",
+    description: kit::cold!("Highest allowed group id"),
 };
 
 pub(crate) const CRITERIA: Criteria = Criteria {

@@ -5,9 +5,13 @@ use kit::{Control, Criteria, Ctx, Finding, Flag, Severity};
 
 pub static CONTROL: Control = Control {
     id: "no-interactive-tty",
-    title: "Containers do not keep an interactive TTY or stdin open",
-    rationale: "A container with stdin and a TTY is a shell waiting for `kubectl attach`: interactive access to a workload that should only run its process, and a sign the pod is used as a jump host.",
-    remediation: "remove tty: true and stdin: true from the container; use a Job for one-off tasks",
+    title: kit::cold!("Containers do not keep an interactive TTY or stdin open"),
+    rationale: kit::cold!(
+        "A container with stdin and a TTY is a shell waiting for `kubectl attach`: interactive access to a workload that should only run its process, and a sign the pod is used as a jump host."
+    ),
+    remediation: kit::cold!(
+        "remove tty: true and stdin: true from the container; use a Job for one-off tasks"
+    ),
     severity: Severity::Low,
     tags: super::OPTIONAL,
     criteria: Criteria {

@@ -8,9 +8,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "drop-net-raw",
-    title: "Containers drop the NET_RAW capability",
-    rationale: "NET_RAW, granted by default by most runtimes, lets a process craft raw packets: ARP and DNS spoofing of its neighbours on the node and several container-escape CVEs start there.",
-    remediation: "add NET_RAW (or ALL) to securityContext.capabilities.drop of every container and do not add it back in capabilities.add",
+    title: kit::cold!("Containers drop the NET_RAW capability"),
+    rationale: kit::cold!(
+        "NET_RAW, granted by default by most runtimes, lets a process craft raw packets: ARP and DNS spoofing of its neighbours on the node and several container-escape CVEs start there."
+    ),
+    remediation: kit::cold!(
+        "add NET_RAW (or ALL) to securityContext.capabilities.drop of every container and do not add it back in capabilities.add"
+    ),
     severity: Severity::Medium,
     tags: super::OPTIONAL,
     criteria: Criteria {

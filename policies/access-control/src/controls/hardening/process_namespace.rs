@@ -5,9 +5,13 @@ use kit::{Control, Criteria, Ctx, Finding, Flag, Severity};
 
 pub static CONTROL: Control = Control {
     id: "no-share-process-namespace",
-    title: "Containers of a pod do not share one process namespace",
-    rationale: "With a shared process namespace every container sees and can signal the others' processes and read their environment and filesystem through /proc, so one compromised sidecar exposes the credentials of all.",
-    remediation: "remove spec.shareProcessNamespace or set it to false; debug with an ephemeral container targeting one container (kubectl debug --target) instead",
+    title: kit::cold!("Containers of a pod do not share one process namespace"),
+    rationale: kit::cold!(
+        "With a shared process namespace every container sees and can signal the others' processes and read their environment and filesystem through /proc, so one compromised sidecar exposes the credentials of all."
+    ),
+    remediation: kit::cold!(
+        "remove spec.shareProcessNamespace or set it to false; debug with an ephemeral container targeting one container (kubectl debug --target) instead"
+    ),
     severity: Severity::Medium,
     tags: super::DEFAULT,
     criteria: Criteria {

@@ -6,9 +6,13 @@ use kit::{Control, Criteria, Ctx, Finding, Flag, Severity};
 
 pub static CONTROL: Control = Control {
     id: "readonly-root-filesystem",
-    title: "Containers run with a read-only root filesystem",
-    rationale: "A writable root filesystem lets an intruder drop tools, replace binaries or persist inside the container; a read-only one confines writes to declared volumes.",
-    remediation: "set securityContext.readOnlyRootFilesystem: true on every container and mount an emptyDir where the application must write (e.g. /tmp)",
+    title: kit::cold!("Containers run with a read-only root filesystem"),
+    rationale: kit::cold!(
+        "A writable root filesystem lets an intruder drop tools, replace binaries or persist inside the container; a read-only one confines writes to declared volumes."
+    ),
+    remediation: kit::cold!(
+        "set securityContext.readOnlyRootFilesystem: true on every container and mount an emptyDir where the application must write (e.g. /tmp)"
+    ),
     severity: Severity::Medium,
     tags: super::OPTIONAL,
     criteria: Criteria {

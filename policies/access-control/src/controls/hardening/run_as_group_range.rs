@@ -7,9 +7,13 @@ use kit::{Container, Control, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "run-as-group-range",
-    title: "Containers run with a primary group id in the allowed range",
-    rationale: "Without runAsGroup a container's processes run with the image's group, usually root (0): they can read and write every root-group file on shared volumes and in the image, whatever the non-root user id.",
-    remediation: "set securityContext.runAsGroup (on the pod or on each container) to a group id within the allowed range",
+    title: kit::cold!("Containers run with a primary group id in the allowed range"),
+    rationale: kit::cold!(
+        "Without runAsGroup a container's processes run with the image's group, usually root (0): they can read and write every root-group file on shared volumes and in the image, whatever the non-root user id."
+    ),
+    remediation: kit::cold!(
+        "set securityContext.runAsGroup (on the pod or on each container) to a group id within the allowed range"
+    ),
     severity: Severity::Medium,
     tags: super::OPTIONAL,
     criteria: CRITERIA,
@@ -20,7 +24,9 @@ pub static CONTROL: Control = Control {
             name: "required",
             kind: ParamKind::Bool,
             default: "true",
-            description: "Refuse containers whose group id is set neither on the container nor on the pod",
+            description: kit::cold!(
+                "Refuse containers whose group id is set neither on the container nor on the pod"
+            ),
         },
     ],
     validate_params: Some(validate_range),

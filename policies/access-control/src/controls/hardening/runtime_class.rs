@@ -7,9 +7,13 @@ use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "runtime-class-allowed",
-    title: "Pods use an approved RuntimeClass",
-    rationale: "The RuntimeClass selects the container runtime handler: an unapproved one may bypass the node's sandboxing (gVisor, Kata) or hardening, and a required sandbox keeps untrusted workloads off the host kernel.",
-    remediation: "set spec.runtimeClassName to one of the allowed RuntimeClasses (parameter allowedRuntimeClasses), or remove it if no RuntimeClass is required",
+    title: kit::cold!("Pods use an approved RuntimeClass"),
+    rationale: kit::cold!(
+        "The RuntimeClass selects the container runtime handler: an unapproved one may bypass the node's sandboxing (gVisor, Kata) or hardening, and a required sandbox keeps untrusted workloads off the host kernel."
+    ),
+    remediation: kit::cold!(
+        "set spec.runtimeClassName to one of the allowed RuntimeClasses (parameter allowedRuntimeClasses), or remove it if no RuntimeClass is required"
+    ),
     severity: Severity::Medium,
     tags: super::OPTIONAL,
     criteria: Criteria {
@@ -28,13 +32,17 @@ const PARAMS: &[Param] = &[
         name: "allowedRuntimeClasses",
         kind: ParamKind::StringList,
         default: "[]",
-        description: "RuntimeClass names (globs) pods may select; a runtimeClassName outside the list is refused",
+        description: kit::cold!(
+            "RuntimeClass names (globs) pods may select; a runtimeClassName outside the list is refused"
+        ),
     },
     Param {
         name: "required",
         kind: ParamKind::Bool,
         default: "false",
-        description: "Refuse pods that select no RuntimeClass (the node's default handler), e.g. to force a sandbox",
+        description: kit::cold!(
+            "Refuse pods that select no RuntimeClass (the node's default handler), e.g. to force a sandbox"
+        ),
     },
 ];
 

@@ -7,9 +7,13 @@ use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "no-container-runtime-socket",
-    title: "Container-runtime sockets are not mounted into pods",
-    rationale: "Whoever reaches the Docker, containerd or CRI-O socket can start privileged containers on the node and read every other container: it is root on the node, bypassing every admission control.",
-    remediation: "remove the hostPath volume that exposes the runtime socket (or its directory); build images with a rootless builder (e.g. BuildKit rootless, kaniko) instead of the node's runtime",
+    title: kit::cold!("Container-runtime sockets are not mounted into pods"),
+    rationale: kit::cold!(
+        "Whoever reaches the Docker, containerd or CRI-O socket can start privileged containers on the node and read every other container: it is root on the node, bypassing every admission control."
+    ),
+    remediation: kit::cold!(
+        "remove the hostPath volume that exposes the runtime socket (or its directory); build images with a rootless builder (e.g. BuildKit rootless, kaniko) instead of the node's runtime"
+    ),
     severity: Severity::Critical,
     tags: super::DEFAULT,
     criteria: Criteria {
@@ -27,7 +31,9 @@ const PARAMS: &[Param] = &[Param {
     name: "extraSocketPaths",
     kind: ParamKind::StringList,
     default: "[]",
-    description: "Further host socket paths to protect (absolute), in addition to the Docker, containerd, CRI-O, cri-dockerd, Podman, k3s, k0s and MicroK8s defaults",
+    description: kit::cold!(
+        "Further host socket paths to protect (absolute), in addition to the Docker, containerd, CRI-O, cri-dockerd, Podman, k3s, k0s and MicroK8s defaults"
+    ),
 }];
 
 /// Where runtimes put their API socket (both `/var/run` and `/run`: on most

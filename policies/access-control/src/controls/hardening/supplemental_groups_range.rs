@@ -7,9 +7,13 @@ use kit::{Control, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "supplemental-groups-range",
-    title: "Supplemental group ids are in the allowed range",
-    rationale: "Every supplemental group is a membership of each container's processes: the root group (0) or a node-level group grants access to files the workload must not read.",
-    remediation: "keep every entry of spec.securityContext.supplementalGroups within the allowed range",
+    title: kit::cold!("Supplemental group ids are in the allowed range"),
+    rationale: kit::cold!(
+        "Every supplemental group is a membership of each container's processes: the root group (0) or a node-level group grants access to files the workload must not read."
+    ),
+    remediation: kit::cold!(
+        "keep every entry of spec.securityContext.supplementalGroups within the allowed range"
+    ),
     severity: Severity::Medium,
     tags: super::OPTIONAL,
     criteria: CRITERIA,

@@ -10,9 +10,13 @@ use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "network-policy-no-allow-all",
-    title: "NetworkPolicies do not allow all traffic",
-    rationale: "NetworkPolicies add up: a single rule allowing every source (or destination) on every port undoes the namespace's default-deny for the pods it selects, while still looking like a policy to a reviewer.",
-    remediation: "name the peers (podSelector/namespaceSelector with labels, or ipBlock ranges) and the ports the traffic needs instead of an empty rule, an empty peer list or empty selectors",
+    title: kit::cold!("NetworkPolicies do not allow all traffic"),
+    rationale: kit::cold!(
+        "NetworkPolicies add up: a single rule allowing every source (or destination) on every port undoes the namespace's default-deny for the pods it selects, while still looking like a policy to a reviewer."
+    ),
+    remediation: kit::cold!(
+        "name the peers (podSelector/namespaceSelector with labels, or ipBlock ranges) and the ports the traffic needs instead of an empty rule, an empty peer list or empty selectors"
+    ),
     severity: Severity::High,
     tags: &["default", "network"],
     criteria: Criteria {
@@ -27,13 +31,17 @@ pub static CONTROL: Control = Control {
             name: "forbidEgressToAnywhere",
             kind: ParamKind::Bool,
             default: "false",
-            description: "Also refuse egress to 0.0.0.0/0 or ::/0 (the Internet), whatever the ports",
+            description: kit::cold!(
+                "Also refuse egress to 0.0.0.0/0 or ::/0 (the Internet), whatever the ports"
+            ),
         },
         Param {
             name: "forbidIngressFromAnywhere",
             kind: ParamKind::Bool,
             default: "false",
-            description: "Also refuse ingress from 0.0.0.0/0 or ::/0, whatever the ports (leave false for ingress controllers)",
+            description: kit::cold!(
+                "Also refuse ingress from 0.0.0.0/0 or ::/0, whatever the ports (leave false for ingress controllers)"
+            ),
         },
     ],
     check,

@@ -12,9 +12,13 @@ use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "namespace-default-deny",
-    title: "Workloads run only in namespaces with a default-deny NetworkPolicy",
-    rationale: "Kubernetes lets every pod talk to every other pod until a NetworkPolicy selects it; without a default-deny in the namespace, a new workload is reachable from (and can reach) the whole cluster, whatever the other policies say.",
-    remediation: "create a NetworkPolicy in the namespace with podSelector: {} and policyTypes: [Ingress] (and Egress when required) and no rules, then allow the flows the workloads need explicitly",
+    title: kit::cold!("Workloads run only in namespaces with a default-deny NetworkPolicy"),
+    rationale: kit::cold!(
+        "Kubernetes lets every pod talk to every other pod until a NetworkPolicy selects it; without a default-deny in the namespace, a new workload is reachable from (and can reach) the whole cluster, whatever the other policies say."
+    ),
+    remediation: kit::cold!(
+        "create a NetworkPolicy in the namespace with podSelector: {} and policyTypes: [Ingress] (and Egress when required) and no rules, then allow the flows the workloads need explicitly"
+    ),
     severity: Severity::High,
     tags: &["network", "context-aware"],
     criteria: Criteria {
@@ -27,7 +31,7 @@ pub static CONTROL: Control = Control {
         name: "egress",
         kind: ParamKind::Bool,
         default: "false",
-        description: "Also require a default-deny for egress",
+        description: kit::cold!("Also require a default-deny for egress"),
     }],
     reads: &[("networking.k8s.io/v1", "NetworkPolicy")],
     check,

@@ -8,9 +8,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "workload-selected-by-network-policy",
-    title: "The workload's pods are selected by a NetworkPolicy",
-    rationale: "A pod no NetworkPolicy selects is not isolated at all: it accepts traffic from, and sends it to, anywhere the network reaches.",
-    remediation: "create a NetworkPolicy whose podSelector matches the pod template's labels (or a namespace-wide default-deny)",
+    title: kit::cold!("The workload's pods are selected by a NetworkPolicy"),
+    rationale: kit::cold!(
+        "A pod no NetworkPolicy selects is not isolated at all: it accepts traffic from, and sends it to, anywhere the network reaches."
+    ),
+    remediation: kit::cold!(
+        "create a NetworkPolicy whose podSelector matches the pod template's labels (or a namespace-wide default-deny)"
+    ),
     severity: Severity::Medium,
     tags: &["network", "context-aware"],
     criteria: Criteria {

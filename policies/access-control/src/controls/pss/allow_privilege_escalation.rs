@@ -6,9 +6,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-allow-privilege-escalation",
-    title: "Containers disallow privilege escalation",
-    rationale: "Unless allowPrivilegeEscalation is false, a process can gain more privileges than its parent (setuid binaries, file capabilities), turning a foothold in a container into root within it.",
-    remediation: "set securityContext.allowPrivilegeEscalation: false on every container, init container and ephemeral container",
+    title: kit::cold!("Containers disallow privilege escalation"),
+    rationale: kit::cold!(
+        "Unless allowPrivilegeEscalation is false, a process can gain more privileges than its parent (setuid binaries, file capabilities), turning a foothold in a container into root within it."
+    ),
+    remediation: kit::cold!(
+        "set securityContext.allowPrivilegeEscalation: false on every container, init container and ephemeral container"
+    ),
     severity: Severity::Medium,
     tags: super::RESTRICTED,
     criteria: Criteria {

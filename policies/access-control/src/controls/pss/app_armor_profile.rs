@@ -9,9 +9,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-app-armor-profile",
-    title: "AppArmor is not disabled or overridden",
-    rationale: "The runtime's default AppArmor profile confines what a container may do on the host; running Unconfined removes that layer of isolation.",
-    remediation: "set securityContext.appArmorProfile.type to RuntimeDefault or Localhost (or leave it unset), and give container.apparmor.security.beta.kubernetes.io/* annotations only runtime/default or localhost/<profile>",
+    title: kit::cold!("AppArmor is not disabled or overridden"),
+    rationale: kit::cold!(
+        "The runtime's default AppArmor profile confines what a container may do on the host; running Unconfined removes that layer of isolation."
+    ),
+    remediation: kit::cold!(
+        "set securityContext.appArmorProfile.type to RuntimeDefault or Localhost (or leave it unset), and give container.apparmor.security.beta.kubernetes.io/* annotations only runtime/default or localhost/<profile>"
+    ),
     severity: Severity::Medium,
     tags: super::BASELINE,
     criteria: Criteria {

@@ -6,9 +6,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-capabilities-baseline",
-    title: "Containers add no capabilities beyond the default set",
-    rationale: "Capabilities outside the runtime's default set (SYS_ADMIN, NET_ADMIN, NET_RAW, SYS_PTRACE, ...) grant parts of root's power over the node: mounting filesystems, reconfiguring or spoofing the network, tracing other processes.",
-    remediation: "remove from securityContext.capabilities.add every capability other than AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID and SYS_CHROOT",
+    title: kit::cold!("Containers add no capabilities beyond the default set"),
+    rationale: kit::cold!(
+        "Capabilities outside the runtime's default set (SYS_ADMIN, NET_ADMIN, NET_RAW, SYS_PTRACE, ...) grant parts of root's power over the node: mounting filesystems, reconfiguring or spoofing the network, tracing other processes."
+    ),
+    remediation: kit::cold!(
+        "remove from securityContext.capabilities.add every capability other than AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID and SYS_CHROOT"
+    ),
     severity: Severity::High,
     tags: super::BASELINE,
     criteria: Criteria {

@@ -7,9 +7,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-capabilities-restricted",
-    title: "Containers drop all capabilities",
-    rationale: "Even the runtime's default capabilities (NET_RAW, CHOWN, SETUID, ...) are more than most workloads need; dropping ALL leaves a compromised process with none of root's partial powers.",
-    remediation: "set securityContext.capabilities.drop: [\"ALL\"] on every container, and add back at most NET_BIND_SERVICE",
+    title: kit::cold!("Containers drop all capabilities"),
+    rationale: kit::cold!(
+        "Even the runtime's default capabilities (NET_RAW, CHOWN, SETUID, ...) are more than most workloads need; dropping ALL leaves a compromised process with none of root's partial powers."
+    ),
+    remediation: kit::cold!(
+        "set securityContext.capabilities.drop: [\"ALL\"] on every container, and add back at most NET_BIND_SERVICE"
+    ),
     severity: Severity::Medium,
     tags: super::RESTRICTED,
     criteria: Criteria {

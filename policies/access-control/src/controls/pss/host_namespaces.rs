@@ -5,9 +5,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-host-namespaces",
-    title: "Host namespaces are not shared",
-    rationale: "A pod in the node's network, PID or IPC namespace sees the node's interfaces and traffic, its processes, or its shared memory: it can sniff or reach node-local services, signal or inspect other workloads, and bypass network policies.",
-    remediation: "remove spec.hostNetwork, spec.hostPID and spec.hostIPC or set them to false",
+    title: kit::cold!("Host namespaces are not shared"),
+    rationale: kit::cold!(
+        "A pod in the node's network, PID or IPC namespace sees the node's interfaces and traffic, its processes, or its shared memory: it can sniff or reach node-local services, signal or inspect other workloads, and bypass network policies."
+    ),
+    remediation: kit::cold!(
+        "remove spec.hostNetwork, spec.hostPID and spec.hostIPC or set them to false"
+    ),
     severity: Severity::High,
     tags: super::BASELINE,
     criteria: Criteria {

@@ -5,9 +5,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-host-path-volumes",
-    title: "HostPath volumes are disallowed",
-    rationale: "A hostPath volume mounts a directory of the node into the container: the container runtime socket, kubelet credentials or /etc are one mount away from a node takeover.",
-    remediation: "replace hostPath volumes with emptyDir, configMap, secret, projected or persistentVolumeClaim volumes",
+    title: kit::cold!("HostPath volumes are disallowed"),
+    rationale: kit::cold!(
+        "A hostPath volume mounts a directory of the node into the container: the container runtime socket, kubelet credentials or /etc are one mount away from a node takeover."
+    ),
+    remediation: kit::cold!(
+        "replace hostPath volumes with emptyDir, configMap, secret, projected or persistentVolumeClaim volumes"
+    ),
     severity: Severity::High,
     tags: super::BASELINE,
     criteria: Criteria {

@@ -5,9 +5,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-host-ports",
-    title: "Containers bind no host ports",
-    rationale: "A hostPort exposes the container on the node's own address, outside Services and network policies, and pins the pod to nodes where the port is free.",
-    remediation: "remove ports[].hostPort (or set it to 0) and expose the container through a Service",
+    title: kit::cold!("Containers bind no host ports"),
+    rationale: kit::cold!(
+        "A hostPort exposes the container on the node's own address, outside Services and network policies, and pins the pod to nodes where the port is free."
+    ),
+    remediation: kit::cold!(
+        "remove ports[].hostPort (or set it to 0) and expose the container through a Service"
+    ),
     severity: Severity::Medium,
     tags: super::BASELINE,
     criteria: Criteria {

@@ -9,9 +9,13 @@ use kit::{Container, Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-host-probes-and-host-lifecycle",
-    title: "Probes and lifecycle hooks target the pod itself",
-    rationale: "The kubelet runs httpGet and tcpSocket probes and hooks from the node; a host field turns them into requests to any address the node can reach, including node-local and cloud metadata services.",
-    remediation: "remove the host field from httpGet and tcpSocket in livenessProbe, readinessProbe, startupProbe and lifecycle.postStart/preStop (the pod IP is used)",
+    title: kit::cold!("Probes and lifecycle hooks target the pod itself"),
+    rationale: kit::cold!(
+        "The kubelet runs httpGet and tcpSocket probes and hooks from the node; a host field turns them into requests to any address the node can reach, including node-local and cloud metadata services."
+    ),
+    remediation: kit::cold!(
+        "remove the host field from httpGet and tcpSocket in livenessProbe, readinessProbe, startupProbe and lifecycle.postStart/preStop (the pod IP is used)"
+    ),
     severity: Severity::Medium,
     tags: super::BASELINE,
     criteria: Criteria {

@@ -49,7 +49,9 @@ pub const OPTIONS: &[Param] = &[Param {
     name: "pssVersion",
     kind: ParamKind::String,
     default: "\"latest\"",
-    description: "Pod Security Standards version to apply: \"latest\" or \"v1.0\" ... \"v1.37\", like the pod-security.kubernetes.io/enforce-version label",
+    description: kit::cold!(
+        "Pod Security Standards version to apply: \"latest\" or \"v1.0\" ... \"v1.37\", like the pod-security.kubernetes.io/enforce-version label"
+    ),
 }];
 
 /// The newest minor version this release knows; `latest` means this one.

@@ -5,9 +5,11 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-privileged",
-    title: "Privileged containers are disallowed",
-    rationale: "A privileged container has every capability and access to all host devices; it can take over the node and every workload on it.",
-    remediation: "remove securityContext.privileged or set it to false",
+    title: kit::cold!("Privileged containers are disallowed"),
+    rationale: kit::cold!(
+        "A privileged container has every capability and access to all host devices; it can take over the node and every workload on it."
+    ),
+    remediation: kit::cold!("remove securityContext.privileged or set it to false"),
     severity: Severity::Critical,
     tags: super::BASELINE,
     criteria: Criteria {

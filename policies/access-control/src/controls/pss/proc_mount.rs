@@ -8,9 +8,13 @@ use kit::{Control, Criteria, Ctx, Finding, PodTemplate, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-proc-mount",
-    title: "Containers keep the default masked /proc",
-    rationale: "An Unmasked /proc exposes kernel interfaces the runtime normally hides (sysrq-trigger, kcore, ...), from which a container can disrupt or escape to the node.",
-    remediation: "remove securityContext.procMount or set it to Default (from PSS v1.35 a pod with hostUsers: false may unmask /proc at the baseline level)",
+    title: kit::cold!("Containers keep the default masked /proc"),
+    rationale: kit::cold!(
+        "An Unmasked /proc exposes kernel interfaces the runtime normally hides (sysrq-trigger, kcore, ...), from which a container can disrupt or escape to the node."
+    ),
+    remediation: kit::cold!(
+        "remove securityContext.procMount or set it to Default (from PSS v1.35 a pod with hostUsers: false may unmask /proc at the baseline level)"
+    ),
     severity: Severity::High,
     tags: super::BASELINE,
     criteria: Criteria {

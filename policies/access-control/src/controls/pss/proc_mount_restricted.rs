@@ -7,9 +7,11 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-proc-mount-restricted",
-    title: "Containers keep the default masked /proc, even in a user namespace",
-    rationale: "The restricted profile does not rely on user namespaces alone: an Unmasked /proc still exposes kernel interfaces the runtime normally hides.",
-    remediation: "remove securityContext.procMount or set it to Default",
+    title: kit::cold!("Containers keep the default masked /proc, even in a user namespace"),
+    rationale: kit::cold!(
+        "The restricted profile does not rely on user namespaces alone: an Unmasked /proc still exposes kernel interfaces the runtime normally hides."
+    ),
+    remediation: kit::cold!("remove securityContext.procMount or set it to Default"),
     severity: Severity::Medium,
     tags: super::RESTRICTED,
     criteria: Criteria {

@@ -8,9 +8,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-restricted-volumes",
-    title: "Volumes use only the restricted volume types",
-    rationale: "Inline volume sources other than configMap, secret, downwardAPI, emptyDir, projected, csi, persistentVolumeClaim, ephemeral and image reach node paths or network storage directly, with credentials and access outside the cluster's storage policies.",
-    remediation: "use only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret volumes; mount other storage through a PersistentVolumeClaim",
+    title: kit::cold!("Volumes use only the restricted volume types"),
+    rationale: kit::cold!(
+        "Inline volume sources other than configMap, secret, downwardAPI, emptyDir, projected, csi, persistentVolumeClaim, ephemeral and image reach node paths or network storage directly, with credentials and access outside the cluster's storage policies."
+    ),
+    remediation: kit::cold!(
+        "use only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret volumes; mount other storage through a PersistentVolumeClaim"
+    ),
     severity: Severity::Medium,
     tags: super::RESTRICTED,
     criteria: Criteria {

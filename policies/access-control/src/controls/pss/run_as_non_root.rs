@@ -7,9 +7,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-run-as-non-root",
-    title: "Containers must run as non-root",
-    rationale: "runAsNonRoot: true makes the kubelet refuse to start a container whose user is root, so a compromised process does not hold uid 0 next to the node's kernel.",
-    remediation: "set spec.securityContext.runAsNonRoot: true (or on every container), remove runAsNonRoot: false, and run the image as a non-zero UID",
+    title: kit::cold!("Containers must run as non-root"),
+    rationale: kit::cold!(
+        "runAsNonRoot: true makes the kubelet refuse to start a container whose user is root, so a compromised process does not hold uid 0 next to the node's kernel."
+    ),
+    remediation: kit::cold!(
+        "set spec.securityContext.runAsNonRoot: true (or on every container), remove runAsNonRoot: false, and run the image as a non-zero UID"
+    ),
     severity: Severity::Medium,
     tags: super::RESTRICTED,
     criteria: Criteria {

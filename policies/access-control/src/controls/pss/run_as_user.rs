@@ -7,9 +7,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-run-as-user",
-    title: "Containers do not run as UID 0",
-    rationale: "runAsUser: 0 runs the container as root whatever its image declares, with root's power over anything the container can reach on the node.",
-    remediation: "remove runAsUser: 0 from spec.securityContext and every container, or set a non-zero UID",
+    title: kit::cold!("Containers do not run as UID 0"),
+    rationale: kit::cold!(
+        "runAsUser: 0 runs the container as root whatever its image declares, with root's power over anything the container can reach on the node."
+    ),
+    remediation: kit::cold!(
+        "remove runAsUser: 0 from spec.securityContext and every container, or set a non-zero UID"
+    ),
     severity: Severity::Medium,
     tags: super::RESTRICTED,
     criteria: Criteria {

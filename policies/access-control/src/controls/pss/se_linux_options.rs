@@ -8,9 +8,13 @@ use kit::{Container, Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-se-linux-options",
-    title: "SELinux options stay within the container types",
-    rationale: "A custom SELinux type, user or role (spc_t, unconfined_t, ...) can lift the SELinux confinement that keeps a container away from host files and processes.",
-    remediation: "remove seLinuxOptions.user and seLinuxOptions.role, and set seLinuxOptions.type only to container_t, container_init_t, container_kvm_t or container_engine_t (or leave it unset)",
+    title: kit::cold!("SELinux options stay within the container types"),
+    rationale: kit::cold!(
+        "A custom SELinux type, user or role (spc_t, unconfined_t, ...) can lift the SELinux confinement that keeps a container away from host files and processes."
+    ),
+    remediation: kit::cold!(
+        "remove seLinuxOptions.user and seLinuxOptions.role, and set seLinuxOptions.type only to container_t, container_init_t, container_kvm_t or container_engine_t (or leave it unset)"
+    ),
     severity: Severity::High,
     tags: super::BASELINE,
     criteria: Criteria {

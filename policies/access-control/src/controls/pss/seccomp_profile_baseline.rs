@@ -9,9 +9,13 @@ use kit::{Control, Criteria, Ctx, Finding, PodTemplate, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-seccomp-profile-baseline",
-    title: "Seccomp is not disabled",
-    rationale: "Seccomp filters the system calls a container may make; an Unconfined profile exposes the whole kernel attack surface to the container.",
-    remediation: "set securityContext.seccompProfile.type to RuntimeDefault or Localhost (or leave it unset)",
+    title: kit::cold!("Seccomp is not disabled"),
+    rationale: kit::cold!(
+        "Seccomp filters the system calls a container may make; an Unconfined profile exposes the whole kernel attack surface to the container."
+    ),
+    remediation: kit::cold!(
+        "set securityContext.seccompProfile.type to RuntimeDefault or Localhost (or leave it unset)"
+    ),
     severity: Severity::Medium,
     tags: super::BASELINE,
     criteria: Criteria {

@@ -7,9 +7,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-seccomp-profile-restricted",
-    title: "Seccomp is enforced",
-    rationale: "Without a seccomp profile a container may make every system call, the widest kernel attack surface; RuntimeDefault blocks the calls containers do not need.",
-    remediation: "set spec.securityContext.seccompProfile.type: RuntimeDefault (or Localhost), or set it on every container",
+    title: kit::cold!("Seccomp is enforced"),
+    rationale: kit::cold!(
+        "Without a seccomp profile a container may make every system call, the widest kernel attack surface; RuntimeDefault blocks the calls containers do not need."
+    ),
+    remediation: kit::cold!(
+        "set spec.securityContext.seccompProfile.type: RuntimeDefault (or Localhost), or set it on every container"
+    ),
     severity: Severity::Medium,
     tags: super::RESTRICTED,
     criteria: Criteria {

@@ -7,9 +7,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-sysctls",
-    title: "Only safe sysctls are set",
-    rationale: "Sysctls outside the safe, namespaced set change kernel parameters shared with the node and every other pod on it, or open denial-of-service and isolation bypasses.",
-    remediation: "remove from spec.securityContext.sysctls every sysctl that is not in the Pod Security Standards' safe set for the enforced version (e.g. kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, net.ipv4.tcp_syncookies, net.ipv4.ping_group_range, net.ipv4.ip_unprivileged_port_start)",
+    title: kit::cold!("Only safe sysctls are set"),
+    rationale: kit::cold!(
+        "Sysctls outside the safe, namespaced set change kernel parameters shared with the node and every other pod on it, or open denial-of-service and isolation bypasses."
+    ),
+    remediation: kit::cold!(
+        "remove from spec.securityContext.sysctls every sysctl that is not in the Pod Security Standards' safe set for the enforced version (e.g. kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, net.ipv4.tcp_syncookies, net.ipv4.ping_group_range, net.ipv4.ip_unprivileged_port_start)"
+    ),
     severity: Severity::Medium,
     tags: super::BASELINE,
     criteria: Criteria {

@@ -5,9 +5,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "pss-windows-host-process",
-    title: "Windows HostProcess containers are disallowed",
-    rationale: "A Windows HostProcess container runs directly on the node as a host process, with privileged access to the Windows node.",
-    remediation: "remove securityContext.windowsOptions.hostProcess (pod and containers) or set it to false",
+    title: kit::cold!("Windows HostProcess containers are disallowed"),
+    rationale: kit::cold!(
+        "A Windows HostProcess container runs directly on the node as a host process, with privileged access to the Windows node."
+    ),
+    remediation: kit::cold!(
+        "remove securityContext.windowsOptions.hostProcess (pod and containers) or set it to false"
+    ),
     severity: Severity::Critical,
     tags: super::BASELINE,
     criteria: Criteria {

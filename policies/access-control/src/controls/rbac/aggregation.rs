@@ -12,9 +12,13 @@ use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "rbac-no-sensitive-aggregation",
-    title: "ClusterRoles do not aggregate high-risk grants into admin, edit or view",
-    rationale: "An aggregate-to-admin/edit/view label adds the ClusterRole's rules to the built-in role, so every subject already bound to it gains them without any new binding to review: a quiet, cluster-wide privilege grant.",
-    remediation: "remove the high-risk rules from the aggregated ClusterRole, or drop the aggregate-to-* label and bind the ClusterRole explicitly to the subjects that need it",
+    title: kit::cold!("ClusterRoles do not aggregate high-risk grants into admin, edit or view"),
+    rationale: kit::cold!(
+        "An aggregate-to-admin/edit/view label adds the ClusterRole's rules to the built-in role, so every subject already bound to it gains them without any new binding to review: a quiet, cluster-wide privilege grant."
+    ),
+    remediation: kit::cold!(
+        "remove the high-risk rules from the aggregated ClusterRole, or drop the aggregate-to-* label and bind the ClusterRole explicitly to the subjects that need it"
+    ),
     severity: Severity::High,
     tags: &["default", "rbac"],
     criteria: Criteria {
@@ -29,19 +33,25 @@ pub static CONTROL: Control = Control {
             name: "allowedRoles",
             kind: ParamKind::StringList,
             default: r#"["system:aggregate-to-*"]"#,
-            description: "ClusterRole names (globs) allowed to aggregate high-risk grants; the default is the API server's own aggregate-to roles",
+            description: kit::cold!(
+                "ClusterRole names (globs) allowed to aggregate high-risk grants; the default is the API server's own aggregate-to roles"
+            ),
         },
         Param {
             name: "aggregationLabels",
             kind: ParamKind::StringList,
             default: r#"["rbac.authorization.k8s.io/aggregate-to-admin", "rbac.authorization.k8s.io/aggregate-to-edit", "rbac.authorization.k8s.io/aggregate-to-view"]"#,
-            description: "Label keys (set to \"true\") that aggregate a ClusterRole into a widely bound role; add your own aggregated roles' labels",
+            description: kit::cold!(
+                "Label keys (set to \"true\") that aggregate a ClusterRole into a widely bound role; add your own aggregated roles' labels"
+            ),
         },
         Param {
             name: "ignoreGrants",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "Grants that may be aggregated: secrets-read, escalate-bind-impersonate, pod-exec-attach-portforward, create-pods, nodes-proxy, csr-approval, admission-configuration, serviceaccount-token, create-persistentvolumes",
+            description: kit::cold!(
+                "Grants that may be aggregated: secrets-read, escalate-bind-impersonate, pod-exec-attach-portforward, create-pods, nodes-proxy, csr-approval, admission-configuration, serviceaccount-token, create-persistentvolumes"
+            ),
         },
     ],
     validate_params: Some(validate),

@@ -22,9 +22,13 @@ use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "rbac-binding-effective-permissions",
-    title: "Bindings do not hand high-risk grants to subjects outside the allow-list",
-    rationale: "What a binding grants is decided by the role it references, including every ClusterRole aggregated into it, and that role can be edited or aggregated into at any time; checking the pair at bind time is the only point where who and what meet.",
-    remediation: "bind a role without the high-risk grants, or add the subject to allowedSubjects after review; accept a grant for everyone with ignoreGrants",
+    title: kit::cold!("Bindings do not hand high-risk grants to subjects outside the allow-list"),
+    rationale: kit::cold!(
+        "What a binding grants is decided by the role it references, including every ClusterRole aggregated into it, and that role can be edited or aggregated into at any time; checking the pair at bind time is the only point where who and what meet."
+    ),
+    remediation: kit::cold!(
+        "bind a role without the high-risk grants, or add the subject to allowedSubjects after review; accept a grant for everyone with ignoreGrants"
+    ),
     severity: Severity::High,
     tags: &["rbac", "context-aware"],
     criteria: Criteria {
@@ -41,25 +45,33 @@ pub static CONTROL: Control = Control {
             name: "allowedSubjects",
             kind: ParamKind::StringList,
             default: r#"["Group:system:masters", "Group:system:nodes", "User:system:kube-controller-manager", "User:system:kube-scheduler", "ServiceAccount:kube-system:*"]"#,
-            description: "Subjects (User:<name>, Group:<name>, ServiceAccount:<namespace>:<name>, globs) that may receive high-risk grants; the defaults are the control plane's own identities",
+            description: kit::cold!(
+                "Subjects (User:<name>, Group:<name>, ServiceAccount:<namespace>:<name>, globs) that may receive high-risk grants; the defaults are the control plane's own identities"
+            ),
         },
         Param {
             name: "allowedRoles",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "Roles and ClusterRoles (globs) that may be bound to anyone, whatever they grant",
+            description: kit::cold!(
+                "Roles and ClusterRoles (globs) that may be bound to anyone, whatever they grant"
+            ),
         },
         Param {
             name: "ignoreGrants",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "Grants not considered high-risk here: secrets-read, escalate-bind-impersonate, pod-exec-attach-portforward, create-pods, nodes-proxy, csr-approval, admission-configuration, serviceaccount-token, create-persistentvolumes",
+            description: kit::cold!(
+                "Grants not considered high-risk here: secrets-read, escalate-bind-impersonate, pod-exec-attach-portforward, create-pods, nodes-proxy, csr-approval, admission-configuration, serviceaccount-token, create-persistentvolumes"
+            ),
         },
         Param {
             name: "allowMissingRole",
             kind: ParamKind::Bool,
             default: "false",
-            description: "Admit bindings whose role does not exist yet (its grants are then checked by the role controls only)",
+            description: kit::cold!(
+                "Admit bindings whose role does not exist yet (its grants are then checked by the role controls only)"
+            ),
         },
     ],
     validate_params: Some(validate),

@@ -8,9 +8,13 @@ use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "rbac-groups-only",
-    title: "Bindings name groups, not individual users",
-    rationale: "Access granted through identity-provider groups is reviewed and revoked where people join and leave; a binding to one user outlives that user's role and escapes the access review.",
-    remediation: "bind a group of your identity provider instead of the User subject, or allow-list the user (allowedUsers)",
+    title: kit::cold!("Bindings name groups, not individual users"),
+    rationale: kit::cold!(
+        "Access granted through identity-provider groups is reviewed and revoked where people join and leave; a binding to one user outlives that user's role and escapes the access review."
+    ),
+    remediation: kit::cold!(
+        "bind a group of your identity provider instead of the User subject, or allow-list the user (allowedUsers)"
+    ),
     severity: Severity::Medium,
     tags: &["rbac"],
     criteria: Criteria {
@@ -24,7 +28,9 @@ pub static CONTROL: Control = Control {
         name: "allowedUsers",
         kind: ParamKind::StringList,
         default: r#"["system:*"]"#,
-        description: "User names (globs) that may be bound directly; the default covers the control-plane components",
+        description: kit::cold!(
+            "User names (globs) that may be bound directly; the default covers the control-plane components"
+        ),
     }],
     check: check_groups_only,
     ..Control::DEFAULTS

@@ -8,9 +8,13 @@ use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "rbac-no-anonymous-bindings",
-    title: "Nothing is bound to anonymous, unauthenticated or all authenticated users",
-    rationale: "system:anonymous and system:unauthenticated are anyone who can reach the API server; system:authenticated is every identity of every configured authenticator, service accounts included. A grant to them is a grant to the world.",
-    remediation: "bind the role to the groups that need it instead of system:anonymous, system:unauthenticated or system:authenticated",
+    title: kit::cold!("Nothing is bound to anonymous, unauthenticated or all authenticated users"),
+    rationale: kit::cold!(
+        "system:anonymous and system:unauthenticated are anyone who can reach the API server; system:authenticated is every identity of every configured authenticator, service accounts included. A grant to them is a grant to the world."
+    ),
+    remediation: kit::cold!(
+        "bind the role to the groups that need it instead of system:anonymous, system:unauthenticated or system:authenticated"
+    ),
     severity: Severity::Critical,
     tags: &["default", "rbac"],
     criteria: Criteria {
@@ -24,7 +28,9 @@ pub static CONTROL: Control = Control {
         name: "allowedRoles",
         kind: ParamKind::StringList,
         default: r#"["system:public-info-viewer", "system:discovery", "system:basic-user"]"#,
-        description: "ClusterRoles (globs) that may be bound to these identities; the defaults are the API server's own discovery bindings",
+        description: kit::cold!(
+            "ClusterRoles (globs) that may be bound to these identities; the defaults are the API server's own discovery bindings"
+        ),
     }],
     check: check_anonymous,
     ..Control::DEFAULTS

@@ -7,9 +7,15 @@ use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "rbac-no-cross-namespace-service-accounts",
-    title: "RoleBindings name service accounts of other namespaces only when allow-listed",
-    rationale: "A RoleBinding to another namespace's service account lets whoever controls that namespace act in this one: it crosses the tenancy boundary namespaces are meant to draw.",
-    remediation: "run the workload in this namespace, or allow-list the service account (allowedSubjects: [ServiceAccount:<namespace>:<name>])",
+    title: kit::cold!(
+        "RoleBindings name service accounts of other namespaces only when allow-listed"
+    ),
+    rationale: kit::cold!(
+        "A RoleBinding to another namespace's service account lets whoever controls that namespace act in this one: it crosses the tenancy boundary namespaces are meant to draw."
+    ),
+    remediation: kit::cold!(
+        "run the workload in this namespace, or allow-list the service account (allowedSubjects: [ServiceAccount:<namespace>:<name>])"
+    ),
     severity: Severity::Medium,
     tags: &["rbac", "service-accounts"],
     criteria: Criteria {
@@ -23,7 +29,9 @@ pub static CONTROL: Control = Control {
         name: "allowedSubjects",
         kind: ParamKind::StringList,
         default: "[]",
-        description: "Service accounts of other namespaces that may be bound (ServiceAccount:<namespace>:<name>, globs), e.g. ServiceAccount:monitoring:prometheus",
+        description: kit::cold!(
+            "Service accounts of other namespaces that may be bound (ServiceAccount:<namespace>:<name>, globs), e.g. ServiceAccount:monitoring:prometheus"
+        ),
     }],
     check: check_cross_namespace,
     ..Control::DEFAULTS

@@ -7,9 +7,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "rbac-no-default-service-account-binding",
-    title: "The default service account is never bound to a role",
-    rationale: "Every pod that names no service account runs as `default`: a role bound to it is granted to every such pod of the namespace, present and future.",
-    remediation: "create a dedicated ServiceAccount for the workload, bind the role to it and set serviceAccountName",
+    title: kit::cold!("The default service account is never bound to a role"),
+    rationale: kit::cold!(
+        "Every pod that names no service account runs as `default`: a role bound to it is granted to every such pod of the namespace, present and future."
+    ),
+    remediation: kit::cold!(
+        "create a dedicated ServiceAccount for the workload, bind the role to it and set serviceAccountName"
+    ),
     severity: Severity::Medium,
     tags: &["default", "rbac", "service-accounts"],
     criteria: Criteria {

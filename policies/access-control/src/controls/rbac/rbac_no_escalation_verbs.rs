@@ -7,9 +7,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "rbac-no-escalation-verbs",
-    title: "Roles do not grant escalate, bind or impersonate",
-    rationale: "escalate and bind let a subject create roles and bindings beyond its own permissions, impersonate lets it act as any user, group or service account: each leads to cluster-admin.",
-    remediation: "remove the escalate, bind and impersonate verbs (and `*` verbs on roles, clusterroles, users, groups and serviceaccounts)",
+    title: kit::cold!("Roles do not grant escalate, bind or impersonate"),
+    rationale: kit::cold!(
+        "escalate and bind let a subject create roles and bindings beyond its own permissions, impersonate lets it act as any user, group or service account: each leads to cluster-admin."
+    ),
+    remediation: kit::cold!(
+        "remove the escalate, bind and impersonate verbs (and `*` verbs on roles, clusterroles, users, groups and serviceaccounts)"
+    ),
     severity: Severity::Critical,
     tags: &["default", "rbac"],
     criteria: Criteria {

@@ -10,14 +10,20 @@ const IGNORE_GRANTS: Param = Param {
     name: "ignoreGrants",
     kind: ParamKind::StringList,
     default: "[]",
-    description: "Grants not to refuse: create-pods, nodes-proxy, csr-approval, admission-configuration, serviceaccount-token, create-persistentvolumes",
+    description: kit::cold!(
+        "Grants not to refuse: create-pods, nodes-proxy, csr-approval, admission-configuration, serviceaccount-token, create-persistentvolumes"
+    ),
 };
 
 pub static CONTROL: Control = Control {
     id: "rbac-no-high-risk-grants",
-    title: "Roles do not grant other high-risk permissions",
-    rationale: "Creating pods, the kubelet proxy, approving certificate requests, editing admission configuration, minting service-account tokens and creating persistent volumes each let a subject step around RBAC or admission control.",
-    remediation: "remove the grant, or give it to a dedicated role that is allow-listed (allowedRoles) or accepted explicitly (ignoreGrants)",
+    title: kit::cold!("Roles do not grant other high-risk permissions"),
+    rationale: kit::cold!(
+        "Creating pods, the kubelet proxy, approving certificate requests, editing admission configuration, minting service-account tokens and creating persistent volumes each let a subject step around RBAC or admission control."
+    ),
+    remediation: kit::cold!(
+        "remove the grant, or give it to a dedicated role that is allow-listed (allowedRoles) or accepted explicitly (ignoreGrants)"
+    ),
     severity: Severity::High,
     tags: &["rbac"],
     criteria: Criteria {

@@ -7,9 +7,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "rbac-no-pod-exec",
-    title: "Roles do not grant exec, attach or port-forward into pods",
-    rationale: "pods/exec, pods/attach and pods/portforward give an interactive shell or a network tunnel into running workloads, with their service-account token and data: standing access that should be break-glass only.",
-    remediation: "remove pods/exec, pods/attach and pods/portforward (create and get) from the role; grant them just in time and use the runtime-access-break-glass control",
+    title: kit::cold!("Roles do not grant exec, attach or port-forward into pods"),
+    rationale: kit::cold!(
+        "pods/exec, pods/attach and pods/portforward give an interactive shell or a network tunnel into running workloads, with their service-account token and data: standing access that should be break-glass only."
+    ),
+    remediation: kit::cold!(
+        "remove pods/exec, pods/attach and pods/portforward (create and get) from the role; grant them just in time and use the runtime-access-break-glass control"
+    ),
     severity: Severity::High,
     tags: &["default", "rbac"],
     criteria: Criteria {

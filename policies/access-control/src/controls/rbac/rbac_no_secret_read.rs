@@ -7,9 +7,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "rbac-no-secret-read",
-    title: "Roles do not grant read access to Secrets",
-    rationale: "get, list or watch on Secrets reveals every credential of the namespace (or the cluster), service-account tokens included; list and watch return the values too.",
-    remediation: "drop get/list/watch on secrets, or limit the rule to the Secrets the workload needs with resourceNames",
+    title: kit::cold!("Roles do not grant read access to Secrets"),
+    rationale: kit::cold!(
+        "get, list or watch on Secrets reveals every credential of the namespace (or the cluster), service-account tokens included; list and watch return the values too."
+    ),
+    remediation: kit::cold!(
+        "drop get/list/watch on secrets, or limit the rule to the Secrets the workload needs with resourceNames"
+    ),
     severity: Severity::High,
     tags: &["default", "rbac"],
     criteria: Criteria {

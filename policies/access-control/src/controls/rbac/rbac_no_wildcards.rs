@@ -6,9 +6,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "rbac-no-wildcards",
-    title: "Roles do not use wildcards",
-    rationale: "A `*` in verbs, resources or apiGroups grants every permission that exists now and every one added later by a CRD or an upgrade, including escalate, impersonate and Secrets: nobody can review what the role really allows.",
-    remediation: "list the API groups, resources and verbs the role needs explicitly instead of `*`",
+    title: kit::cold!("Roles do not use wildcards"),
+    rationale: kit::cold!(
+        "A `*` in verbs, resources or apiGroups grants every permission that exists now and every one added later by a CRD or an upgrade, including escalate, impersonate and Secrets: nobody can review what the role really allows."
+    ),
+    remediation: kit::cold!(
+        "list the API groups, resources and verbs the role needs explicitly instead of `*`"
+    ),
     severity: Severity::High,
     tags: &["default", "rbac"],
     criteria: Criteria {

@@ -8,9 +8,13 @@ use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "rbac-restrict-cluster-admin",
-    title: "cluster-admin is bound only to allow-listed subjects",
-    rationale: "cluster-admin can do anything to every object, Secrets and RBAC included; each binding to it must be one the organisation decided on, not one somebody added.",
-    remediation: "bind a narrower role, or add the subject to allowedSubjects after review (e.g. Group:platform-admins)",
+    title: kit::cold!("cluster-admin is bound only to allow-listed subjects"),
+    rationale: kit::cold!(
+        "cluster-admin can do anything to every object, Secrets and RBAC included; each binding to it must be one the organisation decided on, not one somebody added."
+    ),
+    remediation: kit::cold!(
+        "bind a narrower role, or add the subject to allowedSubjects after review (e.g. Group:platform-admins)"
+    ),
     severity: Severity::Critical,
     tags: &["default", "rbac"],
     criteria: Criteria {
@@ -25,13 +29,15 @@ pub static CONTROL: Control = Control {
             name: "roles",
             kind: ParamKind::StringList,
             default: r#"["cluster-admin"]"#,
-            description: "ClusterRole names (globs) treated as cluster-admin",
+            description: kit::cold!("ClusterRole names (globs) treated as cluster-admin"),
         },
         Param {
             name: "allowedSubjects",
             kind: ParamKind::StringList,
             default: r#"["Group:system:masters", "Group:kubeadm:cluster-admins"]"#,
-            description: "Subjects (User:<name>, Group:<name>, ServiceAccount:<namespace>:<name>, globs) that may be bound to those roles",
+            description: kit::cold!(
+                "Subjects (User:<name>, Group:<name>, ServiceAccount:<namespace>:<name>, globs) that may be bound to those roles"
+            ),
         },
     ],
     check: check_cluster_admin,

@@ -22,7 +22,9 @@ pub(crate) const ALLOWED_ROLES: Param = Param {
     name: "allowedRoles",
     kind: ParamKind::StringList,
     default: r#"["system:*", "cluster-admin", "admin", "edit", "view"]"#,
-    description: "Role and ClusterRole names (globs) exempt from this control; the defaults are the roles the API server bootstraps. Names are not reserved, so binding them is still checked by rbac-binding-effective-permissions",
+    description: kit::cold!(
+        "Role and ClusterRole names (globs) exempt from this control; the defaults are the roles the API server bootstraps. Names are not reserved, so binding them is still checked by rbac-binding-effective-permissions"
+    ),
 };
 
 /// The rules to lint, or `None` when the role is out of scope (allow-listed,

@@ -11,9 +11,15 @@ use kit::{Control, Criteria, Ctx, Finding, KindSet, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "rbac-time-bound-bindings",
-    title: "Bindings carry an owner or ticket and an expiry, and expired ones are refused",
-    rationale: "Access that nobody owns and that never ends is how privileges accumulate: an owner or ticket ties each grant to an approval, and an expiry makes its removal the default instead of a task someone must remember.",
-    remediation: "annotate the binding with its owner or ticket (e.g. kube-soc2.dev/owner: team-payments, kube-soc2.dev/ticket: CHG-1234) and an RFC 3339 expiry (kube-soc2.dev/expires: 2030-01-31T00:00:00Z); delete expired bindings, or renew them with a new approval",
+    title: kit::cold!(
+        "Bindings carry an owner or ticket and an expiry, and expired ones are refused"
+    ),
+    rationale: kit::cold!(
+        "Access that nobody owns and that never ends is how privileges accumulate: an owner or ticket ties each grant to an approval, and an expiry makes its removal the default instead of a task someone must remember."
+    ),
+    remediation: kit::cold!(
+        "annotate the binding with its owner or ticket (e.g. kube-soc2.dev/owner: team-payments, kube-soc2.dev/ticket: CHG-1234) and an RFC 3339 expiry (kube-soc2.dev/expires: 2030-01-31T00:00:00Z); delete expired bindings, or renew them with a new approval"
+    ),
     severity: Severity::Medium,
     tags: &["rbac"],
     criteria: Criteria {
@@ -28,31 +34,41 @@ pub static CONTROL: Control = Control {
             name: "ownerAnnotations",
             kind: ParamKind::StringList,
             default: r#"["kube-soc2.dev/owner", "kube-soc2.dev/ticket"]"#,
-            description: "Annotations naming the owner or approving ticket; at least one must be set (non-empty)",
+            description: kit::cold!(
+                "Annotations naming the owner or approving ticket; at least one must be set (non-empty)"
+            ),
         },
         Param {
             name: "expiryAnnotation",
             kind: ParamKind::String,
             default: r#""kube-soc2.dev/expires""#,
-            description: "Annotation holding the expiry, RFC 3339 (2030-01-31T00:00:00Z) or a date (2030-01-31, midnight UTC)",
+            description: kit::cold!(
+                "Annotation holding the expiry, RFC 3339 (2030-01-31T00:00:00Z) or a date (2030-01-31, midnight UTC)"
+            ),
         },
         Param {
             name: "maxValidityDays",
             kind: ParamKind::Integer { min: 0, max: 3650 },
             default: "0",
-            description: "Longest allowed time from now to the expiry, in days; 0 for no limit",
+            description: kit::cold!(
+                "Longest allowed time from now to the expiry, in days; 0 for no limit"
+            ),
         },
         Param {
             name: "applyToServiceAccounts",
             kind: ParamKind::Bool,
             default: "false",
-            description: "Also require owner and expiry on bindings whose subjects are all service accounts (workload identities rather than people)",
+            description: kit::cold!(
+                "Also require owner and expiry on bindings whose subjects are all service accounts (workload identities rather than people)"
+            ),
         },
         Param {
             name: "allowedBindings",
             kind: ParamKind::StringList,
             default: r#"["system:*", "kubeadm:*", "cluster-admin"]"#,
-            description: "Binding names (globs) exempt from this control; the defaults are the bindings the API server and kubeadm create",
+            description: kit::cold!(
+                "Binding names (globs) exempt from this control; the defaults are the bindings the API server and kubeadm create"
+            ),
         },
     ],
     validate_params: Some(validate),

@@ -7,9 +7,13 @@ use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "no-default-service-account",
-    title: "Workloads run as a dedicated service account, not `default`",
-    rationale: "The default service account is shared by every pod of the namespace that names none: any permission granted to it (or to one of its users) is granted to all of them, and their API calls cannot be told apart in the audit log.",
-    remediation: "create a ServiceAccount for the workload and set spec.serviceAccountName in its pod template",
+    title: kit::cold!("Workloads run as a dedicated service account, not `default`"),
+    rationale: kit::cold!(
+        "The default service account is shared by every pod of the namespace that names none: any permission granted to it (or to one of its users) is granted to all of them, and their API calls cannot be told apart in the audit log."
+    ),
+    remediation: kit::cold!(
+        "create a ServiceAccount for the workload and set spec.serviceAccountName in its pod template"
+    ),
     severity: Severity::Medium,
     tags: &["service-accounts"],
     criteria: Criteria {
@@ -22,7 +26,9 @@ pub static CONTROL: Control = Control {
         name: "allowWithoutToken",
         kind: ParamKind::Bool,
         default: "true",
-        description: "Accept the default service account when the pod mounts no token of it (automountServiceAccountToken: false and no projected serviceAccountToken): it then has no API identity to share",
+        description: kit::cold!(
+            "Accept the default service account when the pod mounts no token of it (automountServiceAccountToken: false and no projected serviceAccountToken): it then has no API identity to share"
+        ),
     }],
     check,
     ..Control::DEFAULTS

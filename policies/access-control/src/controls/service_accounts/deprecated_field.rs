@@ -11,9 +11,13 @@ use kit::{Control, Criteria, Ctx, Finding, Severity};
 
 pub static CONTROL: Control = Control {
     id: "no-deprecated-service-account-field",
-    title: "Pod templates name their service account with serviceAccountName",
-    rationale: "spec.serviceAccount is deprecated and ignored whenever serviceAccountName is set: a manifest that relies on it, or sets both differently, runs the workload under an identity its reviewers did not see.",
-    remediation: "replace spec.serviceAccount with spec.serviceAccountName (same value)",
+    title: kit::cold!("Pod templates name their service account with serviceAccountName"),
+    rationale: kit::cold!(
+        "spec.serviceAccount is deprecated and ignored whenever serviceAccountName is set: a manifest that relies on it, or sets both differently, runs the workload under an identity its reviewers did not see."
+    ),
+    remediation: kit::cold!(
+        "replace spec.serviceAccount with spec.serviceAccountName (same value)"
+    ),
     severity: Severity::Low,
     tags: &["default", "service-accounts"],
     criteria: Criteria {

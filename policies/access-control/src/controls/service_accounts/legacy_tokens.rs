@@ -10,9 +10,13 @@ use kit::{Control, Criteria, Ctx, Finding, KindSet, Operation, Param, ParamKind,
 
 pub static CONTROL: Control = Control {
     id: "no-legacy-service-account-token-secrets",
-    title: "No long-lived service-account token Secrets are created",
-    rationale: "A kubernetes.io/service-account-token Secret holds a token that never expires and is not bound to a pod: once copied, it works until someone finds and deletes the Secret.",
-    remediation: "request short-lived tokens with the TokenRequest API (kubectl create token, projected serviceAccountToken volumes) instead of a service-account-token Secret",
+    title: kit::cold!("No long-lived service-account token Secrets are created"),
+    rationale: kit::cold!(
+        "A kubernetes.io/service-account-token Secret holds a token that never expires and is not bound to a pod: once copied, it works until someone finds and deletes the Secret."
+    ),
+    remediation: kit::cold!(
+        "request short-lived tokens with the TokenRequest API (kubectl create token, projected serviceAccountToken volumes) instead of a service-account-token Secret"
+    ),
     severity: Severity::High,
     tags: &["default", "service-accounts"],
     criteria: Criteria {
@@ -27,7 +31,9 @@ pub static CONTROL: Control = Control {
         name: "allowedSecrets",
         kind: ParamKind::StringList,
         default: "[]",
-        description: "Token Secrets that may be created: <namespace>:<name> or <name> (any namespace), globs",
+        description: kit::cold!(
+            "Token Secrets that may be created: <namespace>:<name> or <name> (any namespace), globs"
+        ),
     }],
     check,
     ..Control::DEFAULTS

@@ -11,9 +11,13 @@ use kit::{Control, Criteria, Ctx, Finding, Flag, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "no-automount-service-account-token",
-    title: "Workloads do not mount a service-account token unless they need one",
-    rationale: "Most applications never call the Kubernetes API, yet by default every container gets a token of its service account: whoever breaks into the container inherits its API permissions.",
-    remediation: "set spec.automountServiceAccountToken: false in the pod template; for workloads that call the API, allow-list their service account (allowedServiceAccounts) or mount a projected token explicitly",
+    title: kit::cold!("Workloads do not mount a service-account token unless they need one"),
+    rationale: kit::cold!(
+        "Most applications never call the Kubernetes API, yet by default every container gets a token of its service account: whoever breaks into the container inherits its API permissions."
+    ),
+    remediation: kit::cold!(
+        "set spec.automountServiceAccountToken: false in the pod template; for workloads that call the API, allow-list their service account (allowedServiceAccounts) or mount a projected token explicitly"
+    ),
     severity: Severity::Medium,
     tags: &["service-accounts"],
     criteria: Criteria {
@@ -26,7 +30,9 @@ pub static CONTROL: Control = Control {
         name: "allowedServiceAccounts",
         kind: ParamKind::StringList,
         default: "[]",
-        description: "Service accounts whose pods may mount a token: <namespace>:<name> or <name> (any namespace), globs",
+        description: kit::cold!(
+            "Service accounts whose pods may mount a token: <namespace>:<name> or <name> (any namespace), globs"
+        ),
     }],
     check: check_workload,
     ..Control::DEFAULTS

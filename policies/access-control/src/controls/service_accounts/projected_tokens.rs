@@ -11,9 +11,13 @@ use kit::{Control, Criteria, Ctx, Finding, Param, ParamKind, Severity};
 
 pub static CONTROL: Control = Control {
     id: "projected-token-bounds",
-    title: "Projected service-account tokens are short-lived and audience-bound",
-    rationale: "A projected token is a bearer credential: a long lifetime keeps a stolen copy useful, and without an audience it is accepted by the API server and by every service that trusts the cluster's issuer.",
-    remediation: "set serviceAccountToken.expirationSeconds at or below the limit and serviceAccountToken.audience to the one service that consumes the token",
+    title: kit::cold!("Projected service-account tokens are short-lived and audience-bound"),
+    rationale: kit::cold!(
+        "A projected token is a bearer credential: a long lifetime keeps a stolen copy useful, and without an audience it is accepted by the API server and by every service that trusts the cluster's issuer."
+    ),
+    remediation: kit::cold!(
+        "set serviceAccountToken.expirationSeconds at or below the limit and serviceAccountToken.audience to the one service that consumes the token"
+    ),
     severity: Severity::Medium,
     tags: &["default", "service-accounts"],
     criteria: Criteria {
@@ -31,19 +35,23 @@ pub static CONTROL: Control = Control {
                 max: 4_294_967_296,
             },
             default: "3600",
-            description: "Longest allowed expirationSeconds (an unset one is the API server's default, 3600)",
+            description: kit::cold!(
+                "Longest allowed expirationSeconds (an unset one is the API server's default, 3600)"
+            ),
         },
         Param {
             name: "requireAudience",
             kind: ParamKind::Bool,
             default: "true",
-            description: "Refuse tokens without an explicit audience",
+            description: kit::cold!("Refuse tokens without an explicit audience"),
         },
         Param {
             name: "allowedAudiences",
             kind: ParamKind::StringList,
             default: "[]",
-            description: "Audiences (globs) a token may carry; empty allows any explicit audience",
+            description: kit::cold!(
+                "Audiences (globs) a token may carry; empty allows any explicit audience"
+            ),
         },
     ],
     check,

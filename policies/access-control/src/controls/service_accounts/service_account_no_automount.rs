@@ -11,9 +11,13 @@ use kit::{Control, Criteria, Ctx, Finding, Flag, KindSet, Param, ParamKind, Seve
 
 pub static CONTROL: Control = Control {
     id: "service-account-no-automount",
-    title: "ServiceAccounts disable token automounting",
-    rationale: "automountServiceAccountToken: false on the ServiceAccount makes not mounting the token the default for every pod that uses it, including pods created later by tools that do not set the pod-level field.",
-    remediation: "set automountServiceAccountToken: false on the ServiceAccount; pods that need a token set it to true themselves (or allow-list the account)",
+    title: kit::cold!("ServiceAccounts disable token automounting"),
+    rationale: kit::cold!(
+        "automountServiceAccountToken: false on the ServiceAccount makes not mounting the token the default for every pod that uses it, including pods created later by tools that do not set the pod-level field."
+    ),
+    remediation: kit::cold!(
+        "set automountServiceAccountToken: false on the ServiceAccount; pods that need a token set it to true themselves (or allow-list the account)"
+    ),
     severity: Severity::Low,
     tags: &["service-accounts"],
     criteria: Criteria {
@@ -30,7 +34,9 @@ pub static CONTROL: Control = Control {
         // controller manager without the field; refusing it would leave the
         // namespace without one and break every pod that names none.
         default: r#"["kube-system:*", "default"]"#,
-        description: "Service accounts exempt: <namespace>:<name> or <name> (any namespace), globs; the defaults keep the controller-created accounts admissible",
+        description: kit::cold!(
+            "Service accounts exempt: <namespace>:<name> or <name> (any namespace), globs; the defaults keep the controller-created accounts admissible"
+        ),
     }],
     check: check_service_account,
     ..Control::DEFAULTS
