@@ -77,29 +77,74 @@ fn an_overwritten_heap_start_ends_the_evaluation_in_a_trap() {
     }
 }
 
-/// Where a module's writable statics start: its last data segment's offset
-/// (the read-only data comes first; the zero-initialised statics are in no
-/// segment).
-fn statics_start(module: &[u8]) -> usize {
-    let mut start = 0;
+/// A module's data segments: offset and bytes, in memory order (the
+/// read-only data first, the writable statics last; the zero-initialised
+/// statics are in no segment).
+fn data_segments(module: &[u8]) -> Vec<(usize, Vec<u8>)> {
+    let mut segments = Vec::new();
     for payload in wasmparser::Parser::new(0).parse_all(module) {
         let Ok(wasmparser::Payload::DataSection(reader)) = payload else {
             continue;
         };
         for data in reader {
-            let wasmparser::DataKind::Active { offset_expr, .. } =
-                data.expect("a data segment").kind
-            else {
+            let data = data.expect("a data segment");
+            let wasmparser::DataKind::Active { offset_expr, .. } = data.kind else {
                 continue;
             };
             if let Ok(wasmparser::Operator::I32Const { value }) =
                 offset_expr.get_operators_reader().read()
             {
-                start = start.max(value as u32 as usize);
+                segments.push((value as u32 as usize, data.data.to_vec()));
             }
         }
     }
-    start
+    segments.sort();
+    segments
+}
+
+/// Where a module's writable statics start: its last data segment's offset.
+fn statics_start(module: &[u8]) -> usize {
+    data_segments(module)
+        .last()
+        .map_or(0, |(offset, _)| *offset)
+}
+
+/// The controls' and parameters' texts (`kit::cold!`) lie among the
+/// writable statics, out of the read-only data an evaluation reads (see
+/// `kit::cold`): a text declared as a plain literal would be found there.
+#[test]
+fn the_controls_texts_are_kept_out_of_the_read_only_data() {
+    let contains = |data: &[u8], text: &str| data.windows(text.len()).any(|w| w == text.as_bytes());
+    for module in NATIVE_FAMILIES.iter().copied().chain(["soc2"]) {
+        let segments = data_segments(&std::fs::read(dist_module(module)).expect("reads"));
+        let (read_only, writable) = (&segments[0].1, &segments[segments.len() - 1].1);
+        let loaded = host().load(&dist_module(module)).expect("loads");
+        let catalogue = loaded.catalogue.as_ref().expect("a catalogue");
+        let mut texts = vec![catalogue.title.as_str()];
+        for control in &catalogue.controls {
+            texts.extend(
+                [&control.title, &control.rationale, &control.remediation].map(String::as_str),
+            );
+            texts.extend(
+                control
+                    .parameters
+                    .iter()
+                    .filter_map(|p| p["description"].as_str()),
+            );
+        }
+        texts.extend(
+            catalogue
+                .options
+                .iter()
+                .filter_map(|p| p["description"].as_str()),
+        );
+        for text in texts.into_iter().filter(|t| !t.is_empty()) {
+            assert!(
+                contains(writable, text) && !contains(read_only, text),
+                "{module}: {text:?} is not kept with the writable statics (declare it with kit::cold!)"
+            );
+        }
+    }
 }
 
 /// The arena's page comes right before the writable statics a call touches

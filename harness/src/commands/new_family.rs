@@ -143,7 +143,7 @@ use kit::Family;
 
 pub static FAMILY: Family = Family {{
     name: "{name}",
-    title: "{title}",
+    title: kit::cold!("{title}"),
     version: env!("CARGO_PKG_VERSION"),
     groups: &[controls::CONTROLS],
     options: &[],
@@ -272,9 +272,9 @@ use kit::{{Control, Criteria, Ctx, Finding, Severity}};
 
 pub static CONTROL: Control = Control {{
     id: "{id}",
-    title: "Pods carry the {label} label",
-    rationale: "TODO: why an auditor cares.",
-    remediation: "add the label {label} to the pod template",
+    title: kit::cold!("Pods carry the {label} label"),
+    rationale: kit::cold!("TODO: why an auditor cares."),
+    remediation: kit::cold!("add the label {label} to the pod template"),
     severity: Severity::Medium,
     tags: &[],
     criteria: Criteria {{

@@ -338,11 +338,13 @@ pub const DIRECT_CHECKS: usize = 256;
 pub type OptionsCheck = fn(&Map) -> Result<(), String>;
 
 /// A control of the suite. Declare one with `..Control::DEFAULTS` so only what
-/// differs from the common case is written:
+/// differs from the common case is written, its texts with [`crate::cold!`]
+/// (out of the read-only data an evaluation reads):
 ///
 /// ```ignore
 /// pub static CONTROL: Control = Control {
-///     id: "ingress-tls", title: "...", rationale: "...", remediation: "...",
+///     id: "ingress-tls",
+///     title: kit::cold!("..."), rationale: kit::cold!("..."), remediation: kit::cold!("..."),
 ///     severity: Severity::High, tags: &["default"], criteria: Criteria { ... },
 ///     kinds: KindSet::Only(&["networking.k8s.io/Ingress"]),
 ///     check,

@@ -42,32 +42,35 @@ pub static CONTROL: Control = Control {
     params: &[
         bound(
             "minCpuRequest",
-            "smallest CPU request, e.g. \"10m\" (\"\" = no minimum)",
+            kit::cold!("smallest CPU request, e.g. \"10m\" (\"\" = no minimum)"),
         ),
         bound(
             "maxCpuRequest",
-            "largest CPU request, e.g. \"8\" (\"\" = no maximum)",
+            kit::cold!("largest CPU request, e.g. \"8\" (\"\" = no maximum)"),
         ),
-        bound("minCpuLimit", "smallest CPU limit (\"\" = no minimum)"),
+        bound(
+            "minCpuLimit",
+            kit::cold!("smallest CPU limit (\"\" = no minimum)"),
+        ),
         bound(
             "maxCpuLimit",
-            "largest CPU limit, e.g. \"16\" (\"\" = no maximum)",
+            kit::cold!("largest CPU limit, e.g. \"16\" (\"\" = no maximum)"),
         ),
         bound(
             "minMemoryRequest",
-            "smallest memory request, e.g. \"32Mi\" (\"\" = no minimum)",
+            kit::cold!("smallest memory request, e.g. \"32Mi\" (\"\" = no minimum)"),
         ),
         bound(
             "maxMemoryRequest",
-            "largest memory request, e.g. \"32Gi\" (\"\" = no maximum)",
+            kit::cold!("largest memory request, e.g. \"32Gi\" (\"\" = no maximum)"),
         ),
         bound(
             "minMemoryLimit",
-            "smallest memory limit (\"\" = no minimum)",
+            kit::cold!("smallest memory limit (\"\" = no minimum)"),
         ),
         bound(
             "maxMemoryLimit",
-            "largest memory limit, e.g. \"64Gi\" (\"\" = no maximum)",
+            kit::cold!("largest memory limit, e.g. \"64Gi\" (\"\" = no maximum)"),
         ),
     ],
     validate_params: Some(validate_bounds),
