@@ -1,7 +1,8 @@
-//! Texts an evaluation does not read: a control's title, rationale and
-//! remediation, a parameter's description. The catalogue serves them, and a
-//! refusal quotes the failing control's title and fix; an admitted request
-//! never reads them.
+//! Texts an evaluation does not read, or rarely: a control's title,
+//! rationale and remediation, a parameter's description (the catalogue
+//! serves them, and a refusal quotes the failing control's title and fix;
+//! an admitted request never reads them), a large table only some objects
+//! need (processing-integrity's time zone names).
 //!
 //! Why they are kept out of the module's read-only data: a fresh instance
 //! (policy-server's way, one per request) maps read-only data 64 KB at a

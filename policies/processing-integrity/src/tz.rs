@@ -7,7 +7,9 @@
 //! `data/zones.txt` holds the database's names (zones and backward-compatible
 //! links, tzdata 2025b, from `tzdata.zi`), sorted, one per line: ~9 KB.
 
-static ZONES: &str = include_str!("data/zones.txt");
+/// Among the writable statics (`kit::cold!`): read only for a CronJob that
+/// names a time zone.
+static ZONES: &str = kit::cold!(include_str!("data/zones.txt"));
 
 /// Whether `name` is a zone of the embedded database (case-sensitive, as Go).
 pub fn known(name: &str) -> bool {
