@@ -21,9 +21,9 @@
 //! page, aligned on one, that holds its state and then room for blocks
 //! (the linker places it after the module's own crate's writable statics,
 //! the texts of `kit::cold!` that evaluations do not read, and before the
-//! other statics, which start on the page after it). Once that room is full the arena continues right
-//! after the statics, in the memory the module starts with, rather than in
-//! memory it grows. A fresh instance pays for every page it touches (one
+//! other statics, which start on the page after it). Once that room is
+//! full the arena continues right after the statics, in the memory the
+//! module starts with, rather than in memory it grows. A fresh instance pays for every page it touches (one
 //! to four microseconds each on the bench's VM), and a call touches the
 //! arena's state, the other statics and its blocks: laid out this way they
 //! take as many pages as their bytes need, wherever the linker put the

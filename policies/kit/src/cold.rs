@@ -7,11 +7,12 @@
 //! Why they are kept out of the module's read-only data: a fresh instance
 //! (policy-server's way, one per request) maps read-only data 64 KB at a
 //! time, around the first byte it reads in each 64 KB, and pays for every
-//! window it maps (about 2 µs on the bench's VM, plus 0.2 µs a page). With
-//! the texts among them, the data an evaluation reads — the controls'
-//! tables, the kit's, the standard library's — spread over two windows in
-//! every family. [`cold!`] puts a text among the writable statics instead,
-//! after the read-only data, where nothing reads it unless it is needed.
+//! window it maps (on the bench's VM a second window cost 4.4 to 4.9 µs an
+//! evaluation, ten pages more in one window 2 µs). With the texts among
+//! them, the data an evaluation reads — the controls' tables, the kit's,
+//! the standard library's — spread over two windows in most families.
+//! [`cold!`] puts a text among the writable statics instead, after the
+//! read-only data, where nothing reads it unless it is needed.
 
 use core::cell::UnsafeCell;
 
