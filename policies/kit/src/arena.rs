@@ -23,15 +23,15 @@
 //! the texts of `kit::cold!` that evaluations do not read, and before the
 //! other statics, which start on the page after it). Once that room is
 //! full the arena continues right after the statics, in the memory the
-//! module starts with, rather than in memory it grows. A fresh instance pays for every page it touches (one
-//! to four microseconds each on the bench's VM), and a call touches the
-//! arena's state, the other statics and its blocks: laid out this way they
-//! take as many pages as their bytes need, wherever the linker put the
-//! statics. Before, the arena started right after the statics, and a call
-//! took a page more whenever they began late in theirs (four of the nine
-//! modules on the bench Pod). wasi-libc's
-//! own `malloc` claims the memory after the statics the first time it runs, and the
-//! modules link it: only the standard library's panic, allocation-failure and
+//! module starts with, rather than in memory it grows. A fresh instance
+//! pays for every page it touches (one to four microseconds each on the
+//! bench's VM), and a call touches the arena's state, the other statics and
+//! its blocks: laid out this way they take as many pages as their bytes
+//! need, wherever the linker put the statics. Before, the arena started
+//! right after the statics, and a call took a page more whenever they began
+//! late in theirs (four of the nine modules on the bench Pod). wasi-libc's
+//! own `malloc` claims the memory after the statics the first time it runs,
+//! and the modules link it: only the standard library's panic, allocation-failure and
 //! thread-parking paths call it (getenv, getcwd, `Thread::new`), so it never
 //! runs in an evaluation that returns. Should it run anyway, it writes over
 //! a canary the arena keeps at the start of that memory, and [`Arena::intact`]
@@ -434,7 +434,8 @@ fn building() -> bool {
     false
 }
 
-/// The modules' allocator: `kit::__wapc_module!` makes it the global one.
+/// The modules' allocator: `kit::__wapc_module!` makes it the global one
+/// (through [`Global`]).
 /// A static of the kit's rather than of each module's crate: the linker lays
 /// out a family's own statics (the texts of [`crate::cold!`]) before the
 /// kit's, so the arena's page comes after the texts and right before the
@@ -443,6 +444,31 @@ fn building() -> bool {
 /// more.
 #[cfg(target_arch = "wasm32")]
 pub static ALLOCATOR: Arena = Arena::new();
+
+/// [`ALLOCATOR`] as a module's global allocator (`kit::__wapc_module!`
+/// declares it `#[global_allocator]`): a zero-sized handle, so that the
+/// arena's static stays the kit's.
+#[cfg(target_arch = "wasm32")]
+pub struct Global;
+
+// SAFETY: forwards every call to `ALLOCATOR`, a `GlobalAlloc` itself.
+#[cfg(target_arch = "wasm32")]
+unsafe impl GlobalAlloc for Global {
+    #[inline]
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        unsafe { ALLOCATOR.alloc(layout) }
+    }
+
+    #[inline]
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { ALLOCATOR.dealloc(ptr, layout) }
+    }
+
+    #[inline]
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        unsafe { ALLOCATOR.realloc(ptr, layout, new_size) }
+    }
+}
 
 unsafe impl GlobalAlloc for Arena {
     #[inline]
@@ -554,8 +580,8 @@ mod tests {
 
     /// As [`in_a_call`], for an arena that starts in its room and then
     /// continues in the page of test memory after it, as `touch` sets it up
-    /// in the modules (where the arena is the first of the statics and that
-    /// memory follows them).
+    /// in the modules (where the memory after the statics follows the
+    /// arena's page and the page of the other statics).
     fn in_a_call_from_the_room() -> (std::sync::MutexGuard<'static, ()>, &'static Arena, usize) {
         let one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         let (arena, _) = started_in_its_room();

@@ -266,39 +266,8 @@ macro_rules! __wapc_module {
 
             use $crate::arena::ALLOCATOR;
 
-            /// The kit's arena as the global allocator (see `kit::arena::ALLOCATOR`).
-            struct Allocator;
-
-            // SAFETY: forwards every call to the arena, a `GlobalAlloc` itself.
-            unsafe impl core::alloc::GlobalAlloc for Allocator {
-                #[inline]
-                unsafe fn alloc(&self, layout: core::alloc::Layout) -> *mut u8 {
-                    unsafe { ALLOCATOR.alloc(layout) }
-                }
-
-                #[inline]
-                unsafe fn alloc_zeroed(&self, layout: core::alloc::Layout) -> *mut u8 {
-                    unsafe { ALLOCATOR.alloc_zeroed(layout) }
-                }
-
-                #[inline]
-                unsafe fn dealloc(&self, ptr: *mut u8, layout: core::alloc::Layout) {
-                    unsafe { ALLOCATOR.dealloc(ptr, layout) }
-                }
-
-                #[inline]
-                unsafe fn realloc(
-                    &self,
-                    ptr: *mut u8,
-                    layout: core::alloc::Layout,
-                    new_size: usize,
-                ) -> *mut u8 {
-                    unsafe { ALLOCATOR.realloc(ptr, layout, new_size) }
-                }
-            }
-
             #[global_allocator]
-            static GLOBAL: Allocator = Allocator;
+            static GLOBAL: $crate::arena::Global = $crate::arena::Global;
 
             #[unsafe(no_mangle)]
             pub extern "C" fn wapc_init() {
