@@ -302,6 +302,10 @@ fn bench_measures_each_module() {
     for part in ["instantiate_us", "validate_us", "drop_us"] {
         assert!(m["fresh_parts"][part].as_f64().unwrap() > 0.0, "{m}");
     }
+    for state in ["warm", "cold"] {
+        let guest = &m["policy_server_guest"][state]["median_us"];
+        assert!(guest.as_f64().unwrap() > 0.0, "{m}");
+    }
     // Every fresh instance's memory is new to the process.
     if cfg!(target_os = "linux") {
         assert!(m["fresh_page_faults"].as_f64().unwrap() >= 1.0, "{m}");

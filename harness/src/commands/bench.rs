@@ -10,7 +10,11 @@
 //! `FRESH faults` counts the pages each fresh instance touches: on that
 //! path a module's memory footprint costs as much as its instructions.
 //! `FRESH new/call/drop` splits a fresh evaluation into creating the
-//! instance, the call, and dropping the instance.
+//! instance, the call, and dropping the instance; `FRESH GUEST warm/cold`
+//! is that call on an instance that has answered before, on the same
+//! engine, warm and as a fresh evaluation finds the processor
+//! ([`PolicyServerGuest`]): the call minus `cold` is what the instance's
+//! new pages cost it.
 //! A second reference (`tests/bench/parse-policy`, built like a family)
 //! reads the request whole with the kit's parser and accepts it: its row
 //! is what reading the request costs a module on each path, before any
@@ -116,6 +120,33 @@ impl FreshParts {
     }
 }
 
+/// The guest's `validate` on policy-server's engine (epoch checks on), on
+/// one instance that has answered before, so that its pages are mapped and
+/// none is new to it: `warm`, call after call; `cold`, each call right
+/// after a fresh evaluation of the do-nothing policy (of the module itself
+/// when the bench has none), untimed. Dropping that instance unmaps its
+/// memory, which empties the processor's address translations (on this
+/// project's VMs a lone unmap of that size added 2.4 to 2.8 µs to
+/// access-control's next warm call), and the engine's and the kernel's work
+/// evicts the guest's code and data from the caches: `cold` is what the
+/// guest's instructions cost where a fresh evaluation runs them. FRESH's
+/// call minus `cold` is then the instance's own pages: mapping each on
+/// first touch.
+#[derive(Serialize, Debug, Clone, Copy)]
+pub struct PolicyServerGuest {
+    pub warm: Latency,
+    pub cold: Latency,
+}
+
+impl PolicyServerGuest {
+    fn best(self, other: PolicyServerGuest) -> PolicyServerGuest {
+        PolicyServerGuest {
+            warm: self.warm.best(other.warm),
+            cold: self.cold.best(other.cold),
+        }
+    }
+}
+
 #[derive(Serialize, Debug, Clone, Copy)]
 pub struct AboveFloor {
     pub whole_evaluation: f64,
@@ -135,6 +166,10 @@ pub struct ModuleBench {
     /// the `validate` call on it, and dropping it (the engine unmapping
     /// what the instance touched).
     pub fresh_parts: FreshParts,
+    /// The `validate` call of FRESH on one instance instead of a fresh one:
+    /// what the guest's instructions cost on policy-server's engine, warm
+    /// and cold (see [`PolicyServerGuest`]).
+    pub policy_server_guest: PolicyServerGuest,
     /// Minor page faults per fresh evaluation (Linux): the pages of memory
     /// a new instance touches, each mapped by the kernel (one to four µs apiece
     /// on the project's VMs) and unmapped again when the instance goes.
@@ -203,6 +238,7 @@ impl ModuleBench {
             compile_ms: self.compile_ms.min(other.compile_ms),
             fresh_instance: self.fresh_instance.best(other.fresh_instance),
             fresh_parts: self.fresh_parts.best(other.fresh_parts),
+            policy_server_guest: self.policy_server_guest.best(other.policy_server_guest),
             fresh_page_faults,
             reused_instance: self.reused_instance.best(other.reused_instance),
             whole_evaluation: self.whole_evaluation.best(other.whole_evaluation),
@@ -218,12 +254,23 @@ fn warm_up_calls(iterations: usize) -> usize {
     (iterations / 10).max(1)
 }
 
-fn measure(iterations: usize, mut f: impl FnMut() -> Result<()>) -> Result<Latency> {
+fn measure(iterations: usize, f: impl FnMut() -> Result<()>) -> Result<Latency> {
+    measure_after(iterations, || Ok(()), f)
+}
+
+/// `f` timed right after `before`, which is not timed, each time.
+fn measure_after(
+    iterations: usize,
+    mut before: impl FnMut() -> Result<()>,
+    mut f: impl FnMut() -> Result<()>,
+) -> Result<Latency> {
     for _ in 0..warm_up_calls(iterations) {
+        before()?;
         f()?;
     }
     let mut samples = Vec::with_capacity(iterations);
     for _ in 0..iterations {
+        before()?;
         let start = Instant::now();
         f()?;
         samples.push(start.elapsed());
@@ -496,6 +543,23 @@ fn bench_module(
             .map(|f| f as &mut dyn FnMut() -> Result<()>),
         fresh_call,
     )?;
+    let policy_server_guest = {
+        let mut instance = host
+            .instantiate(module, &config, &context)
+            .map_err(call_error)?;
+        let mut call = || {
+            instance
+                .call("validate", payload)
+                .map(drop)
+                .map_err(call_error)
+        };
+        let warm = measure(iterations, &mut call)?;
+        let cold = match floor_fresh.as_mut() {
+            Some(floor_fresh) => measure_after(iterations, floor_fresh, call)?,
+            None => measure_after(iterations, fresh_call, call)?,
+        };
+        PolicyServerGuest { warm, cold }
+    };
     // Reused instances are kwctl's.
     let host = &engines.kwctl;
     let module = &loaded.kwctl;
@@ -548,6 +612,7 @@ fn bench_module(
         compile_ms: compiles[compiles.len() / 2].as_secs_f64() * 1e3,
         fresh_instance: fresh,
         fresh_parts,
+        policy_server_guest,
         fresh_page_faults,
         reused_instance: reused,
         whole_evaluation: whole,
@@ -724,6 +789,11 @@ pub fn bench(
                             r.fresh_parts.validate_us,
                             r.fresh_parts.drop_us
                         ),
+                        format!(
+                            "{:.1}/{:.1}",
+                            r.policy_server_guest.warm.median_us,
+                            r.policy_server_guest.cold.median_us
+                        ),
                         f(r.whole_evaluation.median_us),
                         r.above_floor_us
                             .map_or("-".into(), |a| f(a.whole_evaluation)),
@@ -754,6 +824,7 @@ pub fn bench(
                         "FRESH /s",
                         "FRESH faults",
                         "FRESH new/call/drop",
+                        "FRESH GUEST warm/cold",
                         "KWCTL med",
                         "KWCTL +floor",
                         "FRESH +floor",
