@@ -229,6 +229,27 @@ impl PolicyInstance {
 
     /// `WapcHost::call`: one waPC invocation of `operation`.
     pub fn call(&mut self, operation: &str, payload: &[u8]) -> Result<Vec<u8>, CallError> {
+        self.call_reporting_traps(operation, payload, trap_text)
+    }
+
+    /// `call`, a trap reported with wasmtime's whole chain of errors (for a
+    /// memory fault, the wasm address it faulted at) rather than the text
+    /// policy-server shows: for tests that trace what the guest touches.
+    #[doc(hidden)]
+    pub fn call_with_trap_chain(
+        &mut self,
+        operation: &str,
+        payload: &[u8],
+    ) -> Result<Vec<u8>, CallError> {
+        self.call_reporting_traps(operation, payload, |e| format!("{e:?}"))
+    }
+
+    fn call_reporting_traps(
+        &mut self,
+        operation: &str,
+        payload: &[u8],
+        trap_text: fn(&wasmtime::Error) -> String,
+    ) -> Result<Vec<u8>, CallError> {
         let (Ok(op_len), Ok(payload_len)) =
             (i32::try_from(operation.len()), i32::try_from(payload.len()))
         else {

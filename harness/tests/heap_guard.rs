@@ -180,3 +180,143 @@ fn the_arenas_page_precedes_the_other_statics() {
         );
     }
 }
+
+/// The modules that refuse the bench Pod with their default settings
+/// (availability: a container without a liveness probe): a refusal reads
+/// its failing controls' titles and fixes.
+const REFUSE_THE_BENCH_POD: &[&str] = &["availability", "soc2"];
+
+/// The size of the host's memory pages: what the kernel maps one at a time.
+#[cfg(unix)]
+fn host_page() -> usize {
+    // SAFETY: sysconf reads a constant of the system.
+    usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).expect("a page size")
+}
+
+/// The pages of `module`'s memory image (its data segments) that one
+/// `validate` of `payload` on a fresh instance touches, in the order it
+/// first touches them, and its answer: every page of the image is
+/// protected before the call, and the page each memory fault names is left
+/// unprotected on the next try, on a new instance, until the call answers.
+/// The guest writes each page of its payload's buffer before the host
+/// copies the payload in, so every fault is the guest's own (one in the
+/// host would end the process).
+#[cfg(unix)]
+fn image_pages_one_validate_touches(module: &str, payload: &[u8]) -> (Vec<usize>, Vec<u8>) {
+    let page = host_page();
+    let segments = data_segments(&std::fs::read(dist_module(module)).expect("reads"));
+    let start = segments[0].0 / page * page;
+    let end = segments
+        .iter()
+        .map(|(offset, bytes)| offset + bytes.len())
+        .max()
+        .expect("data")
+        .div_ceil(page)
+        * page;
+    let mut touched: Vec<usize> = Vec::new();
+    loop {
+        let mut instance = fresh_instance(module);
+        let memory = instance
+            .memory_mut()
+            .expect("the modules export their memory");
+        for at in (start..end)
+            .step_by(page)
+            .filter(|at| !touched.contains(at))
+        {
+            // SAFETY: a page of the instance's own linear memory, which
+            // only this thread uses and whose mapping wasmtime drops with
+            // the instance; the guest's faults on it are traps.
+            let status = unsafe {
+                libc::mprotect(memory.as_mut_ptr().add(at).cast(), page, libc::PROT_NONE)
+            };
+            assert_eq!(status, 0, "{module}: mprotect");
+        }
+        let trap = match instance.call_with_trap_chain("validate", payload) {
+            Ok(answer) => return (touched, answer),
+            Err(CallError::Guest(trap)) => trap,
+            Err(e) => panic!("{module}: {e:?}"),
+        };
+        let address = trap
+            .split("memory fault at wasm address 0x")
+            .nth(1)
+            .and_then(|rest| {
+                let hex: String = rest.chars().take_while(char::is_ascii_hexdigit).collect();
+                usize::from_str_radix(&hex, 16).ok()
+            })
+            .unwrap_or_else(|| panic!("{module}: a trap other than a memory fault: {trap}"));
+        let at = address / page * page;
+        assert!(
+            (start..end).contains(&at) && !touched.contains(&at),
+            "{module}: a fault at {address:#x}, outside the pages still protected"
+        );
+        touched.push(at);
+    }
+}
+
+/// An admission reads no page of the controls' texts (`kit::cold!`): a
+/// read there would map the 64 KB around it, texts and all, in every fresh
+/// instance (see `kit::cold`). Also prints how many pages of its read-only
+/// data each module's `validate` of the bench Pod reads (`--nocapture`).
+#[cfg(unix)]
+#[test]
+fn an_admission_reads_no_page_of_the_controls_texts() {
+    let request: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::workspace().join("tests/bench/pod-5kb.json"))
+            .expect("the bench Pod"),
+    )
+    .expect("JSON");
+    let payload = validate_payload(&request, &json!({}));
+    for module in NATIVE_FAMILIES.iter().copied().chain(["soc2"]) {
+        let bytes = std::fs::read(dist_module(module)).expect("reads");
+        let segments = data_segments(&bytes);
+        let read_only = &segments[0];
+        let read_only_end = read_only.0 + read_only.1.len();
+        let (touched, answer) = image_pages_one_validate_touches(module, &payload);
+        let admitted = serde_json::from_slice::<serde_json::Value>(&answer).expect("a JSON answer")
+            ["accepted"]
+            == true;
+        assert_eq!(
+            admitted,
+            !REFUSE_THE_BENCH_POD.contains(&module),
+            "{module}: {}",
+            String::from_utf8_lossy(&answer)
+        );
+        let read_only_pages = touched.iter().filter(|&&at| at < read_only_end).count();
+        println!(
+            "{module}: {read_only_pages} of {} pages of read-only data read, {} pages of the image touched",
+            read_only_end.div_ceil(host_page()) - read_only.0 / host_page(),
+            touched.len()
+        );
+        if !admitted {
+            continue;
+        }
+        let writable = &segments[segments.len() - 1];
+        let catalogue = host()
+            .load(&dist_module(module))
+            .expect("loads")
+            .catalogue
+            .clone()
+            .expect("a catalogue");
+        for control in &catalogue.controls {
+            for text in [&control.title, &control.rationale, &control.remediation] {
+                let Some(offset) = writable
+                    .1
+                    .windows(text.len())
+                    .position(|w| w == text.as_bytes())
+                else {
+                    continue;
+                };
+                let (first, last) = (writable.0 + offset, writable.0 + offset + text.len() - 1);
+                let page = touched
+                    .iter()
+                    .find(|&&at| at <= last && first < at + host_page());
+                assert!(
+                    page.is_none(),
+                    "{module}: validate touched the page at {:#x}, which holds the text {text:?} of {}",
+                    page.unwrap_or(&0),
+                    control.id
+                );
+            }
+        }
+    }
+}
