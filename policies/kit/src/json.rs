@@ -134,11 +134,13 @@ pub fn write_optional_str(out: &mut Vec<u8>, s: Option<&str>) {
 }
 
 /// `value` as JSON, as `serde_json::to_vec` writes it (numbers too: see
-/// [`Floats`]).
+/// [`Floats`]); nothing, rather than part of it, if it cannot be written.
 pub fn to_vec<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
     let mut out = Vec::new();
-    let _ = to_writer(&mut out, value);
-    out
+    match to_writer(&mut out, value) {
+        Ok(()) => out,
+        Err(_) => Vec::new(),
+    }
 }
 
 /// [`to_vec`] into any writer.
