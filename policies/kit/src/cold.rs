@@ -30,11 +30,7 @@ impl<const N: usize> Cold<N> {
         let bytes = text.as_bytes();
         assert!(bytes.len() == N);
         let mut copy = [0u8; N];
-        let mut i = 0;
-        while i < N {
-            copy[i] = bytes[i];
-            i += 1;
-        }
+        copy.copy_from_slice(bytes);
         Cold(UnsafeCell::new(copy))
     }
 
