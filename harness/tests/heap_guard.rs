@@ -109,6 +109,32 @@ fn statics_start(module: &[u8]) -> usize {
         .map_or(0, |(offset, _)| *offset)
 }
 
+/// Every text of `module`'s catalogue that `kit::cold!` declares: the
+/// family's title, each control's title, rationale and remediation, each
+/// parameter's and option's description (the empty ones left out).
+fn catalogue_texts(module: &str) -> Vec<String> {
+    let loaded = host().load(&dist_module(module)).expect("loads");
+    let catalogue = loaded.catalogue.as_ref().expect("a catalogue");
+    let mut texts = vec![catalogue.title.clone()];
+    for control in &catalogue.controls {
+        texts.extend([&control.title, &control.rationale, &control.remediation].map(String::clone));
+        texts.extend(
+            control
+                .parameters
+                .iter()
+                .filter_map(|p| p["description"].as_str().map(str::to_owned)),
+        );
+    }
+    texts.extend(
+        catalogue
+            .options
+            .iter()
+            .filter_map(|p| p["description"].as_str().map(str::to_owned)),
+    );
+    texts.retain(|t| !t.is_empty());
+    texts
+}
+
 /// The controls' and parameters' texts (`kit::cold!`) lie among the
 /// writable statics, out of the read-only data an evaluation reads (see
 /// `kit::cold`): a text declared as a plain literal would be found there.
@@ -118,27 +144,8 @@ fn the_controls_texts_are_kept_out_of_the_read_only_data() {
     for module in NATIVE_FAMILIES.iter().copied().chain(["soc2"]) {
         let segments = data_segments(&std::fs::read(dist_module(module)).expect("reads"));
         let (read_only, writable) = (&segments[0].1, &segments[segments.len() - 1].1);
-        let loaded = host().load(&dist_module(module)).expect("loads");
-        let catalogue = loaded.catalogue.as_ref().expect("a catalogue");
-        let mut texts = vec![catalogue.title.as_str()];
-        for control in &catalogue.controls {
-            texts.extend(
-                [&control.title, &control.rationale, &control.remediation].map(String::as_str),
-            );
-            texts.extend(
-                control
-                    .parameters
-                    .iter()
-                    .filter_map(|p| p["description"].as_str()),
-            );
-        }
-        texts.extend(
-            catalogue
-                .options
-                .iter()
-                .filter_map(|p| p["description"].as_str()),
-        );
-        for text in texts.into_iter().filter(|t| !t.is_empty()) {
+        let texts = catalogue_texts(module);
+        for text in &texts {
             assert!(
                 contains(writable, text) && !contains(read_only, text),
                 "{module}: {text:?} is not kept with the writable statics (declare it with kit::cold!)"
@@ -202,9 +209,12 @@ fn host_page() -> usize {
 /// copies the payload in, so every fault is the guest's own (one in the
 /// host would end the process).
 #[cfg(unix)]
-fn image_pages_one_validate_touches(module: &str, payload: &[u8]) -> (Vec<usize>, Vec<u8>) {
+fn image_pages_one_validate_touches(
+    module: &str,
+    segments: &[(usize, Vec<u8>)],
+    payload: &[u8],
+) -> (Vec<usize>, Vec<u8>) {
     let page = host_page();
-    let segments = data_segments(&std::fs::read(dist_module(module)).expect("reads"));
     let start = segments[0].0 / page * page;
     let end = segments
         .iter()
@@ -253,7 +263,8 @@ fn image_pages_one_validate_touches(module: &str, payload: &[u8]) -> (Vec<usize>
     }
 }
 
-/// An admission reads no page of the controls' texts (`kit::cold!`): a
+/// An admission reads no page of the catalogue's texts (`kit::cold!`: the
+/// controls', the parameters' and the family's; [`catalogue_texts`]): a
 /// read there would map the 64 KB around it, texts and all, in every fresh
 /// instance (see `kit::cold`). Also prints how many pages of its read-only
 /// data each module's `validate` of the bench Pod reads (`--nocapture`).
@@ -267,11 +278,10 @@ fn an_admission_reads_no_page_of_the_controls_texts() {
     .expect("JSON");
     let payload = validate_payload(&request, &json!({}));
     for module in NATIVE_FAMILIES.iter().copied().chain(["soc2"]) {
-        let bytes = std::fs::read(dist_module(module)).expect("reads");
-        let segments = data_segments(&bytes);
+        let segments = data_segments(&std::fs::read(dist_module(module)).expect("reads"));
         let read_only = &segments[0];
         let read_only_end = read_only.0 + read_only.1.len();
-        let (touched, answer) = image_pages_one_validate_touches(module, &payload);
+        let (touched, answer) = image_pages_one_validate_touches(module, &segments, &payload);
         let admitted = serde_json::from_slice::<serde_json::Value>(&answer).expect("a JSON answer")
             ["accepted"]
             == true;
@@ -291,32 +301,23 @@ fn an_admission_reads_no_page_of_the_controls_texts() {
             continue;
         }
         let writable = &segments[segments.len() - 1];
-        let catalogue = host()
-            .load(&dist_module(module))
-            .expect("loads")
-            .catalogue
-            .clone()
-            .expect("a catalogue");
-        for control in &catalogue.controls {
-            for text in [&control.title, &control.rationale, &control.remediation] {
-                let Some(offset) = writable
-                    .1
-                    .windows(text.len())
-                    .position(|w| w == text.as_bytes())
-                else {
-                    continue;
-                };
-                let (first, last) = (writable.0 + offset, writable.0 + offset + text.len() - 1);
-                let page = touched
-                    .iter()
-                    .find(|&&at| at <= last && first < at + host_page());
-                assert!(
-                    page.is_none(),
-                    "{module}: validate touched the page at {:#x}, which holds the text {text:?} of {}",
-                    page.unwrap_or(&0),
-                    control.id
-                );
-            }
+        for text in catalogue_texts(module) {
+            let Some(offset) = writable
+                .1
+                .windows(text.len())
+                .position(|w| w == text.as_bytes())
+            else {
+                continue;
+            };
+            let (first, last) = (writable.0 + offset, writable.0 + offset + text.len() - 1);
+            let page = touched
+                .iter()
+                .find(|&&at| at <= last && first < at + host_page());
+            assert!(
+                page.is_none(),
+                "{module}: validate touched the page at {:#x}, which holds the text {text:?}",
+                page.unwrap_or(&0)
+            );
         }
     }
 }
