@@ -135,19 +135,23 @@ fn catalogue_texts(module: &str) -> Vec<String> {
     texts
 }
 
+/// Where `text` first lies in `data`.
+fn find(data: &[u8], text: &str) -> Option<usize> {
+    data.windows(text.len()).position(|w| w == text.as_bytes())
+}
+
 /// The controls' and parameters' texts (`kit::cold!`) lie among the
 /// writable statics, out of the read-only data an evaluation reads (see
 /// `kit::cold`): a text declared as a plain literal would be found there.
 #[test]
 fn the_controls_texts_are_kept_out_of_the_read_only_data() {
-    let contains = |data: &[u8], text: &str| data.windows(text.len()).any(|w| w == text.as_bytes());
     for module in NATIVE_FAMILIES.iter().copied().chain(["soc2"]) {
         let segments = data_segments(&std::fs::read(dist_module(module)).expect("reads"));
         let (read_only, writable) = (&segments[0].1, &segments[segments.len() - 1].1);
         let texts = catalogue_texts(module);
         for text in &texts {
             assert!(
-                contains(writable, text) && !contains(read_only, text),
+                find(writable, text).is_some() && find(read_only, text).is_none(),
                 "{module}: {text:?} is not kept with the writable statics (declare it with kit::cold!)"
             );
         }
@@ -302,11 +306,7 @@ fn an_admission_reads_no_page_of_the_controls_texts() {
         }
         let writable = &segments[segments.len() - 1];
         for text in catalogue_texts(module) {
-            let Some(offset) = writable
-                .1
-                .windows(text.len())
-                .position(|w| w == text.as_bytes())
-            else {
+            let Some(offset) = find(&writable.1, &text) else {
                 continue;
             };
             let (first, last) = (writable.0 + offset, writable.0 + offset + text.len() - 1);
